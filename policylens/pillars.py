@@ -1,0 +1,133 @@
+"""The pillar codebook (data/pillars.toml) and the explainable classification of paragraphs."""
+
+from __future__ import annotations
+
+import tomllib
+from collections import Counter
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Sequence
+
+import pandas as pd
+
+from policylens import paths, schema
+from policylens.segment import normalize_en_term
+
+
+class CodebookError(ValueError):
+    """A codebook that cannot be used; the message is meant for the user."""
+
+
+@dataclass(frozen=True)
+class Pillar:
+    id: str
+    label_en: str
+    label_zh: str
+    color: str
+    description_en: str
+    description_zh: str
+    terms_en: tuple[tuple[str, float], ...]  # (normalised term, weight)
+    terms_zh: tuple[tuple[str, float], ...]
+
+    def label(self, lang: str) -> str:
+        return self.label_zh if lang == "zh" else self.label_en
+
+    def terms(self, language: str) -> dict[str, float]:
+        return dict(self.terms_zh if language == "zh" else self.terms_en)
+
+
+@dataclass(frozen=True)
+class Codebook:
+    pillars: tuple[Pillar, ...]
+    min_score: float
+    min_margin: float
+
+    @property
+    def ids(self) -> tuple[str, ...]:
+        return tuple(p.id for p in self.pillars)
+
+    @property
+    def colors(self) -> dict[str, str]:
+        return {p.id: p.color for p in self.pillars}
+
+    def get(self, pillar_id: str) -> Pillar:
+        return next(p for p in self.pillars if p.id == pillar_id)
+
+    def all_terms(self, language: str) -> tuple[str, ...]:
+        return tuple(sorted({t for p in self.pillars for t in p.terms(language)}))
+
+
+def parse_codebook(text: str) -> Codebook:
+    """Parse codebook TOML text; raise CodebookError naming what is wrong."""
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise CodebookError(f"The codebook is not valid TOML: {exc}") from exc
+    rules = data.get("classification", {})
+    pillars = []
+    for i, raw in enumerate(data.get("pillars", []), 1):
+        missing = [k for k in ("id", "label_en", "label_zh", "color") if not raw.get(k)]
+        if missing:
+            raise CodebookError(f"Pillar {i} lacks {', '.join(missing)}.")
+        terms = raw.get("terms", {})
+        try:
+            terms_en = tuple((normalize_en_term(t), float(w)) for t, w in terms.get("en", {}).items())
+            terms_zh = tuple((t.strip(), float(w)) for t, w in terms.get("zh", {}).items())
+        except (TypeError, ValueError) as exc:
+            raise CodebookError(f"Pillar {raw['id']!r} has a weight that is not a number.") from exc
+        pillars.append(Pillar(
+            id=raw["id"], label_en=raw["label_en"], label_zh=raw["label_zh"], color=raw["color"],
+            description_en=raw.get("description_en", ""), description_zh=raw.get("description_zh", ""),
+            terms_en=terms_en, terms_zh=terms_zh,
+        ))
+    if not pillars:
+        raise CodebookError("The codebook defines no pillars.")
+    ids = [p.id for p in pillars]
+    if len(set(ids)) != len(ids):
+        raise CodebookError(f"Pillar ids repeat: {ids}.")
+    return Codebook(tuple(pillars), float(rules.get("min_score", 3.0)), float(rules.get("min_margin", 1.0)))
+
+
+def load_codebook(path: Path = paths.PILLARS_CODEBOOK) -> Codebook:
+    """Load the codebook TOML file (the shipped one by default)."""
+    return parse_codebook(Path(path).read_text(encoding="utf-8"))
+
+
+def score_paragraphs(
+    paragraph_terms: Sequence[Sequence[str]], codebook: Codebook, language: str
+) -> pd.DataFrame:
+    """Score every paragraph against every pillar.
+
+    Score = sum over matched codebook terms of weight x occurrences.
+    Columns: paragraph (1-based), pillar, score, evidence (tuple of matched terms, strongest first).
+    """
+    rows = []
+    weights = {p.id: p.terms(language) for p in codebook.pillars}
+    for index, terms in enumerate(paragraph_terms, 1):
+        counts = Counter(terms)
+        for pillar_id, table in weights.items():
+            hits = {t: table[t] * n for t, n in counts.items() if t in table}
+            evidence = tuple(sorted(hits, key=lambda t: (-hits[t], t)))
+            rows.append((index, pillar_id, float(sum(hits.values())), evidence))
+    return pd.DataFrame(rows, columns=[schema.PARAGRAPH, schema.PILLAR, schema.SCORE, schema.EVIDENCE])
+
+
+def assign_pillars(scores: pd.DataFrame, codebook: Codebook) -> pd.DataFrame:
+    """Give each paragraph its best pillar, or None (general) when the evidence is too weak.
+
+    A paragraph is assigned when its best score >= min_score and beats the runner-up by at least
+    min_margin. Columns: paragraph, pillar (id or None), score (best), margin, evidence.
+    """
+    rows = []
+    for index, group in scores.groupby(schema.PARAGRAPH, sort=True):
+        ranked = group.sort_values(schema.SCORE, ascending=False, kind="stable")
+        best, second = ranked.iloc[0], (ranked.iloc[1] if len(ranked) > 1 else None)
+        margin = best[schema.SCORE] - (second[schema.SCORE] if second is not None else 0.0)
+        assigned = best[schema.SCORE] >= codebook.min_score and margin >= codebook.min_margin
+        rows.append((
+            index, best[schema.PILLAR] if assigned else None, best[schema.SCORE], margin,
+            best[schema.EVIDENCE] if assigned else (),
+        ))
+    return pd.DataFrame(
+        rows, columns=[schema.PARAGRAPH, schema.PILLAR, schema.SCORE, "margin", schema.EVIDENCE]
+    ).astype({schema.PILLAR: "object"})

@@ -1,0 +1,165 @@
+"""Tokenizers: a private jieba.Tokenizer with our user dictionary for Chinese; lemmas for English.
+
+Both return content terms: policy phrases kept whole, stopwords and punctuation removed. The global
+jieba tokenizer is never touched, because it is shared by every session of a Streamlit server.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import threading
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+from policylens import paths
+
+_EN_TOKEN = re.compile(r"[A-Za-z0-9]+(?:[-+&.][A-Za-z0-9]+)*")
+_HAS_WORD_CHAR = re.compile(r"[\w\u4e00-\u9fff]")
+_DIGITS_ONLY = re.compile(r"^[\d.]+$")
+_MAX_PHRASE_WORDS = 8
+
+
+def read_word_list(path: Path) -> list[str]:
+    """Read a one-term-per-line UTF-8 list; '#' starts a comment line."""
+    lines = Path(path).read_text(encoding="utf-8").splitlines()
+    return [line.strip() for line in lines if line.strip() and not line.startswith("#")]
+
+
+@lru_cache(maxsize=4096)
+def lemmatize_en(word: str) -> str:
+    """Lowercased lemma of one English word (simplemma); hyphenated words keep their form."""
+    import simplemma
+
+    word = word.lower()
+    if not word.isalpha():
+        return word
+    return simplemma.lemmatize(word, lang="en").lower()
+
+
+def lemma_key(term: str) -> tuple[str, ...]:
+    """The lemmas of an English term or phrase, the key phrases are matched on."""
+    return tuple(lemmatize_en(w) for w in _EN_TOKEN.findall(_strip_possessive(term)))
+
+
+def normalize_en_term(term: str) -> str:
+    """The form an English term takes after tokenisation.
+
+    A single word becomes its lemma ("industries" -> "industry"); a phrase keeps its written
+    words, lowercased, so that "emerging industries" reads as "emerging industry", not "emerge".
+    """
+    words = _EN_TOKEN.findall(_strip_possessive(term))
+    if len(words) == 1:
+        return lemmatize_en(words[0])
+    key = lemma_key(term)
+    # The last word is the head noun: show its lemma (singular); keep the modifiers as written.
+    return " ".join([w.lower() for w in words[:-1]] + [key[-1]])
+
+
+def _strip_possessive(text: str) -> str:
+    return re.sub(r"['’]s\b", "", text)
+
+
+def load_stopwords(language: str) -> frozenset[str]:
+    """stopwordsiso's list plus the project list, minus the project allow-list (English)."""
+    import stopwordsiso
+
+    words = set(stopwordsiso.stopwords(language))
+    if language == "zh":
+        words |= set(read_word_list(paths.STOPWORDS_ZH_PROJECT))
+    else:
+        words |= {normalize_en_term(w) for w in read_word_list(paths.STOPWORDS_EN_PROJECT)}
+        words -= {normalize_en_term(w) for w in read_word_list(paths.STOPWORDS_EN_ALLOW)}
+        words -= set(read_word_list(paths.STOPWORDS_EN_ALLOW))
+    return frozenset(words)
+
+
+@dataclass(frozen=True)
+class SegmenterConfig:
+    """What defines a segmenter; hashable, so it can key a cache."""
+
+    userdict: Path = paths.USERDICT
+    extra_terms_zh: tuple[str, ...] = ()  # e.g. codebook terms, kept whole and never stopwords
+    extra_terms_en: tuple[str, ...] = ()
+
+
+@dataclass
+class Segmenter:
+    """Turns text into content terms for one language at a time. Read-only after construction."""
+
+    config: SegmenterConfig = field(default_factory=SegmenterConfig)
+
+    def __post_init__(self) -> None:
+        self._lock = threading.Lock()
+        self._jieba = None
+        self._stopwords: dict[str, frozenset[str]] = {}
+        keep_en = {normalize_en_term(t) for t in self.config.extra_terms_en}
+        written = read_word_list(paths.PHRASES_EN) + list(self.config.extra_terms_en)
+        phrases = {lemma_key(p): normalize_en_term(p) for p in written if len(lemma_key(p)) > 1}
+        # first lemma -> [(lemma key, display form)], longest first, for greedy matching
+        self._phrases: dict[str, list[tuple[tuple[str, ...], str]]] = {}
+        for key in sorted(phrases, key=len, reverse=True):
+            self._phrases.setdefault(key[0], []).append((key, phrases[key]))
+        self._keep = {"en": frozenset(keep_en), "zh": frozenset(self.config.extra_terms_zh)}
+
+    # -- Chinese ---------------------------------------------------------------------------
+    def jieba_tokenizer(self):
+        """The private jieba.Tokenizer, built on first use (about 1 s) with our dictionaries."""
+        with self._lock:
+            if self._jieba is None:
+                import jieba
+
+                jieba.setLogLevel(logging.WARNING)  # silence the "Building prefix dict" chatter
+
+                tokenizer = jieba.Tokenizer()
+                tokenizer.initialize()
+                tokenizer.load_userdict(str(self.config.userdict))
+                for term in self.config.extra_terms_zh:
+                    if tokenizer.FREQ.get(term, 0) == 0:
+                        tokenizer.add_word(term, freq=20000)
+                self._jieba = tokenizer
+        return self._jieba
+
+    def cut_zh(self, text: str) -> list[str]:
+        """Raw jieba segmentation (every token, punctuation included)."""
+        return self.jieba_tokenizer().lcut(text, HMM=True)
+
+    # -- English ---------------------------------------------------------------------------
+    def cut_en(self, text: str) -> list[str]:
+        """Lowercased lemmas with multiword phrases merged (longest match first)."""
+        lemmas = [lemmatize_en(w) for w in _EN_TOKEN.findall(_strip_possessive(text))]
+        out: list[str] = []
+        i = 0
+        while i < len(lemmas):
+            for key, display in self._phrases.get(lemmas[i], ()):
+                if tuple(lemmas[i : i + len(key)]) == key:
+                    out.append(display)
+                    i += len(key)
+                    break
+            else:
+                out.append(lemmas[i])
+                i += 1
+        return out
+
+    # -- both ------------------------------------------------------------------------------
+    def stopwords(self, language: str) -> frozenset[str]:
+        if language not in self._stopwords:
+            self._stopwords[language] = load_stopwords(language)
+        return self._stopwords[language]
+
+    def tokenize(self, text: str, language: str) -> list[str]:
+        """Content terms of `text`: phrases whole; stopwords, punctuation and bare numbers removed."""
+        raw = self.cut_zh(text) if language == "zh" else self.cut_en(text)
+        keep = self._keep.get(language, frozenset())
+        stop = self.stopwords(language)
+        terms = []
+        for token in raw:
+            token = token.strip()
+            if not token or not _HAS_WORD_CHAR.search(token):
+                continue
+            if token in keep or " " in token:
+                terms.append(token)
+            elif token not in stop and not _DIGITS_ONLY.match(token) and token.lower() != "s":
+                terms.append(token)
+        return terms
