@@ -9,6 +9,7 @@ from __future__ import annotations
 import logging
 import re
 import threading
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -126,21 +127,38 @@ class Segmenter:
         return self.jieba_tokenizer().lcut(text, HMM=True)
 
     # -- English ---------------------------------------------------------------------------
-    def cut_en(self, text: str) -> list[str]:
-        """Lowercased lemmas with multiword phrases merged (longest match first)."""
-        lemmas = [lemmatize_en(w) for w in _EN_TOKEN.findall(_strip_possessive(text))]
-        out: list[str] = []
+    def cut_en_spans(self, text: str) -> list[tuple[str, int, int]]:
+        """(term, start, end) of lowercased lemmas, multiword phrases merged (longest first)."""
+        words = [
+            (lemmatize_en(m.group()), m.start(), m.end())
+            for m in _EN_TOKEN.finditer(text)
+            if not (m.group() in ("s", "S") and text[m.start() - 1 : m.start()] in ("'", "’"))
+        ]
+        out: list[tuple[str, int, int]] = []
         i = 0
-        while i < len(lemmas):
-            for key, display in self._phrases.get(lemmas[i], ()):
-                if tuple(lemmas[i : i + len(key)]) == key:
-                    out.append(display)
+        while i < len(words):
+            for key, display in self._phrases.get(words[i][0], ()):
+                if tuple(w[0] for w in words[i : i + len(key)]) == key:
+                    out.append((display, words[i][1], words[i + len(key) - 1][2]))
                     i += len(key)
                     break
             else:
-                out.append(lemmas[i])
+                out.append(words[i])
                 i += 1
         return out
+
+    def cut_en(self, text: str) -> list[str]:
+        """Lowercased lemmas with multiword phrases merged."""
+        return [term for term, _, _ in self.cut_en_spans(text)]
+
+    def find_spans(self, text: str, terms: Iterable[str], language: str) -> list[tuple[int, int, str]]:
+        """Character spans (start, end, term) where any of `terms` occurs as a token of `text`."""
+        wanted = set(terms)
+        if language == "zh":
+            tokens = self.jieba_tokenizer().tokenize(text, HMM=True)
+        else:
+            tokens = self.cut_en_spans(text)
+        return [(start, end, term) for term, start, end in tokens if term in wanted]
 
     # -- both ------------------------------------------------------------------------------
     def stopwords(self, language: str) -> frozenset[str]:

@@ -1,0 +1,33 @@
+"""Themes: which paragraphs serve which pillar, and why (score and highlighted evidence)."""
+
+import streamlit as st
+
+from policylens import schema
+from policylens.figures import build_paragraph_map_figure
+from policylens.i18n import t
+from policylens.terms import filter_paragraphs
+from policylens.ui import state, widgets
+from policylens.ui.context import build_context
+
+ctx = build_context()
+lang, codebook, analysis = ctx.lang, ctx.codebook, ctx.analysis
+
+st.title(t("themes.title", lang))
+widgets.render_filter_notice(codebook)
+st.caption(t("themes.intro", lang, min_score=codebook.min_score, min_margin=codebook.min_margin))
+scores = analysis.scores
+if ctx.pillars:
+    scores = scores[scores[schema.PILLAR].isin(ctx.pillars)]
+widgets.render_chart(
+    build_paragraph_map_figure(scores, analysis.assignment, codebook, lang, ctx.source_line), key="themes.map"
+)
+
+st.subheader(t("themes.paragraphs", lang))
+show_general = st.toggle(t("themes.show_general", lang), key=state.THEMES_SHOW_GENERAL, disabled=bool(ctx.pillars))
+shown = filter_paragraphs(analysis.assignment, analysis.assignment, ctx.pillars)
+if not ctx.pillars and not show_general:
+    shown = shown[shown[schema.PILLAR].notna()]
+if shown.empty:
+    st.info(t("filter.none_match", lang))
+for paragraph in shown[schema.PARAGRAPH]:
+    widgets.render_paragraph(analysis, ctx.segmenter, codebook, int(paragraph), lang)

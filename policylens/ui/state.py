@@ -1,0 +1,43 @@
+"""Session-state keys (namespaced constants) and their defaults; all view state lives here."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from policylens.i18n import LANGUAGES
+
+GLOBAL_PILLARS = "global.pillars"
+GLOBAL_LANG = "global.lang"
+GLOBAL_LANG_SET_BY_USER = "global.lang_set_by_user"
+THEMES_SHOW_GENERAL = "themes.show_general"
+TERMS_TOP_N = "terms.top_n"
+INDICATORS_CITIES = "indicators.cities"
+
+DEFAULTS: dict[str, object] = {
+    GLOBAL_PILLARS: [],
+    THEMES_SHOW_GENERAL: True,
+    TERMS_TOP_N: 40,
+    INDICATORS_CITIES: ["Nanjing"],
+}
+
+
+def init_state(document_language: str) -> None:
+    """Put every default in session state once; the UI language follows the document at first."""
+    for key, value in DEFAULTS.items():
+        st.session_state.setdefault(key, list(value) if isinstance(value, list) else value)
+    if not st.session_state.get(GLOBAL_LANG_SET_BY_USER):
+        st.session_state[GLOBAL_LANG] = document_language if document_language in LANGUAGES else "en"
+
+
+def get_lang() -> str:
+    return st.session_state.get(GLOBAL_LANG, "en")
+
+
+def get_pillars() -> tuple[str, ...]:
+    """The pillar filter as a tuple of ids; empty means all pillars."""
+    return tuple(st.session_state.get(GLOBAL_PILLARS, []))
+
+
+def mark_lang_chosen() -> None:
+    """on_change callback: once the user picks a language, the document no longer decides it."""
+    st.session_state[GLOBAL_LANG_SET_BY_USER] = True

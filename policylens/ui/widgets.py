@@ -1,0 +1,154 @@
+"""render_* helpers shared by the pages and dashboard.py."""
+
+from __future__ import annotations
+
+import html
+
+import pandas as pd
+import plotly.graph_objects as go
+import streamlit as st
+
+from policylens import schema
+from policylens.analysis import Analysis
+from policylens.clouds import CloudResult
+from policylens.documents import Document
+from policylens.figures import GENERAL_COLOR, pillar_label
+from policylens.i18n import LANGUAGE_NAMES, LANGUAGES, t
+from policylens.indicators import select_headline_indicators, unit_label
+from policylens.markup import build_highlighted_html
+from policylens.pillars import Codebook
+from policylens.segment import Segmenter
+from policylens.ui import cache, state
+
+# Plotly's own toolbar gives PNG downloads; the image keeps the in-figure title and source line.
+CHART_CONFIG = {"displaylogo": False, "toImageButtonOptions": {"format": "png", "scale": 2}}
+
+
+def render_sidebar(document: Document, codebook: Codebook) -> None:
+    """The global sidebar: document, pillar filter and UI language (kept across pages)."""
+    lang = state.get_lang()
+    with st.sidebar:
+        st.markdown(f"### {t('app.title', lang)}")
+        st.caption(t("app.tagline", lang))
+        st.markdown(f"**{t('sidebar.document', lang)}**")
+        st.caption(t(
+            "sidebar.document_caption", lang, name=document.name,
+            language=t(f"language.{document.language}", lang),
+            paragraphs=len(document.paragraphs), characters=document.characters,
+        ))
+        st.multiselect(
+            t("sidebar.pillars", lang), options=list(codebook.ids),
+            format_func=lambda pid: f"{codebook.get(pid).label_en} {codebook.get(pid).label_zh}",
+            key=state.GLOBAL_PILLARS, placeholder=t("sidebar.pillars_placeholder", lang),
+            help=t("sidebar.pillars_help", lang),
+        )
+        st.segmented_control(
+            t("sidebar.language", lang), options=list(LANGUAGES), format_func=LANGUAGE_NAMES.get,
+            key=state.GLOBAL_LANG, on_change=state.mark_lang_chosen, selection_mode="single",
+            required=True,
+        )
+
+
+def render_filter_notice(codebook: Codebook) -> None:
+    """Say which pillars the page is filtered to, when a filter is on."""
+    pillars = state.get_pillars()
+    if pillars:
+        lang = state.get_lang()
+        names = ", ".join(pillar_label(codebook, p, lang) for p in pillars)
+        st.caption(t("filter.active", lang, pillars=names))
+
+
+def render_chart(fig: go.Figure, key: str) -> None:
+    """A plotly chart with the figure's own template (not Streamlit's theme), full width."""
+    st.plotly_chart(fig, key=key, theme=None, config=CHART_CONFIG, width="stretch")
+
+
+def render_paragraph(
+    analysis: Analysis, segmenter: Segmenter, codebook: Codebook, paragraph: int, lang: str
+) -> None:
+    """One paragraph card: number, pillar badge, score, evidence terms highlighted in the text."""
+    row = analysis.assignment.set_index(schema.PARAGRAPH).loc[paragraph]
+    pillar_id = row[schema.PILLAR] if isinstance(row[schema.PILLAR], str) else None
+    color = codebook.get(pillar_id).color if pillar_id else GENERAL_COLOR
+    text = analysis.document.paragraphs[paragraph - 1]
+    evidence = list(row[schema.EVIDENCE])
+    spans = segmenter.find_spans(text, evidence, analysis.document.language) if evidence else []
+    badge = (
+        f'<span style="background:{color};color:white;border-radius:4px;padding:1px 8px;'
+        f'font-size:0.8rem">{html.escape(pillar_label(codebook, pillar_id, lang))}</span>'
+    )
+    meta = f'<span style="color:#6b6b6b;font-size:0.8rem">¶{paragraph} · {html.escape(t("themes.score", lang, score=row[schema.SCORE]))}</span>'
+    evidence_text = ", ".join(evidence) if evidence else t("themes.no_evidence", lang)
+    st.markdown(
+        f'<div style="border-left:4px solid {color};padding:4px 12px;margin:8px 0">'
+        f"{badge} {meta}<div style='margin-top:4px'>{build_highlighted_html(text, spans, color)}</div>"
+        f'<div style="color:#6b6b6b;font-size:0.8rem;margin-top:4px">{html.escape(t("themes.evidence", lang))}: '
+        f"{html.escape(evidence_text)}</div></div>",
+        unsafe_allow_html=True,
+    )
+
+
+def render_cloud(cloud: CloudResult, lang: str) -> None:
+    """The cloud image, and a clear message for any term the font could not draw."""
+    if cloud.image is None:
+        st.info(t("terms.empty", lang))
+    else:
+        st.image(cloud.image, width="stretch")
+    if cloud.missing_glyphs:
+        st.warning(t("terms.missing_glyphs", lang, terms=", ".join(sorted(cloud.missing_glyphs))))
+
+
+def format_indicator_value(value: float, qualifier: str, unit_code: str, lang: str) -> str:
+    """'≥ 10,000 firms', '≈ 29 %': the value as published, with its qualifier and unit."""
+    mark = {"lower_bound": "≥ ", "approx": "≈ "}.get(qualifier, "")
+    number = f"{value:,.0f}" if float(value).is_integer() else f"{value:,.2f}".rstrip("0").rstrip(".")
+    return f"{mark}{number} {unit_label(unit_code, lang)}"
+
+
+def render_source(title: str, url: str, lang: str) -> None:
+    """A source line: the publication's title, linked to the (often mirrored) URL."""
+    st.markdown(
+        f'<span style="font-size:0.8rem;color:#6b6b6b">{html.escape(t("indicators.sources", lang))}: '
+        f'<a href="{html.escape(url)}" target="_blank" rel="noopener noreferrer">{html.escape(title)}</a></span>',
+        unsafe_allow_html=True,
+    )
+
+
+def render_headline_indicators(pillars: tuple[str, ...], codebook: Codebook, lang: str) -> None:
+    """Latest Nanjing values for the best-covered indicators of each pillar, each with its source."""
+    table = select_headline_indicators(cache.get_indicators(), city="Nanjing")
+    if pillars:
+        table = table[table[schema.PILLAR].isin(pillars)]
+    if table.empty:
+        st.info(t("indicators.none", lang))
+        return
+    for col, row in zip(st.columns(min(len(table), 6)), table.to_dict("records")):
+        with col:
+            label = row[schema.INDICATOR_ZH] if lang == "zh" else row[schema.INDICATOR_EN]
+            st.metric(
+                f"{codebook.get(row[schema.PILLAR]).label(lang)} · {label}",
+                format_indicator_value(row[schema.VALUE], row[schema.QUALIFIER], row[schema.UNIT_CODE], lang),
+                help=t("indicators.as_of", lang, year=row[schema.YEAR],
+                       qualifier=t(f"qualifier.{row[schema.QUALIFIER]}", lang)),
+            )
+            st.caption(t("indicators.as_of", lang, year=row[schema.YEAR],
+                         qualifier=t(f"qualifier.{row[schema.QUALIFIER]}", lang)))
+            render_source(row[schema.SOURCE_TITLE], row[schema.SOURCE_URL], lang)
+
+
+def render_indicator_sources(rows: pd.DataFrame, lang: str) -> None:
+    """Every value behind a chart with its qualifier, period note and linked source."""
+    table = rows.sort_values([schema.CITY, schema.YEAR], kind="stable").assign(
+        shown=[format_indicator_value(v, q, u, lang) for v, q, u in
+               zip(rows[schema.VALUE], rows[schema.QUALIFIER], rows[schema.UNIT_CODE])],
+    )
+    st.dataframe(
+        table[[schema.CITY, schema.YEAR, "shown", schema.PERIOD_NOTE, schema.SOURCE_TITLE, schema.SOURCE_URL]],
+        column_config={
+            schema.CITY: t("column.city", lang), schema.YEAR: st.column_config.NumberColumn(t("column.year", lang), format="%d"),
+            "shown": t("column.value", lang), schema.PERIOD_NOTE: t("column.period_note", lang),
+            schema.SOURCE_TITLE: t("column.source_title", lang),
+            schema.SOURCE_URL: st.column_config.LinkColumn(t("column.source_url", lang)),
+        },
+        hide_index=True, width="stretch",
+    )
