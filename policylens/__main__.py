@@ -7,10 +7,10 @@ import json
 import sys
 from pathlib import Path
 
+from policylens import paths
 from policylens.analysis import analyze_default, build_analysis_report
 from policylens.documents import DocumentError, load_document
 from policylens.pillars import CodebookError, load_codebook
-from policylens import paths
 
 
 def build_parser() -> argparse.ArgumentParser:
