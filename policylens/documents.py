@@ -75,14 +75,19 @@ def _join_lines(lines: list[str]) -> str:
     return out
 
 
+def _display_width(line: str) -> int:
+    """Columns a line takes in a fixed-width editor: CJK characters count twice."""
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in line)
+
+
 def _is_hard_wrapped(blocks: list[list[str]]) -> bool:
-    """True when multi-line blocks look like fixed-width wrapping (short, even line lengths)."""
-    inner = [len(line) for block in blocks if len(block) > 1 for line in block[:-1]]
+    """True when multi-line blocks look like fixed-width wrapping (short, even line widths)."""
+    inner = [_display_width(line) for block in blocks if len(block) > 1 for line in block[:-1]]
     if not inner:
         return False
     widest = max(inner)
     near_full = sum(1 for n in inner if n >= 0.6 * widest)
-    return widest <= 120 and near_full >= 0.8 * len(inner)
+    return widest <= 160 and near_full >= 0.8 * len(inner)
 
 
 def split_paragraphs(text: str) -> tuple[str, ...]:
