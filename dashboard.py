@@ -1,12 +1,13 @@
-"""PolicyLens entry point: page config, the global sidebar, and navigation over pages/."""
+"""PolicyLens entry point: page config and navigation over pages/ (each page draws the sidebar)."""
 
 import streamlit as st
 
 from policylens.i18n import t
-from policylens.ui import shell, state
+from policylens.ui import state
+from policylens.ui.context_doc import get_active_document
 
 st.set_page_config(page_title="PolicyLens", page_icon="🔎", layout="wide")
-shell.render_shell()
+state.init_state(get_active_document().language)
 lang = state.get_lang()
 
 PAGES = [
@@ -20,5 +21,3 @@ try:
     page.run()
 except Exception as exc:  # a view failed: say so plainly, keep the app and the session alive
     st.error(t("error.generic", lang, error=type(exc).__name__))
-finally:
-    shell.end_run()

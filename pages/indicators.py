@@ -17,7 +17,9 @@ widgets.render_filter_notice(codebook)
 st.caption(t("indicators.intro", lang))
 data = cache.get_indicators()
 cities = sorted(data[schema.CITY].unique(), key=lambda c: (c != "Nanjing", c))
-chosen = st.multiselect(t("indicators.cities", lang), cities, key=state.INDICATORS_CITIES)
+chosen = st.multiselect(t("indicators.cities", lang), cities, key=state.seed_widget(state.INDICATORS_CITIES), on_change=state.store_widget,
+    args=(state.INDICATORS_CITIES,),
+)
 data = data[data[schema.CITY].isin(chosen or ["Nanjing"])]
 
 pillars = [p for p in codebook.pillars if not ctx.pillars or p.id in ctx.pillars]

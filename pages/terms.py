@@ -14,7 +14,9 @@ lang, codebook, analysis = ctx.lang, ctx.codebook, ctx.analysis
 
 st.title(t("terms.title", lang))
 widgets.render_filter_notice(codebook)
-top_n = st.slider(t("terms.top_n", lang), min_value=10, max_value=150, step=10, key=state.TERMS_TOP_N)
+top_n = st.slider(t("terms.top_n", lang), min_value=10, max_value=150, step=10, key=state.seed_widget(state.TERMS_TOP_N), on_change=state.store_widget,
+    args=(state.TERMS_TOP_N,),
+)
 
 terms = summarise_terms(filter_paragraphs(analysis.term_counts, analysis.assignment, ctx.pillars)).head(top_n)
 if terms.empty:

@@ -23,7 +23,7 @@ widgets.render_chart(
 )
 
 st.subheader(t("themes.paragraphs", lang))
-show_general = st.toggle(t("themes.show_general", lang), key=state.THEMES_SHOW_GENERAL, disabled=bool(ctx.pillars))
+show_general = st.toggle(t("themes.show_general", lang), key=state.seed_widget(state.THEMES_SHOW_GENERAL), on_change=state.store_widget, args=(state.THEMES_SHOW_GENERAL,), disabled=bool(ctx.pillars))
 shown = filter_paragraphs(analysis.assignment, analysis.assignment, ctx.pillars)
 if not ctx.pillars and not show_general:
     shown = shown[shown[schema.PILLAR].notna()]

@@ -84,7 +84,8 @@ def build_paragraph_map_figure(
     assigned = assignment.set_index(schema.PARAGRAPH)[schema.PILLAR].to_dict()
     top = max(float(scores[schema.SCORE].max()), 1.0)
     fig = go.Figure()
-    for pillar in reversed(codebook.pillars):
+    present = set(scores[schema.PILLAR])
+    for pillar in reversed([p for p in codebook.pillars if p.id in present]):
         part = scores[scores[schema.PILLAR] == pillar.id]
         is_assigned = [assigned.get(p) == pillar.id for p in part[schema.PARAGRAPH]]
         fig.add_trace(go.Scatter(

@@ -128,6 +128,7 @@ def assign_pillars(scores: pd.DataFrame, codebook: Codebook) -> pd.DataFrame:
             index, best[schema.PILLAR] if assigned else None, best[schema.SCORE], margin,
             best[schema.EVIDENCE] if assigned else (),
         ))
-    return pd.DataFrame(
-        rows, columns=[schema.PARAGRAPH, schema.PILLAR, schema.SCORE, "margin", schema.EVIDENCE]
-    ).astype({schema.PILLAR: "object"})
+    table = pd.DataFrame(rows, columns=[schema.PARAGRAPH, schema.PILLAR, schema.SCORE, "margin", schema.EVIDENCE])
+    # object dtype keeps None (general) as None rather than pandas' missing-string marker
+    table[schema.PILLAR] = pd.Series([r[1] for r in rows], dtype="object")
+    return table

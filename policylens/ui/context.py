@@ -9,6 +9,8 @@ from policylens.documents import Document
 from policylens.pillars import Codebook
 from policylens.segment import Segmenter
 from policylens.ui import cache, state
+from policylens.ui.context_doc import get_active_document
+from policylens.ui.shell import render_shell
 
 
 @dataclass(frozen=True)
@@ -27,16 +29,9 @@ class PageContext:
         return t("figure.source.document", self.lang, name=self.document.name)
 
 
-def get_active_document() -> Document:
-    """The document the sidebar has selected (the bundled seed for now)."""
-    return cache.get_seed_document()
-
-
 def build_context() -> PageContext:
     """Gather everything a page needs; cheap on reruns (cached underneath)."""
-    from policylens.ui.shell import ensure_shell
-
-    ensure_shell()
+    render_shell()
     document = get_active_document()
     codebook = cache.get_codebook()
     return PageContext(

@@ -1,19 +1,16 @@
-"""The app shell every page needs: state defaults, the CJK web font and the global sidebar.
+"""The app shell every page draws first: state defaults, the CJK web font and the global sidebar.
 
-dashboard.py draws it before routing. Streamlit still runs a page file on its own when a `pages/`
-folder sits beside the entry script (its legacy multipage mode, used for the first run of a server
-process and by AppTest), so each page also calls ensure_shell(), which draws it only if missing.
+Pages draw it (through context.build_context), not dashboard.py: Streamlit runs a page file on its
+own when a `pages/` folder sits beside the entry script (its legacy multipage mode, used for the
+first run of a server process and by AppTest), and the sidebar must be there in both cases. The
+widgets keep their values across pages because every page draws them with the same keys.
 """
 
 from __future__ import annotations
 
-import streamlit as st
-
 from policylens.fonts import install_static_font
 from policylens.ui import cache, state, widgets
-from policylens.ui.context import get_active_document
-
-_SHELL_DRAWN = "global.shell_drawn"
+from policylens.ui.context_doc import get_active_document
 
 
 def render_shell() -> None:
@@ -22,15 +19,3 @@ def render_shell() -> None:
     document = get_active_document()
     state.init_state(document.language)
     widgets.render_sidebar(document, cache.get_codebook())
-    st.session_state[_SHELL_DRAWN] = True
-
-
-def end_run() -> None:
-    """Mark the end of a run, so the next run draws the shell again."""
-    st.session_state[_SHELL_DRAWN] = False
-
-
-def ensure_shell() -> None:
-    """Draw the shell unless dashboard.py already did in this run."""
-    if not st.session_state.get(_SHELL_DRAWN):
-        render_shell()

@@ -30,7 +30,9 @@ def init_state(document_language: str) -> None:
 
 
 def get_lang() -> str:
-    return st.session_state.get(GLOBAL_LANG, "en")
+    """The UI language; anything unexpected in state falls back to English."""
+    lang = st.session_state.get(GLOBAL_LANG)
+    return lang if lang in LANGUAGES else "en"
 
 
 def get_pillars() -> tuple[str, ...]:
@@ -38,6 +40,24 @@ def get_pillars() -> tuple[str, ...]:
     return tuple(st.session_state.get(GLOBAL_PILLARS, []))
 
 
-def mark_lang_chosen() -> None:
-    """on_change callback: once the user picks a language, the document no longer decides it."""
-    st.session_state[GLOBAL_LANG_SET_BY_USER] = True
+def widget_key(key: str) -> str:
+    """The key of the widget that edits the persistent state `key`.
+
+    Streamlit ties a widget's value to the page that draws it, so the sidebar widgets (drawn by
+    every page) keep their value in a plain state key and the widget is re-seeded from it each run.
+    """
+    return f"widget.{key}"
+
+
+def seed_widget(key: str) -> str:
+    """Copy the persistent value into the widget's key before the widget is drawn; return that key."""
+    st.session_state[widget_key(key)] = st.session_state[key]
+    return widget_key(key)
+
+
+def store_widget(key: str) -> None:
+    """on_change callback: copy the widget's new value back into the persistent key."""
+    st.session_state[key] = st.session_state[widget_key(key)]
+    if key == GLOBAL_LANG:
+        # once the user picks a language, the document no longer decides it
+        st.session_state[GLOBAL_LANG_SET_BY_USER] = True

@@ -39,12 +39,14 @@ def render_sidebar(document: Document, codebook: Codebook) -> None:
         st.multiselect(
             t("sidebar.pillars", lang), options=list(codebook.ids),
             format_func=lambda pid: f"{codebook.get(pid).label_en} {codebook.get(pid).label_zh}",
-            key=state.GLOBAL_PILLARS, placeholder=t("sidebar.pillars_placeholder", lang),
+            key=state.seed_widget(state.GLOBAL_PILLARS), on_change=state.store_widget,
+            args=(state.GLOBAL_PILLARS,), placeholder=t("sidebar.pillars_placeholder", lang),
             help=t("sidebar.pillars_help", lang),
         )
         st.segmented_control(
             t("sidebar.language", lang), options=list(LANGUAGES), format_func=LANGUAGE_NAMES.get,
-            key=state.GLOBAL_LANG, on_change=state.mark_lang_chosen, selection_mode="single",
+            key=state.seed_widget(state.GLOBAL_LANG), on_change=state.store_widget, args=(state.GLOBAL_LANG,),
+            selection_mode="single",
             required=True,
         )
 

@@ -1,0 +1,89 @@
+"""AppTest: dashboard.py and every file in pages/ render; the pillar filter and language change views."""
+
+import json
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from policylens import paths
+
+TIMEOUT = 120
+PAGES = sorted(str(p.relative_to(paths.ROOT)) for p in (paths.ROOT / "pages").glob("*.py"))
+
+
+def open_app() -> AppTest:
+    at = AppTest.from_file(str(paths.ROOT / "dashboard.py"), default_timeout=TIMEOUT)
+    at.run()
+    assert not at.exception, at.exception
+    return at
+
+
+def chart_specs(at: AppTest) -> list[dict]:
+    return [json.loads(chart.proto.spec) for chart in at.get("plotly_chart")]
+
+
+def test_dashboard_renders_overview_by_default():
+    at = open_app()
+    assert at.title[0].value == "Overview"
+    assert [m.label for m in at.metric][:4] == ["Paragraphs", "Characters", "Language", "Classified paragraphs"]
+    assert at.metric[0].value == "15"
+    assert at.multiselect(key="widget.global.pillars").value == []
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_every_page_renders_without_exception(page):
+    at = open_app()
+    at.switch_page(page).run()
+    assert not at.exception, at.exception
+    assert not at.error, [e.value for e in at.error]
+    assert at.title, f"{page} has no title"
+    assert at.get("plotly_chart") or at.get("imgs"), f"{page} shows no chart"
+
+
+def test_pillar_filter_changes_the_themes_page():
+    at = open_app()
+    at.switch_page("pages/themes.py").run()
+    all_cards = len(at.markdown)
+    at.multiselect(key="widget.global.pillars").set_value(["strong"]).run()
+    assert not at.exception
+    cards = [m.value for m in at.markdown if "border-left" in m.value]
+    assert len(cards) == 1 and "Building a" in cards[0] and len(at.markdown) < all_cards
+    traces = chart_specs(at)[0]["data"]
+    assert [t["name"] for t in traces] == ["Strong"]
+
+
+def test_pillar_filter_survives_a_page_switch_and_filters_overview():
+    at = open_app()
+    at.multiselect(key="widget.global.pillars").set_value(["fusion"]).run()
+    at.switch_page("pages/terms.py").run()
+    at.switch_page("pages/overview.py").run()
+    assert at.multiselect(key="widget.global.pillars").value == ["fusion"]
+    share = chart_specs(at)[0]["data"][0]
+    assert share["customdata"] == ["fusion"]
+
+
+def test_pillar_filter_changes_the_terms_bar_chart():
+    at = open_app()
+    at.switch_page("pages/terms.py").run()
+    before = chart_specs(at)[0]["data"][0]["y"]
+    at.multiselect(key="widget.global.pillars").set_value(["strong"]).run()
+    after = chart_specs(at)[0]["data"][0]["y"]
+    assert before != after and "industrial system" in after
+
+
+def test_language_switch_translates_the_page():
+    at = open_app()
+    at.segmented_control(key="widget.global.lang").set_value("zh").run()
+    assert at.title[0].value == "概览"
+    assert at.metric[0].label == "段落"
+    at.switch_page("pages/themes.py").run()
+    assert at.title[0].value == "主题"  # the choice holds across pages
+
+
+def test_document_text_is_escaped_in_paragraph_cards():
+    at = open_app()
+    at.switch_page("pages/themes.py").run()
+    cards = [m.value for m in at.markdown if "border-left" in m.value]
+    assert len(cards) == 15
+    assert all("<script" not in c for c in cards)
+    assert "&quot;" in cards[11] or "&#x27;" in cards[11] or '"new"' not in cards[11]
