@@ -104,6 +104,8 @@ def format_indicator_value(value: float, qualifier: str, unit_code: str, lang: s
     """'≥ 10,000 firms', '≈ 29 %': the value as published, with its qualifier and unit."""
     mark = {"lower_bound": "≥ ", "approx": "≈ "}.get(qualifier, "")
     number = f"{value:,.0f}" if float(value).is_integer() else f"{value:,.2f}".rstrip("0").rstrip(".")
+    if unit_code == "rank":
+        return t("indicators.rank", lang, rank=number)
     return f"{mark}{number} {unit_label(unit_code, lang)}"
 
 
