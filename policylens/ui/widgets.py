@@ -14,7 +14,8 @@ from policylens.clouds import CloudResult
 from policylens.documents import Document
 from policylens.figures import GENERAL_COLOR, pillar_label
 from policylens.i18n import LANGUAGE_NAMES, LANGUAGES, t
-from policylens.indicators import select_headline_indicators, unit_label
+from policylens.indicator_figures import format_value
+from policylens.indicators import select_headline_indicators
 from policylens.markup import build_highlighted_html
 from policylens.pillars import Codebook
 from policylens.segment import Segmenter
@@ -100,15 +101,6 @@ def render_cloud(cloud: CloudResult, lang: str) -> None:
         st.warning(t("terms.missing_glyphs", lang, terms=", ".join(sorted(cloud.missing_glyphs))))
 
 
-def format_indicator_value(value: float, qualifier: str, unit_code: str, lang: str) -> str:
-    """'≥ 10,000 firms', '≈ 29 %': the value as published, with its qualifier and unit."""
-    mark = {"lower_bound": "≥ ", "approx": "≈ "}.get(qualifier, "")
-    number = f"{value:,.0f}" if float(value).is_integer() else f"{value:,.2f}".rstrip("0").rstrip(".")
-    if unit_code == "rank":
-        return t("indicators.rank", lang, rank=number)
-    return f"{mark}{number} {unit_label(unit_code, lang)}"
-
-
 def render_source(title: str, url: str, lang: str) -> None:
     """A source line: the publication's title, linked to the (often mirrored) URL."""
     st.markdown(
@@ -131,7 +123,7 @@ def render_headline_indicators(pillars: tuple[str, ...], codebook: Codebook, lan
             label = row[schema.INDICATOR_ZH] if lang == "zh" else row[schema.INDICATOR_EN]
             st.metric(
                 f"{codebook.get(row[schema.PILLAR]).label(lang)} · {label}",
-                format_indicator_value(row[schema.VALUE], row[schema.QUALIFIER], row[schema.UNIT_CODE], lang),
+                format_value(row[schema.VALUE], row[schema.UNIT_CODE], row[schema.QUALIFIER], lang),
                 help=t("indicators.as_of", lang, year=row[schema.YEAR],
                        qualifier=t(f"qualifier.{row[schema.QUALIFIER]}", lang)),
             )
@@ -143,7 +135,7 @@ def render_headline_indicators(pillars: tuple[str, ...], codebook: Codebook, lan
 def render_indicator_sources(rows: pd.DataFrame, lang: str) -> None:
     """Every value behind a chart with its qualifier, period note and linked source."""
     table = rows.sort_values([schema.CITY, schema.YEAR], kind="stable").assign(
-        shown=[format_indicator_value(v, q, u, lang) for v, q, u in
+        shown=[format_value(v, u, q, lang) for v, q, u in
                zip(rows[schema.VALUE], rows[schema.QUALIFIER], rows[schema.UNIT_CODE])],
     )
     st.dataframe(
