@@ -26,7 +26,7 @@ pillars = [p for p in codebook.pillars if not ctx.pillars or p.id in ctx.pillars
 for tab, pillar in zip(st.tabs([p.label(lang) for p in pillars]), pillars):
     with tab:
         catalogue = list_indicators(data, (pillar.id,)).sort_values(
-            ["n_years", schema.INDICATOR_ID],
+            [schema.N_YEARS, schema.INDICATOR_ID],
             ascending=[False, True], kind="stable",
         )
         if catalogue.empty:

@@ -16,12 +16,23 @@ import pandas as pd
 from policylens import paths
 from policylens.schema import (
     CITY,
+    CONFLICT,
+    FIRST_YEAR,
     INDICATOR_COLUMNS,
     INDICATOR_EN,
     INDICATOR_ID,
     INDICATOR_ZH,
+    LABEL_EN,
+    LABEL_ZH,
+    LAST_YEAR,
+    N_CITIES,
+    N_SOURCES,
+    N_VALUES,
+    N_YEARS,
     PERIOD_NOTE,
     PILLAR,
+    PUBLISHED_UNIT_CODE,
+    PUBLISHED_VALUE,
     QUALIFIER,
     QUALIFIERS,
     SOURCE_TITLE,
@@ -32,22 +43,9 @@ from policylens.schema import (
     YEAR,
 )
 
-UNITS_TABLE = paths.INDICATORS_DIR / "units.csv"
+UNITS_TABLE = paths.UNITS_TABLE
 PILLARS = ("new", "strong", "fusion")
 LANGS = ("en", "zh")
-
-# Columns added by this module (candidates for schema.py).
-N_SOURCES = "n_sources"
-CONFLICT = "conflict"
-N_VALUES = "n_values"
-N_YEARS = "n_years"
-N_CITIES = "n_cities"
-FIRST_YEAR = "first_year"
-LAST_YEAR = "last_year"
-PUBLISHED_VALUE = "published_value"
-PUBLISHED_UNIT_CODE = "published_unit_code"
-LABEL_EN = "label_en"
-LABEL_ZH = "label_zh"
 
 # The conflict rule (see pick_one_value_per_year). A period note of exactly this text marks a
 # full-year flow or a year-end stock; anything else is an as-of, as-stated or part-year value.

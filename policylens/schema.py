@@ -34,3 +34,16 @@ INDICATOR_COLUMNS = (
 )
 
 QUALIFIERS = ("exact", "lower_bound", "approx", "preliminary")
+
+# Columns derived from indicator tables (policylens.indicators).
+N_SOURCES = "n_sources"
+CONFLICT = "conflict"
+N_VALUES = "n_values"
+N_YEARS = "n_years"
+N_CITIES = "n_cities"
+FIRST_YEAR = "first_year"
+LAST_YEAR = "last_year"
+PUBLISHED_VALUE = "published_value"
+PUBLISHED_UNIT_CODE = "published_unit_code"
+LABEL_EN = "label_en"
+LABEL_ZH = "label_zh"
