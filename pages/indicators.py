@@ -4,7 +4,7 @@ import streamlit as st
 
 from policylens import schema
 from policylens.i18n import t
-from policylens.indicator_figures import build_indicator_figure
+from policylens.indicator_figures import build_indicator_figure, city_label
 from policylens.indicators import list_indicators
 from policylens.ui import cache, state, widgets
 from policylens.ui.context import build_context
@@ -17,7 +17,8 @@ widgets.render_filter_notice(codebook)
 st.caption(t("indicators.intro", lang))
 data = cache.get_indicators()
 cities = sorted(data[schema.CITY].unique(), key=lambda c: (c != "Nanjing", c))
-chosen = st.multiselect(t("indicators.cities", lang), cities, key=state.seed_widget(state.INDICATORS_CITIES), on_change=state.store_widget,
+chosen = st.multiselect(
+    t("indicators.cities", lang), cities, format_func=lambda c: city_label(c, lang), key=state.seed_widget(state.INDICATORS_CITIES), on_change=state.store_widget,
     args=(state.INDICATORS_CITIES,),
 )
 data = data[data[schema.CITY].isin(chosen or ["Nanjing"])]

@@ -11,6 +11,7 @@ import plotly.graph_objects as go
 # and policylens.fonts); the fallbacks cover machines where the web font has not loaded yet.
 FONT_FAMILY = '"Noto Sans SC", "Noto Sans CJK SC", "Source Han Sans SC", sans-serif'
 GAP_COLOR = "#bdbdbd"
+SOURCE_MARGIN = 100  # px below the plot: tick labels, axis title, then the source line
 TEXT_COLOR = "#262730"
 
 TEMPLATE = go.layout.Template(
@@ -32,12 +33,13 @@ def apply_style(fig: go.Figure, title: str, source: str | None = None) -> go.Fig
     """Apply the shared template, set the title, and put the source line inside the figure."""
     fig.update_layout(template=TEMPLATE, title_text=title)
     if source:
-        # Anchored to the bottom edge of the figure (inside the bottom margin), under the axis.
-        bottom = fig.layout.margin.b if fig.layout.margin.b is not None else 80
-        fig.update_layout(margin=dict(b=max(bottom, 80)))
+        # The source line sits at the bottom edge of the figure, below the x-axis title, inside a
+        # bottom margin made tall enough for both.
+        bottom = max(fig.layout.margin.b or 0, SOURCE_MARGIN)
+        fig.update_layout(margin=dict(b=bottom))
+        fig.update_xaxes(title_standoff=8)
         fig.add_annotation(
             text=source, xref="paper", yref="paper", x=0, y=0, xanchor="left", yanchor="bottom",
-            yshift=-max(bottom, 80) + 4, showarrow=False, align="left",
-            font=dict(size=10, color="#6b6b6b"),
+            yshift=-bottom + 2, showarrow=False, align="left", font=dict(size=10, color="#6b6b6b"),
         )
     return fig

@@ -105,6 +105,7 @@ STRINGS: dict[str, dict[str, str]] = {
     "indicators.cities": {"en": "Cities", "zh": "城市"},
     "indicators.sources": {"en": "Sources", "zh": "来源"},
     "indicators.none": {"en": "No indicator for this selection.", "zh": "当前选择下没有指标。"},
+    "indicators.full_year": {"en": "calendar year / year-end", "zh": "全年 / 年末"},
     "indicators.as_of": {"en": "{year}, {qualifier}", "zh": "{year} 年,{qualifier}"},
     "qualifier.exact": {"en": "as published", "zh": "公布值"},
     "qualifier.lower_bound": {"en": "lower bound", "zh": "下限"},

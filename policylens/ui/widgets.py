@@ -14,7 +14,7 @@ from policylens.clouds import CloudResult
 from policylens.documents import Document
 from policylens.figures import GENERAL_COLOR, pillar_label
 from policylens.i18n import LANGUAGE_NAMES, LANGUAGES, t
-from policylens.indicator_figures import format_value
+from policylens.indicator_figures import city_label, format_value
 from policylens.indicators import select_headline_indicators
 from policylens.markup import build_highlighted_html
 from policylens.pillars import Codebook
@@ -101,6 +101,11 @@ def render_cloud(cloud: CloudResult, lang: str) -> None:
         st.warning(t("terms.missing_glyphs", lang, terms=", ".join(sorted(cloud.missing_glyphs))))
 
 
+def translate_period_note(note: str, lang: str) -> str:
+    """The common full-year note in the UI language; other notes stay as the source wrote them."""
+    return t("indicators.full_year", lang) if note == "calendar year / year-end" else note
+
+
 def render_source(title: str, url: str, lang: str) -> None:
     """A source line: the publication's title, linked to the (often mirrored) URL."""
     st.markdown(
@@ -118,30 +123,37 @@ def render_headline_indicators(pillars: tuple[str, ...], codebook: Codebook, lan
     if table.empty:
         st.info(t("indicators.none", lang))
         return
-    for col, row in zip(st.columns(min(len(table), 6)), table.to_dict("records")):
-        with col:
-            label = row[schema.INDICATOR_ZH] if lang == "zh" else row[schema.INDICATOR_EN]
-            st.metric(
-                f"{codebook.get(row[schema.PILLAR]).label(lang)} · {label}",
-                format_value(row[schema.VALUE], row[schema.UNIT_CODE], row[schema.QUALIFIER], lang),
-                help=t("indicators.as_of", lang, year=row[schema.YEAR],
-                       qualifier=t(f"qualifier.{row[schema.QUALIFIER]}", lang)),
-            )
-            st.caption(t("indicators.as_of", lang, year=row[schema.YEAR],
-                         qualifier=t(f"qualifier.{row[schema.QUALIFIER]}", lang)))
-            render_source(row[schema.SOURCE_TITLE], row[schema.SOURCE_URL], lang)
+    rows = table.to_dict("records")
+    for start in range(0, len(rows), 3):
+        for col, row in zip(st.columns(3), rows[start : start + 3]):
+            with col:
+                label = row[schema.INDICATOR_ZH] if lang == "zh" else row[schema.INDICATOR_EN]
+                st.metric(
+                    f"{codebook.get(row[schema.PILLAR]).label(lang)} · {label}",
+                    format_value(row[schema.VALUE], row[schema.UNIT_CODE], "exact", lang),
+                )
+                st.caption(t("indicators.as_of", lang, year=row[schema.YEAR],
+                             qualifier=t(f"qualifier.{row[schema.QUALIFIER]}", lang)))
+                render_source(row[schema.SOURCE_TITLE], row[schema.SOURCE_URL], lang)
 
 
 def render_indicator_sources(rows: pd.DataFrame, lang: str) -> None:
     """Every value behind a chart with its qualifier, period note and linked source."""
-    table = rows.sort_values([schema.CITY, schema.YEAR], kind="stable").assign(
-        shown=[format_value(v, u, q, lang) for v, q, u in
-               zip(rows[schema.VALUE], rows[schema.QUALIFIER], rows[schema.UNIT_CODE])],
-    )
+    table = rows.sort_values([schema.CITY, schema.YEAR], kind="stable")
+    shown = pd.DataFrame({
+        schema.CITY: [city_label(c, lang) for c in table[schema.CITY]],
+        schema.YEAR: table[schema.YEAR],
+        "shown": [format_value(v, u, q, lang) for v, u, q in
+                  zip(table[schema.VALUE], table[schema.UNIT_CODE], table[schema.QUALIFIER])],
+        schema.PERIOD_NOTE: [translate_period_note(n, lang) for n in table[schema.PERIOD_NOTE]],
+        schema.SOURCE_TITLE: table[schema.SOURCE_TITLE],
+        schema.SOURCE_URL: table[schema.SOURCE_URL],
+    })
     st.dataframe(
-        table[[schema.CITY, schema.YEAR, "shown", schema.PERIOD_NOTE, schema.SOURCE_TITLE, schema.SOURCE_URL]],
+        shown,
         column_config={
-            schema.CITY: t("column.city", lang), schema.YEAR: st.column_config.NumberColumn(t("column.year", lang), format="%d"),
+            schema.CITY: t("column.city", lang),
+            schema.YEAR: st.column_config.NumberColumn(t("column.year", lang), format="%d"),
             "shown": t("column.value", lang), schema.PERIOD_NOTE: t("column.period_note", lang),
             schema.SOURCE_TITLE: t("column.source_title", lang),
             schema.SOURCE_URL: st.column_config.LinkColumn(t("column.source_url", lang)),
