@@ -16,7 +16,13 @@ from pathlib import Path
 
 from policylens import paths
 
-_EN_TOKEN = re.compile(r"[A-Za-z0-9]+(?:[-+&.][A-Za-z0-9]+)*")
+_EN_TOKEN = re.compile(r"[A-Za-z0-9]+(?:[-+&.][A-Za-z0-9]+)*%?")
+# Chinese numbers that must stay one term: designations such as 2+6+6 or 4+4+1, and quantities
+# with their unit (3.5%, 2万亿元, 1000余家, 51所). Dates (2024年, 1月) are left to jieba.
+_NUMERIC_ZH = re.compile(
+    r"\d+(?:\+\d+)+(?:\+[A-Za-z])?"
+    r"|\d+(?:[.,]\d+)*(?:\s?[%％‰]|[十百千万亿]*(?:余|多)?(?:万亿元|亿元|万元|美元|元|家|人次|万人|人|个|项|件|所|座|倍|吨|平方公里|公里|台|户|名)|[十百千万亿]+)"
+)
 _HAS_WORD_CHAR = re.compile(r"[\w\u4e00-\u9fff]")
 _DIGITS_ONLY = re.compile(r"^[\d.]+$")
 _MAX_PHRASE_WORDS = 8
@@ -83,6 +89,8 @@ class SegmenterConfig:
     userdict: Path = paths.USERDICT
     extra_terms_zh: tuple[str, ...] = ()  # e.g. codebook terms, kept whole and never stopwords
     extra_terms_en: tuple[str, ...] = ()
+    user_words_zh: tuple[str, ...] = ()  # the session's locked terms (the user dictionary view)
+    stopword_edits: tuple[tuple[str, str, str], ...] = ()  # (language, "add" | "remove", word)
 
 
 @dataclass
@@ -116,15 +124,29 @@ class Segmenter:
                 tokenizer = jieba.Tokenizer()
                 tokenizer.initialize()
                 tokenizer.load_userdict(str(self.config.userdict))
-                for term in self.config.extra_terms_zh:
-                    if tokenizer.FREQ.get(term, 0) == 0:
-                        tokenizer.add_word(term, freq=20000)
+                for term in (*self.config.extra_terms_zh, *self.config.user_words_zh):
+                    # suggest_freq(tune=True) raises the word's frequency just enough to keep it whole
+                    tokenizer.suggest_freq(term, tune=True)
                 self._jieba = tokenizer
         return self._jieba
 
+    def cut_zh_spans(self, text: str) -> list[tuple[str, int, int]]:
+        """(token, start, end) of every token, punctuation included; numbers with units kept whole."""
+        tokenizer = self.jieba_tokenizer()
+        out: list[tuple[str, int, int]] = []
+        cursor = 0
+        for match in [*_NUMERIC_ZH.finditer(text), None]:
+            end = match.start() if match else len(text)
+            if end > cursor:
+                out.extend((w, cursor + a, cursor + b) for w, a, b in tokenizer.tokenize(text[cursor:end], HMM=True))
+            if match:
+                out.append((match.group(), match.start(), match.end()))
+                cursor = match.end()
+        return out
+
     def cut_zh(self, text: str) -> list[str]:
-        """Raw jieba segmentation (every token, punctuation included)."""
-        return self.jieba_tokenizer().lcut(text, HMM=True)
+        """Raw segmentation (every token, punctuation included; numbers with units whole)."""
+        return [token for token, _, _ in self.cut_zh_spans(text)]
 
     # -- English ---------------------------------------------------------------------------
     def cut_en_spans(self, text: str) -> list[tuple[str, int, int]]:
@@ -155,21 +177,29 @@ class Segmenter:
         """Character spans (start, end, term) where any of `terms` occurs as a token of `text`."""
         wanted = set(terms)
         if language == "zh":
-            tokens = self.jieba_tokenizer().tokenize(text, HMM=True)
+            tokens = self.cut_zh_spans(text)
         else:
             tokens = self.cut_en_spans(text)
         return [(start, end, term) for term, start, end in tokens if term in wanted]
 
     # -- both ------------------------------------------------------------------------------
     def stopwords(self, language: str) -> frozenset[str]:
+        """The effective stopword list: maintained + project lists, with the session's edits."""
         if language not in self._stopwords:
-            self._stopwords[language] = load_stopwords(language)
+            words = set(load_stopwords(language))
+            norm = normalize_en_term if language == "en" else str.strip
+            for lang, action, word in self.config.stopword_edits:
+                if lang == language:
+                    (words.add if action == "add" else words.discard)(norm(word))
+            self._stopwords[language] = frozenset(words)
         return self._stopwords[language]
 
     def tokenize(self, text: str, language: str) -> list[str]:
         """Content terms of `text`: phrases whole; stopwords, punctuation and bare numbers removed."""
         raw = self.cut_zh(text) if language == "zh" else self.cut_en(text)
-        keep = self._keep.get(language, frozenset())
+        keep = self._keep.get(language, frozenset()) | (
+            frozenset(self.config.user_words_zh) if language == "zh" else frozenset()
+        )
         stop = self.stopwords(language)
         terms = []
         for token in raw:

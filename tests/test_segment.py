@@ -72,3 +72,19 @@ def test_find_spans_maps_terms_back_to_the_text(segmenter):
     assert [(text[a:b], term) for a, b, term in spans] == [("emerging industries", "emerging industry")]
     zh = "推动产业链创新链融合"
     assert [(zh[a:b], term) for a, b, term in segmenter.find_spans(zh, {"创新链"}, "zh")] == [("创新链", "创新链")]
+
+
+def test_numbers_with_units_and_designations_stay_whole(segmenter):
+    text = "GDP超2万亿元，研发投入强度达3.5%，培育1000余家企业，建设“2+6+6”和4+4+1体系，51所高校，2025年"
+    assert segmenter.tokenize(text, "zh") == [
+        "GDP", "超", "2万亿元", "研发投入", "强度", "达", "3.5%", "培育", "1000余家", "企业", "建设", "2+6+6",
+        "4+4+1", "体系", "51所", "高校",
+    ]
+    assert segmenter.tokenize("R&D intensity reached 3.5% in 2025", "en") == ["r&d", "intensity", "reach", "3.5%"]
+
+
+def test_session_user_words_and_stopword_edits():
+    config = SegmenterConfig(
+        user_words_zh=("资金链人才链",), stopword_edits=(("zh", "add", "企业"), ("zh", "remove", "要"))
+    )
+    assert Segmenter(config).tokenize("要促进资金链人才链，企业发展", "zh") == ["要", "资金链人才链", "发展"]
