@@ -67,7 +67,7 @@ def build_analysis_report(analysis: Analysis, codebook: Codebook, top: int = 100
     terms = summarise_terms(analysis.term_counts).head(top)
     return {
         "document": {
-            "name": doc.name, "language": doc.language, "encoding": doc.encoding,
+            "name": doc.name, "language": doc.language, "encoding": doc.encoding, "script": doc.script,
             "characters": doc.characters, "paragraphs": len(doc.paragraphs), "sha256": doc.sha256,
         },
         "pillars": [
