@@ -4,18 +4,32 @@ import streamlit as st
 
 from policylens.i18n import t
 from policylens.ui import state
-from policylens.ui.context_doc import get_active_document
+from policylens.ui.library import get_active_document
 
 st.set_page_config(page_title="PolicyLens", page_icon="🔎", layout="wide")
 state.init_state(get_active_document().language)
 lang = state.get_lang()
 
-PAGES = [
-    st.Page("pages/overview.py", title=t("nav.overview", lang), icon=":material/dashboard:", default=True),
-    st.Page("pages/themes.py", title=t("nav.themes", lang), icon=":material/segment:", url_path="themes"),
-    st.Page("pages/terms.py", title=t("nav.terms", lang), icon=":material/cloud:", url_path="terms"),
-    st.Page("pages/indicators.py", title=t("nav.indicators", lang), icon=":material/monitoring:", url_path="indicators"),
-]
+PAGES = {
+    t("nav.section.read", lang): [
+        st.Page("pages/overview.py", title=t("nav.overview", lang), icon=":material/dashboard:", default=True),
+        st.Page("pages/themes.py", title=t("nav.themes", lang), icon=":material/segment:", url_path="themes"),
+        st.Page("pages/kwic.py", title=t("nav.kwic", lang), icon=":material/format_quote:", url_path="kwic"),
+    ],
+    t("nav.section.analyse", lang): [
+        st.Page("pages/terms.py", title=t("nav.terms", lang), icon=":material/cloud:", url_path="terms"),
+        st.Page("pages/statistics.py", title=t("nav.statistics", lang), icon=":material/table_chart:", url_path="statistics"),
+        st.Page("pages/network.py", title=t("nav.network", lang), icon=":material/hub:", url_path="network"),
+        st.Page("pages/distribution.py", title=t("nav.distribution", lang), icon=":material/linear_scale:", url_path="distribution"),
+    ],
+    t("nav.section.numbers", lang): [
+        st.Page("pages/indicators.py", title=t("nav.indicators", lang), icon=":material/monitoring:", url_path="indicators"),
+    ],
+    t("nav.section.settings", lang): [
+        st.Page("pages/dictionary.py", title=t("nav.dictionary", lang), icon=":material/spellcheck:", url_path="dictionary"),
+        st.Page("pages/codebook.py", title=t("nav.codebook", lang), icon=":material/tune:", url_path="codebook"),
+    ],
+}
 page = st.navigation(PAGES, position="sidebar")
 try:
     page.run()

@@ -4,6 +4,7 @@ import streamlit as st
 
 from policylens import schema
 from policylens.analysis import summarise_pillars
+from policylens.doc_stats import summarise_document
 from policylens.figures import build_pillar_share_figure, build_term_bar_figure
 from policylens.i18n import t
 from policylens.terms import assign_term_pillars, count_terms_by_pillar
@@ -17,11 +18,7 @@ st.title(t("overview.title", lang))
 widgets.render_filter_notice(codebook)
 summary = summarise_pillars(analysis, codebook)
 classified = int(summary[summary[schema.PILLAR].notna()][schema.PARAGRAPHS].sum())
-cols = st.columns(4)
-cols[0].metric(t("overview.paragraphs", lang), len(ctx.document.paragraphs))
-cols[1].metric(t("overview.characters", lang), f"{ctx.document.characters:,}")
-cols[2].metric(t("overview.language", lang), t(f"language.{ctx.document.language}", lang))
-cols[3].metric(t("overview.classified", lang), f"{classified} / {len(ctx.document.paragraphs)}")
+widgets.render_document_summary(summarise_document(ctx.document, analysis.paragraph_terms), classified, lang)
 
 shown = summary if not ctx.pillars else summary[summary[schema.PILLAR].isin(ctx.pillars)]
 widgets.render_chart(build_pillar_share_figure(shown, codebook, lang, ctx.source_line), key="overview.share")

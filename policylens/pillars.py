@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import tomllib
 from collections import Counter
 from collections.abc import Sequence
@@ -69,6 +70,11 @@ def parse_codebook(text: str) -> Codebook:
         missing = [k for k in ("id", "label_en", "label_zh", "color") if not raw.get(k)]
         if missing:
             raise CodebookError(f"Pillar {i} lacks {', '.join(missing)}.")
+        if not re.fullmatch(r"#[0-9A-Fa-f]{6}", str(raw["color"])):
+            # colours reach HTML style attributes, so only plain hex colours are accepted
+            raise CodebookError(f"Pillar {raw['id']!r}: the colour must look like #1f77b4, not {raw['color']!r}.")
+        if not re.fullmatch(r"[a-z][a-z0-9_]*", str(raw["id"])):
+            raise CodebookError(f"Pillar id {raw['id']!r}: use lowercase letters, digits or _.")
         terms = raw.get("terms", {})
         try:
             terms_en = tuple((normalize_en_term(t), float(w)) for t, w in terms.get("en", {}).items())

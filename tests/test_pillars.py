@@ -104,3 +104,13 @@ def test_same_text_in_gb18030_gives_the_same_classification(codebook):
     utf8 = analyze_default(load_document_bytes(raw.encode("utf-8"), "a.txt"), codebook)
     gbk = analyze_default(load_document_bytes(raw.encode("gb18030"), "b.txt"), codebook)
     pd.testing.assert_frame_equal(utf8.assignment, gbk.assignment)
+
+
+@pytest.mark.parametrize(
+    ("color", "pillar_id", "message"),
+    [('red;background:url(x)', "a", "colour"), ("#12345", "a", "colour"), ("#123456", "A b", "Pillar id")],
+)
+def test_codebook_rejects_colours_and_ids_that_could_reach_html(color, pillar_id, message):
+    text = f'[[pillars]]\nid = "{pillar_id}"\nlabel_en = "A"\nlabel_zh = "甲"\ncolor = "{color}"\n'
+    with pytest.raises(CodebookError, match=message):
+        parse_codebook(text)

@@ -8,7 +8,16 @@ import streamlit as st
 from policylens import analysis, indicators, paths
 from policylens.clouds import CloudOptions, CloudResult, render_cloud
 from policylens.documents import Document, load_document
-from policylens.pillars import Codebook, load_codebook
+from policylens.keyness import build_term_statistics
+from policylens.kwic import build_token_spans
+from policylens.network import (
+    build_cooccurrence,
+    build_term_graph,
+    count_term_frequencies,
+    detect_communities,
+    layout_graph,
+)
+from policylens.pillars import Codebook, load_codebook, parse_codebook
 from policylens.segment import Segmenter, SegmenterConfig
 
 
@@ -29,11 +38,18 @@ def get_seed_document() -> Document:
     return load_document(paths.SEED_DOCUMENT)
 
 
+@st.cache_resource(show_spinner=False, max_entries=16)
+def get_codebook_from_text(toml_text: str) -> Codebook:
+    """An edited codebook, parsed once per distinct text."""
+    return parse_codebook(toml_text)
+
+
 @st.cache_data(show_spinner=False, max_entries=16)
-def get_analysis(document_sha: str, _document: Document, _codebook: Codebook, codebook_key: str) -> analysis.Analysis:
-    """Analysis of a document, keyed by its content hash and the codebook."""
-    segmenter = get_segmenter(analysis.build_segmenter_config(_codebook))
-    return analysis.analyze_document(_document, _codebook, segmenter)
+def get_analysis(
+    document_key: str, settings_key: str, _document: Document, _codebook: Codebook, _segmenter: Segmenter
+) -> analysis.Analysis:
+    """Analysis of a document, keyed by its content hash and the codebook + segmenter settings."""
+    return analysis.analyze_document(_document, _codebook, _segmenter)
 
 
 @st.cache_data(show_spinner=False)
@@ -46,3 +62,25 @@ def get_indicators() -> pd.DataFrame:
 def get_cloud(frequencies: tuple[tuple[str, int], ...], colors: tuple[tuple[str, str], ...]) -> CloudResult:
     """A rendered word cloud (0.7-1.0 s for 150 words at 800x400, so cached by its inputs)."""
     return render_cloud(dict(frequencies), dict(colors), CloudOptions())
+
+
+@st.cache_data(show_spinner=False, max_entries=8)
+def get_token_spans(document_key: str, settings_key: str, _document: Document, _segmenter: Segmenter) -> tuple:
+    """Every raw token with its span, per paragraph (keyword in context)."""
+    return build_token_spans(_document, _segmenter)
+
+
+@st.cache_data(show_spinner=False, max_entries=8)
+def get_term_statistics(document_key: str, settings_key: str, _analysis: analysis.Analysis, pillar_ids: tuple[str, ...]) -> pd.DataFrame:
+    """Counts, relative frequencies and keyness per pillar for every term."""
+    return build_term_statistics(_analysis.term_counts, _analysis.assignment, pillar_ids)
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def get_network(
+    document_key: str, settings_key: str, _analysis: analysis.Analysis, top_n: int, unit: str, measure: str, min_weight: float
+) -> tuple:
+    """(graph, positions, communities) of the co-occurrence network of the top terms."""
+    edges = build_cooccurrence(_analysis.paragraph_terms, top_n, unit=unit, measure=measure)
+    graph = build_term_graph(edges, count_term_frequencies(_analysis.paragraph_terms), min_weight)
+    return graph, layout_graph(graph), detect_communities(graph)

@@ -1,15 +1,17 @@
-"""The per-run context every page starts from: document, codebook, analysis and filters."""
+"""The per-run context every page starts from: document, codebook, segmenter, analysis, filters."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from policylens.analysis import Analysis, build_segmenter_config
+from policylens.analysis import Analysis
 from policylens.documents import Document
+from policylens.i18n import t
 from policylens.pillars import Codebook
 from policylens.segment import Segmenter
 from policylens.ui import cache, state
-from policylens.ui.context_doc import get_active_document
+from policylens.ui.library import get_active_document
+from policylens.ui.settings import get_codebook, get_segmenter
 from policylens.ui.shell import render_shell
 
 
@@ -21,24 +23,26 @@ class PageContext:
     segmenter: Segmenter
     lang: str
     pillars: tuple[str, ...]  # empty = all
+    settings_key: str  # codebook + segmenter settings, for cache keys
 
     @property
     def source_line(self) -> str:
-        from policylens.i18n import t
-
         return t("figure.source.document", self.lang, name=self.document.name)
 
 
 def build_context() -> PageContext:
-    """Gather everything a page needs; cheap on reruns (cached underneath)."""
+    """Draw the shell, then gather everything a page needs (cached underneath)."""
     render_shell()
     document = get_active_document()
-    codebook = cache.get_codebook()
+    codebook = get_codebook()
+    segmenter = get_segmenter(codebook)
+    key = f"{hash(codebook)}:{hash(segmenter.config)}"
     return PageContext(
         document=document,
         codebook=codebook,
-        analysis=cache.get_analysis(document.sha256, document, codebook, str(hash(codebook))),
-        segmenter=cache.get_segmenter(build_segmenter_config(codebook)),
+        analysis=cache.get_analysis(document.key, key, document, codebook, segmenter),
+        segmenter=segmenter,
         lang=state.get_lang(),
         pillars=state.get_pillars(),
+        settings_key=key,
     )

@@ -9,8 +9,10 @@ widgets keep their values across pages because every page draws them with the sa
 from __future__ import annotations
 
 from policylens.fonts import install_static_font
-from policylens.ui import cache, state, widgets
-from policylens.ui.context_doc import get_active_document
+from policylens.ui import state
+from policylens.ui.library import get_active_document
+from policylens.ui.settings import get_codebook
+from policylens.ui.sidebar import render_sidebar
 
 
 def render_shell() -> None:
@@ -18,4 +20,4 @@ def render_shell() -> None:
     install_static_font()  # cheap when present; `make run` has normally done it already
     document = get_active_document()
     state.init_state(document.language)
-    widgets.render_sidebar(document, cache.get_codebook())
+    render_sidebar(document, get_codebook())

@@ -12,12 +12,47 @@ GLOBAL_LANG_SET_BY_USER = "global.lang_set_by_user"
 THEMES_SHOW_GENERAL = "themes.show_general"
 TERMS_TOP_N = "terms.top_n"
 INDICATORS_CITIES = "indicators.cities"
+DOCS_LOADED = "docs.loaded"  # document id -> Document (this session's uploads)
+DOCS_ACTIVE = "docs.active"
+DOCS_UPLOAD = "docs.upload"
+DOCS_PASTE = "docs.paste"
+DOCS_NOTICES = "docs.notices"
+CUSTOM_USER_WORDS = "custom.user_words"  # the session user dictionary (locked terms)
+CUSTOM_STOPWORD_EDITS = "custom.stopword_edits"  # ((language, "add"|"remove", word), ...)
+KWIC_QUERY = "kwic.query"
+KWIC_WINDOW = "kwic.window"
+KWIC_SORT = "kwic.sort"
+STATS_PILLAR = "statistics.pillar"
+NETWORK_TOP_N = "network.top_n"
+NETWORK_UNIT = "network.unit"
+NETWORK_MEASURE = "network.measure"
+NETWORK_MIN_WEIGHT = "network.min_weight"
+NETWORK_COLOR_BY = "network.color_by"
+DISTRIBUTION_TERMS = "distribution.terms"
+DICTIONARY_OWN_TERMS = "dictionary.own_terms"
+DICTIONARY_LAST_LOCK = "dictionary.last_lock"
+CUSTOM_CODEBOOK = "custom.codebook"  # TOML text of an edited codebook, or None for the shipped one
 
 DEFAULTS: dict[str, object] = {
     GLOBAL_PILLARS: [],
     THEMES_SHOW_GENERAL: True,
     TERMS_TOP_N: 40,
     INDICATORS_CITIES: ["Nanjing"],
+    DOCS_ACTIVE: "seed",
+    CUSTOM_USER_WORDS: (),
+    CUSTOM_STOPWORD_EDITS: (),
+    CUSTOM_CODEBOOK: None,
+    DICTIONARY_OWN_TERMS: "",
+    KWIC_QUERY: "",
+    KWIC_WINDOW: 20,
+    KWIC_SORT: "position",
+    STATS_PILLAR: None,
+    NETWORK_TOP_N: 40,
+    NETWORK_UNIT: "paragraph",
+    NETWORK_MEASURE: "jaccard",
+    NETWORK_MIN_WEIGHT: 0.2,
+    NETWORK_COLOR_BY: "pillar",
+    DISTRIBUTION_TERMS: [],
 }
 
 
@@ -53,6 +88,11 @@ def seed_widget(key: str) -> str:
     """Copy the persistent value into the widget's key before the widget is drawn; return that key."""
     st.session_state[widget_key(key)] = st.session_state[key]
     return widget_key(key)
+
+
+def bind(key: str) -> dict:
+    """Keyword arguments that tie a widget to the persistent state `key`: `st.slider(..., **bind(K))`."""
+    return {"key": seed_widget(key), "on_change": store_widget, "args": (key,)}
 
 
 def store_widget(key: str) -> None:

@@ -11,11 +11,13 @@ import streamlit as st
 from policylens import schema
 from policylens.analysis import Analysis
 from policylens.clouds import CloudResult
+from policylens.doc_stats import DocumentSummary
 from policylens.documents import Document
-from policylens.figures import GENERAL_COLOR, pillar_label
-from policylens.i18n import LANGUAGE_NAMES, LANGUAGES, t
+from policylens.figures import GENERAL_COLOR, pillar_color, pillar_label
+from policylens.i18n import t
 from policylens.indicator_figures import city_label, format_value
 from policylens.indicators import select_headline_indicators
+from policylens.kwic import build_kwic_html
 from policylens.markup import build_highlighted_html
 from policylens.pillars import Codebook
 from policylens.segment import Segmenter
@@ -23,33 +25,6 @@ from policylens.ui import cache, state
 
 # Plotly's own toolbar gives PNG downloads; the image keeps the in-figure title and source line.
 CHART_CONFIG = {"displaylogo": False, "toImageButtonOptions": {"format": "png", "scale": 2}}
-
-
-def render_sidebar(document: Document, codebook: Codebook) -> None:
-    """The global sidebar: document, pillar filter and UI language (kept across pages)."""
-    lang = state.get_lang()
-    with st.sidebar:
-        st.markdown(f"### {t('app.title', lang)}")
-        st.caption(t("app.tagline", lang))
-        st.markdown(f"**{t('sidebar.document', lang)}**")
-        st.caption(t(
-            "sidebar.document_caption", lang, name=document.name,
-            language=t(f"language.{document.language}", lang),
-            paragraphs=len(document.paragraphs), characters=document.characters,
-        ))
-        st.multiselect(
-            t("sidebar.pillars", lang), options=list(codebook.ids),
-            format_func=lambda pid: f"{codebook.get(pid).label_en} {codebook.get(pid).label_zh}",
-            key=state.seed_widget(state.GLOBAL_PILLARS), on_change=state.store_widget,
-            args=(state.GLOBAL_PILLARS,), placeholder=t("sidebar.pillars_placeholder", lang),
-            help=t("sidebar.pillars_help", lang),
-        )
-        st.segmented_control(
-            t("sidebar.language", lang), options=list(LANGUAGES), format_func=LANGUAGE_NAMES.get,
-            key=state.seed_widget(state.GLOBAL_LANG), on_change=state.store_widget, args=(state.GLOBAL_LANG,),
-            selection_mode="single",
-            required=True,
-        )
 
 
 def render_filter_notice(codebook: Codebook) -> None:
@@ -67,15 +42,20 @@ def render_chart(fig: go.Figure, key: str) -> None:
 
 
 def render_paragraph(
-    analysis: Analysis, segmenter: Segmenter, codebook: Codebook, paragraph: int, lang: str
+    analysis: Analysis, segmenter: Segmenter, codebook: Codebook, paragraph: int, lang: str,
+    spans: list[tuple[int, int, str]] | None = None,
 ) -> None:
-    """One paragraph card: number, pillar badge, score, evidence terms highlighted in the text."""
+    """One paragraph card: number, pillar badge, score, and highlighted spans in the text.
+
+    The highlights are the evidence terms unless `spans` (start, end, term) are given, e.g. KWIC hits.
+    """
     row = analysis.assignment.set_index(schema.PARAGRAPH).loc[paragraph]
     pillar_id = row[schema.PILLAR] if isinstance(row[schema.PILLAR], str) else None
     color = codebook.get(pillar_id).color if pillar_id else GENERAL_COLOR
     text = analysis.document.paragraphs[paragraph - 1]
     evidence = list(row[schema.EVIDENCE])
-    spans = segmenter.find_spans(text, evidence, analysis.document.language) if evidence else []
+    if spans is None:
+        spans = segmenter.find_spans(text, evidence, analysis.document.language) if evidence else []
     badge = (
         f'<span style="background:{color};color:white;border-radius:4px;padding:1px 8px;'
         f'font-size:0.8rem">{html.escape(pillar_label(codebook, pillar_id, lang))}</span>'
@@ -86,8 +66,19 @@ def render_paragraph(
         f'<div style="border-left:4px solid {color};padding:4px 12px;margin:8px 0">'
         f"{badge} {meta}<div style='margin-top:4px'>{build_highlighted_html(text, spans, color)}</div>"
         f'<div style="color:#6b6b6b;font-size:0.8rem;margin-top:4px">{html.escape(t("themes.evidence", lang))}: '
-        f"{html.escape(evidence_text)}</div></div>",
+        f"{html.escape(evidence_text)}</div>{_original_html(analysis.document, paragraph, lang)}</div>",
         unsafe_allow_html=True,
+    )
+
+
+def _original_html(document: Document, paragraph: int, lang: str) -> str:
+    """The paragraph as written (Traditional Chinese), when the analysis used a converted text."""
+    if not document.original_paragraphs:
+        return ""
+    original = document.original_paragraphs[paragraph - 1]
+    return (
+        f'<details style="font-size:0.85rem;margin-top:4px"><summary>{html.escape(t("themes.original", lang))}</summary>'
+        f"{html.escape(original)}</details>"
     )
 
 
@@ -160,3 +151,58 @@ def render_indicator_sources(rows: pd.DataFrame, lang: str) -> None:
         },
         hide_index=True, width="stretch",
     )
+
+
+MAX_KWIC_LINES = 500
+
+
+def render_kwic_lines(lines: pd.DataFrame, codebook: Codebook, lang: str) -> None:
+    """KWIC lines as one escaped HTML block (aligned columns), each linked to its paragraph."""
+    shown = lines.head(MAX_KWIC_LINES)
+    rows = "".join(
+        build_kwic_html(row, pillar_color(codebook, row[schema.PILLAR])) for row in shown.to_dict("records")
+    )
+    st.markdown(f'<div class="policylens-kwic">{rows}</div>', unsafe_allow_html=True)
+    if len(lines) > MAX_KWIC_LINES:
+        st.caption(t("kwic.truncated", lang, shown=MAX_KWIC_LINES, n=len(lines)))
+
+
+def render_selectable_chart(fig: go.Figure, key: str):
+    """A chart whose point clicks rerun the app; returns Streamlit's selection event."""
+    return st.plotly_chart(
+        fig, key=key, theme=None, config=CHART_CONFIG, width="stretch", on_select="rerun",
+        selection_mode=("points",),
+    )
+
+
+def selected_custom(event) -> object | None:
+    """The customdata of the first selected point, if any (a term, a pillar id ...)."""
+    points = (event or {}).get("selection", {}).get("points", []) if isinstance(event, dict) else getattr(
+        getattr(event, "selection", None), "points", []
+    )
+    for point in points or []:
+        custom = point.get("customdata")
+        if custom not in (None, "", []):
+            return custom[0] if isinstance(custom, list) else custom
+    return None
+
+
+def open_kwic(term: str) -> None:
+    """Follow a term to the keyword-in-context page."""
+    query = f'"{term}"' if " " in term else term
+    st.session_state[state.KWIC_QUERY] = query
+    st.switch_page("pages/kwic.py")
+
+
+def render_document_summary(summary: DocumentSummary, classified: int, lang: str) -> None:
+    """Characters, terms, vocabulary, paragraphs, sentences, language, encoding, script."""
+    first, second = st.columns(5), st.columns(5)
+    first[0].metric(t("overview.paragraphs", lang), f"{summary.paragraphs:,}")
+    first[1].metric(t("overview.sentences", lang), f"{summary.sentences:,}")
+    first[2].metric(t("overview.characters", lang), f"{summary.characters:,}")
+    first[3].metric(t("overview.tokens", lang), f"{summary.tokens:,}")
+    first[4].metric(t("overview.vocabulary", lang), f"{summary.vocabulary:,}")
+    second[0].metric(t("overview.classified", lang), f"{classified} / {summary.paragraphs}")
+    second[1].metric(t("overview.language", lang), t(f"language.{summary.language}", lang))
+    second[2].metric(t("overview.encoding", lang), t("script.n/a", lang) if summary.encoding == "n/a" else summary.encoding)
+    second[3].metric(t("overview.script", lang), t(f"script.{summary.script}", lang))

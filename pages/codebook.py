@@ -1,0 +1,26 @@
+"""Codebook: edit the pillars and their weighted terms, preview the classification, apply or reset."""
+
+import streamlit as st
+
+from policylens.i18n import t
+from policylens.ui import codebook_widgets, state
+from policylens.ui.context import build_context
+
+ctx = build_context()
+st.title(t("codebook.title", ctx.lang))
+st.caption(t("codebook.intro", ctx.lang))
+if st.session_state.get(state.CUSTOM_CODEBOOK):
+    st.warning(t("codebook.custom_in_use", ctx.lang))
+
+editor, preview = st.columns([3, 2])
+with editor:
+    edited = codebook_widgets.render_codebook_editor(ctx)
+with preview:
+    st.subheader(t("codebook.preview", ctx.lang))
+    if edited is not None:
+        codebook_widgets.render_preview(ctx, edited)
+        st.button(t("codebook.apply", ctx.lang), type="primary", on_click=codebook_widgets.apply_codebook,
+                  args=(edited,), disabled=edited == ctx.codebook, key="codebook.apply")
+    st.button(t("codebook.reset", ctx.lang), on_click=codebook_widgets.reset_codebook, key="codebook.reset",
+              disabled=not st.session_state.get(state.CUSTOM_CODEBOOK))
+    codebook_widgets.render_codebook_files(ctx)

@@ -1,0 +1,40 @@
+"""Distribution: where each pillar and each chosen term sits along the document (Bubblelines-like)."""
+
+import streamlit as st
+
+from policylens import schema
+from policylens.analysis_figures import build_dispersion_figure
+from policylens.distribution import build_term_dispersion, summarise_dispersion
+from policylens.i18n import t
+from policylens.terms import summarise_terms
+from policylens.ui import state, widgets
+from policylens.ui.context import build_context
+
+ctx = build_context()
+lang, codebook, analysis = ctx.lang, ctx.codebook, ctx.analysis
+st.title(t("distribution.title", lang))
+widgets.render_filter_notice(codebook)
+
+vocabulary = summarise_terms(analysis.term_counts)[schema.TERM].tolist()
+if not st.session_state.get(state.DISTRIBUTION_TERMS):
+    st.session_state[state.DISTRIBUTION_TERMS] = vocabulary[:6]
+chosen = [term for term in st.session_state[state.DISTRIBUTION_TERMS] if term in vocabulary]
+st.session_state[state.DISTRIBUTION_TERMS] = chosen
+terms = st.multiselect(t("distribution.terms", lang), vocabulary, **state.bind(state.DISTRIBUTION_TERMS))
+
+dispersion = build_term_dispersion(analysis.paragraph_terms, terms)
+assignment = analysis.assignment
+if ctx.pillars:
+    assignment = assignment[assignment[schema.PILLAR].isin(ctx.pillars)]
+    dispersion = dispersion[dispersion[schema.PARAGRAPH].isin(assignment[schema.PARAGRAPH])]
+fig = build_dispersion_figure(
+    dispersion, terms, assignment, codebook.colors, lang, ctx.source_line,
+    pillar_labels={p.id: p.label(lang) for p in codebook.pillars},
+)
+event = widgets.render_selectable_chart(fig, key="distribution.chart")
+st.caption(t("distribution.click_hint", lang))
+term = widgets.selected_custom(event)
+if term and term in vocabulary:
+    widgets.open_kwic(str(term))
+if terms:
+    st.dataframe(summarise_dispersion(analysis.paragraph_terms, terms), hide_index=True, width="stretch")

@@ -1,0 +1,53 @@
+"""Keyword in context: every occurrence of a term or query, sortable, filtered by pillar."""
+
+import streamlit as st
+
+from policylens import schema
+from policylens.i18n import t
+from policylens.kwic import LEFT, RIGHT, QueryError, find_keyword_in_context, sort_kwic
+from policylens.ui import cache, state, widgets
+from policylens.ui.context import build_context
+
+ctx = build_context()
+lang, codebook, analysis = ctx.lang, ctx.codebook, ctx.analysis
+st.title(t("kwic.title", lang))
+widgets.render_filter_notice(codebook)
+
+cols = st.columns([3, 1, 1])
+query = cols[0].text_input(t("kwic.query", lang), help=t("kwic.help", lang), **state.bind(state.KWIC_QUERY))
+window = cols[1].number_input(t("kwic.window", lang), 3, 200, step=1, **state.bind(state.KWIC_WINDOW))
+sort = cols[2].selectbox(
+    t("kwic.sort", lang), ["position", LEFT, RIGHT], format_func=lambda s: t(f"kwic.sort.{s}", lang),
+    **state.bind(state.KWIC_SORT),
+)
+if not query.strip():
+    st.info(t("kwic.error.empty", lang))
+    st.stop()
+
+spans = cache.get_token_spans(ctx.document.key, ctx.settings_key, ctx.document, ctx.segmenter)
+pillar_of = dict(zip(analysis.assignment[schema.PARAGRAPH], analysis.assignment[schema.PILLAR]))
+try:
+    lines = find_keyword_in_context(
+        ctx.document.paragraphs, spans, query, int(window), pillar_of, language=ctx.document.language
+    )
+except QueryError as exc:
+    st.warning(t(exc.key, lang, **exc.values))
+    st.stop()
+if ctx.pillars:
+    lines = lines[lines[schema.PILLAR].isin(ctx.pillars)]
+lines = sort_kwic(lines, by=sort)
+st.caption(t("kwic.count", lang, n=len(lines), paragraphs=lines[schema.PARAGRAPH].nunique()))
+if lines.empty:
+    st.info(t("kwic.none", lang))
+widgets.render_kwic_lines(lines, codebook, lang)
+
+if not lines.empty:
+    paragraph = st.selectbox(
+        t("kwic.read", lang), sorted(lines[schema.PARAGRAPH].unique()), format_func=lambda p: f"¶{p}",
+        key="kwic.read_paragraph",
+    )
+    hits = lines[lines[schema.PARAGRAPH] == paragraph]
+    widgets.render_paragraph(
+        analysis, ctx.segmenter, codebook, int(paragraph), lang,
+        spans=list(zip(hits["start"], hits["end"], hits[schema.TERM])),
+    )

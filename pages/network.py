@@ -1,0 +1,47 @@
+"""Co-occurrence network of the top terms; click a term to read it in context."""
+
+import streamlit as st
+
+from policylens.analysis_figures import build_network_figure
+from policylens.i18n import t
+from policylens.network import MEASURES, UNITS
+from policylens.terms import assign_term_pillars, count_terms_by_pillar
+from policylens.ui import cache, state, widgets
+from policylens.ui.context import build_context
+
+ctx = build_context()
+lang, codebook, analysis = ctx.lang, ctx.codebook, ctx.analysis
+st.title(t("network.title", lang))
+widgets.render_filter_notice(codebook)
+
+cols = st.columns(5)
+top_n = cols[0].slider(t("network.top_n", lang), 10, 150, step=5, **state.bind(state.NETWORK_TOP_N))
+unit = cols[1].selectbox(t("network.unit", lang), UNITS, format_func=lambda u: t(f"network.unit.{u}", lang),
+                         **state.bind(state.NETWORK_UNIT))
+measure = cols[2].selectbox(t("network.measure", lang), MEASURES,
+                            format_func=lambda m: t(f"figure.network.measure.{m}", lang), **state.bind(state.NETWORK_MEASURE))
+min_weight = cols[3].number_input(t("network.min_weight", lang), 0.0, 100.0, step=0.05, **state.bind(state.NETWORK_MIN_WEIGHT))
+color_by = cols[4].selectbox(t("network.color_by", lang), ["pillar", "community"],
+                             format_func=lambda c: t(f"figure.network.color.{c}", lang), **state.bind(state.NETWORK_COLOR_BY))
+
+graph, positions, communities = cache.get_network(
+    ctx.document.key, ctx.settings_key, analysis, top_n, unit, measure, float(min_weight)
+)
+by_pillar = count_terms_by_pillar(analysis.term_counts, analysis.assignment)
+term_pillars = assign_term_pillars(list(graph.nodes), by_pillar, codebook, ctx.document.language)
+if ctx.pillars:
+    graph = graph.subgraph([n for n in graph.nodes if term_pillars.get(n) in ctx.pillars])
+fig = build_network_figure(
+    graph, positions, communities, term_pillars, codebook.colors, color_by, lang, ctx.source_line,
+    measure=measure, unit=unit, pillar_labels={p.id: p.label(lang) for p in codebook.pillars},
+)
+event = widgets.render_selectable_chart(fig, key="network.chart")
+st.caption(t("network.click_hint", lang))
+term = widgets.selected_custom(event)
+if term:
+    widgets.open_kwic(str(term))
+with st.expander(t("network.edges", lang)):
+    st.dataframe(
+        [{"source": a, "target": b, "weight": round(d.get("weight", 0), 3)} for a, b, d in graph.edges(data=True)],
+        hide_index=True, width="stretch",
+    )

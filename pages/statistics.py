@@ -1,0 +1,42 @@
+"""Term statistics: counts, relative frequency, paragraphs and keyness per pillar; CSV download."""
+
+import streamlit as st
+
+from policylens import schema
+from policylens.analysis_figures import build_keyness_figure
+from policylens.i18n import t
+from policylens.keyness import TOP_PILLAR, keyness_column
+from policylens.ui import cache, widgets
+from policylens.ui.context import build_context
+
+ctx = build_context()
+lang, codebook = ctx.lang, ctx.codebook
+st.title(t("statistics.title", lang))
+widgets.render_filter_notice(codebook)
+st.caption(t("statistics.intro", lang))
+
+stats = cache.get_term_statistics(ctx.document.key, ctx.settings_key, ctx.analysis, codebook.ids)
+shown = stats if not ctx.pillars else stats[stats[TOP_PILLAR].isin(ctx.pillars)]
+columns = {
+    schema.TERM: t("column.term", lang), schema.COUNT: t("column.count", lang),
+    "per_10k": t("statistics.per_10k", lang), schema.PARAGRAPHS: t("column.paragraphs", lang),
+    TOP_PILLAR: t("statistics.top_pillar", lang),
+    **{keyness_column(p.id): t("statistics.keyness", lang, pillar=p.label(lang)) for p in codebook.pillars},
+}
+st.dataframe(
+    shown, column_config={k: st.column_config.Column(v) for k, v in columns.items()},
+    hide_index=True, width="stretch", height=420,
+)
+st.download_button(
+    t("statistics.download", lang), shown.to_csv(index=False).encode("utf-8-sig"),
+    f"policylens_terms_{ctx.document.name}.csv", mime="text/csv", key="statistics.download",
+)
+
+pillars = [p for p in codebook.pillars if not ctx.pillars or p.id in ctx.pillars]
+pillar_id = st.segmented_control(
+    t("statistics.keyness_for", lang), [p.id for p in pillars], format_func=lambda p: codebook.get(p).label(lang),
+    default=pillars[0].id, key="statistics.keyness_pillar", required=True,
+)
+pillar = codebook.get(pillar_id)
+fig = build_keyness_figure(stats, pillar.id, 12, pillar.color, lang, ctx.source_line, pillar_label=pillar.label(lang))
+widgets.render_chart(fig, key="statistics.keyness")

@@ -1,0 +1,75 @@
+"""The session's document library: the bundled seed plus this user's uploads and pasted texts.
+
+Uploads live in this session's state only, so one user's documents never reach another session.
+A file that fails to load leaves the library and the active document as they were.
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from policylens.documents import Document, DocumentError, load_document_bytes, load_pasted_text
+from policylens.i18n import STRINGS, t
+from policylens.ui import cache, state
+
+SEED_ID = "seed"
+
+
+def get_library() -> dict[str, Document]:
+    """Document id -> Document, the seed first."""
+    return {SEED_ID: cache.get_seed_document(), **st.session_state.get(state.DOCS_LOADED, {})}
+
+
+def get_active_document() -> Document:
+    library = get_library()
+    return library.get(st.session_state.get(state.DOCS_ACTIVE, SEED_ID), library[SEED_ID])
+
+
+def _add(document: Document) -> None:
+    doc_id = document.key
+    loaded = dict(st.session_state.get(state.DOCS_LOADED, {}))
+    loaded[doc_id] = document
+    st.session_state[state.DOCS_LOADED] = loaded
+    st.session_state[state.DOCS_ACTIVE] = doc_id
+
+
+def describe_error(exc: DocumentError, lang: str) -> str:
+    """The loader's specific message in English; in Chinese, the wording for its error code."""
+    key = f"docs.error.{getattr(exc, 'code', 'unreadable')}"
+    return t(key, lang) if lang == "zh" and key in STRINGS else str(exc)
+
+
+def _notify(kind: str, text: str) -> None:
+    st.session_state.setdefault(state.DOCS_NOTICES, []).append((kind, text))
+
+
+def load_uploads() -> None:
+    """on_change of the uploader: load each new file; report each failure by name."""
+    lang = state.get_lang()
+    for upload in st.session_state.get(state.widget_key(state.DOCS_UPLOAD)) or []:
+        try:
+            document = load_document_bytes(upload.getvalue(), upload.name)
+        except DocumentError as exc:
+            _notify("error", t("docs.failed", lang, name=upload.name, reason=describe_error(exc, lang)))
+            continue
+        _add(document)
+        _notify("success", t("docs.loaded", lang, name=document.name, encoding=document.encoding))
+
+
+def load_paste() -> None:
+    """on_click of the paste button: load the pasted text as a document."""
+    lang = state.get_lang()
+    text = st.session_state.get(state.widget_key(state.DOCS_PASTE), "")
+    try:
+        document = load_pasted_text(text, name=t("docs.pasted_name", lang))
+    except DocumentError as exc:
+        _notify("error", t("docs.failed", lang, name=t("docs.pasted_name", lang), reason=describe_error(exc, lang)))
+        return
+    _add(document)
+    st.session_state[state.widget_key(state.DOCS_PASTE)] = ""
+    _notify("success", t("docs.loaded", lang, name=document.name, encoding=document.encoding))
+
+
+def pop_notices() -> list[tuple[str, str]]:
+    """Messages from the last load, shown once."""
+    return st.session_state.pop(state.DOCS_NOTICES, [])

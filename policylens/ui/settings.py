@@ -1,0 +1,28 @@
+"""The session's analysis settings: its codebook and its segmenter (locked terms, stopword edits)."""
+
+from __future__ import annotations
+
+import dataclasses
+
+import streamlit as st
+
+from policylens.analysis import build_segmenter_config
+from policylens.pillars import Codebook
+from policylens.segment import Segmenter
+from policylens.ui import cache, state
+
+
+def get_codebook() -> Codebook:
+    """The session's edited codebook, or the shipped one."""
+    custom = st.session_state.get(state.CUSTOM_CODEBOOK)
+    return cache.get_codebook_from_text(custom) if custom else cache.get_codebook()
+
+
+def get_segmenter(codebook: Codebook) -> Segmenter:
+    """The segmenter for this codebook plus the session's locked terms and stopword edits."""
+    config = dataclasses.replace(
+        build_segmenter_config(codebook),
+        user_words_zh=tuple(st.session_state.get(state.CUSTOM_USER_WORDS, ())),
+        stopword_edits=tuple(st.session_state.get(state.CUSTOM_STOPWORD_EDITS, ())),
+    )
+    return cache.get_segmenter(config)

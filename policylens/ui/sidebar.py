@@ -1,0 +1,58 @@
+"""The global sidebar: document library (pick, upload, paste), pillar filter and UI language."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from policylens.documents import MAX_BYTES, SUPPORTED_EXTENSIONS, Document
+from policylens.i18n import LANGUAGE_NAMES, LANGUAGES, t
+from policylens.pillars import Codebook
+from policylens.ui import library, state
+
+
+def render_sidebar(document: Document, codebook: Codebook) -> None:
+    """Everything in the sidebar below the page navigation."""
+    lang = state.get_lang()
+    with st.sidebar:
+        st.markdown(f"### {t('app.title', lang)}")
+        st.caption(t("app.tagline", lang))
+        render_document_picker(lang)
+        st.caption(t(
+            "sidebar.document_caption", lang, name=document.name,
+            language=t(f"language.{document.language}", lang),
+            paragraphs=len(document.paragraphs), characters=document.characters,
+        ))
+        st.multiselect(
+            t("sidebar.pillars", lang), options=list(codebook.ids),
+            format_func=lambda pid: f"{codebook.get(pid).label_en} {codebook.get(pid).label_zh}",
+            key=state.seed_widget(state.GLOBAL_PILLARS), on_change=state.store_widget,
+            args=(state.GLOBAL_PILLARS,), placeholder=t("sidebar.pillars_placeholder", lang),
+            help=t("sidebar.pillars_help", lang),
+        )
+        st.segmented_control(
+            t("sidebar.language", lang), options=list(LANGUAGES), format_func=LANGUAGE_NAMES.get,
+            key=state.seed_widget(state.GLOBAL_LANG), on_change=state.store_widget, args=(state.GLOBAL_LANG,),
+            selection_mode="single", required=True,
+        )
+
+
+def render_document_picker(lang: str) -> None:
+    """Choose the active document; add documents by upload or paste. Failures are reported by name."""
+    docs = library.get_library()
+    if st.session_state.get(state.DOCS_ACTIVE) not in docs:
+        st.session_state[state.DOCS_ACTIVE] = library.SEED_ID
+    st.selectbox(
+        t("sidebar.document", lang), list(docs),
+        format_func=lambda doc_id: docs[doc_id].name + (f" ({t('docs.seed', lang)})" if doc_id == library.SEED_ID else ""),
+        key=state.seed_widget(state.DOCS_ACTIVE), on_change=state.store_widget, args=(state.DOCS_ACTIVE,),
+    )
+    with st.expander(t("docs.add", lang)):
+        st.file_uploader(
+            t("docs.upload", lang), type=[e.lstrip(".") for e in SUPPORTED_EXTENSIONS], accept_multiple_files=True,
+            key=state.widget_key(state.DOCS_UPLOAD), on_change=library.load_uploads,
+            help=t("docs.upload_help", lang, limit=MAX_BYTES // 2**20, types=", ".join(SUPPORTED_EXTENSIONS)),
+        )
+        st.text_area(t("docs.paste", lang), key=state.widget_key(state.DOCS_PASTE), height=100)
+        st.button(t("docs.paste_button", lang), on_click=library.load_paste, key="docs.paste_button")
+    for kind, text in library.pop_notices():
+        (st.error if kind == "error" else st.success)(text)
