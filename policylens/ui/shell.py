@@ -1,12 +1,11 @@
-"""The app shell every page draws first: state defaults, the CJK web font and the global sidebar.
-
-Pages draw it (through context.build_context), not dashboard.py: Streamlit runs a page file on its
-own when a `pages/` folder sits beside the entry script (its legacy multipage mode, used for the
-first run of a server process and by AppTest), and the sidebar must be there in both cases. The
-widgets keep their values across pages because every page draws them with the same keys.
+"""The app shell every page draws first: routing guard, state defaults, the CJK web font and the
+global sidebar. Pages draw it (through context.build_context); the widgets keep their values
+across pages through the persistent keys of ui/state.py.
 """
 
 from __future__ import annotations
+
+import streamlit as st
 
 from policylens.fonts import install_static_font
 from policylens.ui import state
@@ -15,8 +14,24 @@ from policylens.ui.settings import get_codebook
 from policylens.ui.sidebar import render_sidebar
 
 
+def ensure_navigation() -> None:
+    """Route through dashboard.py even on a server's first run.
+
+    A `pages/` folder beside the entry script makes Streamlit start in its legacy multipage mode,
+    which runs a deep-linked page file directly (no dashboard.py, wrong sidebar) until some run
+    calls st.navigation. When a page finds itself run that way, it switches the legacy mode off
+    and reruns, so dashboard.py's st.navigation resolves the same URL.
+    """
+    from streamlit.runtime.pages_manager import PagesManager
+
+    if PagesManager.uses_pages_directory:
+        PagesManager.uses_pages_directory = False
+        st.rerun()
+
+
 def render_shell() -> None:
     """Initialise state and draw the sidebar for this run."""
+    ensure_navigation()
     install_static_font()  # cheap when present; `make run` has normally done it already
     document = get_active_document()
     state.init_state(document.language)
