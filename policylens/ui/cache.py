@@ -1,4 +1,8 @@
-"""Every st.cache_data / st.cache_resource wrapper. Arguments are small and hashable."""
+"""Every st.cache_data / st.cache_resource wrapper. Arguments are small and hashable.
+
+Heavy libraries (wordcloud, networkx) are imported inside the wrappers that need them, so the
+Overview does not pay for them at start-up.
+"""
 
 from __future__ import annotations
 
@@ -6,17 +10,7 @@ import pandas as pd
 import streamlit as st
 
 from policylens import analysis, indicators, paths
-from policylens.clouds import CloudOptions, CloudResult, render_cloud
 from policylens.documents import Document, load_document
-from policylens.keyness import build_term_statistics
-from policylens.kwic import build_token_spans
-from policylens.network import (
-    build_cooccurrence,
-    build_term_graph,
-    count_term_frequencies,
-    detect_communities,
-    layout_graph,
-)
 from policylens.pillars import Codebook, load_codebook, parse_codebook
 from policylens.segment import Segmenter, SegmenterConfig
 
@@ -59,20 +53,26 @@ def get_indicators() -> pd.DataFrame:
 
 
 @st.cache_data(show_spinner=False, max_entries=32)
-def get_cloud(frequencies: tuple[tuple[str, int], ...], colors: tuple[tuple[str, str], ...]) -> CloudResult:
+def get_cloud(frequencies: tuple[tuple[str, int], ...], colors: tuple[tuple[str, str], ...]):
     """A rendered word cloud (0.7-1.0 s for 150 words at 800x400, so cached by its inputs)."""
+    from policylens.clouds import CloudOptions, render_cloud  # wordcloud loads on first use
+
     return render_cloud(dict(frequencies), dict(colors), CloudOptions())
 
 
 @st.cache_data(show_spinner=False, max_entries=8)
 def get_token_spans(document_key: str, settings_key: str, _document: Document, _segmenter: Segmenter) -> tuple:
     """Every raw token with its span, per paragraph (keyword in context)."""
+    from policylens.kwic import build_token_spans
+
     return build_token_spans(_document, _segmenter)
 
 
 @st.cache_data(show_spinner=False, max_entries=8)
 def get_term_statistics(document_key: str, settings_key: str, _analysis: analysis.Analysis, pillar_ids: tuple[str, ...]) -> pd.DataFrame:
     """Counts, relative frequencies and keyness per pillar for every term."""
+    from policylens.keyness import build_term_statistics
+
     return build_term_statistics(_analysis.term_counts, _analysis.assignment, pillar_ids)
 
 
@@ -81,6 +81,15 @@ def get_network(
     document_key: str, settings_key: str, _analysis: analysis.Analysis, top_n: int, unit: str, measure: str, min_weight: float
 ) -> tuple:
     """(graph, positions, communities) of the co-occurrence network of the top terms."""
+    # networkx takes about 0.5 s to import: only the network page pays for it
+    from policylens.network import (
+        build_cooccurrence,
+        build_term_graph,
+        count_term_frequencies,
+        detect_communities,
+        layout_graph,
+    )
+
     edges = build_cooccurrence(_analysis.paragraph_terms, top_n, unit=unit, measure=measure)
     graph = build_term_graph(edges, count_term_frequencies(_analysis.paragraph_terms), min_weight)
     return graph, layout_graph(graph), detect_communities(graph)

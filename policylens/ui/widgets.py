@@ -10,14 +10,12 @@ import streamlit as st
 
 from policylens import schema
 from policylens.analysis import Analysis
-from policylens.clouds import CloudResult
 from policylens.doc_stats import DocumentSummary
 from policylens.documents import Document
 from policylens.figures import GENERAL_COLOR, pillar_color, pillar_label
 from policylens.i18n import t
 from policylens.indicator_figures import city_label, format_value
 from policylens.indicators import select_headline_indicators
-from policylens.kwic import build_kwic_html
 from policylens.markup import build_highlighted_html
 from policylens.pillars import Codebook
 from policylens.segment import Segmenter
@@ -82,7 +80,7 @@ def _original_html(document: Document, paragraph: int, lang: str) -> str:
     )
 
 
-def render_cloud(cloud: CloudResult, lang: str) -> None:
+def render_cloud(cloud, lang: str) -> None:  # a clouds.CloudResult (wordcloud imports lazily)
     """The cloud image, and a clear message for any term the font could not draw."""
     if cloud.image is None:
         st.info(t("terms.empty", lang))
@@ -158,6 +156,8 @@ MAX_KWIC_LINES = 500
 
 def render_kwic_lines(lines: pd.DataFrame, codebook: Codebook, lang: str) -> None:
     """KWIC lines as one escaped HTML block (aligned columns), each linked to its paragraph."""
+    from policylens.kwic import build_kwic_html
+
     shown = lines.head(MAX_KWIC_LINES)
     rows = "".join(
         build_kwic_html(row, pillar_color(codebook, row[schema.PILLAR])) for row in shown.to_dict("records")
