@@ -1,0 +1,222 @@
+"""Startup benchmark: process start to a fully drawn page in headless Chromium, PolicyLens vs a bare app.
+
+Each run starts a fresh `streamlit run` process and a fresh browser context (cold HTTP cache), and
+stops the clock when the page is drawn and idle. Usage: python bench/startup.py [--runs N]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.error
+import urllib.request
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+]
+GOAL_RATIO = 1.3
+BARE_SCRIPT = 'import streamlit as st\nst.write("hello")\n'
+LOG_DIR = ROOT / "bench" / "out" / "startup"  # server logs of every run (gitignored)
+
+# Drawn and idle: `marker_js` holds, the script is not running, nothing is stale or still a loading
+# skeleton, no status widget shows, and every plotly element has drawn its SVG.
+READY_JS = """([markerKind, marker]) => {
+  const app = document.querySelector('[data-testid="stApp"]');
+  if (!app || app.getAttribute('data-test-script-state') !== 'notRunning') return false;
+  const main = document.querySelector('[data-testid="stMain"]');
+  if (!main) return false;
+  if (markerKind === 'h1') {
+    if (![...main.querySelectorAll('h1')].some(h => h.textContent.trim() === marker)) return false;
+    if (!main.querySelector('.js-plotly-plot')) return false;
+  } else if (!main.innerText.includes(marker)) {
+    return false;
+  }
+  if (document.querySelector('[data-stale="true"], [data-testid="stSkeleton"], [data-testid="stAppSkeleton"]')) {
+    return false;
+  }
+  for (const w of document.querySelectorAll('[data-testid="stStatusWidget"]')) {
+    if (w.getClientRects().length) return false;
+  }
+  for (const c of document.querySelectorAll('[data-testid="stPlotlyChart"]')) {
+    if (!c.querySelector('.js-plotly-plot .main-svg')) return false;
+  }
+  return true;
+}"""
+
+
+MARKER_JS = """([markerKind, marker]) => {
+  const main = document.querySelector('[data-testid="stMain"]');
+  if (!main) return false;
+  if (markerKind === 'h1') return [...main.querySelectorAll('h1')].some(h => h.textContent.trim() === marker);
+  return main.innerText.includes(marker);
+}"""
+
+
+@dataclass(frozen=True)
+class Target:
+    name: str
+    script: str
+    cwd: Path
+    marker_kind: str  # "h1": a level-1 title (plus charts); "text": any text in the main area
+    marker: str
+
+
+@dataclass(frozen=True)
+class Measurement:
+    target: str
+    run: int
+    healthy_s: float  # process start -> /_stcore/health answers ok
+    marker_s: float  # process start -> the title (or text) first shows
+    rendered_s: float  # process start -> page drawn and idle
+    charts: int
+    rss_mb: float
+
+
+def free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def is_healthy(base_url: str) -> bool:
+    try:
+        with urllib.request.urlopen(f"{base_url}/_stcore/health", timeout=1) as response:
+            return response.read().strip() == b"ok"
+    except (urllib.error.URLError, OSError):
+        return False
+
+
+def read_rss_kb(pid: int) -> int:
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1])
+    except OSError:
+        pass
+    return 0
+
+
+def list_descendants(pid: int) -> list[int]:
+    """Every process below `pid`, from /proc (psutil may not be installed)."""
+    parents: dict[int, int] = {}
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                # the command name in field 2 may hold spaces; the parent pid follows its ')'
+                stat = (entry / "stat").read_text()
+                parents[int(entry.name)] = int(stat.rsplit(")", 1)[1].split()[1])
+            except (OSError, ValueError, IndexError):
+                continue
+    found, frontier = [], [pid]
+    while frontier:
+        children = [p for p, parent in parents.items() if parent in frontier]
+        found += children
+        frontier = children
+    return found
+
+
+def measure(target: Target, run: int, browser, log_dir: Path, timeout_s: float) -> Measurement:
+    port = free_port()
+    base_url = f"http://127.0.0.1:{port}"
+    command = [
+        sys.executable, "-m", "streamlit", "run", target.script, "--server.port", str(port),
+        "--server.address", "127.0.0.1", "--server.headless", "true", "--browser.gatherUsageStats", "false",
+    ]
+    context = browser.new_context(viewport={"width": 1400, "height": 900})
+    page = context.new_page()
+    with (log_dir / f"{target.name}-{run}.log").open("w", encoding="utf-8") as log:
+        start = time.perf_counter()
+        process = subprocess.Popen(command, cwd=target.cwd, stdout=log, stderr=subprocess.STDOUT)
+    try:
+        while not is_healthy(base_url):
+            if process.poll() is not None:
+                raise RuntimeError(f"{target.name} exited with code {process.returncode}; see {log_dir}")
+            if time.perf_counter() - start > timeout_s:
+                raise TimeoutError(f"{target.name} not healthy after {timeout_s} s")
+            time.sleep(0.02)
+        healthy = time.perf_counter() - start
+        page.goto(base_url, timeout=timeout_s * 1000)
+        page.wait_for_function(MARKER_JS, arg=[target.marker_kind, target.marker], timeout=timeout_s * 1000)
+        marker = time.perf_counter() - start
+        page.wait_for_function(READY_JS, arg=[target.marker_kind, target.marker], timeout=timeout_s * 1000)
+        rendered = time.perf_counter() - start
+        charts = page.locator(".js-plotly-plot").count()
+        rss_kb = sum(read_rss_kb(pid) for pid in [process.pid, *list_descendants(process.pid)])
+    finally:
+        context.close()
+        process.terminate()
+        try:
+            process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+    return Measurement(target.name, run, healthy, marker, rendered, charts, rss_kb / 1024)
+
+
+def print_report(results: list[Measurement], targets: list[Target]) -> None:
+    print("\ntimes in seconds from process start; RSS of the server (and children) after the page is drawn")
+    print(f"{'run':>3}  {'app':<11} {'healthy':>8} {'title':>8} {'rendered':>9} {'charts':>6} {'RSS MB':>7}")
+    for m in results:
+        print(f"{m.run:>3}  {m.target:<11} {m.healthy_s:>8.2f} {m.marker_s:>8.2f} {m.rendered_s:>9.2f} "
+              f"{m.charts:>6} {m.rss_mb:>7.0f}")
+    medians = {}
+    for target in targets:
+        rows = [m for m in results if m.target == target.name]
+        medians[target.name] = statistics.median(m.rendered_s for m in rows)
+        print(f"{'med':>3}  {target.name:<11} {statistics.median(m.healthy_s for m in rows):>8.2f} "
+              f"{statistics.median(m.marker_s for m in rows):>8.2f} {medians[target.name]:>9.2f} "
+              f"{'':>6} {statistics.median(m.rss_mb for m in rows):>7.0f}")
+    ratio = medians["policylens"] / medians["bare"]
+    verdict = "meets" if ratio <= GOAL_RATIO else "misses"
+    print(f"\nratio PolicyLens / bare (median time to rendered): {ratio:.2f}  (goal <= {GOAL_RATIO}: {verdict})")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=3, help="runs per app (default 3)")
+    parser.add_argument("--timeout", type=float, default=180, help="seconds allowed per run (default 180)")
+    args = parser.parse_args(argv)
+    if not os.access(CHROMIUM, os.X_OK):
+        print(f"error: {CHROMIUM} not found (apt-get install chromium)", file=sys.stderr)
+        return 2
+    from playwright.sync_api import sync_playwright
+
+    subprocess.run([sys.executable, "-m", "policylens", "install-font"], cwd=ROOT, check=True, capture_output=True)
+    LOG_DIR.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(prefix="policylens-bench-") as tmp:
+        bare_dir = Path(tmp) / "bare"
+        bare_dir.mkdir()
+        (bare_dir / "app.py").write_text(BARE_SCRIPT, encoding="utf-8")
+        targets = [
+            Target("policylens", "dashboard.py", ROOT, "h1", "Overview"),
+            Target("bare", "app.py", bare_dir, "text", "hello"),
+        ]
+        results: list[Measurement] = []
+        with sync_playwright() as playwright:
+            browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+            try:
+                for run in range(1, args.runs + 1):
+                    order = targets if run % 2 else targets[::-1]  # alternate who goes first
+                    for target in order:
+                        result = measure(target, run, browser, LOG_DIR, args.timeout)
+                        print(f"run {run} {target.name}: rendered in {result.rendered_s:.2f} s", flush=True)
+                        results.append(result)
+            finally:
+                browser.close()
+    print_report(results, targets)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
