@@ -37,4 +37,11 @@ term = widgets.selected_custom(event)
 if term and term in vocabulary:
     widgets.open_kwic(str(term))
 if terms:
-    st.dataframe(summarise_dispersion(analysis.paragraph_terms, terms), hide_index=True, width="stretch")
+    st.dataframe(
+        summarise_dispersion(analysis.paragraph_terms, terms), hide_index=True, width="stretch",
+        column_config={
+            schema.TERM: t("column.term", lang), schema.COUNT: t("column.count", lang),
+            schema.PARAGRAPHS: t("column.paragraphs", lang),
+            "dp": st.column_config.NumberColumn(t("distribution.dp", lang), help=t("distribution.dp_help", lang), format="%.3f"),
+        },
+    )

@@ -15,7 +15,9 @@ widgets.render_filter_notice(codebook)
 
 cols = st.columns([3, 1, 1])
 query = cols[0].text_input(t("kwic.query", lang), help=t("kwic.help", lang), **state.bind(state.KWIC_QUERY))
-window = cols[1].number_input(t("kwic.window", lang), 3, 200, step=1, **state.bind(state.KWIC_WINDOW))
+window = cols[1].number_input(
+    t("kwic.window", lang), 3, 200, step=1, help=t("kwic.window_help", lang), **state.bind(state.KWIC_WINDOW)
+)
 sort = cols[2].selectbox(
     t("kwic.sort", lang), ["position", LEFT, RIGHT], format_func=lambda s: t(f"kwic.sort.{s}", lang),
     **state.bind(state.KWIC_SORT),

@@ -23,8 +23,15 @@ columns = {
     TOP_PILLAR: t("statistics.top_pillar", lang),
     **{keyness_column(p.id): t("statistics.keyness", lang, pillar=p.label(lang)) for p in codebook.pillars},
 }
+labels = {p.id: p.label(lang) for p in codebook.pillars}
+table = shown.assign(**{TOP_PILLAR: [labels.get(p, "") if isinstance(p, str) else "" for p in shown[TOP_PILLAR]]})
+numbers = {k for k in columns if k.startswith("keyness_") or k == "per_10k"}
 st.dataframe(
-    shown, column_config={k: st.column_config.Column(v) for k, v in columns.items()},
+    table,
+    column_config={
+        k: st.column_config.NumberColumn(v, format="%.2f") if k in numbers else st.column_config.Column(v)
+        for k, v in columns.items()
+    },
     hide_index=True, width="stretch", height=420,
 )
 st.download_button(

@@ -29,17 +29,33 @@ TEMPLATE = go.layout.Template(
 )
 
 
+def wrap_source(text: str, width: int = 110) -> str:
+    """Break a long source line into lines of about `width` characters (plotly <br>), so it is
+    not cut off at the figure's edge. Chinese characters count double."""
+    lines, line, size = [], "", 0
+    for word in text.split(" "):
+        cost = sum(2 if ord(c) > 0x2E80 else 1 for c in word) + 1
+        if line and size + cost > width:
+            lines.append(line)
+            line, size = word, cost
+        else:
+            line, size = (f"{line} {word}" if line else word), size + cost
+    lines.append(line)
+    return "<br>".join(lines)
+
+
 def apply_style(fig: go.Figure, title: str, source: str | None = None) -> go.Figure:
     """Apply the shared template, set the title, and put the source line inside the figure."""
     fig.update_layout(template=TEMPLATE, title_text=title)
     if source:
         # The source line sits at the bottom edge of the figure, below the x-axis title, inside a
-        # bottom margin made tall enough for both.
-        bottom = max(fig.layout.margin.b or 0, SOURCE_MARGIN)
+        # bottom margin made tall enough for both (14 px more per extra wrapped line).
+        text = wrap_source(source)
+        bottom = max(fig.layout.margin.b or 0, SOURCE_MARGIN + 14 * text.count("<br>"))
         fig.update_layout(margin=dict(b=bottom))
         fig.update_xaxes(title_standoff=8)
         fig.add_annotation(
-            text=source, xref="paper", yref="paper", x=0, y=0, xanchor="left", yanchor="bottom",
+            text=text, xref="paper", yref="paper", x=0, y=0, xanchor="left", yanchor="bottom",
             yshift=-bottom + 2, showarrow=False, align="left", font=dict(size=10, color="#6b6b6b"),
         )
     return fig

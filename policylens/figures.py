@@ -10,7 +10,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from policylens import schema
-from policylens.figure_style import apply_style
+from policylens.figure_style import SOURCE_MARGIN, apply_style
 from policylens.i18n import t
 from policylens.pillars import Codebook
 
@@ -67,9 +67,10 @@ def build_term_bar_figure(
         x=terms[schema.COUNT], y=terms[schema.TERM], orientation="h", marker_color=colors,
         customdata=terms[schema.TERM], hovertemplate="%{y}: %{x}<extra></extra>",
     ))
-    fig.update_yaxes(autorange="reversed", title_text=None, tickfont=dict(size=12))
+    fig.update_yaxes(autorange="reversed", title_text=None, tickfont=dict(size=12), dtick=1)
     fig.update_xaxes(title_text=t("figure.count", lang), rangemode="tozero")
-    fig.update_layout(height=height or max(260, 60 + 22 * len(terms)), showlegend=False, bargap=0.25)
+    # rows of 22 px, plus the title above and the axis and source line below (SOURCE_MARGIN)
+    fig.update_layout(height=height or 80 + 22 * len(terms) + SOURCE_MARGIN, showlegend=False, bargap=0.25)
     return apply_style(fig, title, source)
 
 

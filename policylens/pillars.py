@@ -122,7 +122,8 @@ def assign_pillars(scores: pd.DataFrame, codebook: Codebook) -> pd.DataFrame:
     """Give each paragraph its best pillar, or None (general) when the evidence is too weak.
 
     A paragraph is assigned when its best score >= min_score and beats the runner-up by at least
-    min_margin. Columns: paragraph, pillar (id or None), score (best), margin, evidence.
+    min_margin. Columns: paragraph, pillar (id or None), score (best), margin, evidence (of the
+    best-scoring pillar, also when the paragraph stays general).
     """
     rows = []
     for index, group in scores.groupby(schema.PARAGRAPH, sort=True):
@@ -132,7 +133,7 @@ def assign_pillars(scores: pd.DataFrame, codebook: Codebook) -> pd.DataFrame:
         assigned = best[schema.SCORE] >= codebook.min_score and margin >= codebook.min_margin
         rows.append((
             index, best[schema.PILLAR] if assigned else None, best[schema.SCORE], margin,
-            best[schema.EVIDENCE] if assigned else (),
+            best[schema.EVIDENCE],  # kept for general paragraphs too: it shows why the score fell short
         ))
     table = pd.DataFrame(rows, columns=[schema.PARAGRAPH, schema.PILLAR, schema.SCORE, "margin", schema.EVIDENCE])
     # object dtype keeps None (general) as None rather than pandas' missing-string marker

@@ -34,6 +34,10 @@ def read_word_list(path: Path) -> list[str]:
     return [line.strip() for line in lines if line.strip() and not line.startswith("#")]
 
 
+# simplemma 2.0.0 errors seen on policy text ("growing" -> "growe"); word -> correct lemma
+_LEMMA_FIXES = {"growing": "grow", "grows": "grow"}
+
+
 @lru_cache(maxsize=4096)
 def lemmatize_en(word: str) -> str:
     """Lowercased lemma of one English word (simplemma); hyphenated words keep their form."""
@@ -42,7 +46,7 @@ def lemmatize_en(word: str) -> str:
     word = word.lower()
     if not word.isalpha():
         return word
-    return simplemma.lemmatize(word, lang="en").lower()
+    return _LEMMA_FIXES.get(word) or simplemma.lemmatize(word, lang="en").lower()
 
 
 def lemma_key(term: str) -> tuple[str, ...]:

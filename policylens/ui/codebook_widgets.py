@@ -24,13 +24,17 @@ def render_codebook_editor(ctx: PageContext) -> Codebook | None:
     min_score = cols[0].number_input(t("codebook.min_score", lang), 0.0, 100.0, ctx.codebook.min_score, 0.5, key="codebook.min_score")
     min_margin = cols[1].number_input(t("codebook.min_margin", lang), 0.0, 100.0, ctx.codebook.min_margin, 0.5, key="codebook.min_margin")
     st.markdown(f"**{t('codebook.pillars', lang)}**")
-    pillars = st.data_editor(pillars, num_rows="dynamic", hide_index=True, width="stretch", key="codebook.pillars_editor")
+    pillars = st.data_editor(
+        pillars, num_rows="dynamic", hide_index=True, width="stretch", key="codebook.pillars_editor",
+        column_config={c: t(f"codebook.column.{c}", lang) for c in pillars.columns},
+    )
     st.markdown(f"**{t('codebook.terms', lang)}**")
     terms = st.data_editor(
         terms, num_rows="dynamic", hide_index=True, width="stretch", key="codebook.terms_editor",
         column_config={
             schema.PILLAR: st.column_config.SelectboxColumn(t("column.pillar", lang), options=list(pillars["id"].dropna())),
             "language": st.column_config.SelectboxColumn(t("codebook.language", lang), options=["en", "zh"]),
+            schema.TERM: t("column.term", lang),
             "weight": st.column_config.NumberColumn(t("codebook.weight", lang), min_value=0.1, step=0.5),
         },
     )

@@ -63,7 +63,7 @@ def render_paragraph(
     st.markdown(
         f'<div style="border-left:4px solid {color};padding:4px 12px;margin:8px 0">'
         f"{badge} {meta}<div style='margin-top:4px'>{build_highlighted_html(text, spans, color)}</div>"
-        f'<div style="color:#6b6b6b;font-size:0.8rem;margin-top:4px">{html.escape(t("themes.evidence", lang))}: '
+        f'<div style="color:#6b6b6b;font-size:0.8rem;margin-top:4px">{html.escape(t("themes.evidence", lang))}'
         f"{html.escape(evidence_text)}</div>{_original_html(analysis.document, paragraph, lang)}</div>",
         unsafe_allow_html=True,
     )
@@ -98,7 +98,7 @@ def translate_period_note(note: str, lang: str) -> str:
 def render_source(title: str, url: str, lang: str) -> None:
     """A source line: the publication's title, linked to the (often mirrored) URL."""
     st.markdown(
-        f'<span style="font-size:0.8rem;color:#6b6b6b">{html.escape(t("indicators.sources", lang))}: '
+        f'<span style="font-size:0.8rem;color:#6b6b6b">{html.escape(t("indicators.sources_label", lang))}'
         f'<a href="{html.escape(url)}" target="_blank" rel="noopener noreferrer">{html.escape(title)}</a></span>',
         unsafe_allow_html=True,
     )
@@ -117,9 +117,13 @@ def render_headline_indicators(pillars: tuple[str, ...], codebook: Codebook, lan
         for col, row in zip(st.columns(3), rows[start : start + 3]):
             with col:
                 label = row[schema.INDICATOR_ZH] if lang == "zh" else row[schema.INDICATOR_EN]
-                st.metric(
-                    f"{codebook.get(row[schema.PILLAR]).label(lang)} · {label}",
-                    format_value(row[schema.VALUE], row[schema.UNIT_CODE], "exact", lang),
+                value = format_value(row[schema.VALUE], row[schema.UNIT_CODE], "exact", lang)
+                # a card rather than st.metric: long labels and values wrap instead of being cut off
+                st.markdown(
+                    f'<div style="font-size:0.85rem;color:#555">{html.escape(codebook.get(row[schema.PILLAR]).label(lang))}'
+                    f" · {html.escape(label)}</div>"
+                    f'<div style="font-size:1.6rem;line-height:1.3;margin:2px 0">{html.escape(value)}</div>',
+                    unsafe_allow_html=True,
                 )
                 st.caption(t("indicators.as_of", lang, year=row[schema.YEAR],
                              qualifier=t(f"qualifier.{row[schema.QUALIFIER]}", lang)))
