@@ -4,8 +4,7 @@ import streamlit as st
 
 from policylens import schema
 from policylens.i18n import t
-from policylens.indicator_figures import build_indicator_figure, city_label
-from policylens.indicators import list_indicators
+from policylens.indicator_figures import city_label
 from policylens.ui import cache, state, widgets
 from policylens.ui.context import build_context
 
@@ -23,13 +22,11 @@ chosen = st.multiselect(
 )
 data = data[data[schema.CITY].isin(chosen or ["Nanjing"])]
 
+cities_key = tuple(chosen or ["Nanjing"])
 pillars = [p for p in codebook.pillars if not ctx.pillars or p.id in ctx.pillars]
 for tab, pillar in zip(st.tabs([p.label(lang) for p in pillars]), pillars):
     with tab:
-        catalogue = list_indicators(data, (pillar.id,)).sort_values(
-            [schema.N_YEARS, schema.INDICATOR_ID],
-            ascending=[False, True], kind="stable",
-        )
+        catalogue = cache.get_indicator_catalogue(cities_key, pillar.id)
         if catalogue.empty:
             st.info(t("indicators.none", lang))
             continue
@@ -38,8 +35,7 @@ for tab, pillar in zip(st.tabs([p.label(lang) for p in pillars]), pillars):
         indicator = st.selectbox(
             t("indicators.indicator", lang), list(labels), format_func=labels.get, key=f"indicators.indicator.{pillar.id}",
         )
-        rows = data[data[schema.INDICATOR_ID] == indicator]
         widgets.render_chart(
-            build_indicator_figure(rows, lang=lang, pillar_color=pillar.color), key=f"indicators.chart.{pillar.id}"
+            cache.get_indicator_figure(indicator, cities_key, lang, pillar.color), key=f"indicators.chart.{pillar.id}"
         )
-        widgets.render_indicator_sources(rows, lang)
+        widgets.render_indicator_sources(data[data[schema.INDICATOR_ID] == indicator], lang)

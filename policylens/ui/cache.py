@@ -9,7 +9,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from policylens import analysis, indicators, paths
+from policylens import analysis, indicators, paths, schema
 from policylens.documents import Document, load_document
 from policylens.pillars import Codebook, load_codebook, parse_codebook
 from policylens.segment import Segmenter, SegmenterConfig
@@ -93,3 +93,27 @@ def get_network(
     edges = build_cooccurrence(_analysis.paragraph_terms, top_n, unit=unit, measure=measure)
     graph = build_term_graph(edges, count_term_frequencies(_analysis.paragraph_terms), min_weight)
     return graph, layout_graph(graph), detect_communities(graph)
+
+
+@st.cache_data(show_spinner=False)
+def get_headline_indicators(city: str) -> pd.DataFrame:
+    """The city's best-covered indicators per pillar at their latest year (Overview)."""
+    return indicators.select_headline_indicators(get_indicators(), city=city)
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def get_indicator_catalogue(cities: tuple[str, ...], pillar_id: str) -> pd.DataFrame:
+    """Indicators of one pillar with data for these cities, best covered first."""
+    data = get_indicators()
+    catalogue = indicators.list_indicators(data[data[schema.CITY].isin(cities)], (pillar_id,))
+    return catalogue.sort_values([schema.N_YEARS, schema.INDICATOR_ID], ascending=[False, True], kind="stable")
+
+
+@st.cache_data(show_spinner=False, max_entries=128)
+def get_indicator_figure(indicator_id: str, cities: tuple[str, ...], lang: str, color: str) -> dict:
+    """The indicator chart as plotly JSON (the data is cached; Streamlit draws a fresh figure)."""
+    from policylens.indicator_figures import build_indicator_figure
+
+    data = get_indicators()
+    rows = data[(data[schema.INDICATOR_ID] == indicator_id) & data[schema.CITY].isin(cities)]
+    return build_indicator_figure(rows, lang=lang, pillar_color=color).to_plotly_json()

@@ -15,7 +15,6 @@ from policylens.documents import Document
 from policylens.figures import GENERAL_COLOR, pillar_color, pillar_label
 from policylens.i18n import t
 from policylens.indicator_figures import city_label, format_value
-from policylens.indicators import select_headline_indicators
 from policylens.markup import build_highlighted_html
 from policylens.pillars import Codebook
 from policylens.segment import Segmenter
@@ -34,7 +33,7 @@ def render_filter_notice(codebook: Codebook) -> None:
         st.caption(t("filter.active", lang, pillars=names))
 
 
-def render_chart(fig: go.Figure, key: str) -> None:
+def render_chart(fig: go.Figure | dict, key: str) -> None:
     """A plotly chart with the figure's own template (not Streamlit's theme), full width."""
     st.plotly_chart(fig, key=key, theme=None, config=CHART_CONFIG, width="stretch")
 
@@ -106,7 +105,7 @@ def render_source(title: str, url: str, lang: str) -> None:
 
 def render_headline_indicators(pillars: tuple[str, ...], codebook: Codebook, lang: str) -> None:
     """Latest Nanjing values for the best-covered indicators of each pillar, each with its source."""
-    table = select_headline_indicators(cache.get_indicators(), city="Nanjing")
+    table = cache.get_headline_indicators("Nanjing")
     if pillars:
         table = table[table[schema.PILLAR].isin(pillars)]
     if table.empty:
