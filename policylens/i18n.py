@@ -361,6 +361,46 @@ STRINGS: dict[str, dict[str, str]] = {
     "figure.keyness.hover": {"en": "<b>{term}</b><br>G² = {g2:+.2f}{note}", "zh": "<b>{term}</b><br>G² = {g2:+.2f}{note}"},
     "figure.keyness.significant": {"en": " (significant, p < 0.01)", "zh": "（显著，p < 0.01）"},
     "figure.keyness.empty": {"en": "No term stands out in this pillar.", "zh": "该支柱没有突出的词语。"},
+    # from report.py
+    "report.title": {"en": "PolicyLens report: {name}", "zh": "PolicyLens 报告:{name}"},
+    "report.generated": {"en": "Generated {time} (UTC) · pillars: {pillars}", "zh": "生成于 {time}(UTC)· 支柱:{pillars}"},
+    "report.all_pillars": {"en": "all", "zh": "全部"},
+    "report.summary": {"en": "Document summary", "zh": "文档概况"},
+    "report.name": {"en": "File", "zh": "文件"},
+    "report.sha256": {"en": "SHA-256", "zh": "SHA-256"},
+    "report.pillars": {"en": "Pillar overview", "zh": "支柱概览"},
+    "report.clouds": {"en": "Word clouds", "zh": "词云"},
+    "report.cloud_all": {"en": "All selected paragraphs", "zh": "全部所选段落"},
+    "report.cloud_missing": {"en": "Left out (no glyph in the font): {terms}", "zh": "已略去(字体缺字):{terms}"},
+    "report.terms": {"en": "Key terms", "zh": "关键词"},
+    "report.kwic": {"en": "Keyword in context: top terms", "zh": "关键词语境:高频词"},
+    "report.kwic_count": {"en": "{shown} of {n} occurrences", "zh": "共 {n} 处,显示 {shown} 处"},
+    "report.indicators": {"en": "Indicators", "zh": "指标"},
+    "report.indicators_note": {
+        "en": "Headline indicators of {city} with values in two or more years, peer cities alongside.",
+        "zh": "{city}有两年及以上数据的核心指标,并列出对比城市。",
+    },
+    "report.no_terms": {"en": "No terms in the selected pillars.", "zh": "所选支柱中没有词语。"},
+    "report.footer": {
+        "en": "Made with PolicyLens. Values are shown as published, with their sources.",
+        "zh": "由 PolicyLens 生成。数据按公布口径展示,并注明来源。",
+    },
+    # from image_export.py
+    "export.image_unavailable": {
+        "en": "PNG and SVG downloads are not available on this server ({reason}). Use the camera "
+              "button in the chart toolbar to download a PNG; HTML and CSV downloads still work.",
+        "zh": "此服务器无法导出 PNG 和 SVG({reason})。请使用图表工具栏中的相机按钮下载 PNG;"
+              "HTML 和 CSV 下载不受影响。",
+    },
+    "export.reason.no_browser": {
+        "en": "no Chromium browser was found", "zh": "未找到 Chromium 浏览器",
+    },
+    "export.reason.no_kaleido": {
+        "en": "the kaleido package is not installed", "zh": "未安装 kaleido 软件包",
+    },
+    "export.reason.failed": {
+        "en": "the browser engine failed: {error}", "zh": "浏览器引擎出错:{error}",
+    },
     "error.generic": {
         "en": "Something went wrong while drawing this view: {error}. The rest of the app keeps working.",
         "zh": "绘制此视图时出错：{error}。应用的其他部分仍可使用。",
