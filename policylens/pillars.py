@@ -9,6 +9,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from policylens import paths, schema
@@ -122,20 +123,25 @@ def assign_pillars(scores: pd.DataFrame, codebook: Codebook) -> pd.DataFrame:
     """Give each paragraph its best pillar, or None (general) when the evidence is too weak.
 
     A paragraph is assigned when its best score >= min_score and beats the runner-up by at least
-    min_margin. Columns: paragraph, pillar (id or None), score (best), margin, evidence (of the
-    best-scoring pillar, also when the paragraph stays general).
+    min_margin. Ties go to the pillar listed first in the codebook. Columns: paragraph, pillar
+    (id or None), score (best), margin, evidence (of the best-scoring pillar, also when the
+    paragraph stays general: it shows why the score fell short).
     """
-    rows = []
-    for index, group in scores.groupby(schema.PARAGRAPH, sort=True):
-        ranked = group.sort_values(schema.SCORE, ascending=False, kind="stable")
-        best, second = ranked.iloc[0], (ranked.iloc[1] if len(ranked) > 1 else None)
-        margin = best[schema.SCORE] - (second[schema.SCORE] if second is not None else 0.0)
-        assigned = best[schema.SCORE] >= codebook.min_score and margin >= codebook.min_margin
-        rows.append((
-            index, best[schema.PILLAR] if assigned else None, best[schema.SCORE], margin,
-            best[schema.EVIDENCE],  # kept for general paragraphs too: it shows why the score fell short
-        ))
-    table = pd.DataFrame(rows, columns=[schema.PARAGRAPH, schema.PILLAR, schema.SCORE, "margin", schema.EVIDENCE])
-    # object dtype keeps None (general) as None rather than pandas' missing-string marker
-    table[schema.PILLAR] = pd.Series([r[1] for r in rows], dtype="object")
-    return table
+    ids = [p for p in codebook.ids if p in set(scores[schema.PILLAR])]
+    table = scores.pivot(index=schema.PARAGRAPH, columns=schema.PILLAR, values=schema.SCORE)[ids]
+    values = table.to_numpy(dtype=float)
+    best = values.argmax(axis=1)  # first maximum: codebook order breaks ties
+    ordered = np.sort(values, axis=1)
+    top = ordered[:, -1]
+    margin = top - (ordered[:, -2] if len(ids) > 1 else 0.0)
+    assigned = (top >= codebook.min_score) & (margin >= codebook.min_margin)
+    best_ids = [ids[i] for i in best]
+    evidence = scores.set_index([schema.PARAGRAPH, schema.PILLAR])[schema.EVIDENCE]
+    return pd.DataFrame({
+        schema.PARAGRAPH: table.index.to_numpy(),
+        # object dtype keeps None (general) as None rather than pandas' missing-string marker
+        schema.PILLAR: pd.Series([b if a else None for b, a in zip(best_ids, assigned)], dtype="object"),
+        schema.SCORE: top,
+        "margin": margin,
+        schema.EVIDENCE: pd.Series([evidence[(p, b)] for p, b in zip(table.index, best_ids)], dtype="object"),
+    })

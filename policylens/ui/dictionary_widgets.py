@@ -67,7 +67,7 @@ def render_user_dictionary(lang: str) -> None:
     """The session user dictionary: list, remove, download, upload."""
     st.subheader(t("dictionary.user", lang))
     words = list(st.session_state.get(state.CUSTOM_USER_WORDS, ()))
-    keep = st.multiselect(t("dictionary.user_words", lang), words, default=words, key="dictionary.user_words")
+    keep = st.multiselect(t("dictionary.user_words", lang), words, default=words, key=f"dictionary.user_words.{hash(tuple(words))}")
     if keep != words:
         st.session_state[state.CUSTOM_USER_WORDS] = tuple(keep)
         st.rerun()

@@ -46,7 +46,13 @@ def _notify(kind: str, text: str) -> None:
 def load_uploads() -> None:
     """on_change of the uploader: load each new file; report each failure by name."""
     lang = state.get_lang()
+    handled = st.session_state.setdefault(state.DOCS_HANDLED, set())
     for upload in st.session_state.get(state.widget_key(state.DOCS_UPLOAD)) or []:
+        # the uploader keeps earlier files: load each file once, so a later upload (or a removal)
+        # never re-adds an old file or takes the user's choice of active document away
+        if upload.file_id in handled:
+            continue
+        handled.add(upload.file_id)
         try:
             document = load_document_bytes(upload.getvalue(), upload.name)
         except DocumentError as exc:

@@ -17,6 +17,7 @@ DOCS_ACTIVE = "docs.active"
 DOCS_UPLOAD = "docs.upload"
 DOCS_PASTE = "docs.paste"
 DOCS_NOTICES = "docs.notices"
+DOCS_HANDLED = "docs.handled"  # file_ids of uploads already loaded or refused
 CUSTOM_USER_WORDS = "custom.user_words"  # the session user dictionary (locked terms)
 CUSTOM_STOPWORD_EDITS = "custom.stopword_edits"  # ((language, "add"|"remove", word), ...)
 KWIC_QUERY = "kwic.query"
