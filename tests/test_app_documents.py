@@ -204,11 +204,6 @@ def test_unsupported_type_is_refused_before_the_app_reads_it(name):
     assert library_snapshot(at) == before
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="app bug: library.load_uploads reloads every file still in the multi-file uploader on each "
-    "change, so adding a file that fails re-adds the earlier upload and makes it active again",
-)
 def test_adding_a_bad_file_keeps_the_document_the_user_picked():
     at = open_app(lang="en")
     good = ("first.txt", "推动数字经济和实体经济深度融合。".encode())

@@ -327,12 +327,6 @@ def test_stopword_edits_change_the_top_terms():
     assert "经济" in removable and "要" not in removable
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="AppTest resets PagesManager.uses_pages_directory every run, so shell.ensure_navigation reruns each "
-    "page run and a button read by its return value (stopword Add/Remove) loses its click; an on_click "
-    "callback, as the lock button uses, would not",
-)
 def test_stopword_add_button_removes_a_term_from_the_top_terms():
     at = open_page("pages/dictionary.py", paste=ZH_DIGITAL)
     at.text_input(key="dictionary.add.zh").set_value("经济").run()

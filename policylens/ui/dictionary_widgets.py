@@ -84,6 +84,24 @@ def render_user_dictionary(lang: str) -> None:
             st.error(t("dictionary.bad_list", lang, reason=str(exc)))
 
 
+def add_stopwords(language: str) -> None:
+    """on_click: add the typed words (space-separated) to this language's stopwords."""
+    words = st.session_state.get(f"dictionary.add.{language}", "").split()
+    if words:
+        edits = tuple(st.session_state.get(state.CUSTOM_STOPWORD_EDITS, ()))
+        st.session_state[state.CUSTOM_STOPWORD_EDITS] = apply_stopword_edits(edits, language, add=words)
+        st.session_state[f"dictionary.add.{language}"] = ""
+
+
+def remove_stopwords(language: str) -> None:
+    """on_click: take the chosen words out of this language's stopwords."""
+    words = st.session_state.get(f"dictionary.remove.{language}", [])
+    if words:
+        edits = tuple(st.session_state.get(state.CUSTOM_STOPWORD_EDITS, ()))
+        st.session_state[state.CUSTOM_STOPWORD_EDITS] = apply_stopword_edits(edits, language, remove=words)
+        st.session_state[f"dictionary.remove.{language}"] = []
+
+
 def render_stopwords(ctx: PageContext) -> None:
     """The effective stopword list of one language: add, remove, download, upload."""
     lang = ctx.lang
@@ -94,16 +112,13 @@ def render_stopwords(ctx: PageContext) -> None:
     )
     current = sorted(get_segmenter(ctx.codebook).stopwords(language))
     st.caption(t("dictionary.stopword_count", lang, n=len(current)))
-    edits = tuple(st.session_state.get(state.CUSTOM_STOPWORD_EDITS, ()))
     add_col, remove_col = st.columns(2)
-    added = add_col.text_input(t("dictionary.stopword_add", lang), key=f"dictionary.add.{language}")
-    if add_col.button(t("dictionary.add_button", lang), key=f"dictionary.add_button.{language}") and added.split():
-        st.session_state[state.CUSTOM_STOPWORD_EDITS] = apply_stopword_edits(edits, language, add=added.split())
-        st.rerun()
-    removed = remove_col.multiselect(t("dictionary.stopword_remove", lang), current, key=f"dictionary.remove.{language}")
-    if remove_col.button(t("dictionary.remove_button", lang), key=f"dictionary.remove_button.{language}") and removed:
-        st.session_state[state.CUSTOM_STOPWORD_EDITS] = apply_stopword_edits(edits, language, remove=removed)
-        st.rerun()
+    add_col.text_input(t("dictionary.stopword_add", lang), key=f"dictionary.add.{language}")
+    add_col.button(t("dictionary.add_button", lang), key=f"dictionary.add_button.{language}",
+                   on_click=add_stopwords, args=(language,))
+    remove_col.multiselect(t("dictionary.stopword_remove", lang), current, key=f"dictionary.remove.{language}")
+    remove_col.button(t("dictionary.remove_button", lang), key=f"dictionary.remove_button.{language}",
+                      on_click=remove_stopwords, args=(language,))
     st.download_button(
         t("dictionary.stopword_download", lang), ("\n".join(current) + "\n").encode("utf-8"),
         f"policylens_stopwords_{language}.txt", mime="text/plain", key=f"dictionary.stop_download.{language}",
@@ -116,6 +131,7 @@ def render_stopwords(ctx: PageContext) -> None:
             st.error(t("dictionary.bad_list", lang, reason=str(exc)))
             return
         st.session_state[state.CUSTOM_STOPWORD_EDITS] = apply_stopword_edits(
-            edits, language, add=sorted(wanted - set(current)), remove=sorted(set(current) - wanted)
+            tuple(st.session_state.get(state.CUSTOM_STOPWORD_EDITS, ())), language,
+            add=sorted(wanted - set(current)), remove=sorted(set(current) - wanted)
         )
         st.rerun()

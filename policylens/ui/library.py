@@ -6,6 +6,8 @@ A file that fails to load leaves the library and the active document as they wer
 
 from __future__ import annotations
 
+import hashlib
+
 import streamlit as st
 
 from policylens.documents import Document, DocumentError, load_document_bytes, load_pasted_text
@@ -50,11 +52,13 @@ def load_uploads() -> None:
     for upload in st.session_state.get(state.widget_key(state.DOCS_UPLOAD)) or []:
         # the uploader keeps earlier files: load each file once, so a later upload (or a removal)
         # never re-adds an old file or takes the user's choice of active document away
-        if upload.file_id in handled:
+        data = upload.getvalue()
+        fingerprint = (upload.name, hashlib.sha256(data).hexdigest())
+        if fingerprint in handled:
             continue
-        handled.add(upload.file_id)
+        handled.add(fingerprint)
         try:
-            document = load_document_bytes(upload.getvalue(), upload.name)
+            document = load_document_bytes(data, upload.name)
         except DocumentError as exc:
             _notify("error", t("docs.failed", lang, name=upload.name, reason=describe_error(exc, lang)))
             continue
