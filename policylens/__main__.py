@@ -1,6 +1,10 @@
-"""Command line: `python -m policylens analyze PATH --format json [--top N]`.
+"""Command line: `python -m policylens analyze PATH --format json [--top N]`,
+`python -m policylens indicators FILE --format json`, `python -m policylens report PATH --out F` and
+`python -m policylens install-font`.
 
-PATH is a .txt, .md, .html, .docx or .pdf file; a file that cannot be read exits with status 2.
+analyze: PATH is a .txt, .md, .html, .docx or .pdf file. indicators: FILE is an indicator table
+(.csv or .xlsx, long or wide; data/indicators/UPLOAD.md), printed as validated long rows. A file
+that cannot be read or validated exits with status 2, its problems on stderr.
 """
 
 from __future__ import annotations
@@ -11,10 +15,17 @@ import logging
 import sys
 from pathlib import Path
 
-from policylens import paths
+from policylens import paths, schema
 from policylens.analysis import analyze_default, build_analysis_report
 from policylens.documents import SUPPORTED_EXTENSIONS, DocumentError, load_document
+from policylens.indicator_io import (
+    SUPPORTED_UPLOAD_EXTENSIONS,
+    IndicatorUploadError,
+    check_upload_size,
+    read_indicator_upload,
+)
 from policylens.pillars import CodebookError, load_codebook
+from policylens.report_cli import add_report_parser, run_report
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -26,7 +37,31 @@ def build_parser() -> argparse.ArgumentParser:
     analyze.add_argument("--top", type=int, default=100, help="number of terms to list (default 100)")
     analyze.add_argument("--codebook", type=Path, default=paths.PILLARS_CODEBOOK)
     commands.add_parser("install-font", help="copy the bundled CJK font into static/ for the browser")
+    add_report_parser(commands)
+    table = commands.add_parser("indicators", help="validate an indicator table and print its long rows")
+    table.add_argument("path", type=Path, help=f"one of {', '.join(SUPPORTED_UPLOAD_EXTENSIONS)}")
+    table.add_argument("--format", choices=["json"], default="json")
     return parser
+
+
+def run_indicators(path: Path) -> int:
+    """Print the validated rows as a JSON list of objects (schema.INDICATOR_COLUMNS); on failure print
+    every problem, with its file rows, to stderr and return 2."""
+    try:
+        check_upload_size(path.stat().st_size)  # refuse before reading a huge file into memory
+        table = read_indicator_upload(path.read_bytes(), path.name)
+    except OSError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    except IndicatorUploadError as exc:
+        for problem in exc.problems:
+            print(f"error: [{problem.code}] {problem.message}", file=sys.stderr)
+        return 2
+    rows = [{column: (int(value) if column == schema.YEAR else float(value) if column == schema.VALUE else value)
+             for column, value in row.items()} for row in table.to_dict("records")]
+    json.dump(rows, sys.stdout, ensure_ascii=False, indent=2)
+    sys.stdout.write("\n")
+    return 0
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -36,6 +71,10 @@ def main(argv: list[str] | None = None) -> int:
 
         print(install_static_font())
         return 0
+    if args.command == "report":
+        return run_report(args)
+    if args.command == "indicators":
+        return run_indicators(args.path)
     logging.getLogger("pypdf").setLevel(logging.ERROR)  # a damaged PDF gets our one message, not pypdf's warnings
     try:
         document = load_document(args.path)

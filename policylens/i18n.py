@@ -401,6 +401,56 @@ STRINGS: dict[str, dict[str, str]] = {
     "export.reason.failed": {
         "en": "the browser engine failed: {error}", "zh": "浏览器引擎出错:{error}",
     },
+    # from indicator_io.py
+    "indicator_upload.error.too_large": {"en": "The file is over the 20 MB limit.", "zh": "文件超过 20 MB 的上限。"},
+    "indicator_upload.error.empty": {"en": "The file is empty.", "zh": "文件为空。"},
+    "indicator_upload.error.no_rows": {"en": "The file has a header but no data rows.", "zh": "文件只有表头,没有数据行。"},
+    "indicator_upload.error.unsupported": {
+        "en": "Unsupported file type: upload a .csv or .xlsx file.", "zh": "不支持此文件类型:请上传 .csv 或 .xlsx 文件。"},
+    "indicator_upload.error.encoding": {
+        "en": "The CSV's text encoding could not be recognised (use UTF-8 or GB18030).",
+        "zh": "无法识别 CSV 的文本编码(请使用 UTF-8 或 GB18030)。"},
+    "indicator_upload.error.binary": {"en": "The file is binary, not a CSV.", "zh": "这是二进制文件,不是 CSV。"},
+    "indicator_upload.error.xlsx": {"en": "The workbook could not be read as .xlsx.", "zh": "无法按 .xlsx 读取该工作簿。"},
+    "indicator_upload.error.missing_columns": {"en": "Required columns are missing.", "zh": "缺少必需的列。"},
+    "indicator_upload.error.duplicate_column": {"en": "Two columns have the same meaning.", "zh": "有两列含义相同。"},
+    "indicator_upload.error.ambiguous_layout": {
+        "en": "The file has both year columns and year/value columns.", "zh": "文件同时含有年份列和“年份/数值”列。"},
+    "indicator_upload.error.empty_cell": {"en": "Required cells are empty.", "zh": "必填单元格为空。"},
+    "indicator_upload.error.invalid_year": {"en": "A year is not a four-digit year.", "zh": "年份不是四位数年份。"},
+    "indicator_upload.error.year_out_of_range": {
+        "en": "A year is outside 1949–2100.", "zh": "年份超出 1949–2100 的范围。"},
+    "indicator_upload.error.non_numeric": {"en": "A value is not a number.", "zh": "数值不是数字。"},
+    "indicator_upload.error.unit_mismatch": {
+        "en": "A value is written in another unit than its unit column.", "zh": "数值中写的单位与单位列不一致。"},
+    "indicator_upload.error.qualifier_conflict": {
+        "en": "A value's markers and its qualifier disagree.", "zh": "数值的标记(超、约、预计等)与限定说明不一致。"},
+    "indicator_upload.error.unknown_qualifier": {"en": "Unknown qualifier.", "zh": "未知的数值限定。"},
+    "indicator_upload.error.unknown_unit": {"en": "A unit is not recognised.", "zh": "无法识别单位。"},
+    "indicator_upload.error.unknown_unit_code": {"en": "Unknown unit_code.", "zh": "未知的单位代码。"},
+    "indicator_upload.error.unknown_pillar": {"en": "Unknown pillar.", "zh": "未知的支柱。"},
+    "indicator_upload.error.missing_pillar": {
+        "en": "A new indicator needs a pillar.", "zh": "内置数据中没有的指标需要填写支柱。"},
+    "indicator_upload.error.duplicate_conflict": {
+        "en": "The same source gives two values for one city, year and indicator.",
+        "zh": "同一来源对同一城市、年份和指标给出了两个数值。"},
+    "indicator_upload.error.dataset_conflict": {
+        "en": "Two datasets give different values from the same source.", "zh": "两个数据集对同一来源给出了不同数值。"},
+    "indicator_upload.rows": {"en": "Rows: {rows} (row 1 is the header)", "zh": "行号:{rows}(第 1 行为表头)"},
+    # from indicator_transforms.py
+    "indicator_transforms.note.no_base_year": {
+        "en": "No value in the base year {year}: no index.", "zh": "基期 {year} 年无数据,不计算指数。"},
+    "indicator_transforms.note.zero_base": {"en": "The base-year value is 0: no index.", "zh": "基期数值为 0,不计算指数。"},
+    "indicator_transforms.note.no_previous_year": {
+        "en": "No value for the previous year: no growth rate.", "zh": "上一年无数据,不计算增速。"},
+    "indicator_transforms.note.zero_previous": {
+        "en": "The previous year's value is 0: no growth rate.", "zh": "上一年数值为 0,不计算增速。"},
+    "indicator_transforms.note.qualified": {
+        "en": "Computed from a lower-bound, approximate or preliminary value: read with care.",
+        "zh": "由下限值、约数或初步数计算得出,请谨慎解读。"},
+    "indicator_transforms.note.not_a_level": {
+        "en": "A share, rate or rank: compare it in points, not as an index or growth rate.",
+        "zh": "比重、增速或排名:应比较差值,不计算指数或增速。"},
     "error.generic": {
         "en": "Something went wrong while drawing this view: {error}. The rest of the app keeps working.",
         "zh": "绘制此视图时出错：{error}。应用的其他部分仍可使用。",

@@ -5,10 +5,11 @@ import json
 import subprocess
 import sys
 
+import openpyxl
 import pypdf
 import pytest
 
-from policylens import paths
+from policylens import paths, schema
 from policylens.__main__ import main
 
 FIXTURES = paths.ROOT / "tests" / "fixtures"
@@ -113,3 +114,45 @@ def build_blank_pdf() -> bytes:
     out = io.BytesIO()
     writer.write(out)
     return out.getvalue()
+
+
+# ---- `python -m policylens indicators FILE --format json` -------------------------------------
+
+def test_indicators_prints_the_validated_long_rows_as_json():
+    result = run_cli("indicators", str(paths.INDICATORS_DIR / "example_wide.csv"), "--format", "json")
+    assert result.returncode == 0, result.stderr
+    rows = json.loads(result.stdout)
+    assert len(rows) == 13 and all(list(row) == list(schema.INDICATOR_COLUMNS) for row in rows)
+    assert {k: rows[3][k] for k in ("city", "year", "pillar", "indicator_id", "value", "unit", "unit_code",
+                                    "qualifier")} == {
+        "city": "Nanjing", "year": 2021, "pillar": "strong", "indicator_id": "gdp", "value": 1.6, "unit": "万亿元",
+        "unit_code": "trillion_cny", "qualifier": "lower_bound"}
+
+
+def test_indicators_reports_every_problem_with_rows_on_stderr_and_exits_2(tmp_path):
+    path = tmp_path / "bad.csv"
+    path.write_text("city,year,indicator_id,value,unit,source_title,source_url\n"
+                    "Nanjing,2022,gdp,16908,亿元,T,u\n"
+                    "Nanjing,1900,gdp,1,亿元,T,u\n"
+                    "Nanjing,2021,gdp,abc,亿元,T,u\n", encoding="gb18030")
+    result = run_cli("indicators", str(path), "--format", "json")
+    assert result.returncode == 2 and result.stdout == "" and "Traceback" not in result.stderr
+    lines = result.stderr.splitlines()
+    assert [line.split("]")[0] for line in lines] == ["error: [year_out_of_range", "error: [non_numeric"]
+    assert "in row 3 (row numbers as in your file: row 1 is the header" in lines[0]
+    assert "in row 4 (" in lines[1]
+
+
+def test_indicators_reads_xlsx_and_refuses_missing_or_unsupported_files(tmp_path, capsys):
+    book = openpyxl.Workbook()
+    for row in (["城市", "指标", "单位", "来源", "链接", "2022年"], ["南京", "地区生产总值", "亿元", "统计公报", "u", 16908]):
+        book.active.append(row)
+    book.save(tmp_path / "book.xlsx")
+    assert main(["indicators", str(tmp_path / "book.xlsx")]) == 0
+    (row,) = json.loads(capsys.readouterr().out)
+    assert (row["city"], row["year"], row["indicator_id"], row["value"]) == ("Nanjing", 2022, "gdp", 16908.0)
+    assert main(["indicators", str(tmp_path / "missing.csv")]) == 2
+    (tmp_path / "table.xls").write_bytes(b"x")
+    assert main(["indicators", str(tmp_path / "table.xls")]) == 2
+    assert capsys.readouterr().err.splitlines()[-1].startswith("error: [unsupported] Unsupported file type '.xls'.")
+

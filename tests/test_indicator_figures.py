@@ -72,7 +72,7 @@ def test_single_year_indicator_is_a_value_chart_without_lines():
 def test_value_chart_labels_cities_with_their_years_when_years_differ():
     rows = [row(year=2018, city="Wuhan"), row(year=2023, value=3.46, unit_code="trillion_cny")]
     (bar,) = [t for t in build_indicator_figure(frame(rows), lang="zh").data if t.type == "bar"]
-    assert list(bar.x) == ["南京(2023年)", "武汉(2018年)"]
+    assert list(bar.x) == ["南京（2023年）", "武汉（2018年）"]
     assert list(bar.y) == [34600.0, 11715.1]
 
 
@@ -158,7 +158,7 @@ def test_source_line_is_inside_the_figure_and_escaped():
 def test_source_line_shortens_many_titles():
     titles = pd.Series(["A", "B", "B", "C", "D", "E"])
     assert build_source_line(titles) == "Sources: B; A; +3 more"
-    assert build_source_line(pd.Series(["Only"]), "zh") == "来源:Only"
+    assert build_source_line(pd.Series(["Only"]), "zh") == "来源：Only"
 
 
 def test_format_value_in_both_languages():
@@ -204,4 +204,4 @@ def test_coverage_figure_places_cities_side_by_side():
     fig = build_coverage_figure(coverage, lang="zh")
     xs = {t.name: list(t.x) for t in fig.data[1:]}
     assert xs == {"南京": [2016.7], "武汉": [2017.3]}
-    assert fig.layout.title.text == "数据覆盖:指标 × 年份"
+    assert fig.layout.title.text == "数据覆盖：指标 × 年份"
