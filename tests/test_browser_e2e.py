@@ -9,6 +9,7 @@ import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from pathlib import Path
 from urllib.parse import urlparse
 
 import pytest
@@ -366,3 +367,50 @@ def test_cjk_web_font_is_served_and_loaded(fresh_app):
     response = page.request.get(fresh_app.base_url + FONT_PATH)
     assert response.status == 200
     assert len(response.body()) == (paths.STATIC_DIR / "fonts" / STATIC_FONT_NAME).stat().st_size
+
+
+ZH_UPLOAD = (
+    "南京新质生产力发展要点\n\n"
+    "以“新”为勇。坚持科技创新引领，加快科技成果转化，打造产业科技创新中心。\n\n"
+    "以“融”共生。推动创新链产业链资金链人才链深度融合，营造创新生态。\n"
+)
+
+
+def upload_file(page, path: Path, loaded_message: str) -> None:
+    """Open the sidebar's 'Add a document' box, upload `path`, and wait for the loaded message."""
+    sidebar = page.locator('[data-testid="stSidebar"]')
+    if not sidebar.locator('[data-testid="stFileUploaderDropzoneInput"]').count():
+        sidebar.get_by_text("Add a document").click()
+    with rerun(page, "text => document.body.innerText.includes(text)", loaded_message):
+        sidebar.locator('[data-testid="stFileUploaderDropzoneInput"]').set_input_files(str(path))
+
+
+def test_upload_gb18030_text_and_docx_then_search_in_context(fresh_app, tmp_path):
+    page = fresh_app.page
+    gbk = tmp_path / "政策_gb18030.txt"
+    gbk.write_bytes(ZH_UPLOAD.encode("gb18030"))
+    upload_file(page, gbk, "(gb18030)")
+    assert_no_errors(page)
+    # the Overview's document summary reports the detected encoding
+    assert "gb18030" in page.locator('[data-testid="stMain"]').inner_text()
+
+    docx = pytest.importorskip("docx")
+    document = docx.Document()
+    document.add_paragraph("加快发展新质生产力。")
+    document.add_paragraph("推动创新链产业链深度融合，建设创新生态。")
+    word = tmp_path / "policy.docx"
+    document.save(word)
+    upload_file(page, word, "policy.docx")
+    assert_no_errors(page)
+
+    follow_nav_link(page, "/kwic")
+    search = page.locator('[data-testid="stMain"] [data-testid="stTextInputField"]').first
+    # the UI now follows the Chinese document's language
+    count_line = t("kwic.count", "zh", n=2, paragraphs=1)
+    with rerun(page, "text => document.body.innerText.includes(text)", count_line):
+        search.fill("创新*")
+        search.press("Enter")
+    # the .docx is active: 创新* matches the whole tokens 创新链 and 创新生态, in document order
+    assert page.locator(".kwic-match").all_inner_texts() == ["创新链", "创新生态"]
+    assert count_line in page.locator('[data-testid="stMain"]').inner_text()
+    save_screenshot(page, "upload-docx-kwic")
