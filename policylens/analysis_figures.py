@@ -130,7 +130,7 @@ def build_network_figure(
     hidden = dict(visible=False, showgrid=False, zeroline=False)
     fig.update_xaxes(**hidden)
     fig.update_yaxes(**hidden, scaleanchor="x", scaleratio=1)
-    fig.update_layout(height=620, dragmode="select", margin=dict(t=95), hovermode="closest")
+    fig.update_layout(height=620, margin=dict(t=95), hovermode="closest")
     apply_style(fig, _t("figure.network.title", lang), source)
     unit_text = (_t("figure.network.unit.window", lang, window=window) if unit == "window"
                  else _t("figure.network.unit.paragraph", lang))
@@ -198,7 +198,7 @@ def build_dispersion_figure(
     fig.update_xaxes(title_text=_t("figure.paragraph", lang), range=[0.5, n + 0.5], dtick=1 if n <= 40 else None)
     fig.update_yaxes(type="category", categoryorder="array", categoryarray=[band, *(_label(t) for t in terms)],
                      autorange="reversed", title_text=None, gridcolor="#f0f0f0")
-    fig.update_layout(height=max(280, 190 + 30 * (len(terms) + 1)), dragmode="select")
+    fig.update_layout(height=max(280, 190 + 30 * (len(terms) + 1)))
     return apply_style(fig, _t("figure.dispersion.title", lang), source)
 
 

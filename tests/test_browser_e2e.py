@@ -414,3 +414,17 @@ def test_upload_gb18030_text_and_docx_then_search_in_context(fresh_app, tmp_path
     assert page.locator(".kwic-match").all_inner_texts() == ["创新链", "创新生态"]
     assert count_line in page.locator('[data-testid="stMain"]').inner_text()
     save_screenshot(page, "upload-docx-kwic")
+
+
+def test_clicking_a_network_term_opens_it_in_context(app):
+    page = app.page
+    follow_nav_link(page, "/network")
+    nodes = page.locator('[data-testid="stMain"] .js-plotly-plot .scatterlayer .trace .points path')
+    assert eventually(page, lambda: nodes.count() >= 10), "the network drew no nodes"
+    box = nodes.nth(0).bounding_box()
+    with rerun(page, TITLE_IS_JS, "Keyword in context"):
+        # the lower half of the marker: the term's label sits above it
+        page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] * 0.8)
+    query = page.locator('[data-testid="stMain"] [data-testid="stTextInputField"]').first.input_value()
+    assert query.strip('"') and page.locator(".kwic-line").count() >= 1
+    assert_no_errors(page)

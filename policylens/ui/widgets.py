@@ -172,6 +172,8 @@ def render_kwic_lines(lines: pd.DataFrame, codebook: Codebook, lang: str) -> Non
 
 def render_selectable_chart(fig: go.Figure, key: str):
     """A chart whose point clicks rerun the app; returns Streamlit's selection event."""
+    # Streamlit turns a click into a point selection only when the figure sets no box/lasso drag
+    # mode, so the figure builders leave dragmode unset.
     return st.plotly_chart(
         fig, key=key, theme=None, config=CHART_CONFIG, width="stretch", on_select="rerun",
         selection_mode=("points",),
