@@ -6,6 +6,7 @@ The render tests skip without Chromium on a developer machine and fail when CI=t
 
 import asyncio
 import base64
+import concurrent.futures
 import io
 import os
 import re
@@ -139,7 +140,10 @@ def _render_without_cjk_font(fig: go.Figure, tmp_path) -> bytes:
         async with kaleido.Kaleido(path=str(image_export.find_browser()), mathjax=False, browser_cls=browser_cls) as k:
             return await k.calc_fig(fig, opts={"format": "png"})
 
-    return asyncio.run(render())
+    # In its own thread: Playwright's sync API (the browser tests) may keep an event loop running
+    # in this one, and asyncio.run refuses to nest.
+    with concurrent.futures.ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(asyncio.run, render()).result()
 
 
 def test_png_draws_chinese_glyphs_where_a_browser_without_the_font_draws_tofu(image_server, tmp_path):
