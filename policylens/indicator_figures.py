@@ -75,7 +75,7 @@ def format_value(value: float, unit_code: str, qualifier: str, lang: str = "en")
     text = QUALIFIER_PREFIXES.get(qualifier, "") + text
     if qualifier != "exact":
         note = _t(f"qualifier.{qualifier}", lang)
-        text += f"({note})" if lang == "zh" else f" ({note})"
+        text += f"（{note}）" if lang == "zh" else f" ({note})"
     return text
 
 

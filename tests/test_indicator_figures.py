@@ -165,7 +165,7 @@ def test_format_value_in_both_languages():
     assert format_value(8800.0, "firms", "lower_bound") == "≥ 8,800 firms (lower bound)"
     assert format_value(29.0, "pct", "approx") == "≈ 29% (approximate)"
     assert format_value(4.0, "rank", "exact", "zh") == "第 4 名"
-    assert format_value(14817.0, "100m_cny", "preliminary", "zh") == "14,817亿元(初步数)"
+    assert format_value(14817.0, "100m_cny", "preliminary", "zh") == "14,817亿元（初步数）"
 
 
 def test_rows_of_several_indicators_are_refused():

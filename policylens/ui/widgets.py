@@ -116,7 +116,7 @@ def render_headline_indicators(pillars: tuple[str, ...], codebook: Codebook, lan
         for col, row in zip(st.columns(3), rows[start : start + 3]):
             with col:
                 label = row[schema.INDICATOR_ZH] if lang == "zh" else row[schema.INDICATOR_EN]
-                value = format_value(row[schema.VALUE], row[schema.UNIT_CODE], "exact", lang)
+                value = format_value(row[schema.VALUE], row[schema.UNIT_CODE], row[schema.QUALIFIER], lang)
                 # a card rather than st.metric: long labels and values wrap instead of being cut off
                 st.markdown(
                     f'<div style="font-size:0.85rem;color:#555">{html.escape(codebook.get(row[schema.PILLAR]).label(lang))}'
