@@ -5,7 +5,7 @@ import streamlit as st
 from policylens.analysis_figures import build_network_figure
 from policylens.i18n import t
 from policylens.network import MEASURES, UNITS
-from policylens.terms import assign_term_pillars, count_terms_by_pillar
+from policylens.terms import assign_term_pillars
 from policylens.ui import cache, state, widgets
 from policylens.ui.context import build_context
 
@@ -27,7 +27,7 @@ color_by = cols[4].selectbox(t("network.color_by", lang), ["pillar", "community"
 graph, positions, communities = cache.get_network(
     ctx.document.key, ctx.settings_key, analysis, top_n, unit, measure, float(min_weight)
 )
-by_pillar = count_terms_by_pillar(analysis.term_counts, analysis.assignment)
+by_pillar = analysis.terms_by_pillar
 term_pillars = assign_term_pillars(list(graph.nodes), by_pillar, codebook, ctx.document.language)
 if ctx.pillars:
     graph = graph.subgraph([n for n in graph.nodes if term_pillars.get(n) in ctx.pillars])

@@ -7,7 +7,7 @@ from policylens.analysis import summarise_pillars
 from policylens.doc_stats import summarise_document
 from policylens.figures import build_pillar_share_figure, build_term_bar_figure
 from policylens.i18n import t
-from policylens.terms import assign_term_pillars, count_terms_by_pillar
+from policylens.terms import assign_term_pillars
 from policylens.ui import widgets
 from policylens.ui.context import build_context
 
@@ -24,7 +24,7 @@ shown = summary if not ctx.pillars else summary[summary[schema.PILLAR].isin(ctx.
 widgets.render_chart(build_pillar_share_figure(shown, codebook, lang, ctx.source_line), key="overview.share")
 
 st.subheader(t("overview.top_terms", lang))
-by_pillar = count_terms_by_pillar(analysis.term_counts, analysis.assignment)
+by_pillar = analysis.terms_by_pillar
 pillars = [p for p in codebook.pillars if not ctx.pillars or p.id in ctx.pillars]
 term_pillars = assign_term_pillars(by_pillar[schema.TERM].unique(), by_pillar, codebook, ctx.document.language)
 for col, pillar in zip(st.columns(len(pillars)), pillars):

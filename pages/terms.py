@@ -5,7 +5,7 @@ import streamlit as st
 from policylens import schema
 from policylens.figures import build_term_bar_figure
 from policylens.i18n import t
-from policylens.terms import assign_term_pillars, count_terms_by_pillar, filter_paragraphs, summarise_terms
+from policylens.terms import assign_term_pillars, filter_paragraphs, summarise_terms
 from policylens.ui import cache, state, widgets
 from policylens.ui.context import build_context
 
@@ -22,7 +22,7 @@ terms = summarise_terms(filter_paragraphs(analysis.term_counts, analysis.assignm
 if terms.empty:
     st.info(t("terms.empty", lang))
     st.stop()
-by_pillar = count_terms_by_pillar(analysis.term_counts, analysis.assignment)
+by_pillar = analysis.terms_by_pillar
 term_pillars = assign_term_pillars(terms[schema.TERM], by_pillar, codebook, ctx.document.language)
 
 cloud_col, bar_col = st.columns([3, 2])

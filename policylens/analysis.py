@@ -10,7 +10,7 @@ from policylens import schema
 from policylens.documents import Document
 from policylens.pillars import Codebook, assign_pillars, score_paragraphs
 from policylens.segment import Segmenter, SegmenterConfig
-from policylens.terms import count_terms, summarise_terms
+from policylens.terms import count_terms, count_terms_by_pillar, summarise_terms
 
 
 @dataclass(frozen=True)
@@ -22,6 +22,7 @@ class Analysis:
     term_counts: pd.DataFrame  # paragraph, term, count
     scores: pd.DataFrame  # paragraph, pillar, score, evidence (every paragraph x pillar)
     assignment: pd.DataFrame  # paragraph, pillar, score, margin, evidence
+    terms_by_pillar: pd.DataFrame  # pillar, term, count (terms.count_terms_by_pillar)
 
 
 def build_segmenter_config(codebook: Codebook) -> SegmenterConfig:
@@ -33,12 +34,15 @@ def analyze_document(document: Document, codebook: Codebook, segmenter: Segmente
     """Tokenise, count and classify every paragraph of `document`."""
     paragraph_terms = tuple(tuple(segmenter.tokenize(p, document.language)) for p in document.paragraphs)
     scores = score_paragraphs(paragraph_terms, codebook, document.language)
+    term_counts = count_terms(paragraph_terms)
+    assignment = assign_pillars(scores, codebook)
     return Analysis(
         document=document,
         paragraph_terms=paragraph_terms,
-        term_counts=count_terms(paragraph_terms),
+        term_counts=term_counts,
         scores=scores,
-        assignment=assign_pillars(scores, codebook),
+        assignment=assignment,
+        terms_by_pillar=count_terms_by_pillar(term_counts, assignment),
     )
 
 

@@ -27,7 +27,7 @@ from policylens.indicator_figures import DEFAULT_COLOR, build_indicator_figure, 
 from policylens.kwic import QueryError, build_kwic_html, build_token_spans, find_keyword_in_context
 from policylens.pillars import Codebook
 from policylens.segment import Segmenter
-from policylens.terms import assign_term_pillars, count_terms_by_pillar, filter_paragraphs, summarise_terms
+from policylens.terms import assign_term_pillars, filter_paragraphs, summarise_terms
 
 CSS = """
 body{font-family:"Noto Sans SC",sans-serif;color:#262730;max-width:1040px;margin:0 auto;padding:1.5em;line-height:1.5}
@@ -230,7 +230,7 @@ def build_report_html(
     _summary(page, analysis, lang)
     _pillar_overview(page, analysis, codebook, pillars, lang)
     terms = summarise_terms(filter_paragraphs(analysis.term_counts, analysis.assignment, pillars))
-    by_pillar = count_terms_by_pillar(analysis.term_counts, analysis.assignment)
+    by_pillar = analysis.terms_by_pillar
     term_pillars = assign_term_pillars(list(terms[schema.TERM].head(max(options.cloud_words, options.top_terms)))
                                        + list(by_pillar[schema.TERM]), by_pillar, codebook, doc.language)
     if terms.empty:

@@ -16,6 +16,14 @@ from policylens.segment import Segmenter, SegmenterConfig
 
 
 @st.cache_resource(show_spinner=False)
+def ensure_static_font() -> None:
+    """Copy the CJK web font into static/ once per server process (not on every rerun)."""
+    from policylens.fonts import install_static_font
+
+    install_static_font()
+
+
+@st.cache_resource(show_spinner=False)
 def get_codebook() -> Codebook:
     """The shipped codebook (immutable dataclass)."""
     return load_codebook(paths.PILLARS_CODEBOOK)

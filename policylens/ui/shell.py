@@ -7,8 +7,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from policylens.fonts import install_static_font
-from policylens.ui import state
+from policylens.ui import cache, state
 from policylens.ui.library import get_active_document
 from policylens.ui.settings import get_codebook
 from policylens.ui.sidebar import render_sidebar
@@ -32,7 +31,7 @@ def ensure_navigation() -> None:
 def render_shell() -> None:
     """Initialise state and draw the sidebar for this run."""
     ensure_navigation()
-    install_static_font()  # cheap when present; `make run` has normally done it already
+    cache.ensure_static_font()  # once per server process; `make run` has normally done it already
     document = get_active_document()
     state.init_state(document.language)
     render_sidebar(document, get_codebook())
