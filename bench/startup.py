@@ -66,7 +66,7 @@ MARKER_JS = """([markerKind, marker]) => {
 @dataclass(frozen=True)
 class Target:
     name: str
-    script: str
+    command: tuple[str, ...]  # how a user starts it (PolicyLens: the `make run` launcher)
     cwd: Path
     marker_kind: str  # "h1": a level-1 title (plus charts); "text": any text in the main area
     marker: str
@@ -130,7 +130,7 @@ def measure(target: Target, run: int, browser, log_dir: Path, timeout_s: float) 
     port = free_port()
     base_url = f"http://127.0.0.1:{port}"
     command = [
-        sys.executable, "-m", "streamlit", "run", target.script, "--server.port", str(port),
+        *target.command, "--server.port", str(port),
         "--server.address", "127.0.0.1", "--server.headless", "true", "--browser.gatherUsageStats", "false",
     ]
     context = browser.new_context(viewport={"width": 1400, "height": 900})
@@ -199,8 +199,8 @@ def main(argv: list[str] | None = None) -> int:
         bare_dir.mkdir()
         (bare_dir / "app.py").write_text(BARE_SCRIPT, encoding="utf-8")
         targets = [
-            Target("policylens", "dashboard.py", ROOT, "h1", "Overview"),
-            Target("bare", "app.py", bare_dir, "text", "hello"),
+            Target("policylens", (sys.executable, "-m", "policylens.ui.launch"), ROOT, "h1", "Overview"),
+            Target("bare", (sys.executable, "-m", "streamlit", "run", "app.py"), bare_dir, "text", "hello"),
         ]
         results: list[Measurement] = []
         with sync_playwright() as playwright:

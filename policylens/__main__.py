@@ -36,7 +36,7 @@ def build_parser() -> argparse.ArgumentParser:
     analyze.add_argument("--format", choices=["json"], default="json")
     analyze.add_argument("--top", type=int, default=100, help="number of terms to list (default 100)")
     analyze.add_argument("--codebook", type=Path, default=paths.PILLARS_CODEBOOK)
-    commands.add_parser("install-font", help="copy the bundled CJK font into static/ for the browser")
+    commands.add_parser("install-font", help="copy the bundled CJK font, and its web slices, into static/ for the browser")
     add_report_parser(commands)
     table = commands.add_parser("indicators", help="validate an indicator table and print its long rows")
     table.add_argument("path", type=Path, help=f"one of {', '.join(SUPPORTED_UPLOAD_EXTENSIONS)}")
@@ -68,8 +68,10 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     if args.command == "install-font":
         from policylens.fonts import install_static_font
+        from policylens.web_font import build_web_font_slices
 
         print(install_static_font())
+        print(build_web_font_slices())  # about a minute the first time, then a hash check
         return 0
     if args.command == "report":
         return run_report(args)

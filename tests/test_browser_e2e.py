@@ -17,6 +17,7 @@ import pytest
 from policylens import paths
 from policylens.fonts import STATIC_FONT_NAME
 from policylens.i18n import t
+from policylens.web_font import read_manifest
 
 pytestmark = pytest.mark.browser
 
@@ -24,7 +25,7 @@ FIRST_LOAD_TIMEOUT_MS = 120_000  # the first session of a server builds the toke
 RERUN_TIMEOUT_MS = 60_000
 VIEWPORT = {"width": 1400, "height": 900}
 SCREENSHOTS = paths.ROOT / "artifacts" / "screenshots"
-FONT_PATH = f"/app/static/fonts/{STATIC_FONT_NAME}"
+FONT_DIR = "/app/static/fonts/"
 # The views this suite knows (URL path -> i18n name); any further page in the nav is visited too.
 KNOWN_PAGES = {"/": "overview", "/themes": "themes", "/terms": "terms", "/indicators": "indicators"}
 STRONG_OPTION = "Strong 强"
@@ -361,12 +362,18 @@ def test_cjk_web_font_is_served_and_loaded(fresh_app):
     assert fonts["faces"], "no @font-face for Noto Sans SC on the page"
     assert "loaded" in fonts["faces"], f"Noto Sans SC faces: {fonts['faces']}"
     assert fonts["check"], "document.fonts.check reports Noto Sans SC as not loaded for 新质生产力"
-    # the browser fetched it while drawing the page ...
-    assert fresh_app.responses.get(FONT_PATH) == 200, {p: s for p, s in fresh_app.responses.items() if "font" in p}
-    # ... and the server answers for it directly
-    response = page.request.get(fresh_app.base_url + FONT_PATH)
+    # the browser fetched only the WOFF2 slices the page's characters need, never the 7.2 MB OTF ...
+    manifest = read_manifest()
+    assert manifest, "no web-font slices: `python -m policylens install-font` builds them"
+    slice_paths = [FONT_DIR + s["file"] for s in manifest["slices"]]
+    fetched = [p for p in slice_paths if fresh_app.responses.get(p) == 200]
+    assert slice_paths[0] in fetched and slice_paths[1] in fetched, fresh_app.responses
+    assert slice_paths[-1] not in fetched  # the rare-character slice (3.5 MB) is not needed here
+    assert FONT_DIR + STATIC_FONT_NAME not in fresh_app.responses
+    # ... and the server answers for each slice directly
+    response = page.request.get(fresh_app.base_url + slice_paths[1])
     assert response.status == 200
-    assert len(response.body()) == (paths.STATIC_DIR / "fonts" / STATIC_FONT_NAME).stat().st_size
+    assert len(response.body()) == manifest["slices"][1]["bytes"]
 
 
 ZH_UPLOAD = (
