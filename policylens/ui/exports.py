@@ -157,7 +157,6 @@ def render_view_exports(ctx, view: ViewExports) -> None:  # a ui.context.PageCon
 
     lang, document = ctx.lang, ctx.document
     selection = get_selection()
-    indicator_table = cache.get_indicators()
     cities = tuple(st.session_state.get(state.INDICATORS_CITIES) or ())
     years = tuple(st.session_state.get(state.INDICATORS_RANGE) or ())
     images = image_problem() is None
@@ -173,8 +172,11 @@ def render_view_exports(ctx, view: ViewExports) -> None:  # a ui.context.PageCon
                                    images=images, lang=lang)
 
     def report() -> bytes:
+        from policylens import indicators, paths
         from policylens.report import build_report_html
 
+        # loaded here, in the download's own thread, rather than on every rerun (about 60 ms)
+        indicator_table = indicators.load_indicators(paths.INDICATORS_TABLE)
         return build_report_html(ctx.analysis, ctx.codebook, ctx.segmenter, indicator_table,
                                  ctx.pillars, lang).encode("utf-8")
 
