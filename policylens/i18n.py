@@ -453,6 +453,7 @@ STRINGS: dict[str, dict[str, str]] = {
         "zh": "比重、增速或排名:应比较差值,不计算指数或增速。"},
     # issue 5: linked views and exports
     "selection.label": {"en": "Selection:", "zh": "当前选择："},
+    "selection.pillars": {"en": "Filtered to: {pillars}", "zh": "支柱 {pillars}"},
     "selection.term": {"en": "term {term}", "zh": "词语 {term}"},
     "selection.indicator": {"en": "indicator {indicator}", "zh": "指标 {indicator}"},
     "selection.clear": {"en": "Clear", "zh": "清除"},

@@ -103,7 +103,7 @@ def describe_selection(selection: model.Selection, codebook: Codebook, lang: str
     parts = []
     if selection.pillars:
         names = ", ".join(pillar_label(codebook, p, lang) for p in selection.pillars if p in codebook.ids)
-        parts.append(t("filter.active", lang, pillars=names))
+        parts.append(t("selection.pillars", lang, pillars=names))
     if selection.term:
         parts.append(t("selection.term", lang, term=selection.term))
     if selection.indicator:
