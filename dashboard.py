@@ -3,11 +3,13 @@
 import streamlit as st
 
 from policylens.i18n import t
-from policylens.ui import state
+from policylens.ui import state, url_sync
 from policylens.ui.library import get_active_document
+from policylens.ui.settings import get_codebook
 
 st.set_page_config(page_title="PolicyLens", page_icon="🔎", layout="wide")
 state.init_state(get_active_document().language)
+url_sync.restore_from_url(get_codebook())  # before the page titles: a shared link may set the language
 lang = state.get_lang()
 
 PAGES = {

@@ -6,19 +6,22 @@ from policylens import schema
 from policylens.analysis_figures import build_dispersion_figure
 from policylens.distribution import build_term_dispersion, summarise_dispersion
 from policylens.i18n import t
+from policylens.selection import include_term
 from policylens.terms import summarise_terms
-from policylens.ui import state, widgets
+from policylens.ui import exports, state, widgets
 from policylens.ui.context import build_context
 
 ctx = build_context()
 lang, codebook, analysis = ctx.lang, ctx.codebook, ctx.analysis
 st.title(t("distribution.title", lang))
-widgets.render_filter_notice(codebook)
 
 vocabulary = summarise_terms(analysis.term_counts)[schema.TERM].tolist()
 if not st.session_state.get(state.DISTRIBUTION_TERMS):
     st.session_state[state.DISTRIBUTION_TERMS] = vocabulary[:6]
 chosen = [term for term in st.session_state[state.DISTRIBUTION_TERMS] if term in vocabulary]
+if ctx.term != st.session_state.get(state.DISTRIBUTION_SEEN_TERM):  # a newly selected term joins once
+    st.session_state[state.DISTRIBUTION_SEEN_TERM] = ctx.term
+    chosen = include_term(chosen, ctx.term, set(vocabulary))
 st.session_state[state.DISTRIBUTION_TERMS] = chosen
 terms = st.multiselect(t("distribution.terms", lang), vocabulary, **state.bind(state.DISTRIBUTION_TERMS))
 
@@ -29,19 +32,18 @@ if ctx.pillars:
     dispersion = dispersion[dispersion[schema.PARAGRAPH].isin(assignment[schema.PARAGRAPH])]
 fig = build_dispersion_figure(
     dispersion, terms, assignment, codebook.colors, lang, ctx.source_line,
-    pillar_labels={p.id: p.label(lang) for p in codebook.pillars},
+    pillar_labels={p.id: p.label(lang) for p in codebook.pillars}, highlight=ctx.term,
 )
-event = widgets.render_selectable_chart(fig, key="distribution.chart")
+widgets.render_chart(fig, key="distribution.chart", on_click="term")
 st.caption(t("distribution.click_hint", lang))
-term = widgets.selected_custom(event)
-if term and term in vocabulary:
-    widgets.open_kwic(str(term))
 if terms:
+    table = summarise_dispersion(analysis.paragraph_terms, terms)
     st.dataframe(
-        summarise_dispersion(analysis.paragraph_terms, terms), hide_index=True, width="stretch",
+        table, hide_index=True, width="stretch",
         column_config={
             schema.TERM: t("column.term", lang), schema.COUNT: t("column.count", lang),
             schema.PARAGRAPHS: t("column.paragraphs", lang),
             "dp": st.column_config.NumberColumn(t("distribution.dp", lang), help=t("distribution.dp_help", lang), format="%.3f"),
         },
     )
+    exports.render_table_exports(table, "distribution-dispersion", lang)

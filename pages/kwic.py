@@ -5,13 +5,12 @@ import streamlit as st
 from policylens import schema
 from policylens.i18n import t
 from policylens.kwic import LEFT, RIGHT, QueryError, find_keyword_in_context, sort_kwic
-from policylens.ui import cache, state, widgets
+from policylens.ui import cache, exports, state, widgets
 from policylens.ui.context import build_context
 
 ctx = build_context()
 lang, codebook, analysis = ctx.lang, ctx.codebook, ctx.analysis
 st.title(t("kwic.title", lang))
-widgets.render_filter_notice(codebook)
 
 cols = st.columns([3, 1, 1])
 query = cols[0].text_input(t("kwic.query", lang), help=t("kwic.help", lang), **state.bind(state.KWIC_QUERY))
@@ -42,6 +41,8 @@ st.caption(t("kwic.count", lang, n=len(lines), paragraphs=lines[schema.PARAGRAPH
 if lines.empty:
     st.info(t("kwic.none", lang))
 widgets.render_kwic_lines(lines, codebook, lang)
+if not lines.empty:
+    exports.render_table_exports(widgets.build_kwic_table(lines, codebook, lang), "kwic", lang)
 
 if not lines.empty:
     paragraph = st.selectbox(

@@ -1,18 +1,18 @@
 """Co-occurrence network of the top terms; click a term to read it in context."""
 
+import pandas as pd
 import streamlit as st
 
 from policylens.analysis_figures import build_network_figure
 from policylens.i18n import t
 from policylens.network import MEASURES, UNITS
 from policylens.terms import assign_term_pillars
-from policylens.ui import cache, state, widgets
+from policylens.ui import cache, exports, state, widgets
 from policylens.ui.context import build_context
 
 ctx = build_context()
 lang, codebook, analysis = ctx.lang, ctx.codebook, ctx.analysis
 st.title(t("network.title", lang))
-widgets.render_filter_notice(codebook)
 
 cols = st.columns(5)
 top_n = cols[0].slider(t("network.top_n", lang), 10, 150, step=5, **state.bind(state.NETWORK_TOP_N))
@@ -35,13 +35,11 @@ fig = build_network_figure(
     graph, positions, communities, term_pillars, codebook.colors, color_by, lang, ctx.source_line,
     measure=measure, unit=unit, pillar_labels={p.id: p.label(lang) for p in codebook.pillars},
 )
-event = widgets.render_selectable_chart(fig, key="network.chart")
+widgets.render_chart(fig, key="network.chart", on_click="term")
 st.caption(t("network.click_hint", lang))
-term = widgets.selected_custom(event)
-if term:
-    widgets.open_kwic(str(term))
 with st.expander(t("network.edges", lang)):
-    st.dataframe(
-        [{"source": a, "target": b, "weight": round(d.get("weight", 0), 3)} for a, b, d in graph.edges(data=True)],
-        hide_index=True, width="stretch",
-    )
+    edges = pd.DataFrame([(a, b, round(d.get("weight", 0), 3)) for a, b, d in graph.edges(data=True)],
+                         columns=["source", "target", "weight"])
+    st.dataframe(edges, hide_index=True, width="stretch",
+                 column_config={c: t(f"network.column.{c}", lang) for c in edges.columns})
+    exports.render_table_exports(edges, "network-links", lang)

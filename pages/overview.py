@@ -15,13 +15,14 @@ ctx = build_context()
 lang, codebook, analysis = ctx.lang, ctx.codebook, ctx.analysis
 
 st.title(t("overview.title", lang))
-widgets.render_filter_notice(codebook)
 summary = summarise_pillars(analysis, codebook)
 classified = int(summary[summary[schema.PILLAR].notna()][schema.PARAGRAPHS].sum())
 widgets.render_document_summary(summarise_document(ctx.document, analysis.paragraph_terms), classified, lang)
 
 shown = summary if not ctx.pillars else summary[summary[schema.PILLAR].isin(ctx.pillars)]
-widgets.render_chart(build_pillar_share_figure(shown, codebook, lang, ctx.source_line), key="overview.share")
+widgets.render_chart(build_pillar_share_figure(shown, codebook, lang, ctx.source_line), key="overview.share",
+                     on_click="pillar")
+st.caption(t("selection.pillar_hint", lang))
 
 st.subheader(t("overview.top_terms", lang))
 by_pillar = analysis.terms_by_pillar
@@ -35,9 +36,10 @@ for col, pillar in zip(st.columns(len(pillars)), pillars):
             continue
         fig = build_term_bar_figure(
             top, term_pillars, codebook, lang, t("figure.top_terms.title", lang, pillar=pillar.label(lang)),
-            ctx.source_line,
+            ctx.source_line, highlight=ctx.term,
         )
-        widgets.render_chart(fig, key=f"overview.terms.{pillar.id}")
+        widgets.render_chart(fig, key=f"overview.terms.{pillar.id}", on_click="term")
+st.caption(t("selection.term_hint", lang))
 
 st.subheader(t("overview.headline", lang))
 widgets.render_headline_indicators(ctx.pillars, codebook, lang)

@@ -6,13 +6,12 @@ from policylens import schema
 from policylens.analysis_figures import build_keyness_figure
 from policylens.i18n import t
 from policylens.keyness import TOP_PILLAR, keyness_column
-from policylens.ui import cache, widgets
+from policylens.ui import cache, exports, widgets
 from policylens.ui.context import build_context
 
 ctx = build_context()
 lang, codebook = ctx.lang, ctx.codebook
 st.title(t("statistics.title", lang))
-widgets.render_filter_notice(codebook)
 st.caption(t("statistics.intro", lang))
 
 stats = cache.get_term_statistics(ctx.document.key, ctx.settings_key, ctx.analysis, codebook.ids)
@@ -34,10 +33,7 @@ st.dataframe(
     },
     hide_index=True, width="stretch", height=420,
 )
-st.download_button(
-    t("statistics.download", lang), shown.to_csv(index=False).encode("utf-8-sig"),
-    f"policylens_terms_{ctx.document.name}.csv", mime="text/csv", key="statistics.download",
-)
+exports.render_table_exports(shown, "term-statistics", lang)
 
 pillars = [p for p in codebook.pillars if not ctx.pillars or p.id in ctx.pillars]
 pillar_id = st.segmented_control(
@@ -46,4 +42,5 @@ pillar_id = st.segmented_control(
 )
 pillar = codebook.get(pillar_id)
 fig = build_keyness_figure(stats, pillar.id, 12, pillar.color, lang, ctx.source_line, pillar_label=pillar.label(lang))
-widgets.render_chart(fig, key="statistics.keyness")
+widgets.render_chart(fig, key="statistics.keyness", on_click="term")
+st.caption(t("selection.term_hint", lang))

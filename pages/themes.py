@@ -13,14 +13,15 @@ ctx = build_context()
 lang, codebook, analysis = ctx.lang, ctx.codebook, ctx.analysis
 
 st.title(t("themes.title", lang))
-widgets.render_filter_notice(codebook)
 st.caption(t("themes.intro", lang, min_score=codebook.min_score, min_margin=codebook.min_margin))
 scores = analysis.scores
 if ctx.pillars:
     scores = scores[scores[schema.PILLAR].isin(ctx.pillars)]
 widgets.render_chart(
-    build_paragraph_map_figure(scores, analysis.assignment, codebook, lang, ctx.source_line), key="themes.map"
+    build_paragraph_map_figure(scores, analysis.assignment, codebook, lang, ctx.source_line), key="themes.map",
+    on_click="pillar", value_index=1,  # customdata is (paragraph, pillar id)
 )
+st.caption(t("selection.map_hint", lang))
 
 st.subheader(t("themes.paragraphs", lang))
 show_general = st.toggle(t("themes.show_general", lang), key=state.seed_widget(state.THEMES_SHOW_GENERAL), on_change=state.store_widget, args=(state.THEMES_SHOW_GENERAL,), disabled=bool(ctx.pillars))
@@ -29,5 +30,7 @@ if not ctx.pillars and not show_general:
     shown = shown[shown[schema.PILLAR].notna()]
 if shown.empty:
     st.info(t("filter.none_match", lang))
+else:
+    widgets.render_paragraph_table_exports(analysis, codebook, shown, lang)
 for paragraph in shown[schema.PARAGRAPH]:
     widgets.render_paragraph(analysis, ctx.segmenter, codebook, int(paragraph), lang)

@@ -27,6 +27,7 @@ EDGE_COLOR = "rgba(110, 110, 110, 0.35)"
 EDGE_WIDTHS = (0.6, 1.4, 2.6, 4.2)  # one line trace per quarter of the weight range
 NODE_SIZE = (10.0, 40.0)  # px, smallest and largest term
 BUBBLE_SIZE = (6.0, 24.0)
+HIGHLIGHT_COLOR = "rgba(255, 214, 0, 0.28)"  # the selected term's row
 
 
 def _t(key: str, lang: str, **values: object) -> str:
@@ -150,6 +151,7 @@ def build_dispersion_figure(
     source: str,
     *,
     pillar_labels: Mapping[str, str] | None = None,
+    highlight: str | None = None,
 ) -> go.Figure:
     """A Bubblelines-like strip: one row per term, x = paragraph, bubble area by count.
 
@@ -158,7 +160,8 @@ def build_dispersion_figure(
     Per pillar present (in `pillar_colors` order, general last) there is a band trace (meta
     "band", in the legend, customdata ("", paragraph)) and a bubble trace (meta "terms",
     customdata (term, paragraph)), sharing a legend group. One colour per trace keeps plotly's
-    validation fast on long documents. Terms without occurrences keep their (empty) row.
+    validation fast on long documents. Terms without occurrences keep their (empty) row. The row
+    of `highlight` (the selected term), when shown, gets a pale yellow band and a bold label.
     """
     labels = dict(pillar_labels or {})
     band = _t("figure.pillar", lang)
@@ -196,8 +199,15 @@ def build_dispersion_figure(
         ))
     n = max(pillar_of, default=1)
     fig.update_xaxes(title_text=_t("figure.paragraph", lang), range=[0.5, n + 0.5], dtick=1 if n <= 40 else None)
-    fig.update_yaxes(type="category", categoryorder="array", categoryarray=[band, *(_label(t) for t in terms)],
+    categories = [band, *(_label(t) for t in terms)]
+    fig.update_yaxes(type="category", categoryorder="array", categoryarray=categories,
                      autorange="reversed", title_text=None, gridcolor="#f0f0f0")
+    if highlight is not None and highlight in terms:
+        row = 1 + list(terms).index(highlight)  # category positions count from 0 (the pillar band)
+        fig.add_shape(type="rect", xref="paper", x0=0, x1=1, yref="y", y0=row - 0.5, y1=row + 0.5,
+                      fillcolor=HIGHLIGHT_COLOR, line_width=0, layer="below")
+        fig.update_yaxes(tickmode="array", tickvals=categories,
+                         ticktext=[f"<b>{c}</b>" if i == row else c for i, c in enumerate(categories)])
     fig.update_layout(height=max(280, 190 + 30 * (len(terms) + 1)))
     return apply_style(fig, _t("figure.dispersion.title", lang), source)
 

@@ -56,15 +56,18 @@ def build_pillar_share_figure(summary: pd.DataFrame, codebook: Codebook, lang: s
 
 def build_term_bar_figure(
     terms: pd.DataFrame, term_pillars: dict[str, str | None], codebook: Codebook, lang: str,
-    title: str, source: str, height: int | None = None,
+    title: str, source: str, height: int | None = None, highlight: str | None = None,
 ) -> go.Figure:
     """Ranked horizontal bars of term counts, most frequent on top, coloured by the term's pillar.
 
-    `terms` has columns term, count (already sorted and cut). customdata holds the term.
+    `terms` has columns term, count (already sorted and cut). customdata holds the term. When
+    `highlight` (the selected term) is among the bars, the other bars are drawn paler.
     """
     colors = [pillar_color(codebook, term_pillars.get(term)) for term in terms[schema.TERM]]
+    shown = set(terms[schema.TERM])
+    opacity = [1.0 if highlight not in shown or term == highlight else 0.35 for term in terms[schema.TERM]]
     fig = go.Figure(go.Bar(
-        x=terms[schema.COUNT], y=terms[schema.TERM], orientation="h", marker_color=colors,
+        x=terms[schema.COUNT], y=terms[schema.TERM], orientation="h", marker=dict(color=colors, opacity=opacity),
         customdata=terms[schema.TERM], hovertemplate="%{y}: %{x}<extra></extra>",
     ))
     fig.update_yaxes(autorange="reversed", title_text=None, tickfont=dict(size=12), dtick=1)

@@ -451,6 +451,91 @@ STRINGS: dict[str, dict[str, str]] = {
     "indicator_transforms.note.not_a_level": {
         "en": "A share, rate or rank: compare it in points, not as an index or growth rate.",
         "zh": "比重、增速或排名:应比较差值,不计算指数或增速。"},
+    # issue 5: linked views and exports
+    "selection.label": {"en": "Selection:", "zh": "当前选择："},
+    "selection.pillars": {"en": "Filtered to: {pillars}", "zh": "支柱 {pillars}"},
+    "selection.term": {"en": "term {term}", "zh": "词语 {term}"},
+    "selection.indicator": {"en": "indicator {indicator}", "zh": "指标 {indicator}"},
+    "selection.clear": {"en": "Clear", "zh": "清除"},
+    "selection.pillar_hint": {
+        "en": "Click a bar to filter every view to that pillar.", "zh": "点击条形，所有视图即筛选到该支柱。",
+    },
+    "selection.map_hint": {
+        "en": "Click a square to filter every view to its pillar.", "zh": "点击方块，所有视图即筛选到其支柱。",
+    },
+    "selection.term_hint": {
+        "en": "Click a term to read it in context; it is also added to the Distribution view.",
+        "zh": "点击词语可查看其语境，并加入“分布”视图。",
+    },
+    "url.notice.title": {
+        "en": "Parts of the link could not be shown and were ignored:", "zh": "链接中的以下部分无法显示，已忽略：",
+    },
+    "url.notice.dismiss": {"en": "Dismiss", "zh": "知道了"},
+    "url.notice.unknown_param": {"en": "unknown parameter {param}", "zh": "未知参数 {param}"},
+    "url.notice.too_long": {
+        "en": "{param} is longer than {n} characters", "zh": "{param} 超过 {n} 个字符",
+    },
+    "url.notice.pillar": {"en": "there is no pillar {value}", "zh": "没有名为 {value} 的支柱"},
+    "url.notice.doc": {
+        "en": "the document {value} is not loaded in this session; showing the seed (upload it to see it)",
+        "zh": "本次会话未载入文档 {value}，当前显示内置样本（上传该文档即可查看）",
+    },
+    "url.notice.term": {
+        "en": "the term {value} does not occur in the document shown",
+        "zh": "当前文档中没有词语 {value}",
+    },
+    "url.notice.indicator": {
+        "en": "the indicator {value} is not in the bundled data (uploaded data is not part of a link)",
+        "zh": "内置数据中没有指标 {value}（链接不包含上传的数据）",
+    },
+    "url.notice.city": {
+        "en": "the city {value} is not in the bundled data", "zh": "内置数据中没有城市 {value}",
+    },
+    "url.notice.year": {
+        "en": "{param}={value} is not a year from {first} to {last}; the time range was ignored",
+        "zh": "{param}={value} 不是 {first}–{last} 之间的年份；已忽略时间范围",
+    },
+    "url.notice.range": {
+        "en": "the time range {first}–{last} runs backwards", "zh": "时间范围 {first}–{last} 起止颠倒",
+    },
+    "url.notice.choice": {
+        "en": "{param}={value} is not one of {choices}", "zh": "{param}={value} 不在可选值 {choices} 之中",
+    },
+    "export.menu": {"en": "Export", "zh": "导出"},
+    "export.html": {"en": "Chart (HTML, works offline)", "zh": "图表（HTML，可离线打开）"},
+    "export.csv": {"en": "Chart data (CSV)", "zh": "图表数据（CSV）"},
+    "export.png": {"en": "Image (PNG)", "zh": "图片（PNG）"},
+    "export.svg": {"en": "Vector image (SVG)", "zh": "矢量图（SVG）"},
+    "export.table_csv": {"en": "CSV", "zh": "CSV"},
+    "export.table_xlsx": {"en": "Excel", "zh": "Excel"},
+    "export.cloud_png": {"en": "PNG", "zh": "PNG"},
+    "export.cloud_svg": {"en": "SVG", "zh": "SVG"},
+    "export.view": {"en": "Export", "zh": "导出"},
+    "export.bundle": {"en": "This view (ZIP)", "zh": "当前视图（ZIP）"},
+    "export.bundle_help": {
+        "en": "The charts of this page (HTML; PNG and SVG when the server has a browser engine), their data as CSV, its tables and word clouds, and provenance.json (document and hash, encoding, codebook, user dictionary, stopwords, filters, package versions, time).",
+        "zh": "本页图表（HTML；服务器有浏览器引擎时另含 PNG 和 SVG）、图表数据（CSV）、表格与词云，以及 provenance.json（文档与哈希、编码、词表、用户词典、停用词、筛选条件、软件包版本、时间）。",
+    },
+    "export.report": {"en": "Report (HTML)", "zh": "报告（HTML）"},
+    "export.report_help": {
+        "en": "One offline HTML file for the current pillar filter: document summary, pillar overview, word clouds, key terms, keyword in context and indicator charts with sources.",
+        "zh": "按当前支柱筛选生成的单个离线 HTML 文件：文档概况、支柱概览、词云、关键词、关键词语境以及附来源的指标图表。",
+    },
+    "terms.cloud_width": {"en": "Cloud image size (px)", "zh": "词云图片尺寸（像素）"},
+    "terms.cloud_hint": {
+        "en": "Hover a word for its count; click it to read it in context.",
+        "zh": "悬停查看出现次数；点击词语查看其语境。",
+    },
+    "network.column.source": {"en": "Term", "zh": "词语"},
+    "network.column.target": {"en": "Linked term", "zh": "关联词语"},
+    "network.column.weight": {"en": "Weight", "zh": "权重"},
+    "kwic.column.paragraph": {"en": "Paragraph", "zh": "段落"},
+    "kwic.column.left": {"en": "Left context", "zh": "左侧语境"},
+    "kwic.column.match": {"en": "Match", "zh": "匹配"},
+    "kwic.column.right": {"en": "Right context", "zh": "右侧语境"},
+    "themes.column.text": {"en": "Text", "zh": "正文"},
+    "themes.column.score": {"en": "Score", "zh": "得分"},
+    "themes.column.evidence": {"en": "Evidence", "zh": "依据"},
     "error.generic": {
         "en": "Something went wrong while drawing this view: {error}. The rest of the app keeps working.",
         "zh": "绘制此视图时出错：{error}。应用的其他部分仍可使用。",

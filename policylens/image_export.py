@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import base64
 import html
+import importlib.util
 import io
 import os
 import shutil
@@ -32,8 +33,6 @@ DEFAULT_WIDTH = 900  # px when neither the call nor the figure sets a width
 FONT_FAMILY = "Noto Sans SC"  # figure_style.FONT_FAMILY's first choice, the bundled font's name
 # Characters plotly or our formatters may draw that are not in the figure's JSON text.
 BASE_CHARACTERS = "".join(map(chr, range(0x20, 0x7F))) + "−×…≥≈·–—•’“”°‰%，。：；（）、"
-
-
 
 
 class ExportUnavailable(RuntimeError):
@@ -65,6 +64,15 @@ def find_browser() -> Path | None:
     for candidate in candidates:
         if candidate and Path(candidate).is_file() and os.access(candidate, os.X_OK):
             return Path(candidate)
+    return None
+
+
+def check_image_export() -> ExportUnavailable | None:
+    """Why server-side PNG/SVG cannot work here (no browser, no kaleido), or None; starts nothing."""
+    if find_browser() is None:
+        return ExportUnavailable("export.reason.no_browser")
+    if importlib.util.find_spec("kaleido") is None:
+        return ExportUnavailable("export.reason.no_kaleido")
     return None
 
 

@@ -64,10 +64,13 @@ def test_pillar_filter_survives_a_page_switch_and_filters_overview():
 def test_pillar_filter_changes_the_terms_bar_chart():
     at = open_app()
     at.switch_page("pages/terms.py").run()
-    before = chart_specs(at)[0]["data"][0]["y"]
+    (cloud, bars) = chart_specs(at)  # the interactive cloud, then the ranked bars
+    before, cloud_before = bars["data"][0]["y"], cloud["data"][0]["customdata"]
     at.multiselect(key="widget.global.pillars").set_value(["strong"]).run()
-    after = chart_specs(at)[0]["data"][0]["y"]
+    (cloud, bars) = chart_specs(at)
+    after = bars["data"][0]["y"]
     assert before != after and "industrial system" in after
+    assert cloud["data"][0]["customdata"] != cloud_before and "industrial system" in cloud["data"][0]["customdata"]
 
 
 def test_language_switch_translates_the_page():

@@ -146,7 +146,7 @@ def test_pillar_filter_keeps_only_the_lines_of_that_pillar():
     assert set(strong) <= set(everything)
     assert {p for p, *_ in strong} <= paragraphs_of(seed_analysis(), "strong")
     assert [line for line in everything if line[0] in paragraphs_of(seed_analysis(), "strong")] == strong
-    assert "Filtered to: Strong" in main_captions(at)
+    assert any("Filtered to: Strong" in m.value for m in at.main.markdown if "policylens-selection" in m.value)
     assert f"{len(strong)} occurrences in 1 paragraphs" in main_captions(at)
 
 
@@ -190,9 +190,10 @@ def test_term_statistics_table_has_keyness_per_pillar_and_a_download():
     expected = summarise_terms(seed_analysis().term_counts)
     assert sorted(table["term"]) == sorted(expected[schema.TERM])
     assert dict(zip(table["term"], table["count"])) == dict(zip(expected[schema.TERM], expected[schema.COUNT]))
-    (download,) = at.get("download_button")
-    assert download.key == "statistics.download" and download.label == "Download table (CSV)"
-    assert download.proto.url.endswith(".csv") and not download.proto.disabled
+    downloads = {b.key: b for b in at.get("download_button")}
+    for fmt, label in (("csv", "CSV"), ("xlsx", "Excel")):  # built on click (a callable), not on a rerun
+        button = downloads[f"export.term-statistics.{fmt}"]
+        assert button.label == label and button.proto.deferred_file_id and not button.proto.disabled
     (keyness,) = figures(at)
     assert keyness["data"], "the keyness chart has no trace"
 
@@ -368,7 +369,8 @@ def test_codebook_page_renders_editors_preview_and_download():
     buttons = {b.key: b for b in at.button}
     assert buttons["codebook.apply"].disabled  # nothing edited
     assert buttons["codebook.reset"].disabled  # no custom codebook
-    assert [d.key for d in at.get("download_button")] == ["codebook.download"]
+    # the codebook download, and the sidebar's view bundle and report
+    assert sorted(d.key for d in at.get("download_button")) == ["codebook.download", "export.bundle", "export.report"]
     assert not at.warning
 
 

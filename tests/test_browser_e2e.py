@@ -5,6 +5,7 @@ Screenshots of every page (each language, filtered and not) go to artifacts/scre
 
 from __future__ import annotations
 
+import re
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -435,3 +436,89 @@ def test_clicking_a_network_term_opens_it_in_context(app):
     query = page.locator('[data-testid="stMain"] [data-testid="stTextInputField"]').first.input_value()
     assert query.strip('"') and page.locator(".kwic-line").count() >= 1
     assert_no_errors(page)
+
+
+# --- issue 5: linked views, shared links and downloads ---------------------------------------
+
+FORMULA_DOC = (
+    '=HYPERLINK("http://example.invalid","click") Nanjing builds new quality productive forces.\n\n'
+    "+1 innovation chains and industrial chains grow together in Nanjing.\n\n"
+    "@SUM(A1) talent and capital serve the real economy of Nanjing.\n"
+)
+REPORT_REMOTE_LOAD = re.compile(r"<(?:script|link|img|iframe)\b[^>]*\b(?:src|href)\s*=\s*[\"']?(?:https?:)?//", re.I)
+
+
+def download(page, button, timeout: int = 120_000) -> Path:
+    """Click a download button (its file is built on click) and return the saved file."""
+    with page.expect_download(timeout=timeout) as info:
+        button.click()
+    return Path(info.value.path())
+
+
+def open_export_menu(page, index: int):
+    """Open the Export popover under the `index`-th chart of the page; return the popover body."""
+    page.locator('[data-testid="stMain"] [data-testid="stPopover"] button').nth(index).click()
+    body = page.locator('[data-testid="stPopoverBody"]').last
+    body.wait_for(state="visible")
+    return body
+
+
+def test_clicking_a_pillar_bar_filters_and_the_shared_link_shows_the_same_view(app, browser, streamlit_server):
+    page = app.page
+    share = page.locator('[data-testid="stMain"] .js-plotly-plot').first
+    bars = share.locator(".barlayer .point path")
+    assert eventually(page, lambda: bars.count() >= 3), "the pillar share chart drew no bars"
+    box = bars.nth(1).bounding_box()  # New, Strong, Fusion, General: the second bar is Strong
+    with rerun(page, MAIN_SHOWS_JS, t("filter.active", "en", pillars="Strong")):
+        page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+    assert "Strong" in pillar_filter(page).inner_text()
+    assert eventually(page, lambda: "pillars=strong" in page.url), f"the URL does not hold the filter: {page.url}"
+    shared_url = page.url
+    save_screenshot(page, "linked-pillar-click")
+
+    context = browser.new_context(viewport=VIEWPORT)  # a fresh browser, nothing shared but the link
+    try:
+        other = context.new_page()
+        other.set_default_timeout(RERUN_TIMEOUT_MS)
+        other.goto(shared_url)
+        wait_for_outcome(other, MAIN_SHOWS_JS, t("filter.active", "en", pillars="Strong"), FIRST_LOAD_TIMEOUT_MS)
+        assert title_of(other) == "Overview" and "Strong" in pillar_filter(other).inner_text()
+        assert eventually(other, lambda: charts(other) and charts(other)[0]["bars"] == 1), "the share chart is not filtered"
+        assert_no_errors(other)
+    finally:
+        context.close()
+
+
+def test_downloads_csv_png_and_report_are_what_they_claim(fresh_app):
+    from PIL import Image
+
+    pd = pytest.importorskip("pandas")
+    page = fresh_app.page
+    # the Overview's pillar share chart as PNG: 900 x 300 px at scale 2 (kaleido, the bundled font)
+    menu = open_export_menu(page, 0)
+    png = download(page, menu.get_by_role("button", name=t("export.png", "en")))
+    with Image.open(png) as image:
+        image.load()
+        assert image.format == "PNG" and image.size == (1800, 600)
+        assert len(image.getcolors(1 << 16) or range(1 << 16)) > 10, "the PNG is blank"
+    page.keyboard.press("Escape")
+
+    # a pasted document whose paragraphs start like spreadsheet formulas
+    page.locator('[data-testid="stSidebar"] [data-testid="stExpander"] summary').first.click()
+    page.locator('[data-testid="stSidebar"] textarea').fill(FORMULA_DOC)
+    sidebar_shows = """text => document.querySelector('[data-testid="stSidebar"]').innerText.includes(text)"""
+    with rerun(page, sidebar_shows, "· 3 paragraphs"):
+        page.locator('[data-testid="stSidebar"]').get_by_role("button", name=t("docs.paste_button", "en")).click()
+    follow_nav_link(page, "/themes")
+    csv = download(page, page.locator('[data-testid="stMain"]').get_by_role("button", name="CSV"))
+    assert csv.read_bytes().startswith(b"\xef\xbb\xbf"), "no UTF-8 BOM for Excel"
+    table = pd.read_csv(csv, encoding="utf-8-sig")
+    texts = table[t("themes.column.text", "en")].tolist()
+    assert texts[0].startswith("'=HYPERLINK(") and texts[1].startswith("'+1 ") and texts[2].startswith("'@SUM")
+    assert len(table) == 3
+
+    report = download(page, page.locator('[data-testid="stSidebar"]').get_by_role("button", name=t("export.report", "en")))
+    html_text = report.read_text(encoding="utf-8")
+    assert html_text.count('class="plotly-graph-div"') >= 1 and "Plotly.newPlot" in html_text
+    assert not REPORT_REMOTE_LOAD.search(html_text), "the report loads something from the network"
+    save_screenshot(page, "downloads-themes")

@@ -125,3 +125,20 @@ def get_indicator_figure(indicator_id: str, cities: tuple[str, ...], lang: str, 
     data = get_indicators()
     rows = data[(data[schema.INDICATOR_ID] == indicator_id) & data[schema.CITY].isin(cities)]
     return build_indicator_figure(rows, lang=lang, pillar_color=color).to_plotly_json()
+
+
+@st.cache_resource(show_spinner=False)
+def get_image_export_problem():
+    """Why this server cannot make PNG/SVG (image_export.ExportUnavailable), or None; checked once."""
+    from policylens.image_export import check_image_export
+
+    return check_image_export()
+
+
+@st.cache_data(show_spinner=False, max_entries=32)
+def get_cloud_figure(frequencies: tuple[tuple[str, int], ...], colors: tuple[tuple[str, str], ...], title: str,
+                     source: str) -> dict:
+    """The interactive cloud (same layout as get_cloud's image) as plotly JSON: rebuilt per run, not held."""
+    from policylens.clouds import build_cloud_figure
+
+    return build_cloud_figure(get_cloud(frequencies, colors), title, source).to_plotly_json()

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import streamlit as st
+
 from policylens.analysis import Analysis
 from policylens.documents import Document
 from policylens.i18n import t
 from policylens.pillars import Codebook
 from policylens.segment import Segmenter
-from policylens.ui import cache, state
+from policylens.ui import cache, exports, state
 from policylens.ui.library import get_active_document
 from policylens.ui.settings import get_codebook, get_segmenter
 from policylens.ui.shell import render_shell
@@ -24,6 +26,7 @@ class PageContext:
     lang: str
     pillars: tuple[str, ...]  # empty = all
     settings_key: str  # codebook + segmenter settings, for cache keys
+    term: str | None = None  # the selected term (linked views)
 
     @property
     def source_line(self) -> str:
@@ -31,13 +34,14 @@ class PageContext:
 
 
 def build_context() -> PageContext:
-    """Draw the shell, then gather everything a page needs (cached underneath)."""
+    """Draw the shell, then gather everything a page needs (cached underneath); the sidebar's view
+    exports (bundle, report) are drawn here, and the page's charts and tables join the bundle."""
     render_shell()
     document = get_active_document()
     codebook = get_codebook()
     segmenter = get_segmenter(codebook)
     key = f"{hash(codebook)}:{hash(segmenter.config)}"
-    return PageContext(
+    ctx = PageContext(
         document=document,
         codebook=codebook,
         analysis=cache.get_analysis(document.key, key, document, codebook, segmenter),
@@ -45,4 +49,7 @@ def build_context() -> PageContext:
         lang=state.get_lang(),
         pillars=state.get_pillars(),
         settings_key=key,
+        term=st.session_state.get(state.SELECTION_TERM),
     )
+    exports.render_view_exports(ctx, exports.begin_view())
+    return ctx

@@ -1,13 +1,14 @@
-"""The app shell every page draws first: routing guard, state defaults, the CJK web font and the
-global sidebar. Pages draw it (through context.build_context); the widgets keep their values
-across pages through the persistent keys of ui/state.py.
+"""The app shell every page draws first: routing guard, state defaults, the view state from the
+URL (and back), the CJK web font, the global sidebar, and the selection bar above the page. Pages
+draw it (through context.build_context); the widgets keep their values across pages through the
+persistent keys of ui/state.py.
 """
 
 from __future__ import annotations
 
 import streamlit as st
 
-from policylens.ui import cache, state
+from policylens.ui import cache, selection, state, url_sync
 from policylens.ui.library import get_active_document
 from policylens.ui.settings import get_codebook
 from policylens.ui.sidebar import render_sidebar
@@ -29,9 +30,16 @@ def ensure_navigation() -> None:
 
 
 def render_shell() -> None:
-    """Initialise state and draw the sidebar for this run."""
+    """Initialise state (from the URL on a session's first run), follow a page switch a chart
+    click asked for, draw the sidebar, write the URL, and show URL notices and the selection."""
     ensure_navigation()
     cache.ensure_static_font()  # once per server process; `make run` has normally done it already
-    document = get_active_document()
-    state.init_state(document.language)
-    render_sidebar(document, get_codebook())
+    state.init_state(get_active_document().language)
+    codebook = get_codebook()
+    url_sync.restore_from_url(codebook)
+    selection.run_pending_navigation()
+    render_sidebar(get_active_document(), codebook)
+    url_sync.write_url()
+    lang = state.get_lang()
+    url_sync.render_url_notices(lang)
+    selection.render_selection_bar(codebook, lang)

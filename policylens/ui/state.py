@@ -33,6 +33,19 @@ DISTRIBUTION_TERMS = "distribution.terms"
 DICTIONARY_OWN_TERMS = "dictionary.own_terms"
 DICTIONARY_LAST_LOCK = "dictionary.last_lock"
 CUSTOM_CODEBOOK = "custom.codebook"  # TOML text of an edited codebook, or None for the shipped one
+# issue 5: linked views, shareable URL and exports
+SELECTION_TERM = "global.term"  # the selected term (linked views), or None
+SELECTION_NONCE = "global.selection_nonce"  # bumped when a click is handled: selectable charts start fresh
+INDICATORS_SELECTED = "indicators.selected"  # selected indicator id, or None
+INDICATORS_RANGE = "indicators.range"  # (first year, last year), or None for all years
+INDICATORS_MODE = "indicators.mode"  # url_state.MODES
+INDICATORS_SCALE = "indicators.scale"  # url_state.SCALES
+DISTRIBUTION_SEEN_TERM = "distribution.seen_term"  # the selected term already added to the distribution
+NAV_PENDING = "nav.pending"  # a page file to switch to at the start of the next run (set by callbacks)
+URL_RESTORED = "url.restored"  # the URL was read into state (once per session)
+URL_NOTICES = "url.notices"  # url_state.Notice list of what the opening URL could not restore
+EXPORT_VIEW = "export.view"  # ui.exports.ViewExports of the current run
+TERMS_CLOUD_WIDTH = "terms.cloud_width"  # PNG export width of the cloud, px
 
 DEFAULTS: dict[str, object] = {
     GLOBAL_PILLARS: [],
@@ -54,6 +67,13 @@ DEFAULTS: dict[str, object] = {
     NETWORK_MIN_WEIGHT: 0.2,
     NETWORK_COLOR_BY: "pillar",
     DISTRIBUTION_TERMS: [],
+    SELECTION_TERM: None,
+    SELECTION_NONCE: 0,
+    INDICATORS_SELECTED: None,
+    INDICATORS_RANGE: None,
+    INDICATORS_MODE: "absolute",
+    INDICATORS_SCALE: "linear",
+    TERMS_CLOUD_WIDTH: 1600,
 }
 
 

@@ -18,24 +18,49 @@ from policylens.indicator_figures import city_label, format_value
 from policylens.markup import build_highlighted_html
 from policylens.pillars import Codebook
 from policylens.segment import Segmenter
-from policylens.ui import cache, state
+from policylens.ui import cache, exports, selection, state
 
 # Plotly's own toolbar gives PNG downloads; the image keeps the in-figure title and source line.
 CHART_CONFIG = {"displaylogo": False, "toImageButtonOptions": {"format": "png", "scale": 2}}
 
 
 def render_filter_notice(codebook: Codebook) -> None:
-    """Say which pillars the page is filtered to, when a filter is on."""
-    pillars = state.get_pillars()
-    if pillars:
-        lang = state.get_lang()
-        names = ", ".join(pillar_label(codebook, p, lang) for p in pillars)
-        st.caption(t("filter.active", lang, pillars=names))
+    """Nothing: the shell's selection bar (ui/selection.py) shows the pillar filter on every page.
+
+    Kept so that pages written before the selection bar still run; new pages need not call it.
+    """
 
 
-def render_chart(fig: go.Figure | dict, key: str) -> None:
-    """A plotly chart with the figure's own template (not Streamlit's theme), full width."""
-    st.plotly_chart(fig, key=key, theme=None, config=CHART_CONFIG, width="stretch")
+def chart_config(name: str) -> dict:
+    """Plotly toolbar settings: PNG at twice the size, named after the chart."""
+    options = {**CHART_CONFIG["toImageButtonOptions"], "filename": exports.file_stem(name)}
+    return {**CHART_CONFIG, "toImageButtonOptions": options}
+
+
+def render_chart(
+    fig: go.Figure | dict, key: str, *, on_click: str | None = None, value_index: int = 0,
+    data: pd.DataFrame | None = None, stretch: bool = True, downloads: bool = True,
+) -> None:
+    """A plotly chart with the figure's own template (not Streamlit's theme) and an Export menu.
+
+    ``on_click`` ("pillar", "term" or "indicator") makes a point click select item ``value_index``
+    of its customdata (policylens.selection rules, through ui/selection.py callbacks). ``data``
+    replaces the traces' points as the CSV download. ``stretch`` False keeps the figure's width;
+    ``downloads`` False leaves out the Export menu.
+    """
+    config, width = chart_config(key), ("stretch" if stretch else "content")
+    if on_click is None:
+        st.plotly_chart(fig, key=key, theme=None, config=config, width=width)
+    else:
+        widget = selection.chart_key(key)
+        # A callback, not on_select="rerun": the chart keeps its selection across reruns, and a
+        # callback fires only when it changes, so a cleared selection is not re-applied.
+        st.plotly_chart(
+            fig, key=widget, theme=None, config=config, width=width, selection_mode=("points",),
+            on_select=lambda: selection.handle_chart_click(widget, on_click, value_index),
+        )
+    if downloads:
+        exports.render_chart_exports(fig, key, state.get_lang(), data)
 
 
 def render_paragraph(
@@ -79,12 +104,14 @@ def _original_html(document: Document, paragraph: int, lang: str) -> str:
     )
 
 
-def render_cloud(cloud, lang: str) -> None:  # a clouds.CloudResult (wordcloud imports lazily)
-    """The cloud image, and a clear message for any term the font could not draw."""
-    if cloud.image is None:
+def render_cloud(cloud, figure: dict, table: pd.DataFrame, lang: str) -> None:  # cloud: a clouds.CloudResult
+    """The interactive cloud (click a word to select it), and a clear message for any term the
+    font could not draw. ``figure`` is clouds.build_cloud_figure of ``cloud``; ``table`` its data."""
+    if not cloud.layout:
         st.info(t("terms.empty", lang))
     else:
-        st.image(cloud.image, width="stretch")
+        # at its own size: one axis unit is one pixel of the image, so the font sizes match it
+        render_chart(figure, key="terms.cloud", on_click="term", data=table, stretch=False)
     if cloud.missing_glyphs:
         st.warning(t("terms.missing_glyphs", lang, terms=", ".join(sorted(cloud.missing_glyphs))))
 
@@ -155,6 +182,32 @@ def render_indicator_sources(rows: pd.DataFrame, lang: str) -> None:
 
 
 MAX_KWIC_LINES = 500
+
+
+def build_kwic_table(lines: pd.DataFrame, codebook: Codebook, lang: str) -> pd.DataFrame:
+    """KWIC lines as a download table with headers in the UI language: paragraph, pillar, left, match, right."""
+    from policylens.kwic import LEFT, MATCH, RIGHT
+
+    return pd.DataFrame({
+        t("kwic.column.paragraph", lang): lines[schema.PARAGRAPH].to_numpy(),
+        t("column.pillar", lang): [pillar_label(codebook, p, lang) for p in lines[schema.PILLAR]],
+        t("kwic.column.left", lang): lines[LEFT].to_numpy(),
+        t("kwic.column.match", lang): lines[MATCH].to_numpy(),
+        t("kwic.column.right", lang): lines[RIGHT].to_numpy(),
+    })
+
+
+def render_paragraph_table_exports(analysis: Analysis, codebook: Codebook, shown: pd.DataFrame, lang: str) -> None:
+    """CSV/XLSX of the paragraphs shown: number, pillar, score, evidence and text (UI-language headers)."""
+    text = analysis.document.paragraphs
+    table = pd.DataFrame({
+        t("kwic.column.paragraph", lang): shown[schema.PARAGRAPH].to_numpy(),
+        t("column.pillar", lang): [pillar_label(codebook, p, lang) for p in shown[schema.PILLAR]],
+        t("themes.column.score", lang): shown[schema.SCORE].to_numpy(),
+        t("themes.column.evidence", lang): ["; ".join(e) for e in shown[schema.EVIDENCE]],
+        t("themes.column.text", lang): [text[int(p) - 1] for p in shown[schema.PARAGRAPH]],
+    })
+    exports.render_table_exports(table, "paragraphs", lang)
 
 
 def render_kwic_lines(lines: pd.DataFrame, codebook: Codebook, lang: str) -> None:

@@ -1,0 +1,122 @@
+"""The URL as view state: read st.query_params into session state once per session (what cannot be
+restored gets a notice), and write the current state back on every run, so the address bar can be
+shared. The rules are in policylens.url_state; the page is the URL path (st.navigation).
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from policylens import schema, url_state
+from policylens.documents import Document
+from policylens.i18n import t
+from policylens.pillars import Codebook
+from policylens.ui import cache, state
+from policylens.ui.library import SEED_ID, get_library
+
+DEFAULT_CITIES = ["Nanjing"]
+
+
+def _known(codebook: Codebook, vocabulary: frozenset[str] | None, documents: frozenset[str]) -> url_state.KnownValues:
+    table = cache.get_indicators()
+    years = (int(table[schema.YEAR].min()), int(table[schema.YEAR].max())) if len(table) else url_state.YEAR_BOUNDS
+    return url_state.KnownValues(
+        pillars=frozenset(codebook.ids), terms=vocabulary, documents=documents,
+        indicators=frozenset(table[schema.INDICATOR_ID]), cities=frozenset(table[schema.CITY]), years=years,
+    )
+
+
+def _vocabulary(document: Document, codebook: Codebook) -> frozenset[str]:
+    from policylens.ui.settings import get_segmenter
+
+    segmenter = get_segmenter(codebook)
+    analysis = cache.get_analysis(document.key, f"{hash(codebook)}:{hash(segmenter.config)}", document, codebook, segmenter)
+    return frozenset(analysis.term_counts[schema.TERM])
+
+
+def restore_from_url(codebook: Codebook) -> None:
+    """Once per session: put the URL's valid view state into session state, keep notices for the rest."""
+    if st.session_state.get(state.URL_RESTORED):
+        return
+    st.session_state[state.URL_RESTORED] = True
+    params = st.query_params.to_dict()
+    if not params:
+        return
+    library = get_library()
+    by_name = {doc.name: doc_id for doc_id, doc in library.items() if doc_id != SEED_ID}
+    wanted = url_state.requested_document(params)
+    if wanted in by_name:
+        st.session_state[state.DOCS_ACTIVE] = by_name[wanted]
+    document = library[st.session_state.get(state.DOCS_ACTIVE, SEED_ID)]
+    vocabulary = _vocabulary(document, codebook) if params.get(url_state.TERM) else None
+    view, notices = url_state.parse_view_state(params, _known(codebook, vocabulary, frozenset(by_name)))
+    apply_view_state(view)
+    st.session_state[state.URL_NOTICES] = notices
+
+
+def apply_view_state(view: url_state.ViewState) -> None:
+    """Session state from a parsed URL; parts the URL leaves out keep their defaults."""
+    ss = st.session_state
+    if view.pillars:
+        ss[state.GLOBAL_PILLARS] = list(view.pillars)
+    if view.term:
+        ss[state.SELECTION_TERM] = view.term
+        ss[state.KWIC_QUERY] = f'"{view.term}"' if " " in view.term else view.term
+    if view.lang:
+        ss[state.GLOBAL_LANG] = view.lang
+        ss[state.GLOBAL_LANG_SET_BY_USER] = True
+    if view.indicator:
+        ss[state.INDICATORS_SELECTED] = view.indicator
+    if view.cities:
+        ss[state.INDICATORS_CITIES] = list(view.cities)
+    if view.years:
+        ss[state.INDICATORS_RANGE] = view.years
+    if view.mode:
+        ss[state.INDICATORS_MODE] = view.mode
+    if view.scale:
+        ss[state.INDICATORS_SCALE] = view.scale
+
+
+def current_view_state() -> url_state.ViewState:
+    """The shareable part of the session state (defaults left out)."""
+    ss = st.session_state
+    active = ss.get(state.DOCS_ACTIVE, SEED_ID)
+    document = get_library().get(active) if active != SEED_ID else None
+    cities = list(ss.get(state.INDICATORS_CITIES) or [])
+    years = ss.get(state.INDICATORS_RANGE)
+    return url_state.ViewState(
+        pillars=state.get_pillars(), term=ss.get(state.SELECTION_TERM) or None,
+        document=document.name if document is not None else None,
+        lang=state.get_lang() if ss.get(state.GLOBAL_LANG_SET_BY_USER) else None,
+        indicator=ss.get(state.INDICATORS_SELECTED) or None,
+        cities=tuple(cities) if cities != DEFAULT_CITIES else (),
+        years=tuple(years) if years else None,
+        mode=ss.get(state.INDICATORS_MODE) if ss.get(state.INDICATORS_MODE) != url_state.MODES[0] else None,
+        scale=ss.get(state.INDICATORS_SCALE) if ss.get(state.INDICATORS_SCALE) != url_state.SCALES[0] else None,
+    )
+
+
+def write_url() -> None:
+    """Keep the address bar equal to the current view state (only writes when it differs)."""
+    wanted = url_state.build_query_params(current_view_state())
+    if st.query_params.to_dict() != wanted:
+        st.query_params.from_dict(wanted)
+
+
+def dismiss_notices() -> None:
+    st.session_state[state.URL_NOTICES] = []
+
+
+def _markdown_safe(text: str) -> str:
+    # Values come from the URL: escape HTML and Markdown so they show as typed.
+    return "".join(f"\\{c}" if c in "\\`*_{}[]()#+-.!|~<>$" else c for c in text)
+
+
+def render_url_notices(lang: str) -> None:
+    """What the opening link asked for but could not be shown, until dismissed."""
+    notices = st.session_state.get(state.URL_NOTICES) or []
+    if not notices:
+        return
+    lines = [_markdown_safe(t(n.key, lang, **n.values)) for n in notices]
+    st.warning(t("url.notice.title", lang) + "\n\n" + "\n".join(f"- {line}" for line in lines), icon=":material/link_off:")
+    st.button(t("url.notice.dismiss", lang), key="url.dismiss", on_click=dismiss_notices)
