@@ -69,7 +69,6 @@ STRINGS: dict[str, dict[str, str]] = {
     "language.en": {"en": "English", "zh": "英文"},
     "language.zh": {"en": "Chinese", "zh": "中文"},
     "pillar.general": {"en": "General", "zh": "综合"},
-    "filter.active": {"en": "Filtered to: {pillars}", "zh": "当前筛选：{pillars}"},
     "filter.none_match": {
         "en": "No paragraph of this document belongs to the selected pillars.",
         "zh": "本文档没有属于所选支柱的段落。",
