@@ -26,7 +26,15 @@ from policylens.indicator_figures import (
     format_value,
 )
 from policylens.indicator_transforms import NOTE, filter_years
-from policylens.indicator_views import SHOWN, ViewSpec, format_number, select_rows, view_series
+from policylens.indicator_views import (
+    SHOWN,
+    ViewSpec,
+    build_measure_series,
+    convert_value,
+    format_number,
+    select_rows,
+    view_series,
+)
 from policylens.schema import CITY, INDICATOR_EN, INDICATOR_ZH, QUALIFIER, SOURCE_TITLE, UNIT_CODE, VALUE, YEAR
 
 DERIVED_SYMBOL = "x"  # an index or growth rate that rests on a qualified value
@@ -184,3 +192,22 @@ def add_target(fig: go.Figure, value: float, year: int | None, qualifier: str, u
         sources[-1].yshift -= 14
         fig.update_layout(margin=dict(b=fig.layout.margin.b + 14))
     return fig
+
+
+def build_target_figure(rows: pd.DataFrame, target: dict, document_name: str, lang: str = "en",
+                        pillar_color: str = DEFAULT_COLOR) -> tuple[go.Figure, bool]:
+    """One city's actual series (long-table rows of one indicator) with a target from the document.
+
+    `target` is a row of targets.extract_targets (value, unit, unit_code, year, qualifier, sentence).
+    The target is converted into the chart unit by exact powers of ten; returns (figure, drawn),
+    drawn False when its unit does not convert (the figure then shows the series alone).
+    """
+    series = build_measure_series(rows, "absolute")
+    fig = build_measure_figure(series, "absolute", lang, pillar_color)
+    unit_code = indicators.chart_unit(series[UNIT_CODE])
+    value = convert_value(target[VALUE], target[UNIT_CODE], unit_code)
+    if value is None:
+        return fig, False
+    year = None if pd.isna(target[YEAR]) else int(target[YEAR])
+    add_target(fig, value, year, target[QUALIFIER], unit_code, target["sentence"], document_name, lang)
+    return fig, True

@@ -195,3 +195,12 @@ def cities_without_data(df: pd.DataFrame, indicator_id: str, cities: Sequence[st
     """The chosen cities that have no value at all for the indicator, in the order given."""
     present = set(df.loc[df[INDICATOR_ID] == indicator_id, CITY])
     return [c for c in cities if c not in present]
+
+
+def count_coverage(rows: pd.DataFrame) -> tuple[int, int]:
+    """(indicator-years with a value, all indicator-years from the first to the last year of the rows)."""
+    if rows.empty:
+        return 0, 0
+    years = int(rows[YEAR].max()) - int(rows[YEAR].min()) + 1
+    filled = len(rows[[INDICATOR_ID, YEAR]].drop_duplicates())
+    return filled, rows[INDICATOR_ID].nunique() * years

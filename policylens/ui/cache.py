@@ -160,9 +160,9 @@ def get_coverage_figure(dataset_key: str, cities: tuple[str, ...], pillar_ids: t
     rows = _data[_data[schema.CITY].isin(cities) & _data[schema.PILLAR].isin(pillar_ids)]
     if rows.empty:
         return None
-    label = schema.INDICATOR_ZH if lang == "zh" else schema.INDICATOR_EN
-    labels = dict(zip(indicators.list_indicators(rows)[schema.INDICATOR_ID], indicators.list_indicators(rows)[label]))
-    return build_coverage_figure(indicators.summarise_coverage(rows), lang, labels, source, color).to_plotly_json()
+    catalogue = indicators.list_indicators(rows)
+    labels = dict(zip(catalogue[schema.INDICATOR_ID], catalogue[schema.INDICATOR_ZH if lang == "zh" else schema.INDICATOR_EN]))
+    return build_coverage_figure(indicators.summarise_coverage(rows), lang, labels, source or None, color).to_plotly_json()
 
 
 @st.cache_data(show_spinner=False)
@@ -201,3 +201,26 @@ def get_targets(document_key: str, _paragraphs: tuple[str, ...], language: str) 
     from policylens.targets import extract_targets
 
     return extract_targets(_paragraphs, language if language in ("zh", "en") else "en")
+
+
+@st.cache_data(show_spinner=False, max_entries=32)
+def get_target_matches(document_key: str, dataset_key: str, _targets: pd.DataFrame, _data: pd.DataFrame) -> pd.DataFrame:
+    """Targets paired with the indicators of the dataset they name (targets.match_targets_to_indicators),
+    with `_target`: the target's row in the targets table."""
+    from policylens.targets import match_targets_to_indicators
+
+    numbered = _targets.reset_index(drop=True)
+    matches = match_targets_to_indicators(numbered, get_full_catalogue(dataset_key, _data), get_indicator_keywords())
+    order = {tuple(r): i for i, r in enumerate(numbered[["paragraph", "start", "sentence"]].itertuples(index=False))}
+    return matches.assign(_target=[order[tuple(r)] for r in matches[["paragraph", "start", "sentence"]].itertuples(index=False)])
+
+
+@st.cache_data(show_spinner=False, max_entries=32)
+def get_target_figure(dataset_key: str, document_key: str, target: int, indicator_id: str, city: str, lang: str,
+                      document_name: str, _data: pd.DataFrame, _targets: pd.DataFrame) -> tuple[dict, bool]:
+    """A target against one city's series, as plotly JSON, and whether the target could be drawn."""
+    from policylens.indicator_view_figures import build_target_figure
+
+    rows = _data[(_data[schema.INDICATOR_ID] == indicator_id) & (_data[schema.CITY] == city)]
+    figure, drawn = build_target_figure(rows, _targets.iloc[target].to_dict(), document_name, lang)
+    return figure.to_plotly_json(), drawn

@@ -77,8 +77,9 @@ def render_indicator_picker(codebook: Codebook, pillar_ids: tuple[str, ...], vie
     return pillar, pd.Series(rows[st.session_state[state.INDICATORS_INDICATOR]])
 
 
-def render_city_picker(view: IndicatorData, indicator_id: str, lang: str) -> tuple[str, ...]:
-    """Searchable city multiselect (Nanjing and peers); says which chosen cities have no value."""
+def render_city_picker(view: IndicatorData, indicator_id: str | None, lang: str) -> tuple[str, ...]:
+    """Searchable city multiselect (Nanjing and peers); says which chosen cities have no value for
+    the indicator (if one is given)."""
     options = order_cities(view.data[schema.CITY])
     default = [FOCUS_CITY] if FOCUS_CITY in options else options[:1]
     st.session_state[state.INDICATORS_CITIES] = [c for c in st.session_state.get(state.INDICATORS_CITIES, [])
@@ -86,7 +87,7 @@ def render_city_picker(view: IndicatorData, indicator_id: str, lang: str) -> tup
     st.multiselect(t("indicators.cities", lang), options, format_func=lambda c: city_label(c, lang),
                    **state.bind(state.INDICATORS_CITIES))
     cities = tuple(st.session_state[state.INDICATORS_CITIES]) or tuple(default)
-    missing = cities_without_data(view.data, indicator_id, cities)
+    missing = cities_without_data(view.data, indicator_id, cities) if indicator_id else []
     if missing:
         st.caption(t("indicators.no_city_data", lang, cities=", ".join(city_label(c, lang) for c in missing)))
     return cities
