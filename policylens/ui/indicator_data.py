@@ -14,6 +14,7 @@ import streamlit as st
 
 from policylens import schema
 from policylens.i18n import STRINGS, t
+from policylens.indicator_figures import FOCUS_CITY
 from policylens.indicator_io import (
     BUNDLED_DATASET,
     MAX_UPLOAD_BYTES,
@@ -23,6 +24,8 @@ from policylens.indicator_io import (
     read_indicator_upload,
 )
 from policylens.ui import cache, state
+
+MAX_NEW_CITIES = 6  # cities shown at first from a new upload (the user can add the others)
 
 
 @dataclass(frozen=True)
@@ -64,20 +67,20 @@ def describe_problems(exc: IndicatorUploadError, lang: str) -> tuple[str, ...]:
         key = f"indicator_upload.error.{problem.code}"
         short = t(key, lang) if key in STRINGS else problem.code
         rows = t("indicator_upload.rows", lang, rows=", ".join(map(str, problem.rows[:20]))) if problem.rows else ""
-        detail = t("indicators.upload.detail", lang, text=problem.message) if lang == "zh" else problem.message
+        message = problem.message.replace("$", "\\$")  # a $ in a cell must not start Markdown maths
+        detail = t("indicators.upload.detail", lang, text=message) if lang == "zh" else message
         lines.append(" ".join(filter(None, [f"**{short}**", rows, "—", detail])))
     return tuple(lines)
 
 
 def _show(dataset_id: str, table: pd.DataFrame) -> None:
-    """Put a new dataset in view, opened on its first indicator and its cities."""
+    """Put a new dataset in view, opened on its first indicator and its cities (Nanjing first)."""
     st.session_state[state.INDICATORS_DATASET_CHOICE] = [dataset_id]
     first = table.iloc[0]
     st.session_state[state.INDICATORS_PILLAR] = first[schema.PILLAR]
     st.session_state[state.INDICATORS_INDICATOR] = first[schema.INDICATOR_ID]
     cities = list(dict.fromkeys(table[schema.CITY]))
-    kept = [c for c in st.session_state.get(state.INDICATORS_CITIES, []) if c in cities]
-    st.session_state[state.INDICATORS_CITIES] = kept or cities[:6]
+    st.session_state[state.INDICATORS_CITIES] = sorted(cities, key=lambda c: c != FOCUS_CITY)[:MAX_NEW_CITIES]
     st.session_state[state.INDICATORS_YEARS] = None
 
 

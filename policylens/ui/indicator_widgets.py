@@ -93,6 +93,13 @@ def render_city_picker(view: IndicatorData, indicator_id: str | None, lang: str)
     return cities
 
 
+def _store_years(key: str, full: tuple[int, int]) -> None:
+    """on_change of the time range: keep a narrowed range; the full range is stored as None, so that
+    a city or indicator with more years shows them all."""
+    value = tuple(st.session_state[key])
+    st.session_state[state.INDICATORS_YEARS] = None if value == full else value
+
+
 def render_series_controls(view: IndicatorData, indicator_id: str, cities: tuple[str, ...], lang: str) -> ViewSpec | None:
     """Time range, measure, base year, scale, view and bar year; the spec of the view, or None without data."""
     years = list_years(select_rows(view.data, ViewSpec(indicator_id, cities)))
@@ -101,10 +108,14 @@ def render_series_controls(view: IndicatorData, indicator_id: str, cities: tuple
     cols = st.columns([3, 3, 2, 2])
     if len(years) > 1:
         stored = st.session_state.get(state.INDICATORS_YEARS)
+        full = (years[0], years[-1])
         if not (isinstance(stored, tuple | list) and len(stored) == 2 and set(stored) <= set(years)):
-            st.session_state[state.INDICATORS_YEARS] = (years[0], years[-1])
-        cols[0].select_slider(t("indicators.years", lang), years, **state.bind(state.INDICATORS_YEARS))
-        first, last = st.session_state[state.INDICATORS_YEARS]
+            stored = full  # None (the default) or a range from other data: every year there is
+        # Streamlit reads a range from `value` (not from session state), and keeps a keyed widget's
+        # value when its options change: the key names the years, so other years start a new slider.
+        key = f"{state.widget_key(state.INDICATORS_YEARS)}.{years[0]}-{years[-1]}-{len(years)}"
+        first, last = cols[0].select_slider(t("indicators.years", lang), years, value=tuple(stored), key=key,
+                                            on_change=_store_years, args=(key, full))
     else:
         cols[0].caption(t("indicators.one_year", lang, year=years[0]))
         first = last = years[0]
