@@ -24,6 +24,7 @@ from policylens.indicator_figures import (
     city_color,
     city_label,
     format_value,
+    indicator_name,
 )
 from policylens.indicator_transforms import NOTE, filter_years
 from policylens.indicator_views import (
@@ -35,7 +36,7 @@ from policylens.indicator_views import (
     select_rows,
     view_series,
 )
-from policylens.schema import CITY, INDICATOR_EN, INDICATOR_ZH, QUALIFIER, SOURCE_TITLE, UNIT_CODE, VALUE, YEAR
+from policylens.schema import CITY, QUALIFIER, SOURCE_TITLE, UNIT_CODE, VALUE, YEAR
 
 DERIVED_SYMBOL = "x"  # an index or growth rate that rests on a qualified value
 TARGET_SYMBOL = "star"
@@ -142,7 +143,7 @@ def build_measure_figure(series: pd.DataFrame, measure: str, lang: str = "en", p
         fig.add_hline(y=100, line=dict(color="#9e9e9e", width=1, dash="dot"))
     elif measure == "growth":
         fig.add_hline(y=0, line=dict(color="#9e9e9e", width=1))
-    title = series[INDICATOR_ZH if lang == "zh" else INDICATOR_EN].iloc[0] if len(series) else ""
+    title = indicator_name(series.iloc[0], lang) if len(series) else ""
     suffix = "" if measure == "absolute" else _t(f"title.{measure}", lang, year=base_year)
     source = build_source_line(series[SOURCE_TITLE], lang) if len(series) else None
     return apply_style(fig, _esc(f"{title}{suffix}"), source)

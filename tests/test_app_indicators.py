@@ -134,6 +134,7 @@ def test_upload_of_a_wide_csv_adds_a_dataset_and_shows_its_values():
     picker = at.multiselect(key="widget.indicators.dataset_choice")
     assert picker.value[0].startswith("upload:") and "Bundled city indicators" in picker.options
     assert at.selectbox(key="widget.indicators.indicator").value == "yearbook_rd_staff"
+    assert figure(at)["layout"]["title"]["text"] == "研发人员"  # named in Chinese only: shown in English too
     shown = traces(at)
     assert shown["Nanjing"]["x"] == [2019, 2020, 2021, 2022] and shown["Nanjing"]["y"] == [10.5, None, 12.25, 13.75]
     assert shown["Suzhou"]["y"] == [20.5, 21.5, None, 23.5]

@@ -174,3 +174,11 @@ def test_keyword_lines_in_english_keep_offsets_and_word_windows():
     assert lines[kwic.MATCH].tolist() == ["Academicians", "academician"]
     assert [text[s:e] for s, e in zip(lines[kwic.START], lines[kwic.END])] == lines[kwic.MATCH].tolist()
     assert lines[kwic.LEFT].tolist() == ["has 96 ", "and many "]
+
+
+def test_indicator_name_falls_back_to_the_other_language_then_the_id():
+    from policylens.indicator_figures import indicator_name
+
+    assert indicator_name({"indicator_id": "x", "indicator_en": "", "indicator_zh": "研发人员"}, "en") == "研发人员"
+    assert indicator_name({"indicator_id": "x", "indicator_en": "R&D staff", "indicator_zh": ""}, "zh") == "R&D staff"
+    assert indicator_name({"indicator_id": "x", "indicator_en": "", "indicator_zh": ""}, "en") == "x"

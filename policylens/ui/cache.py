@@ -155,13 +155,13 @@ def get_view_figure(dataset_key: str, spec, lang: str, color: str, _data: pd.Dat
 def get_coverage_figure(dataset_key: str, cities: tuple[str, ...], pillar_ids: tuple[str, ...], lang: str, source: str,
                         color: str, _data: pd.DataFrame) -> dict | None:
     """The indicator × year coverage of the chosen cities and pillars as plotly JSON; None when empty."""
-    from policylens.indicator_figures import build_coverage_figure
+    from policylens.indicator_figures import build_coverage_figure, indicator_name
 
     rows = _data[_data[schema.CITY].isin(cities) & _data[schema.PILLAR].isin(pillar_ids)]
     if rows.empty:
         return None
     catalogue = indicators.list_indicators(rows)
-    labels = dict(zip(catalogue[schema.INDICATOR_ID], catalogue[schema.INDICATOR_ZH if lang == "zh" else schema.INDICATOR_EN]))
+    labels = {r[schema.INDICATOR_ID]: indicator_name(r, lang) for r in catalogue.to_dict("records")}
     return build_coverage_figure(indicators.summarise_coverage(rows), lang, labels, source or None, color).to_plotly_json()
 
 

@@ -12,7 +12,7 @@ import streamlit as st
 
 from policylens import schema
 from policylens.i18n import t
-from policylens.indicator_figures import FOCUS_CITY, city_label
+from policylens.indicator_figures import FOCUS_CITY, city_label, indicator_name
 from policylens.indicator_transforms import NOTE
 from policylens.indicator_views import (
     MEASURES,
@@ -50,7 +50,7 @@ def order_cities(cities) -> list[str]:
 
 
 def indicator_label(row: pd.Series | dict, lang: str) -> str:
-    return row[schema.INDICATOR_ZH if lang == "zh" else schema.INDICATOR_EN]
+    return indicator_name(row, lang)
 
 
 def render_indicator_picker(codebook: Codebook, pillar_ids: tuple[str, ...], view: IndicatorData,
@@ -264,14 +264,13 @@ def render_linked_indicators(ctx: PageContext, view: IndicatorData, lang: str) -
         st.info(t("indicators.linked.none", lang, what=what))
         return
     st.caption(t("indicators.linked.count", lang, n=len(linked), what=what))
-    label_col = schema.INDICATOR_ZH if lang == "zh" else schema.INDICATOR_EN
     st.dataframe(pd.DataFrame({
         t("column.pillar", lang): [ctx.codebook.get(p).label(lang) if p in ctx.codebook.ids else p
                                    for p in linked[schema.PILLAR]],
-        t("column.indicator", lang): linked[label_col],
+        t("column.indicator", lang): [indicator_name(r, lang) for r in linked.to_dict("records")],
         t("column.years_with_data", lang): linked[schema.N_YEARS],
     }), hide_index=True, width="stretch")
-    labels = dict(zip(linked[schema.INDICATOR_ID], linked[label_col]))
+    labels = {r[schema.INDICATOR_ID]: indicator_name(r, lang) for r in linked.to_dict("records")}
     pillar_of = dict(zip(linked[schema.INDICATOR_ID], linked[schema.PILLAR]))
     left, right = st.columns([4, 1])
     chosen = left.selectbox(t("indicators.indicator", lang), list(labels), format_func=labels.get,
