@@ -467,8 +467,8 @@ STRINGS: dict[str, dict[str, str]] = {
     "indicator_view.target.no_year": {"en": "Target (no year stated)", "zh": "目标（未注明年份）"},
     "indicator_view.target.source": {"en": "Target: {name}", "zh": "目标来源：{name}"},
     "indicators.pillar": {"en": "Pillar", "zh": "支柱"},
-    "indicators.indicator_option": {"en": "{label} · {years} yr · {cities} cities",
-                                    "zh": "{label} · {years} 年 · {cities} 城"},
+    "indicators.indicator_option": {"en": "{label} · years: {years} · cities: {cities}",
+                                    "zh": "{label} · {years} 个年份 · {cities} 个城市"},
     "indicators.data": {"en": "Data: {names}", "zh": "数据：{names}"},
     "indicators.datasets": {"en": "Datasets to view", "zh": "查看的数据集"},
     "indicators.datasets_help": {
@@ -523,6 +523,9 @@ STRINGS: dict[str, dict[str, str]] = {
     "indicators.compare_caption": {
         "en": "Years down, cities across, in the chosen measure; an empty cell is a year without a value (never filled).",
         "zh": "纵向为年份、横向为城市（当前度量）；空白单元格表示该年无数值（不做填补）。"},
+    "indicators.compare_qualified": {
+        "en": "* rests on a lower-bound, approximate or preliminary value: read with care.",
+        "zh": "* 表示由下限值、约数或初步数计算得出，请谨慎解读。"},
     "indicators.text.title": {"en": "In the text", "zh": "文中相关内容"},
     "indicators.text.keywords": {"en": "Keywords of this indicator: {keywords}", "zh": "该指标的关键词：{keywords}"},
     "indicators.text.no_keywords": {

@@ -32,7 +32,7 @@ from policylens.indicator_views import (
     ViewSpec,
     build_measure_series,
     convert_value,
-    format_number,
+    format_derived,
     select_rows,
     view_series,
 )
@@ -47,16 +47,19 @@ def _t(key: str, lang: str, **values: object) -> str:
     return t(f"indicator_view.{key}", lang, **values)
 
 
-def _symbol(qualifier: str, note: object) -> str:
-    if qualifier == "exact" and isinstance(note, str) and note == "qualified":
-        return DERIVED_SYMBOL
-    return QUALIFIER_SYMBOLS[qualifier]
+def _symbol(qualifier: str, note: object, measure: str) -> str:
+    """Absolute values keep their qualifier's symbol. An index or growth rate is no lower bound or
+    approximation itself (a lower-bound base even turns a bound around), so it is marked only as
+    resting on a qualified value."""
+    if measure == "absolute":
+        return QUALIFIER_SYMBOLS[qualifier]
+    return DERIVED_SYMBOL if isinstance(note, str) and note == "qualified" else "circle"
 
 
 def _shown_text(row: pd.Series, measure: str, lang: str) -> str:
     if measure == "absolute":
         return format_value(row[VALUE], row[UNIT_CODE], row[QUALIFIER], lang)
-    number = format_number(row[SHOWN], "exact", 4) + ("%" if measure == "growth" else "")
+    number = format_derived(row[SHOWN]) + ("%" if measure == "growth" else "")
     return f"{number} · {format_value(row[VALUE], row[UNIT_CODE], row[QUALIFIER], lang)}"
 
 
@@ -102,12 +105,12 @@ def build_measure_figure(series: pd.DataFrame, measure: str, lang: str = "en", p
     if kind == "bar":
         shown = series.dropna(subset=[SHOWN])
         shown = shown.sort_values(SHOWN, ascending=False, kind="stable")
-        symbols = [_symbol(q, n) for q, n in zip(shown[QUALIFIER], shown[NOTE])]
+        symbols = [_symbol(q, n, measure) for q, n in zip(shown[QUALIFIER], shown[NOTE])]
         used |= set(symbols)
         colors = [city_color(c, pillar_color) for c in shown[CITY]]
         labels = [city_label(c, lang) for c in shown[CITY]]
         fig.add_trace(go.Bar(x=labels, y=list(shown[SHOWN]), marker_color=colors, width=0.6, showlegend=False,
-                             text=[format_number(v, q, 6) for v, q in zip(shown[SHOWN], shown[QUALIFIER])],
+                             text=[format_derived(v) for v in shown[SHOWN]],
                              textposition="outside", cliponaxis=False, hoverinfo="text",
                              hovertext=[_hover(r, measure, base_year, lang) for _, r in shown.iterrows()]))
         inexact = [i for i, s in enumerate(symbols) if s != "circle"]
@@ -124,7 +127,7 @@ def build_measure_figure(series: pd.DataFrame, measure: str, lang: str = "en", p
             years = list(range(int(rows.index.min()), int(rows.index.max()) + 1))
             values = [None if y not in rows.index or pd.isna(rows.at[y, SHOWN]) else float(rows.at[y, SHOWN])
                       for y in years]
-            symbols = [_symbol(rows.at[y, QUALIFIER], rows.at[y, NOTE]) if y in rows.index else "circle"
+            symbols = [_symbol(rows.at[y, QUALIFIER], rows.at[y, NOTE], measure) if y in rows.index else "circle"
                        for y in years]
             used |= {s for s, v in zip(symbols, values) if v is not None}
             color = city_color(city, pillar_color)
@@ -183,7 +186,7 @@ def add_target(fig: go.Figure, value: float, year: int | None, qualifier: str, u
     else:
         fig.add_trace(go.Scatter(
             x=[int(year)], y=[value], mode="markers+text", name=_t("target.legend", lang),
-            text=[_esc(_t("target.short", lang, year=int(year)))], textposition="top center",
+            text=[_esc(_t("target.short", lang, year=int(year)))], textposition="middle left",
             marker=dict(symbol=TARGET_SYMBOL, size=18, color=TARGET_COLOR, line=dict(width=1, color="white")),
             hovertext=[hover], hoverinfo="text", textfont=dict(color=TARGET_COLOR),
         ))

@@ -123,6 +123,11 @@ def format_number(value: float, qualifier: str = "exact", digits: int = 12) -> s
     return QUALIFIER_PREFIXES.get(qualifier, "") + f"{value:,.{digits}g}"
 
 
+def format_derived(value: float) -> str:
+    """An index or growth rate with one decimal ("112.5"), "" for a gap."""
+    return "" if pd.isna(value) else f"{value:,.1f}"
+
+
 def build_view_table(series: pd.DataFrame, measure: str, lang: str = "en", base_year: int | None = None) -> pd.DataFrame:
     """The table behind a chart, one row per city and year, for display.
 
@@ -132,7 +137,7 @@ def build_view_table(series: pd.DataFrame, measure: str, lang: str = "en", base_
     sources (int64, distinct sources for the point), source_title, source_url.
     """
     rows = series.sort_values([CITY, YEAR], kind="stable")
-    shown = ["" if measure == "absolute" else format_number(v, "exact", 4) for v in rows[SHOWN]]
+    shown = ["" if measure == "absolute" else format_derived(v) for v in rows[SHOWN]]
     notes = ["" if pd.isna(n) else t(f"indicator_transforms.note.{n}", lang, year=base_year) for n in rows[NOTE]]
     conflicts = [t("indicator_view.conflict", lang, n=n) if c else "" for c, n in zip(rows[CONFLICT], rows[N_SOURCES])]
     return pd.DataFrame({
@@ -164,16 +169,22 @@ def build_compare_table(series: pd.DataFrame, indicator_id: str, cities: Sequenc
     """Cities side by side by year (transforms.align_cities on the measure), as text for display.
 
     Columns: year (int64), then one column per city (display label) in the order given; a year
-    without a value for a city is "" (never filled); values carry ≥ / ≈ for qualified points.
+    without a value for a city is "" (never filled). Absolute values carry ≥ / ≈ for lower bounds and
+    approximations; an index or growth rate that rests on such a value ends in " *" instead.
     """
     shown = series.assign(**{VALUE: series[SHOWN]}).dropna(subset=[VALUE])
     aligned = align_cities(shown, indicator_id, cities)
-    qualifier = dict(zip(zip(shown[CITY], shown[YEAR].astype("int64")), shown[QUALIFIER]))
+    years = shown[YEAR].astype("int64")
+    qualifier = dict(zip(zip(shown[CITY], years), shown[QUALIFIER]))
+    qualified = {key for key, note in zip(zip(shown[CITY], years), shown[NOTE]) if isinstance(note, str)}
     table = pd.DataFrame({YEAR: aligned.index.to_numpy(dtype="int64")})
     for city in cities:
-        table[city_label(city, lang)] = [format_number(v, qualifier.get((city, y), "exact"),
-                                                       12 if measure == "absolute" else 4)
-                                         for y, v in zip(aligned.index, aligned[city])]
+        if measure == "absolute":
+            texts = [format_number(v, qualifier.get((city, y), "exact")) for y, v in zip(aligned.index, aligned[city])]
+        else:
+            texts = [format_derived(v) + (" *" if (city, y) in qualified else "")
+                     for y, v in zip(aligned.index, aligned[city])]
+        table[city_label(city, lang)] = ["" if text in ("", " *") else text for text in texts]
     return table
 
 

@@ -101,6 +101,12 @@ def test_compare_table_aligns_years_and_leaves_gaps_empty():
     assert table["Hefei"].tolist() == ["", "", "", ""]
 
 
+def test_compare_table_of_an_index_marks_values_that_rest_on_a_qualified_value():
+    table = build_compare_table(build_measure_series(DATA, "indexed", 2017), "gdp", ["Nanjing", "Suzhou"], "en", "indexed")
+    assert table["Nanjing"].tolist() == ["100.0", "110.0 *", "", "15,000.0"]
+    assert table["Suzhou"].tolist() == ["", "", "", ""]
+
+
 def test_sources_list_every_source_with_its_count():
     sources = list_sources(DATA)
     assert sources.values.tolist() == [["Bulletin", "https://example.gov.cn/a", 4], ["Press", "https://news.example.com/b", 1]]
@@ -124,7 +130,7 @@ def test_measure_figure_breaks_lines_at_gaps_and_marks_derived_points():
     (nanjing,) = [t for t in fig.data if t.name == "Nanjing"]
     assert list(nanjing.x) == [2017, 2018, 2019, 2020]
     assert nanjing.y[2] is None and nanjing.connectgaps is False
-    assert nanjing.marker.symbol[1] == "circle-open"  # approximate value keeps its own symbol
+    assert nanjing.marker.symbol[:2] == ("circle", "x")  # an index resting on an approximate value
     assert fig.layout.yaxis.title.text == "Index (2017 = 100)"
     assert "index, 2017 = 100" in fig.layout.title.text
 

@@ -105,7 +105,7 @@ def render_series_controls(view: IndicatorData, indicator_id: str, cities: tuple
     years = list_years(select_rows(view.data, ViewSpec(indicator_id, cities)))
     if not years:
         return None
-    cols = st.columns([3, 3, 2, 2])
+    cols = st.columns([3, 5, 2, 2])
     if len(years) > 1:
         stored = st.session_state.get(state.INDICATORS_YEARS)
         full = (years[0], years[-1])
@@ -209,7 +209,8 @@ def render_indicator_view(view: IndicatorData, spec: ViewSpec, pillar: Pillar, l
             table = table.drop(columns=SHOWN)
         st.dataframe(table, column_config=_column_config(lang, spec.measure), hide_index=True, width="stretch")
     elif shown_view == "compare":
-        st.caption(t("indicators.compare_caption", lang))
+        st.caption(t("indicators.compare_caption", lang) + ("" if spec.measure == "absolute"
+                                                             else " " + t("indicators.compare_qualified", lang)))
         st.dataframe(build_compare_table(series, spec.indicator_id, spec.cities, lang, spec.measure),
                      hide_index=True, width="stretch",
                      column_config={schema.YEAR: st.column_config.NumberColumn(t("column.year", lang), format="%d")})
