@@ -207,6 +207,8 @@ def render_indicator_view(view: IndicatorData, spec: ViewSpec, pillar: Pillar, l
         table = build_view_table(series, spec.measure, lang, spec.base_year)
         if spec.measure == "absolute":
             table = table.drop(columns=SHOWN)
+        if not table[NOTE].any():
+            table = table.drop(columns=NOTE)
         st.dataframe(table, column_config=_column_config(lang, spec.measure), hide_index=True, width="stretch")
     elif shown_view == "compare":
         st.caption(t("indicators.compare_caption", lang) + ("" if spec.measure == "absolute"
