@@ -26,6 +26,8 @@ PAGES = {
     ],
     t("nav.section.numbers", lang): [
         st.Page("pages/indicators.py", title=t("nav.indicators", lang), icon=":material/monitoring:", url_path="indicators"),
+        st.Page("pages/coverage.py", title=t("nav.coverage", lang), icon=":material/grid_on:", url_path="coverage"),
+        st.Page("pages/targets.py", title=t("nav.targets", lang), icon=":material/flag:", url_path="targets"),
     ],
     t("nav.section.settings", lang): [
         st.Page("pages/dictionary.py", title=t("nav.dictionary", lang), icon=":material/spellcheck:", url_path="dictionary"),

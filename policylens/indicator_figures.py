@@ -52,6 +52,13 @@ def city_label(city: str, lang: str) -> str:
     return CITY_LABELS_ZH.get(city, city) if lang == "zh" else city
 
 
+def indicator_name(row, lang: str) -> str:
+    """Display name of an indicator (a row with indicator_id, indicator_en, indicator_zh): the UI
+    language's name, else the other language's (uploads may name an indicator in one language), else the id."""
+    first, second = (schema.INDICATOR_ZH, schema.INDICATOR_EN) if lang == "zh" else (schema.INDICATOR_EN, schema.INDICATOR_ZH)
+    return str(row[first] or row[second] or row[schema.INDICATOR_ID])
+
+
 def city_color(city: str, focus_color: str = DEFAULT_COLOR) -> str:
     """Stable colour per city: the focus city takes the pillar colour, peers a fixed palette."""
     if city == FOCUS_CITY:
@@ -225,7 +232,7 @@ def build_indicator_figure(df_one_indicator: pd.DataFrame, lang: str = "en",
         fig.update_yaxes(title_text=_t("rank_axis", lang, label=unit), autorange="reversed")
     else:
         fig.update_yaxes(title_text=unit, rangemode="tozero")
-    title = info[schema.INDICATOR_ZH if lang == "zh" else schema.INDICATOR_EN]
+    title = indicator_name(info, lang)
     return apply_style(fig, _esc(title), build_source_line(picked[schema.SOURCE_TITLE], lang))
 
 
@@ -251,6 +258,7 @@ def build_coverage_figure(coverage_df: pd.DataFrame, lang: str = "en",
     fig = go.Figure(go.Scatter(
         x=[y for _, y in gaps], y=[names[i] for i, _ in gaps], mode="markers",
         name=_t("coverage.gap", lang),
+        customdata=[i for i, _ in gaps],  # a click selects the indicator (linked views)
         marker=dict(symbol="square-open", size=14, color=GAP_COLOR),
         hovertext=[_esc(_t("coverage.gap_hover", lang, indicator=names[i], year=y))
                    for i, y in gaps],
@@ -263,7 +271,7 @@ def build_coverage_figure(coverage_df: pd.DataFrame, lang: str = "en",
         fig.add_trace(go.Scatter(
             x=[int(y) + offset for y in rows[schema.YEAR]],
             y=[names[i] for i in rows[schema.INDICATOR_ID]], mode="markers",
-            name=name,
+            name=name, customdata=list(rows[schema.INDICATOR_ID]),
             marker=dict(symbol="square", size=size, color=city_color(city, focus_color)),
             hovertext=[_esc(_t("coverage.hover", lang, city=name, indicator=names[i], year=y, n=k))
                        for i, y, k in zip(rows[schema.INDICATOR_ID], rows[schema.YEAR],

@@ -212,6 +212,56 @@ def find_keyword_in_context(
     })
 
 
+def find_patterns_in_context(
+    paragraphs: Sequence[str],
+    patterns: Sequence[re.Pattern[str]],
+    window: int,
+    pillars_by_paragraph: Mapping[int, str | None] | None = None,
+    *,
+    language: str,
+    fold: Callable[[str], str] = str.lower,
+) -> pd.DataFrame:
+    """Every match of any of `patterns` as a KWIC line, in document order (leftmost, then longest).
+
+    For keywords that match inside words (an indicator's keywords, targets.keyword_patterns) rather
+    than whole tokens. The patterns run over fold(text), folded character by character so that
+    offsets map back to the paragraph. `window` counts characters ("zh") or words (other languages).
+    Columns: KWIC_COLUMNS; term is the match as written.
+    """
+    pillars = pillars_by_paragraph or {}
+    rows = []
+    for index, text in enumerate(paragraphs, 1):
+        origin, folded = [], []
+        for position, char in enumerate(text):
+            piece = fold(char)
+            folded.append(piece)
+            origin.extend([position] * len(piece))
+        folded_text, origin = "".join(folded), [*origin, len(text)]
+        spans = sorted({(origin[m.start()], origin[m.end()] if m.end() < len(origin) else len(text))
+                        for p in patterns for m in p.finditer(folded_text) if m.end() > m.start()},
+                       key=lambda s: (s[0], -s[1]))
+        last_end = -1
+        for start, end in spans:
+            if start < last_end:
+                continue
+            last_end = end
+            if language == "zh":
+                left, right = text[max(0, start - window) : start], text[end : end + window]
+            else:
+                before, after = list(_CHUNK.finditer(text, 0, start)), list(_CHUNK.finditer(text, end))
+                left = text[before[-window].start() : start] if window and len(before) >= window else (
+                    text[:start] if window else "")
+                right = text[end : after[window - 1].end()] if window and len(after) >= window else (
+                    text[end:] if window else "")
+            surface = text[start:end]
+            rows.append((index, start, end, surface, surface, left, right, pillars.get(index)))
+    columns = list(zip(*rows)) or [()] * len(KWIC_COLUMNS)
+    return pd.DataFrame({
+        name: pd.Series(values, dtype="int64" if name in (schema.PARAGRAPH, START, END) else "object")
+        for name, values in zip(KWIC_COLUMNS, columns)
+    })
+
+
 def _word_context(text: str, words: TokenSpans, a: int, b: int, window: int) -> tuple[str, str]:
     """`window` words either side of words[a:b]; the context runs to the paragraph edge when fewer remain."""
     if window == 0:

@@ -165,11 +165,21 @@ def _keyword_pattern(keyword: str) -> re.Pattern[str]:
     return re.compile(text)
 
 
+def keyword_patterns(indicator_id: str, keywords: pd.DataFrame, language: str) -> list[re.Pattern[str]]:
+    """The indicator's keywords in `language` as patterns over _fold(text) (see find_linked_paragraphs)."""
+    mine = keywords[(keywords[INDICATOR_ID] == indicator_id) & (keywords[LANGUAGE] == language)]
+    return [_keyword_pattern(k) for k in mine[KEYWORD]]
+
+
+def fold_text(text: str) -> str:
+    """The folding keyword patterns expect (NFKC, casefold)."""
+    return _fold(text)
+
+
 def find_linked_paragraphs(paragraphs: Sequence[str], indicator_id: str, keywords: pd.DataFrame,
                            language: str) -> list[int]:
     """1-based numbers of the paragraphs that mention one of the indicator's keywords in `language`."""
-    mine = keywords[(keywords[INDICATOR_ID] == indicator_id) & (keywords[LANGUAGE] == language)]
-    patterns = [_keyword_pattern(k) for k in mine[KEYWORD]]
+    patterns = keyword_patterns(indicator_id, keywords, language)
     return [n for n, text in enumerate(paragraphs, start=1) if any(p.search(_fold(text)) for p in patterns)]
 
 

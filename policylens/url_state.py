@@ -11,13 +11,14 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 from policylens.i18n import LANGUAGES
+from policylens.indicator_views import MEASURES
 
 # Query-parameter names.
 PILLARS, TERM, DOC, LANG = "pillars", "term", "doc", "lang"
 INDICATOR, CITIES, YEAR_FROM, YEAR_TO, MODE, SCALE = "indicator", "cities", "from", "to", "mode", "scale"
 PARAMS = (PILLARS, TERM, DOC, LANG, INDICATOR, CITIES, YEAR_FROM, YEAR_TO, MODE, SCALE)
 # Indicator chart modes (absolute values, index with base year = 100, year-on-year growth) and axis scales.
-MODES = ("absolute", "index", "growth")
+MODES = MEASURES
 SCALES = ("linear", "log")
 YEAR_BOUNDS = (1949, 2100)
 MAX_VALUE_CHARS = 100  # a longer term or name is not something this app produced

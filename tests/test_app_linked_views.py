@@ -155,21 +155,21 @@ def test_the_url_follows_the_state_and_restores_it_in_a_new_session():
     at.segmented_control(key="widget.global.lang").set_value("zh").run()
     at.session_state[state.SELECTION_TERM] = TERM
     at.session_state[state.INDICATORS_CITIES] = ["Nanjing", "Hangzhou"]
-    at.session_state[state.INDICATORS_RANGE] = (2018, 2023)
-    at.session_state[state.INDICATORS_MODE] = "index"
+    at.session_state[state.INDICATORS_YEARS] = (2018, 2023)
+    at.session_state[state.INDICATORS_MEASURE] = "indexed"
     at.session_state[state.INDICATORS_SCALE] = "log"
     at.session_state[state.INDICATORS_SELECTED] = "college_students"
     at.run()
     shared = query(at)
     assert shared == {"pillars": "fusion,new", "lang": "zh", "term": TERM, "indicator": "college_students",
-                      "cities": "Nanjing,Hangzhou", "from": "2018", "to": "2023", "mode": "index", "scale": "log"}
+                      "cities": "Nanjing,Hangzhou", "from": "2018", "to": "2023", "mode": "indexed", "scale": "log"}
 
     fresh = open_app(shared)  # a new browser session opening the shared link
     assert fresh.multiselect(key=PILLARS).value == ["fusion", "new"]
     assert fresh.title[0].value == "概览"
     for key, value in [(state.SELECTION_TERM, TERM), (state.INDICATORS_SELECTED, "college_students"),
-                       (state.INDICATORS_CITIES, ["Nanjing", "Hangzhou"]), (state.INDICATORS_RANGE, (2018, 2023)),
-                       (state.INDICATORS_MODE, "index"), (state.INDICATORS_SCALE, "log")]:
+                       (state.INDICATORS_CITIES, ["Nanjing", "Hangzhou"]), (state.INDICATORS_YEARS, (2018, 2023)),
+                       (state.INDICATORS_MEASURE, "indexed"), (state.INDICATORS_SCALE, "log")]:
         assert fresh.session_state[key] == value, key
     assert not fresh.warning
     assert query(fresh) == shared

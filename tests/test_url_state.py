@@ -37,7 +37,7 @@ def round_trip(view: ViewState) -> tuple[ViewState, list[Notice]]:
     ViewState(pillars=("strong",)),
     ViewState(pillars=("fusion", "new"), term="创新", lang="zh"),
     ViewState(term="new quality productivity", document="report 2024.docx", lang="en"),
-    ViewState(indicator="rd_intensity", cities=("Nanjing", "Hangzhou"), years=(2018, 2023), mode="index", scale="log"),
+    ViewState(indicator="rd_intensity", cities=("Nanjing", "Hangzhou"), years=(2018, 2023), mode="indexed", scale="log"),
     ViewState(indicator="gdp", years=(2015, 2015), mode="growth", scale="linear"),
 ])
 def test_valid_view_states_round_trip(view):

@@ -109,22 +109,121 @@ def get_headline_indicators(city: str) -> pd.DataFrame:
     return indicators.select_headline_indicators(get_indicators(), city=city)
 
 
+# ---- indicator views: every function is keyed on the dataset in view ("bundled", an upload id, or
+# several joined by "+"); the table itself is passed as `_data`, outside the hash.
+
+
+@st.cache_data(show_spinner=False, max_entries=8)
+def get_combined_indicators(dataset_ids: tuple[str, ...], _uploads: tuple[tuple[str, pd.DataFrame], ...]) -> pd.DataFrame:
+    """Several datasets stacked with a `dataset` column (indicator_io.combine_indicator_tables)."""
+    from policylens.indicator_io import BUNDLED_DATASET, combine_indicator_tables
+
+    uploads = dict(_uploads)
+    return combine_indicator_tables({i: get_indicators() if i == BUNDLED_DATASET else uploads[i] for i in dataset_ids})
+
+
 @st.cache_data(show_spinner=False, max_entries=64)
-def get_indicator_catalogue(cities: tuple[str, ...], pillar_id: str) -> pd.DataFrame:
-    """Indicators of one pillar with data for these cities, best covered first."""
-    data = get_indicators()
-    catalogue = indicators.list_indicators(data[data[schema.CITY].isin(cities)], (pillar_id,))
+def get_indicator_catalogue(dataset_key: str, pillar_id: str, _data: pd.DataFrame) -> pd.DataFrame:
+    """Indicators of one pillar in the dataset, best covered first (indicators.list_indicators)."""
+    catalogue = indicators.list_indicators(_data, (pillar_id,))
     return catalogue.sort_values([schema.N_YEARS, schema.INDICATOR_ID], ascending=[False, True], kind="stable")
 
 
-@st.cache_data(show_spinner=False, max_entries=128)
-def get_indicator_figure(indicator_id: str, cities: tuple[str, ...], lang: str, color: str) -> dict:
-    """The indicator chart as plotly JSON (the data is cached; Streamlit draws a fresh figure)."""
-    from policylens.indicator_figures import build_indicator_figure
+@st.cache_data(show_spinner=False, max_entries=32)
+def get_full_catalogue(dataset_key: str, _data: pd.DataFrame) -> pd.DataFrame:
+    """Every indicator of the dataset (indicators.list_indicators)."""
+    return indicators.list_indicators(_data)
 
-    data = get_indicators()
-    rows = data[(data[schema.INDICATOR_ID] == indicator_id) & data[schema.CITY].isin(cities)]
-    return build_indicator_figure(rows, lang=lang, pillar_color=color).to_plotly_json()
+
+@st.cache_data(show_spinner=False, max_entries=128)
+def get_view_series(dataset_key: str, spec, _data: pd.DataFrame) -> pd.DataFrame:
+    """One indicator for the chosen cities in the chosen measure, within the time range (indicator_views)."""
+    from policylens.indicator_views import view_series
+
+    return view_series(_data, spec)
+
+
+@st.cache_data(show_spinner=False, max_entries=128)
+def get_view_figure(dataset_key: str, spec, lang: str, color: str, _data: pd.DataFrame) -> dict:
+    """The figure of a view spec as plotly JSON (the data is cached; Streamlit draws a fresh figure)."""
+    from policylens.indicator_view_figures import build_view_figure
+
+    return build_view_figure(_data, spec, lang, color).to_plotly_json()
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def get_coverage_figure(dataset_key: str, cities: tuple[str, ...], pillar_ids: tuple[str, ...], lang: str, source: str,
+                        color: str, _data: pd.DataFrame) -> dict | None:
+    """The indicator × year coverage of the chosen cities and pillars as plotly JSON; None when empty."""
+    from policylens.indicator_figures import build_coverage_figure, indicator_name
+
+    rows = _data[_data[schema.CITY].isin(cities) & _data[schema.PILLAR].isin(pillar_ids)]
+    if rows.empty:
+        return None
+    catalogue = indicators.list_indicators(rows)
+    labels = {r[schema.INDICATOR_ID]: indicator_name(r, lang) for r in catalogue.to_dict("records")}
+    return build_coverage_figure(indicators.summarise_coverage(rows), lang, labels, source or None, color).to_plotly_json()
+
+
+@st.cache_data(show_spinner=False)
+def get_indicator_keywords() -> pd.DataFrame:
+    """data/indicators/keywords.csv (targets.load_indicator_keywords)."""
+    from policylens.targets import load_indicator_keywords
+
+    return load_indicator_keywords()
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def get_linked_indicators(terms: tuple[str, ...]) -> list[str]:
+    """Indicator ids whose keywords meet the terms (targets.find_linked_indicators)."""
+    from policylens.targets import find_linked_indicators
+
+    return find_linked_indicators(terms, get_indicator_keywords())
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def get_indicator_text_links(document_key: str, indicator_id: str, language: str, window: int,
+                             _paragraphs: tuple[str, ...]) -> tuple[list[int], pd.DataFrame]:
+    """The paragraphs that speak about the indicator (targets.find_linked_paragraphs) and the KWIC
+    lines of its keywords in them (kwic.KWIC_COLUMNS)."""
+    from policylens.kwic import find_patterns_in_context
+    from policylens.targets import find_linked_paragraphs, fold_text, keyword_patterns
+
+    keywords = get_indicator_keywords()
+    paragraphs = find_linked_paragraphs(_paragraphs, indicator_id, keywords, language)
+    patterns = keyword_patterns(indicator_id, keywords, language)
+    return paragraphs, find_patterns_in_context(_paragraphs, patterns, window, language=language, fold=fold_text)
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def get_targets(document_key: str, _paragraphs: tuple[str, ...], language: str) -> pd.DataFrame:
+    """The document's numeric targets (targets.extract_targets)."""
+    from policylens.targets import extract_targets
+
+    return extract_targets(_paragraphs, language if language in ("zh", "en") else "en")
+
+
+@st.cache_data(show_spinner=False, max_entries=32)
+def get_target_matches(document_key: str, dataset_key: str, _targets: pd.DataFrame, _data: pd.DataFrame) -> pd.DataFrame:
+    """Targets paired with the indicators of the dataset they name (targets.match_targets_to_indicators),
+    with `_target`: the target's row in the targets table."""
+    from policylens.targets import match_targets_to_indicators
+
+    numbered = _targets.reset_index(drop=True)
+    matches = match_targets_to_indicators(numbered, get_full_catalogue(dataset_key, _data), get_indicator_keywords())
+    order = {tuple(r): i for i, r in enumerate(numbered[["paragraph", "start", "sentence"]].itertuples(index=False))}
+    return matches.assign(_target=[order[tuple(r)] for r in matches[["paragraph", "start", "sentence"]].itertuples(index=False)])
+
+
+@st.cache_data(show_spinner=False, max_entries=32)
+def get_target_figure(dataset_key: str, document_key: str, target: int, indicator_id: str, city: str, lang: str,
+                      document_name: str, _data: pd.DataFrame, _targets: pd.DataFrame) -> tuple[dict, bool]:
+    """A target against one city's series, as plotly JSON, and whether the target could be drawn."""
+    from policylens.indicator_view_figures import build_target_figure
+
+    rows = _data[(_data[schema.INDICATOR_ID] == indicator_id) & (_data[schema.CITY] == city)]
+    figure, drawn = build_target_figure(rows, _targets.iloc[target].to_dict(), document_name, lang)
+    return figure.to_plotly_json(), drawn
 
 
 @st.cache_resource(show_spinner=False)

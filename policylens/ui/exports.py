@@ -158,7 +158,7 @@ def render_view_exports(ctx, view: ViewExports) -> None:  # a ui.context.PageCon
     lang, document = ctx.lang, ctx.document
     selection = get_selection()
     cities = tuple(st.session_state.get(state.INDICATORS_CITIES) or ())
-    years = tuple(st.session_state.get(state.INDICATORS_RANGE) or ())
+    years = tuple(st.session_state.get(state.INDICATORS_YEARS) or ())
     images = image_problem() is None
 
     def bundle() -> bytes:

@@ -12,6 +12,23 @@ GLOBAL_LANG_SET_BY_USER = "global.lang_set_by_user"
 THEMES_SHOW_GENERAL = "themes.show_general"
 TERMS_TOP_N = "terms.top_n"
 INDICATORS_CITIES = "indicators.cities"
+# issue 4: indicators UI
+INDICATORS_DATASETS = "indicators.datasets"  # dataset id -> UploadedDataset (this session's uploads)
+INDICATORS_DATASET_CHOICE = "indicators.dataset_choice"  # ids of the datasets in view ("bundled", uploads)
+INDICATORS_UPLOAD = "indicators.upload"
+INDICATORS_UPLOAD_HANDLED = "indicators.upload_handled"  # (name, sha256) of uploads already loaded or refused
+INDICATORS_NOTICES = "indicators.notices"
+INDICATORS_PILLAR = "indicators.pillar"
+INDICATORS_INDICATOR = "indicators.indicator"
+INDICATORS_YEARS = "indicators.years"  # (first, last) of the time range, or None for all years
+INDICATORS_MEASURE = "indicators.measure"  # absolute | indexed | growth
+INDICATORS_BASE_YEAR = "indicators.base_year"
+INDICATORS_SCALE = "indicators.scale"  # linear | log
+INDICATORS_VIEW = "indicators.view"  # chart | bar | table | compare
+INDICATORS_BAR_YEAR = "indicators.bar_year"
+INDICATORS_LINK_TERM = "indicators.link_term"
+TARGETS_PICK = "targets.pick"
+TARGETS_CITY = "targets.city"
 DOCS_LOADED = "docs.loaded"  # document id -> Document (this session's uploads)
 DOCS_ACTIVE = "docs.active"
 DOCS_UPLOAD = "docs.upload"
@@ -36,10 +53,7 @@ CUSTOM_CODEBOOK = "custom.codebook"  # TOML text of an edited codebook, or None 
 # issue 5: linked views, shareable URL and exports
 SELECTION_TERM = "global.term"  # the selected term (linked views), or None
 SELECTION_NONCE = "global.selection_nonce"  # bumped when a click is handled: selectable charts start fresh
-INDICATORS_SELECTED = "indicators.selected"  # selected indicator id, or None
-INDICATORS_RANGE = "indicators.range"  # (first year, last year), or None for all years
-INDICATORS_MODE = "indicators.mode"  # url_state.MODES
-INDICATORS_SCALE = "indicators.scale"  # url_state.SCALES
+INDICATORS_SELECTED = "indicators.selected"  # the indicator the user chose or clicked (linked views, URL), or None
 DISTRIBUTION_SEEN_TERM = "distribution.seen_term"  # the selected term already added to the distribution
 NAV_PENDING = "nav.pending"  # a page file to switch to at the start of the next run (set by callbacks)
 URL_RESTORED = "url.restored"  # the URL was read into state (once per session)
@@ -52,6 +66,18 @@ DEFAULTS: dict[str, object] = {
     THEMES_SHOW_GENERAL: True,
     TERMS_TOP_N: 40,
     INDICATORS_CITIES: ["Nanjing"],
+    INDICATORS_DATASET_CHOICE: ["bundled"],
+    INDICATORS_PILLAR: None,
+    INDICATORS_INDICATOR: None,
+    INDICATORS_YEARS: None,
+    INDICATORS_MEASURE: "absolute",
+    INDICATORS_BASE_YEAR: None,
+    INDICATORS_SCALE: "linear",
+    INDICATORS_VIEW: "chart",
+    INDICATORS_BAR_YEAR: None,
+    INDICATORS_LINK_TERM: "",
+    TARGETS_PICK: 0,
+    TARGETS_CITY: "Nanjing",
     DOCS_ACTIVE: "seed",
     CUSTOM_USER_WORDS: (),
     CUSTOM_STOPWORD_EDITS: (),
@@ -70,9 +96,6 @@ DEFAULTS: dict[str, object] = {
     SELECTION_TERM: None,
     SELECTION_NONCE: 0,
     INDICATORS_SELECTED: None,
-    INDICATORS_RANGE: None,
-    INDICATORS_MODE: "absolute",
-    INDICATORS_SCALE: "linear",
     TERMS_CLOUD_WIDTH: 1600,
 }
 

@@ -70,9 +70,9 @@ def apply_view_state(view: url_state.ViewState) -> None:
     if view.cities:
         ss[state.INDICATORS_CITIES] = list(view.cities)
     if view.years:
-        ss[state.INDICATORS_RANGE] = view.years
+        ss[state.INDICATORS_YEARS] = view.years
     if view.mode:
-        ss[state.INDICATORS_MODE] = view.mode
+        ss[state.INDICATORS_MEASURE] = view.mode
     if view.scale:
         ss[state.INDICATORS_SCALE] = view.scale
 
@@ -83,7 +83,7 @@ def current_view_state() -> url_state.ViewState:
     active = ss.get(state.DOCS_ACTIVE, SEED_ID)
     document = get_library().get(active) if active != SEED_ID else None
     cities = list(ss.get(state.INDICATORS_CITIES) or [])
-    years = ss.get(state.INDICATORS_RANGE)
+    years = ss.get(state.INDICATORS_YEARS)
     return url_state.ViewState(
         pillars=state.get_pillars(), term=ss.get(state.SELECTION_TERM) or None,
         document=document.name if document is not None else None,
@@ -91,7 +91,7 @@ def current_view_state() -> url_state.ViewState:
         indicator=ss.get(state.INDICATORS_SELECTED) or None,
         cities=tuple(cities) if cities != DEFAULT_CITIES else (),
         years=tuple(years) if years else None,
-        mode=ss.get(state.INDICATORS_MODE) if ss.get(state.INDICATORS_MODE) != url_state.MODES[0] else None,
+        mode=ss.get(state.INDICATORS_MEASURE) if ss.get(state.INDICATORS_MEASURE) != url_state.MODES[0] else None,
         scale=ss.get(state.INDICATORS_SCALE) if ss.get(state.INDICATORS_SCALE) != url_state.SCALES[0] else None,
     )
 

@@ -24,13 +24,6 @@ from policylens.ui import cache, exports, selection, state
 CHART_CONFIG = {"displaylogo": False, "toImageButtonOptions": {"format": "png", "scale": 2}}
 
 
-def render_filter_notice(codebook: Codebook) -> None:
-    """Nothing: the shell's selection bar (ui/selection.py) shows the pillar filter on every page.
-
-    Kept so that pages written before the selection bar still run; new pages need not call it.
-    """
-
-
 def chart_config(name: str) -> dict:
     """Plotly toolbar settings: PNG at twice the size, named after the chart."""
     options = {**CHART_CONFIG["toImageButtonOptions"], "filename": exports.file_stem(name)}

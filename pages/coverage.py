@@ -1,0 +1,30 @@
+"""Coverage: which values exist, indicator by year, for the chosen cities and pillars."""
+
+import streamlit as st
+
+from policylens import schema
+from policylens.i18n import t
+from policylens.indicator_views import count_coverage
+from policylens.ui import cache, indicator_data, indicator_widgets, widgets
+from policylens.ui.context import build_context
+
+ctx = build_context()
+lang, codebook = ctx.lang, ctx.codebook
+
+st.title(t("coverage.title", lang))
+st.caption(t("coverage.intro", lang))
+view = indicator_data.render_dataset_picker(lang)
+cities = indicator_widgets.render_city_picker(view, None, lang)
+pillar_ids = ctx.pillars or codebook.ids
+rows = view.data[view.data[schema.CITY].isin(cities) & view.data[schema.PILLAR].isin(pillar_ids)]
+filled, cells = count_coverage(rows)
+if not filled:
+    st.info(t("coverage.none", lang))
+    st.stop()
+st.caption(t("coverage.summary", lang, filled=filled, cells=cells, share=round(100 * filled / cells)))
+source = "" if view.key == "bundled" else t("coverage.source", lang, names=" + ".join(view.names))
+color = codebook.get(pillar_ids[0]).color if len(pillar_ids) == 1 else "#1f5fa8"
+st.caption(t("coverage.click_hint", lang))
+widgets.render_chart(cache.get_coverage_figure(view.key, cities, tuple(pillar_ids), lang, source, color, view.data),
+                     key="coverage.chart", on_click="indicator")
+indicator_widgets.render_selected_indicator_text(ctx, rows, lang)

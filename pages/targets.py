@@ -1,0 +1,24 @@
+"""Targets: the document's numeric targets by pillar, each with its sentence, and a matched target
+charted against the actual series of its indicator."""
+
+import streamlit as st
+
+from policylens.i18n import t
+from policylens.ui import cache, indicator_data, target_widgets
+from policylens.ui.context import build_context
+
+ctx = build_context()
+lang, document = ctx.lang, ctx.document
+
+st.title(t("targets.title", lang))
+st.caption(t("targets.intro", lang))
+view = indicator_data.render_dataset_picker(lang)
+targets = cache.get_targets(document.key, tuple(document.paragraphs), document.language)
+if targets.empty:
+    st.info(t("targets.none", lang, name=document.name))
+    st.stop()
+st.caption(t("targets.count", lang, n=len(targets), paragraphs=targets["paragraph"].nunique()))
+catalogue = cache.get_full_catalogue(view.key, view.data)
+matches = cache.get_target_matches(document.key, view.key, targets, view.data)
+target_widgets.render_target_list(ctx, targets, matches, catalogue, lang)
+target_widgets.render_target_chart(ctx, view, targets, matches, catalogue, lang)

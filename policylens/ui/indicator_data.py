@@ -1,0 +1,153 @@
+"""The session's indicator datasets: the bundled table plus this user's uploads, and which are in view.
+
+Uploads live in this session's state only. A file that fails validation changes nothing: the
+datasets loaded before and the choice in view stay as they were, and every problem is reported.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+
+import pandas as pd
+import streamlit as st
+
+from policylens import schema
+from policylens.i18n import STRINGS, t
+from policylens.indicator_figures import FOCUS_CITY
+from policylens.indicator_io import (
+    BUNDLED_DATASET,
+    MAX_UPLOAD_BYTES,
+    SUPPORTED_UPLOAD_EXTENSIONS,
+    IndicatorUploadError,
+    check_upload_size,
+    read_indicator_upload,
+)
+from policylens.ui import cache, state
+
+MAX_NEW_CITIES = 6  # cities shown at first from a new upload (the user can add the others)
+
+
+@dataclass(frozen=True)
+class UploadedDataset:
+    name: str
+    table: pd.DataFrame  # validated long table (schema.INDICATOR_COLUMNS)
+
+
+@dataclass(frozen=True)
+class IndicatorData:
+    """The data in view: a cache key naming the datasets, the table, their display names, and a
+    warning when the chosen datasets could not be combined."""
+
+    key: str
+    data: pd.DataFrame
+    names: tuple[str, ...]
+    warning: str | None = None
+
+
+def get_uploads() -> dict[str, UploadedDataset]:
+    return st.session_state.get(state.INDICATORS_DATASETS, {})
+
+
+def dataset_label(dataset_id: str, lang: str) -> str:
+    if dataset_id == BUNDLED_DATASET:
+        return t("indicators.dataset.bundled", lang)
+    upload = get_uploads()[dataset_id]
+    return t("indicators.dataset.upload", lang, name=upload.name, rows=f"{len(upload.table):,}")
+
+
+def _notify(kind: str, text: str, problems: tuple[str, ...] = ()) -> None:
+    st.session_state.setdefault(state.INDICATORS_NOTICES, []).append((kind, text, problems))
+
+
+def describe_problems(exc: IndicatorUploadError, lang: str) -> tuple[str, ...]:
+    """One markdown item per problem: its short form in the UI language, the file rows, the detail."""
+    lines = []
+    for problem in exc.problems:
+        key = f"indicator_upload.error.{problem.code}"
+        short = t(key, lang) if key in STRINGS else problem.code
+        rows = t("indicator_upload.rows", lang, rows=", ".join(map(str, problem.rows[:20]))) if problem.rows else ""
+        message = problem.message.replace("$", "\\$")  # a $ in a cell must not start Markdown maths
+        detail = t("indicators.upload.detail", lang, text=message) if lang == "zh" else message
+        lines.append(" ".join(filter(None, [f"**{short}**", rows, "—", detail])))
+    return tuple(lines)
+
+
+def _show(dataset_id: str, table: pd.DataFrame) -> None:
+    """Put a new dataset in view, opened on its first indicator and its cities (Nanjing first)."""
+    st.session_state[state.INDICATORS_DATASET_CHOICE] = [dataset_id]
+    first = table.iloc[0]
+    st.session_state[state.INDICATORS_PILLAR] = first[schema.PILLAR]
+    st.session_state[state.INDICATORS_INDICATOR] = first[schema.INDICATOR_ID]
+    cities = list(dict.fromkeys(table[schema.CITY]))
+    st.session_state[state.INDICATORS_CITIES] = sorted(cities, key=lambda c: c != FOCUS_CITY)[:MAX_NEW_CITIES]
+    st.session_state[state.INDICATORS_YEARS] = None
+
+
+def load_indicator_uploads() -> None:
+    """on_change of the uploader: validate each new file; keep it as a dataset or report every problem."""
+    lang = state.get_lang()
+    handled = st.session_state.setdefault(state.INDICATORS_UPLOAD_HANDLED, set())
+    for upload in st.session_state.get(state.widget_key(state.INDICATORS_UPLOAD)) or []:
+        try:
+            check_upload_size(upload.size)
+            data = upload.getvalue()
+            fingerprint = (upload.name, hashlib.sha256(data).hexdigest())
+            if fingerprint in handled:
+                continue
+            handled.add(fingerprint)
+            table = read_indicator_upload(data, upload.name)
+        except IndicatorUploadError as exc:
+            problems = describe_problems(exc, lang)
+            _notify("error", t("indicators.upload.failed", lang, name=upload.name, n=len(problems)), problems)
+            continue
+        dataset_id = f"upload:{fingerprint[1][:12]}"
+        datasets = dict(get_uploads())
+        datasets[dataset_id] = UploadedDataset(upload.name, table)
+        st.session_state[state.INDICATORS_DATASETS] = datasets
+        _show(dataset_id, table)
+        _notify("success", t("indicators.upload.loaded", lang, name=upload.name, rows=f"{len(table):,}",
+                             indicators=table[schema.INDICATOR_ID].nunique(), cities=table[schema.CITY].nunique()))
+
+
+def get_view_data(lang: str) -> IndicatorData:
+    """The datasets in view, combined when there are several (cached by their ids)."""
+    uploads = get_uploads()
+    chosen = [i for i in st.session_state.get(state.INDICATORS_DATASET_CHOICE, []) if i == BUNDLED_DATASET or i in uploads]
+    warning = None if chosen else t("indicators.no_dataset", lang)
+    chosen = chosen or [BUNDLED_DATASET]
+    names = tuple(dataset_label(i, lang) for i in chosen)
+    if len(chosen) > 1:
+        tables = tuple((i, uploads[i].table) for i in chosen if i != BUNDLED_DATASET)
+        try:
+            return IndicatorData("+".join(chosen), cache.get_combined_indicators(tuple(chosen), tables), names)
+        except IndicatorUploadError as exc:
+            warning = t("indicators.combine_failed", lang, reason=str(exc), name=names[0])
+            chosen, names = chosen[:1], names[:1]
+    data = cache.get_indicators() if chosen[0] == BUNDLED_DATASET else uploads[chosen[0]].table
+    return IndicatorData(chosen[0], data, names, warning)
+
+
+def render_dataset_picker(lang: str, upload: bool = False) -> IndicatorData:
+    """The datasets in view (and, on the Indicators page, the uploader); returns the data in view."""
+    options = [BUNDLED_DATASET, *get_uploads()]
+    st.session_state[state.INDICATORS_DATASET_CHOICE] = [
+        i for i in st.session_state.get(state.INDICATORS_DATASET_CHOICE, []) if i in options]
+    view = get_view_data(lang)
+    with st.expander(t("indicators.data", lang, names=" + ".join(view.names)), expanded=False):
+        st.multiselect(t("indicators.datasets", lang), options, format_func=lambda i: dataset_label(i, lang),
+                       help=t("indicators.datasets_help", lang), **state.bind(state.INDICATORS_DATASET_CHOICE))
+        if upload:
+            st.file_uploader(
+                t("indicators.upload", lang), type=[e.lstrip(".") for e in SUPPORTED_UPLOAD_EXTENSIONS],
+                accept_multiple_files=True, key=state.widget_key(state.INDICATORS_UPLOAD),
+                on_change=load_indicator_uploads, help=t("indicators.upload_help", lang, limit=MAX_UPLOAD_BYTES // 2**20),
+            )
+    for kind, text, problems in st.session_state.pop(state.INDICATORS_NOTICES, []):
+        if kind == "error":
+            st.error(text + "\n\n" + "\n".join(f"- {p}" for p in problems))
+        else:
+            st.success(text)
+    if view.warning:
+        st.warning(view.warning)
+    return view
