@@ -153,6 +153,7 @@ def render_cloud_exports(cloud, name: str, lang: str) -> None:  # a clouds.Cloud
 def render_view_exports(ctx, view: ViewExports) -> None:  # a ui.context.PageContext
     """Sidebar: the export bundle of this view (whatever the page draws into ``view`` after this
     call is in it, since the ZIP is made on click) and the report for the current filters."""
+    from policylens.ui.indicator_data import get_view_data
     from policylens.ui.selection import get_selection
 
     lang, document = ctx.lang, ctx.document
@@ -160,6 +161,7 @@ def render_view_exports(ctx, view: ViewExports) -> None:  # a ui.context.PageCon
     cities = tuple(st.session_state.get(state.INDICATORS_CITIES) or ())
     years = tuple(st.session_state.get(state.INDICATORS_YEARS) or ())
     images = image_problem() is None
+    indicator_table = get_view_data(lang).data  # the indicator datasets in view (cached tables)
 
     def bundle() -> bytes:
         from policylens.export import ChartExport, ViewFilters, build_export_bundle, build_provenance
@@ -172,11 +174,8 @@ def render_view_exports(ctx, view: ViewExports) -> None:  # a ui.context.PageCon
                                    images=images, lang=lang)
 
     def report() -> bytes:
-        from policylens import indicators, paths
         from policylens.report import build_report_html
 
-        # loaded here, in the download's own thread, rather than on every rerun (about 60 ms)
-        indicator_table = indicators.load_indicators(paths.INDICATORS_TABLE)
         return build_report_html(ctx.analysis, ctx.codebook, ctx.segmenter, indicator_table,
                                  ctx.pillars, lang).encode("utf-8")
 

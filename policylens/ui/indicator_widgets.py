@@ -27,7 +27,7 @@ from policylens.indicator_views import (
     summarise_gaps,
 )
 from policylens.pillars import Codebook, Pillar
-from policylens.ui import cache, state, widgets
+from policylens.ui import cache, exports, state, widgets
 from policylens.ui.context import PageContext
 from policylens.ui.indicator_data import IndicatorData
 
@@ -233,16 +233,19 @@ def render_indicator_view(view: IndicatorData, spec: ViewSpec, pillar: Pillar, l
         if not table[NOTE].any():
             table = table.drop(columns=NOTE)
         st.dataframe(table, column_config=_column_config(lang, spec.measure), hide_index=True, width="stretch")
+        exports.render_table_exports(table, f"indicator-{spec.indicator_id}", lang)
     elif shown_view == "compare":
         st.caption(t("indicators.compare_caption", lang) + ("" if spec.measure == "absolute"
                                                              else " " + t("indicators.compare_qualified", lang)))
-        st.dataframe(build_compare_table(series, spec.indicator_id, spec.cities, lang, spec.measure),
-                     hide_index=True, width="stretch",
+        compare = build_compare_table(series, spec.indicator_id, spec.cities, lang, spec.measure)
+        st.dataframe(compare, hide_index=True, width="stretch",
                      column_config={schema.YEAR: st.column_config.NumberColumn(t("column.year", lang), format="%d")})
+        exports.render_table_exports(compare, f"compare-{spec.indicator_id}", lang)
     with st.expander(t("indicators.sources_panel", lang, n=len(sources))):
         st.dataframe(sources, hide_index=True, width="stretch", column_config={
             schema.SOURCE_TITLE: t("column.source_title", lang), "n_values": t("column.n_values", lang),
             schema.SOURCE_URL: st.column_config.LinkColumn(t("column.source_url", lang))})
+        exports.render_table_exports(sources, f"sources-{spec.indicator_id}", lang)
 
 
 def render_indicator_text(ctx: PageContext, indicator: pd.Series, lang: str) -> None:
