@@ -18,6 +18,7 @@ import pytest
 from policylens import paths
 from policylens.fonts import STATIC_FONT_NAME
 from policylens.i18n import t
+from policylens.pillars import load_codebook
 from policylens.web_font import read_manifest
 
 pytestmark = pytest.mark.browser
@@ -233,11 +234,17 @@ def open_dropdown(page, multiselect) -> None:
     raise AssertionError("the multiselect's option list does not stay open")
 
 
+def filtered_to(pillar_id: str, lang: str) -> str:
+    """The selection bar's text for a pillar filter."""
+    return t("selection.pillars", lang, pillars=load_codebook(paths.PILLARS_CODEBOOK).get(pillar_id).label(lang))
+
+
 def choose_pillar(page, option: str, lang: str = "en") -> None:
     """Open the pillar filter (no pillar chosen yet) and pick one option."""
     multiselect = pillar_filter(page, lang)
     open_dropdown(page, multiselect)
-    with rerun(page, MAIN_SHOWS_JS, t("selection.pillars", lang, pillars="").strip()):
+    pillar_id = {"Strong 强": "strong"}[option]
+    with rerun(page, MAIN_SHOWS_JS, filtered_to(pillar_id, lang)):
         page.get_by_role("option", name=option, exact=True).click()
     page.keyboard.press("Escape")  # close the dropdown so it does not cover the page
     assert option in multiselect.inner_text()
@@ -307,7 +314,7 @@ def test_every_page_renders_through_the_sidebar_nav(app, lang, pillar):
             assert all(c["nonempty"] for c in drawn), f"{name} has an empty chart: {drawn}"
         if pillar and path in KNOWN_PAGES:
             assert page.locator('[data-testid="stMain"]').get_by_text(
-                t("selection.pillars", lang, pillars="").strip()
+                filtered_to("strong", lang)
             ).count() >= 1
         save_screenshot(page, f"{lang}-{pillar or 'all'}-{number}-{name}")
 
@@ -469,7 +476,7 @@ def test_clicking_a_pillar_bar_filters_and_the_shared_link_shows_the_same_view(a
     bars = share.locator(".barlayer .point path")
     assert eventually(page, lambda: bars.count() >= 3), "the pillar share chart drew no bars"
     box = bars.nth(1).bounding_box()  # New, Strong, Fusion, General: the second bar is Strong
-    with rerun(page, MAIN_SHOWS_JS, t("selection.pillars", "en", pillars="Strong")):
+    with rerun(page, MAIN_SHOWS_JS, filtered_to("strong", "en")):
         page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
     assert "Strong" in pillar_filter(page).inner_text()
     assert eventually(page, lambda: "pillars=strong" in page.url), f"the URL does not hold the filter: {page.url}"
@@ -481,7 +488,7 @@ def test_clicking_a_pillar_bar_filters_and_the_shared_link_shows_the_same_view(a
         other = context.new_page()
         other.set_default_timeout(RERUN_TIMEOUT_MS)
         other.goto(shared_url)
-        wait_for_outcome(other, MAIN_SHOWS_JS, t("selection.pillars", "en", pillars="Strong"), FIRST_LOAD_TIMEOUT_MS)
+        wait_for_outcome(other, MAIN_SHOWS_JS, filtered_to("strong", "en"), FIRST_LOAD_TIMEOUT_MS)
         assert title_of(other) == "Overview" and "Strong" in pillar_filter(other).inner_text()
         assert eventually(other, lambda: charts(other) and charts(other)[0]["bars"] == 1), "the share chart is not filtered"
         assert_no_errors(other)
