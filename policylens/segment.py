@@ -210,7 +210,7 @@ class Segmenter:
             token = token.strip()
             if not token or not _HAS_WORD_CHAR.search(token):
                 continue
-            if token in keep or " " in token:
+            if token in keep or (" " in token and token not in stop):  # a phrase may be filler too
                 terms.append(token)
             elif token not in stop and not _DIGITS_ONLY.match(token) and token.lower() != "s":
                 terms.append(token)

@@ -88,3 +88,10 @@ def test_session_user_words_and_stopword_edits():
         user_words_zh=("资金链人才链",), stopword_edits=(("zh", "add", "企业"), ("zh", "remove", "要"))
     )
     assert Segmenter(config).tokenize("要促进资金链人才链，企业发展", "zh") == ["要", "资金链人才链", "发展"]
+
+
+def test_discourse_fillers_go_but_the_visible_and_invisible_hand_stay(segmenter):
+    text = ("On the one hand, upgrade traditional industries; on the other hand, use the government's "
+            "visible hand and the market's invisible hand.")
+    assert segmenter.tokenize(text, "en") == [
+        "upgrade", "traditional industry", "government", "visible hand", "market", "invisible hand"]
