@@ -25,7 +25,6 @@ from importlib import resources
 from pathlib import Path
 
 from policylens import paths
-from policylens.fonts import resolve_cjk_font
 
 FAMILY = "Noto Sans SC"
 MANIFEST_NAME = "web-font-slices.json"
@@ -152,6 +151,8 @@ def build_web_font_slices(static_dir: Path = paths.STATIC_DIR, font_path: Path |
     Skipped (a hash of the font) when a complete manifest for the same font is already there.
     """
     from fontTools.ttLib import TTFont
+
+    from policylens.fonts import resolve_cjk_font
 
     font_path = Path(font_path or resolve_cjk_font())
     fonts_dir = Path(static_dir) / "fonts"

@@ -80,7 +80,7 @@ def streamlit_server() -> Iterator[str]:
     SERVER_LOG.parent.mkdir(parents=True, exist_ok=True)
     with SERVER_LOG.open("w", encoding="utf-8") as log:
         process = subprocess.Popen(
-            # the launcher `make run` uses: streamlit run dashboard.py, pre-warmed, with the sliced web font
+            # the launcher `make run` uses: streamlit run dashboard.py with the sliced web font
             [sys.executable, "-m", "policylens.ui.launch", "--server.port", str(port),
              "--server.address", "127.0.0.1", "--server.headless", "true"],
             cwd=paths.ROOT, stdout=log, stderr=subprocess.STDOUT,
