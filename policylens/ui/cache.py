@@ -241,3 +241,15 @@ def get_cloud_figure(frequencies: tuple[tuple[str, int], ...], colors: tuple[tup
     from policylens.clouds import build_cloud_figure
 
     return build_cloud_figure(get_cloud(frequencies, colors), title, source).to_plotly_json()
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def get_overview(document_key: str, settings_key: str, pillars: tuple[str, ...], lang: str, source: str,
+                 highlight: str | None, _analysis: analysis.Analysis, _codebook: Codebook) -> tuple:
+    """(summary, classified, pillar-share chart, ((pillar id, top-term chart or None), ...)) of the
+    Overview, charts as plotly JSON: a filter change back to a view seen before costs no figure build."""
+    from policylens.overview import build_overview
+
+    view = build_overview(_analysis, _codebook, pillars, lang, source, highlight)
+    return (view.summary, view.classified, view.share_figure.to_plotly_json(),
+            tuple((pid, None if fig is None else fig.to_plotly_json()) for pid, fig in view.term_figures))
