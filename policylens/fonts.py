@@ -4,6 +4,7 @@ for the browser (Streamlit static serving) and for Chromium exports (fontconfig)
 
 from __future__ import annotations
 
+import io
 import os
 import shutil
 import tempfile
@@ -61,6 +62,23 @@ def find_missing_glyphs(words: Iterable[str], font_path: str | os.PathLike[str])
         if absent:
             missing[word] = absent
     return missing
+
+
+def subset_font(font_path: str | os.PathLike[str], flavor: str, *, text: str = "",
+                unicodes: Iterable[int] = ()) -> bytes:
+    """A subset of the font with the characters of ``text`` and ``unicodes``, as ``flavor`` ("woff"
+    or "woff2"; WOFF2 needs the brotli package). Hinting is dropped, which browsers ignore anyway."""
+    from fontTools import subset
+
+    options = subset.Options(hinting=False, desubroutinize=True, ignore_missing_glyphs=True, layout_features=["*"])
+    options.flavor = flavor
+    font = subset.load_font(str(font_path), options)
+    subsetter = subset.Subsetter(options)
+    subsetter.populate(text=text, unicodes=list(unicodes))
+    subsetter.subset(font)
+    buffer = io.BytesIO()
+    subset.save_font(font, buffer, options)
+    return buffer.getvalue()
 
 
 def install_static_font(static_dir: Path = paths.STATIC_DIR) -> Path:

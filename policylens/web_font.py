@@ -16,7 +16,6 @@ turns into tofu.
 from __future__ import annotations
 
 import hashlib
-import io
 import json
 from collections import Counter
 from collections.abc import Iterable, Sequence
@@ -97,18 +96,10 @@ def unicode_range(codepoints: Iterable[int]) -> str:
 
 
 def _subset_woff2(args: tuple[str, tuple[int, ...]]) -> bytes:
-    from fontTools import subset
+    from policylens.fonts import subset_font
 
     font_path, codepoints = args
-    options = subset.Options(hinting=False, desubroutinize=True, ignore_missing_glyphs=True, layout_features=["*"])
-    options.flavor = "woff2"
-    font = subset.load_font(font_path, options)
-    subsetter = subset.Subsetter(options)
-    subsetter.populate(unicodes=codepoints)
-    subsetter.subset(font)
-    buffer = io.BytesIO()
-    subset.save_font(font, buffer, options)
-    return buffer.getvalue()
+    return subset_font(font_path, "woff2", unicodes=codepoints)
 
 
 def _digest(font_path: Path) -> str:
