@@ -216,35 +216,6 @@ def render_kwic_lines(lines: pd.DataFrame, codebook: Codebook, lang: str) -> Non
         st.caption(t("kwic.truncated", lang, shown=MAX_KWIC_LINES, n=len(lines)))
 
 
-def render_selectable_chart(fig: go.Figure, key: str):
-    """A chart whose point clicks rerun the app; returns Streamlit's selection event."""
-    # Streamlit turns a click into a point selection only when the figure sets no box/lasso drag
-    # mode, so the figure builders leave dragmode unset.
-    return st.plotly_chart(
-        fig, key=key, theme=None, config=CHART_CONFIG, width="stretch", on_select="rerun",
-        selection_mode=("points",),
-    )
-
-
-def selected_custom(event) -> object | None:
-    """The customdata of the first selected point, if any (a term, a pillar id ...)."""
-    points = (event or {}).get("selection", {}).get("points", []) if isinstance(event, dict) else getattr(
-        getattr(event, "selection", None), "points", []
-    )
-    for point in points or []:
-        custom = point.get("customdata")
-        if custom not in (None, "", []):
-            return custom[0] if isinstance(custom, list) else custom
-    return None
-
-
-def open_kwic(term: str) -> None:
-    """Follow a term to the keyword-in-context page."""
-    query = f'"{term}"' if " " in term else term
-    st.session_state[state.KWIC_QUERY] = query
-    st.switch_page("pages/kwic.py")
-
-
 def render_document_summary(summary: DocumentSummary, classified: int, lang: str) -> None:
     """Characters, terms, vocabulary, paragraphs, sentences, language, encoding, script."""
     first, second = st.columns(5), st.columns(5)
