@@ -45,21 +45,6 @@ def time_runs(runs: int, step: Callable[[], object]) -> list[float]:
     return times
 
 
-def build_network(analysis, top_n: int, unit: str, measure: str, min_weight: float):
-    """What the Network page computes (ui/cache.get_network)."""
-    from policylens.network import (
-        build_cooccurrence,
-        build_term_graph,
-        count_term_frequencies,
-        detect_communities,
-        layout_graph,
-    )
-
-    edges = build_cooccurrence(analysis.paragraph_terms, top_n, unit=unit, measure=measure)
-    graph = build_term_graph(edges, count_term_frequencies(analysis.paragraph_terms), min_weight)
-    return graph, layout_graph(graph), detect_communities(graph)
-
-
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS,
@@ -80,6 +65,7 @@ def main() -> int:
     from policylens.documents import load_document
     from policylens.keyness import build_term_statistics
     from policylens.kwic import build_token_spans
+    from policylens.network import build_network
     from policylens.pillars import load_codebook
     from policylens.segment import Segmenter
     from policylens.ui.state import DEFAULTS, NETWORK_MEASURE, NETWORK_MIN_WEIGHT, NETWORK_TOP_N, NETWORK_UNIT
@@ -115,8 +101,8 @@ def main() -> int:
             ("build_term_statistics", lambda: build_term_statistics(analysis.term_counts, analysis.assignment,
                                                                     codebook.ids)),
             ("network, page defaults ({} terms, {}, {}, >= {})".format(*network_defaults),
-             lambda: build_network(analysis, *network_defaults)),
-            ("network, 150 terms, window, jaccard, >= 0.2", lambda: build_network(analysis, 150, "window", "jaccard", 0.2)),
+             lambda: build_network(analysis.paragraph_terms, *network_defaults)),
+            ("network, 150 terms, window, jaccard, >= 0.2", lambda: build_network(analysis.paragraph_terms, 150, "window", "jaccard", 0.2)),
         ]
         results = [(name, time_runs(args.runs, step)) for name, step in steps]
 

@@ -135,3 +135,13 @@ def count_term_frequencies(paragraph_terms: Sequence[Sequence[str]]) -> dict[str
     """Occurrences of every term in the document (the node sizes of the term graph)."""
     return dict(Counter(term for terms in paragraph_terms for term in terms))
 
+
+
+def build_network(
+    paragraph_terms: Sequence[Sequence[str]], top_n: int, unit: str, measure: str, min_weight: float,
+) -> tuple[nx.Graph, dict[str, tuple[float, float]], dict[str, int]]:
+    """(graph, positions, communities) of the co-occurrence network of the `top_n` terms: what the
+    Network page draws."""
+    edges = build_cooccurrence(paragraph_terms, top_n, unit=unit, measure=measure)
+    graph = build_term_graph(edges, count_term_frequencies(paragraph_terms), min_weight)
+    return graph, layout_graph(graph), detect_communities(graph)

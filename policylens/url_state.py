@@ -11,15 +11,14 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 from policylens.i18n import LANGUAGES
-from policylens.indicator_views import MEASURES
+from policylens.indicator_views import MEASURES, SCALES
 
 # Query-parameter names.
 PILLARS, TERM, DOC, LANG = "pillars", "term", "doc", "lang"
 INDICATOR, CITIES, YEAR_FROM, YEAR_TO, MODE, SCALE = "indicator", "cities", "from", "to", "mode", "scale"
 PARAMS = (PILLARS, TERM, DOC, LANG, INDICATOR, CITIES, YEAR_FROM, YEAR_TO, MODE, SCALE)
 # Indicator chart modes (absolute values, index with base year = 100, year-on-year growth) and axis scales.
-MODES = MEASURES
-SCALES = ("linear", "log")
+MODES = MEASURES  # the URL's `mode` values are the Indicators page's measures
 YEAR_BOUNDS = (1949, 2100)
 MAX_VALUE_CHARS = 100  # a longer term or name is not something this app produced
 SHOWN_CHARS = 40  # how much of a rejected value a notice repeats

@@ -5,6 +5,7 @@ import pytest
 
 from policylens.network import (
     build_cooccurrence,
+    build_network,
     build_term_graph,
     count_term_frequencies,
     detect_communities,
@@ -77,3 +78,10 @@ def test_layout_is_fixed_by_the_seed():
     assert all(-1.0 <= v <= 1.0 for xy in first.values() for v in xy)
     assert layout_graph(graph, seed=7) != first
     assert layout_graph(build_term_graph(edges([], [], [], []), {}, 0)) == {}
+
+
+def test_build_network_gives_the_graph_its_layout_and_communities():
+    graph, positions, communities = build_network(CLUSTERS, top_n=3, unit="paragraph", measure="count", min_weight=1)
+    assert set(graph.nodes) <= {"c", "d", "a"}  # the three most frequent terms at most
+    assert set(positions) == set(communities) == set(graph.nodes)
+    assert graph.has_edge("c", "d") and graph["c"]["d"]["weight"] == 1

@@ -89,18 +89,9 @@ def get_network(
     document_key: str, settings_key: str, _analysis: analysis.Analysis, top_n: int, unit: str, measure: str, min_weight: float
 ) -> tuple:
     """(graph, positions, communities) of the co-occurrence network of the top terms."""
-    # networkx takes about 0.5 s to import: only the network page pays for it
-    from policylens.network import (
-        build_cooccurrence,
-        build_term_graph,
-        count_term_frequencies,
-        detect_communities,
-        layout_graph,
-    )
+    from policylens.network import build_network  # networkx takes about 0.5 s to import: only this page pays
 
-    edges = build_cooccurrence(_analysis.paragraph_terms, top_n, unit=unit, measure=measure)
-    graph = build_term_graph(edges, count_term_frequencies(_analysis.paragraph_terms), min_weight)
-    return graph, layout_graph(graph), detect_communities(graph)
+    return build_network(_analysis.paragraph_terms, top_n, unit, measure, min_weight)
 
 
 @st.cache_data(show_spinner=False)

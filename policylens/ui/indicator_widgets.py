@@ -16,6 +16,7 @@ from policylens.indicator_figures import FOCUS_CITY, city_label, indicator_name
 from policylens.indicator_transforms import NOTE
 from policylens.indicator_views import (
     MEASURES,
+    SCALES,
     SHOWN,
     ViewSpec,
     build_compare_table,
@@ -32,7 +33,6 @@ from policylens.ui.context import PageContext
 from policylens.ui.indicator_data import IndicatorData
 
 VIEWS = ("chart", "bar", "table", "compare")
-SCALES = ("linear", "log")
 MAX_SOURCE_LINKS = 3
 MAX_PARAGRAPHS = 10
 KWIC_WINDOW = 20
