@@ -13,6 +13,7 @@ from policylens.i18n import t
 from policylens.pillars import Codebook, CodebookError, parse_codebook
 from policylens.ui import state
 from policylens.ui.context import PageContext
+from policylens.ui.downloads import render_download
 from policylens.ui.settings import get_segmenter
 
 
@@ -90,10 +91,9 @@ def reset_codebook() -> None:
 def render_codebook_files(ctx: PageContext) -> None:
     """Download the codebook in use; upload a TOML codebook to use instead."""
     lang = ctx.lang
-    st.download_button(
-        t("codebook.download", lang), format_codebook(ctx.codebook).encode("utf-8"), "policylens_pillars.toml",
-        mime="application/toml", key="codebook.download",
-    )
+    codebook = ctx.codebook
+    render_download(t("codebook.download", lang), lambda: format_codebook(codebook).encode("utf-8"),
+                    "policylens_pillars.toml", "application/toml", key="codebook.download")
     upload = st.file_uploader(t("codebook.upload", lang), type=["toml"], key="codebook.upload")
     if upload is not None and st.button(t("codebook.apply_upload", lang), key="codebook.apply_upload"):
         try:

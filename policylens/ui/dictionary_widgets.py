@@ -17,6 +17,7 @@ from policylens.dictionary import (
 from policylens.i18n import t
 from policylens.ui import state
 from policylens.ui.context import PageContext
+from policylens.ui.downloads import render_download
 from policylens.ui.settings import get_segmenter
 
 MAX_LOCK_BUTTONS = 40
@@ -71,10 +72,8 @@ def render_user_dictionary(lang: str) -> None:
     if keep != words:
         st.session_state[state.CUSTOM_USER_WORDS] = tuple(keep)
         st.rerun()
-    st.download_button(
-        t("dictionary.download", lang), format_userdict(words).encode("utf-8"), "policylens_userdict.txt",
-        mime="text/plain", key="dictionary.download", disabled=not words,
-    )
+    render_download(t("dictionary.download", lang), lambda: format_userdict(words).encode("utf-8"),
+                    "policylens_userdict.txt", "text/plain", key="dictionary.download", disabled=not words)
     upload = st.file_uploader(t("dictionary.upload", lang), type=["txt"], key="dictionary.upload")
     if upload is not None and st.button(t("dictionary.apply_upload", lang), key="dictionary.apply_upload"):
         try:
@@ -119,10 +118,8 @@ def render_stopwords(ctx: PageContext) -> None:
     remove_col.multiselect(t("dictionary.stopword_remove", lang), current, key=f"dictionary.remove.{language}")
     remove_col.button(t("dictionary.remove_button", lang), key=f"dictionary.remove_button.{language}",
                       on_click=remove_stopwords, args=(language,))
-    st.download_button(
-        t("dictionary.stopword_download", lang), ("\n".join(current) + "\n").encode("utf-8"),
-        f"policylens_stopwords_{language}.txt", mime="text/plain", key=f"dictionary.stop_download.{language}",
-    )
+    render_download(t("dictionary.stopword_download", lang), lambda: ("\n".join(current) + "\n").encode("utf-8"),
+                    f"policylens_stopwords_{language}.txt", "text/plain", key=f"dictionary.stop_download.{language}")
     upload = st.file_uploader(t("dictionary.stopword_upload", lang), type=["txt"], key=f"dictionary.stop_upload.{language}")
     if upload is not None and st.button(t("dictionary.apply_upload", lang), key=f"dictionary.stop_apply.{language}"):
         try:

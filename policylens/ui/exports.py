@@ -2,8 +2,9 @@
 word cloud (PNG at a chosen size, SVG), and in the sidebar for the whole view (ZIP bundle) and the
 report (HTML).
 
-Every file is built on click (st.download_button with a callable), never on a rerun: the page only
-records what it shows (ViewExports) so that the bundle can be made from it later.
+Every file is built on click (ui.downloads: PolicyLens's own download route, or a deferred
+st.download_button where that route is not mounted), never on a rerun: the page only records what
+it shows (ViewExports) so that the bundle can be made from it later.
 """
 
 from __future__ import annotations
@@ -17,6 +18,8 @@ import streamlit as st
 
 from policylens.i18n import t
 from policylens.ui import cache, state
+from policylens.ui.downloads import render_download
+from policylens.ui.library import get_active_document
 
 _UNSAFE = re.compile(r"[^\w.-]+")
 CLOUD_WIDTHS = (800, 1200, 1600, 2400, 3200)
@@ -47,6 +50,10 @@ def current_view() -> ViewExports:
 def file_stem(name: str) -> str:
     """A file-name stem for an export: `policylens_<name>` with unsafe characters replaced."""
     return f"{PREFIX}_{_UNSAFE.sub('-', name).strip('-.') or 'export'}"
+
+
+def _download(label: str, build, file_name: str, mime: str, key: str, **options) -> None:
+    render_download(label, build, file_name, mime, key=key, document_key=get_active_document().key, **options)
 
 
 def _as_figure(fig: go.Figure | dict) -> go.Figure:
@@ -83,16 +90,12 @@ def render_chart_exports(fig: go.Figure | dict, name: str, lang: str, data: pd.D
         return build
 
     with st.popover(t("export.menu", lang), icon=":material/download:"):
-        st.download_button(t("export.html", lang), chart_html, f"{stem}.html", "text/html",
-                           key=f"{key}.html", on_click="ignore", width="stretch")
-        st.download_button(t("export.csv", lang), chart_csv, f"{stem}.csv", "text/csv",
-                           key=f"{key}.csv", on_click="ignore", width="stretch")
+        _download(t("export.html", lang), chart_html, f"{stem}.html", "text/html", f"{key}.html")
+        _download(t("export.csv", lang), chart_csv, f"{stem}.csv", "text/csv", f"{key}.csv")
         problem = image_problem()
         if problem is None:
-            st.download_button(t("export.png", lang), chart_image("png"), f"{stem}.png", "image/png",
-                               key=f"{key}.png", on_click="ignore", width="stretch")
-            st.download_button(t("export.svg", lang), chart_image("svg"), f"{stem}.svg", "image/svg+xml",
-                               key=f"{key}.svg", on_click="ignore", width="stretch")
+            _download(t("export.png", lang), chart_image("png"), f"{stem}.png", "image/png", f"{key}.png")
+            _download(t("export.svg", lang), chart_image("svg"), f"{stem}.svg", "image/svg+xml", f"{key}.svg")
         else:
             st.caption(problem.message(lang))
 
@@ -113,13 +116,11 @@ def render_table_exports(table: pd.DataFrame, name: str, lang: str) -> None:
         return build_xlsx({name: table})
 
     csv_col, xlsx_col, _ = st.columns([1, 1, 3])
-    csv_col.download_button(t("export.table_csv", lang), table_csv, f"{stem}.csv", "text/csv",
-                            key=f"{key}.csv", on_click="ignore", icon=":material/download:", width="stretch")
-    xlsx_col.download_button(
-        t("export.table_xlsx", lang), table_xlsx, f"{stem}.xlsx",
-        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        key=f"{key}.xlsx", on_click="ignore", icon=":material/download:", width="stretch",
-    )
+    _download(t("export.table_csv", lang), table_csv, f"{stem}.csv", "text/csv", f"{key}.csv",
+              icon=":material/download:", container=csv_col)
+    _download(t("export.table_xlsx", lang), table_xlsx, f"{stem}.xlsx",
+              "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", f"{key}.xlsx",
+              icon=":material/download:", container=xlsx_col)
 
 
 def render_cloud_exports(cloud, name: str, lang: str) -> None:  # a clouds.CloudResult
@@ -144,10 +145,10 @@ def render_cloud_exports(cloud, name: str, lang: str) -> None:  # a clouds.Cloud
 
         return build_cloud_svg(cloud, embed_font=True).encode("utf-8")
 
-    png_col.download_button(t("export.cloud_png", lang), cloud_png, f"{stem}_{width}.png", "image/png",
-                            key=f"{key}.png", on_click="ignore", icon=":material/download:", width="stretch")
-    svg_col.download_button(t("export.cloud_svg", lang), cloud_svg, f"{stem}.svg", "image/svg+xml",
-                            key=f"{key}.svg", on_click="ignore", icon=":material/download:", width="stretch")
+    _download(t("export.cloud_png", lang), cloud_png, f"{stem}_{width}.png", "image/png", f"{key}.png",
+              icon=":material/download:", container=png_col)
+    _download(t("export.cloud_svg", lang), cloud_svg, f"{stem}.svg", "image/svg+xml", f"{key}.svg",
+              icon=":material/download:", container=svg_col)
 
 
 def render_view_exports(ctx, view: ViewExports) -> None:  # a ui.context.PageContext
@@ -182,9 +183,7 @@ def render_view_exports(ctx, view: ViewExports) -> None:  # a ui.context.PageCon
     with st.sidebar:
         st.markdown(f"**{t('export.view', lang)}**")
         stem = file_stem(document.name.rsplit(".", 1)[0])
-        st.download_button(t("export.bundle", lang), bundle, f"{stem}_view.zip", "application/zip",
-                           key="export.bundle", on_click="ignore", help=t("export.bundle_help", lang),
-                           icon=":material/folder_zip:", width="stretch")
-        st.download_button(t("export.report", lang), report, f"{stem}_report.html", "text/html",
-                           key="export.report", on_click="ignore", help=t("export.report_help", lang),
-                           icon=":material/description:", width="stretch")
+        render_download(t("export.bundle", lang), bundle, f"{stem}_view.zip", "application/zip", key="export.bundle",
+                        document_key=document.key, help=t("export.bundle_help", lang), icon=":material/folder_zip:")
+        render_download(t("export.report", lang), report, f"{stem}_report.html", "text/html", key="export.report",
+                        document_key=document.key, help=t("export.report_help", lang), icon=":material/description:")

@@ -31,7 +31,7 @@ def main(argv: list[str] | None = None) -> None:
     faces = streamlit_font_faces()
     if faces:  # the sliced web font replaces the one 7.2 MB face of .streamlit/config.toml
         os.environ["STREAMLIT_THEME_FONT_FACES"] = json.dumps(faces)
-    sys.argv = ["streamlit", "run", str(paths.ROOT / "dashboard.py"), *(sys.argv[1:] if argv is None else argv)]
+    sys.argv = ["streamlit", "run", str(paths.ROOT / "server.py"), *(sys.argv[1:] if argv is None else argv)]
     cli.main(prog_name="streamlit")
 
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from policylens.ui import cache, selection, state, url_sync
+from policylens.ui import cache, downloads, selection, state, url_sync
 from policylens.ui.library import get_active_document
 from policylens.ui.settings import get_codebook
 from policylens.ui.sidebar import render_sidebar
@@ -38,6 +38,7 @@ def render_shell() -> None:
     codebook = get_codebook()
     url_sync.restore_from_url(codebook)
     selection.run_pending_navigation()
+    downloads.render_download_style()
     render_sidebar(get_active_document(), codebook)
     url_sync.write_url()
     lang = state.get_lang()

@@ -59,6 +59,7 @@ NAV_PENDING = "nav.pending"  # a page file to switch to at the start of the next
 URL_RESTORED = "url.restored"  # the URL was read into state (once per session)
 URL_NOTICES = "url.notices"  # url_state.Notice list of what the opening URL could not restore
 EXPORT_VIEW = "export.view"  # ui.exports.ViewExports of the current run
+DOWNLOAD_OWNER = "export.download_owner"  # ui.downloads owner object: its tokens live as long as the session
 TERMS_CLOUD_WIDTH = "terms.cloud_width"  # PNG export width of the cloud, px
 
 DEFAULTS: dict[str, object] = {
