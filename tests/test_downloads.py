@@ -1,0 +1,151 @@
+"""The download store and route (policylens.ui.downloads): per-session tokens, the response a browser
+gets, and the buttons a page draws with and without the route (issue 9)."""
+
+from __future__ import annotations
+
+import asyncio
+import gc
+import re
+
+from starlette.requests import Request
+from streamlit.testing.v1 import AppTest
+
+from policylens import paths
+from policylens.ui import downloads, state
+
+TIMEOUT = 120
+
+
+def request_for(token: str) -> Request:
+    return Request({"type": "http", "method": "GET", "path": f"/api/download/{token}", "headers": [],
+                    "path_params": {"token": token}, "query_string": b""})
+
+
+def serve(token: str):
+    return asyncio.run(downloads.serve_download(request_for(token)))
+
+
+# --- the store -------------------------------------------------------------------------------
+
+def test_a_button_keeps_its_token_across_runs_and_builds_with_the_latest_function():
+    store, owner = downloads.DownloadStore(), downloads._Owner()
+    first = store.register(owner, "export.kwic.csv", lambda: b"run 1", "kwic.csv", "text/csv")
+    second = store.register(owner, "export.kwic.csv", lambda: b"run 2", "kwic.csv", "text/csv")
+    assert first == second
+    assert store.lookup(first).build() == b"run 2"
+    assert store.register(owner, "export.kwic.xlsx", lambda: b"x", "kwic.xlsx", "x") != first
+
+
+def test_two_sessions_never_share_a_token_for_the_same_button():
+    store = downloads.DownloadStore()
+    alice, bob = downloads._Owner(), downloads._Owner()
+    a = store.register(alice, "export.kwic.csv", lambda: b"alice", "policylens_kwic.csv", "text/csv")
+    b = store.register(bob, "export.kwic.csv", lambda: b"bob", "policylens_kwic.csv", "text/csv")
+    assert a != b and len(a) >= 20
+    assert store.lookup(a).build() == b"alice" and store.lookup(b).build() == b"bob"
+
+
+def test_tokens_die_with_their_session_and_after_the_ttl(monkeypatch):
+    store = downloads.DownloadStore()
+    owner = downloads._Owner()
+    token = store.register(owner, "k", lambda: b"x", "x.csv", "text/csv")
+    del owner
+    gc.collect()
+    assert store.lookup(token) is None
+
+    clock = [1000.0]
+    monkeypatch.setattr(downloads.time, "monotonic", lambda: clock[0])
+    living = downloads._Owner()
+    token = store.register(living, "k", lambda: b"x", "x.csv", "text/csv")
+    clock[0] += downloads.TOKEN_TTL_S + 1
+    assert store.lookup(token) is None
+    store.register(living, "other", lambda: b"y", "y.csv", "text/csv")  # registering prunes the dead
+    assert len(store) == 1
+
+
+# --- the route -------------------------------------------------------------------------------
+
+def test_the_route_sends_the_file_as_an_attachment_with_its_chinese_name(monkeypatch):
+    owner = downloads._Owner()
+    monkeypatch.setattr(downloads, "STORE", downloads.DownloadStore())
+    token = downloads.STORE.register(owner, "k", lambda: "新质生产力,1\n".encode(), "policylens_南京.csv", "text/csv")
+    response = serve(token)
+    assert response.status_code == 200 and response.body == "新质生产力,1\n".encode()
+    assert response.headers["content-type"].startswith("text/csv")
+    disposition = response.headers["content-disposition"]
+    assert disposition.startswith("attachment;") and "filename*=UTF-8''policylens_%E5%8D%97%E4%BA%AC.csv" in disposition
+    assert 'filename="policylens___.csv"' in disposition  # the ASCII fallback
+    assert response.headers["x-content-type-options"] == "nosniff"
+    assert response.headers["content-security-policy"] == "sandbox"
+    assert response.headers["cache-control"] == "no-store"
+
+
+def test_an_unknown_token_and_a_failing_build_get_plain_messages(monkeypatch):
+    monkeypatch.setattr(downloads, "STORE", downloads.DownloadStore())
+    missing = serve("not-a-token")
+    assert missing.status_code == 404 and "expired" in missing.body.decode() and "已失效" in missing.body.decode()
+
+    def broken() -> bytes:
+        raise RuntimeError("secret internal detail")
+
+    owner = downloads._Owner()
+    failed = serve(downloads.STORE.register(owner, "k", broken, "x.csv", "text/csv"))
+    body = failed.body.decode()
+    assert failed.status_code == 500 and "could not build" in body
+    assert "secret internal detail" not in body and "Traceback" not in body
+
+
+def test_content_disposition_quotes_nothing_a_header_could_break_on():
+    header = downloads.content_disposition('a"b\r\nSet-Cookie: x.csv')
+    assert "\r" not in header and "\n" not in header
+    assert header.count('"') == 2
+
+
+# --- the buttons a page draws ------------------------------------------------------------------
+
+def open_kwic(route: bool, monkeypatch) -> AppTest:
+    monkeypatch.setitem(downloads._route, "served", route)
+    at = AppTest.from_file(str(paths.ROOT / "dashboard.py"), default_timeout=TIMEOUT)
+    at.run()
+    at.switch_page("pages/kwic.py").run()
+    at.text_input(key=state.widget_key(state.KWIC_QUERY)).set_value("innovation").run()
+    assert not at.exception, at.exception
+    return at
+
+
+def fallback_names_script() -> None:
+    import streamlit as st
+
+    from policylens.ui import downloads
+
+    st.write(downloads.fallback_file_name("policylens_kwic.csv", "785e541e3328616f"))
+    st.write(downloads.fallback_file_name("policylens_report", None))
+
+
+def test_without_the_route_file_names_carry_the_document_key_and_a_session_nonce(monkeypatch):
+    nonces = set()
+    for _ in range(2):  # two sessions, each run twice
+        at = AppTest.from_function(fallback_names_script, default_timeout=TIMEOUT).run()
+        first = [m.value for m in at.markdown]
+        assert first == [m.value for m in at.run().markdown], "the name changed between runs of one session"
+        kwic = re.fullmatch(r"policylens_kwic_785e541e-([0-9a-f]{12})\.csv", first[0])
+        assert kwic, first[0]
+        assert first[1] == f"policylens_report_{kwic.group(1)}"
+        nonces.add(kwic.group(1))
+    assert len(nonces) == 2, "two sessions got the same nonce"
+
+    at = open_kwic(False, monkeypatch)  # the page's buttons: Streamlit's, still built on click
+    (button,) = [b for b in at.get("download_button") if b.proto.label == "CSV"]
+    assert button.proto.deferred_file_id
+
+
+def test_with_the_route_buttons_are_links_to_tokens_that_build_the_shown_table(monkeypatch):
+    at = open_kwic(True, monkeypatch)
+    assert not [b for b in at.get("download_button") if b.proto.label == "CSV"]
+    links = [h.proto.body for h in at.get("html") if "policylens-download" in h.proto.body]
+    (csv_link,) = [body for body in links if 'download="policylens_kwic.csv"' in body]
+    token = re.search(r'href="/api/download/([A-Za-z0-9_-]+)"', csv_link).group(1)
+    entry = downloads.STORE.lookup(token)
+    data = entry.build().decode("utf-8-sig")
+    assert entry.mime == "text/csv" and data.splitlines()[0].startswith("Paragraph,Pillar")
+    assert len(data.splitlines()) > 1 and "innovation" in data
