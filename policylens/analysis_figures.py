@@ -6,7 +6,6 @@ term (and paragraph) in customdata. Title, units and source line sit inside each
 
 from __future__ import annotations
 
-import html
 import math
 from collections.abc import Mapping, Sequence
 
@@ -19,6 +18,7 @@ from policylens import i18n, schema
 from policylens.figure_style import apply_style
 from policylens.figures import GENERAL_COLOR
 from policylens.keyness import SIGNIFICANT_G2, keyness_column
+from policylens.markup import escape_plotly
 from policylens.network import FREQUENCY, WEIGHT
 
 # Paul Tol's "muted" qualitative scheme (colour-blind safe); communities past it are grey.
@@ -34,11 +34,6 @@ def _t(key: str, lang: str, **values: object) -> str:
     return i18n.t(key, lang, **values)
 
 
-def _label(term: str) -> str:
-    """A document term made safe for plotly's HTML-like text (customdata keeps the raw term)."""
-    return html.escape(term, quote=False)
-
-
 def _objects(values) -> np.ndarray:
     """Per-point data as a numpy object array: plotly validates a Python list element by element,
     which takes seconds for the tens of thousands of points of a long document."""
@@ -50,7 +45,8 @@ def _empty_note(fig: go.Figure, text: str) -> None:
 
 
 def _pillar_name(pillar_id: str | None, labels: Mapping[str, str], lang: str) -> str:
-    return labels.get(pillar_id, pillar_id) if isinstance(pillar_id, str) else _t("pillar.general", lang)
+    """A pillar's label escaped for plotly (codebooks are user-editable)."""
+    return escape_plotly(labels.get(pillar_id, pillar_id) if isinstance(pillar_id, str) else _t("pillar.general", lang))
 
 
 def build_network_figure(
@@ -103,14 +99,14 @@ def build_network_figure(
     fig.add_trace(go.Scatter(
         x=[positions[n][0] for n in nodes], y=[positions[n][1] for n in nodes],
         mode="markers+text", meta="nodes", showlegend=False,
-        text=[_label(n) for n in nodes], textposition="top center", textfont=dict(size=11),
+        text=[escape_plotly(n) for n in nodes], textposition="top center", textfont=dict(size=11),
         customdata=nodes,
         marker=dict(
             size=[NODE_SIZE[0] + (NODE_SIZE[1] - NODE_SIZE[0]) * math.sqrt(f / biggest) for f in frequencies],
             color=[color_of(n) for n in nodes], line=dict(width=1, color="white"), opacity=0.9,
         ),
         hovertext=[
-            _t("figure.network.hover", lang, term=_label(n), frequency=f, links=graph.degree(n),
+            _t("figure.network.hover", lang, term=escape_plotly(n), frequency=f, links=graph.degree(n),
                community=communities.get(n, "–"), pillar=_pillar_name(term_pillars.get(n), labels, lang))
             for n, f in zip(nodes, frequencies)
         ],
@@ -185,7 +181,7 @@ def build_dispersion_figure(
         records = [r for r in rows if pillar_of.get(int(r[schema.PARAGRAPH])) == pillar]
         fig.add_trace(go.Scatter(
             x=np.array([r[schema.PARAGRAPH] for r in records], dtype=int),
-            y=_objects(_label(r[schema.TERM]) for r in records),
+            y=_objects(escape_plotly(r[schema.TERM]) for r in records),
             mode="markers", name=name, meta="terms", legendgroup=str(pillar), showlegend=False,
             marker=dict(
                 size=np.array([BUBBLE_SIZE[0] + (BUBBLE_SIZE[1] - BUBBLE_SIZE[0]) * math.sqrt(r[schema.COUNT] / biggest)
@@ -193,13 +189,13 @@ def build_dispersion_figure(
                 color=color, opacity=0.8, line=dict(width=0.5, color="white"),
             ),
             customdata=_objects((r[schema.TERM], r[schema.PARAGRAPH]) for r in records),
-            hovertext=_objects(_t("figure.dispersion.hover", lang, term=_label(r[schema.TERM]), paragraph=r[schema.PARAGRAPH],
+            hovertext=_objects(_t("figure.dispersion.hover", lang, term=escape_plotly(r[schema.TERM]), paragraph=r[schema.PARAGRAPH],
                                   count=r[schema.COUNT], relative=r["relative"]) for r in records),
             hoverinfo="text",
         ))
     n = max(pillar_of, default=1)
     fig.update_xaxes(title_text=_t("figure.paragraph", lang), range=[0.5, n + 0.5], dtick=1 if n <= 40 else None)
-    categories = [band, *(_label(t) for t in terms)]
+    categories = [band, *(escape_plotly(t) for t in terms)]
     fig.update_yaxes(type="category", categoryorder="array", categoryarray=categories,
                      autorange="reversed", title_text=None, gridcolor="#f0f0f0")
     if highlight is not None and highlight in terms:
@@ -236,10 +232,10 @@ def build_keyness_figure(
     terms, values = shown[schema.TERM].tolist(), shown[column].astype(float).tolist()
     significant = [abs(v) >= SIGNIFICANT_G2 for v in values]
     fig = go.Figure(go.Bar(
-        x=values, y=[_label(t) for t in terms], orientation="h", customdata=terms,
+        x=values, y=[escape_plotly(t) for t in terms], orientation="h", customdata=terms,
         marker=dict(color=[pillar_color if v > 0 else GENERAL_COLOR for v in values],
                     opacity=[1.0 if s else 0.45 for s in significant]),
-        hovertext=[_t("figure.keyness.hover", lang, term=_label(t), g2=v,
+        hovertext=[_t("figure.keyness.hover", lang, term=escape_plotly(t), g2=v,
                       note=_t("figure.keyness.significant", lang) if s else "")
                    for t, v, s in zip(terms, values, significant)],
         hoverinfo="text",
@@ -248,7 +244,7 @@ def build_keyness_figure(
         fig.add_vline(x=x, line=dict(dash="dot", width=1, color="#9e9e9e"))
     if not terms:
         _empty_note(fig, _t("figure.keyness.empty", lang))
-    fig.update_yaxes(type="category", categoryorder="array", categoryarray=[_label(t) for t in terms],
+    fig.update_yaxes(type="category", categoryorder="array", categoryarray=[escape_plotly(t) for t in terms],
                      autorange="reversed", title_text=None)
     fig.update_xaxes(title_text=_t("figure.keyness.x", lang), zeroline=True, zerolinecolor="#9e9e9e")
     fig.update_layout(height=max(260, 120 + 22 * len(terms)), showlegend=False, bargap=0.25)

@@ -14,6 +14,7 @@ from wordcloud import WordCloud
 
 from policylens.figure_style import apply_style
 from policylens.fonts import find_missing_glyphs, resolve_cjk_font
+from policylens.markup import escape_plotly
 
 DEFAULT_COLOR = "#6b6b6b"
 HORIZONTAL = 0
@@ -149,12 +150,14 @@ def build_cloud_figure(result: CloudResult, title: str, source: str | None = Non
             x=[c[0] for c in centers],
             y=[c[1] for c in centers],
             mode="text+markers",
-            text=[w.term if w.orientation == HORIZONTAL else "" for w in words],
+            text=[escape_plotly(w.term) if w.orientation == HORIZONTAL else "" for w in words],
             textposition="middle center",
             textfont=dict(size=[w.font_size for w in words], color=[w.color for w in words]),
             marker=dict(size=[min(w.width, w.height) for w in words], color="rgba(0,0,0,0)", line=dict(width=0)),
-            customdata=[w.term for w in words],
-            hovertemplate="%{customdata}<extra></extra>",
+            customdata=[w.term for w in words],  # the raw term, for a click
+            # escaped hover text, not %{customdata} in a template: plotly would draw the term's markup
+            hovertext=[escape_plotly(w.term) for w in words],
+            hoverinfo="text",
             name="words",
             showlegend=False,
         )
@@ -166,7 +169,7 @@ def build_cloud_figure(result: CloudResult, title: str, source: str | None = Non
                 y=cy,
                 xref="x",
                 yref="y",
-                text=w.term,
+                text=escape_plotly(w.term),
                 textangle=-90,
                 showarrow=False,
                 xanchor="center",

@@ -25,6 +25,7 @@ from policylens.clouds import VERTICAL, CloudResult, build_cloud_svg
 from policylens.codebook_io import format_codebook
 from policylens.documents import Document
 from policylens.image_export import ExportUnavailable, build_figure_image, build_font_face_css
+from policylens.markup import unescape_plotly
 from policylens.pillars import Codebook
 from policylens.segment import SegmenterConfig
 
@@ -97,8 +98,9 @@ def build_xlsx(tables: pd.DataFrame | Mapping[str, pd.DataFrame]) -> bytes:
 
 
 def collect_figure_text(fig: go.Figure) -> str:
-    """Every character of the figure's JSON (titles, labels, hover text), non-ASCII unescaped."""
-    return json.dumps(json.loads(pio.to_json(fig, validate=False)), ensure_ascii=False)
+    """Every character of the figure's JSON (titles, labels, hover text), non-ASCII unescaped and
+    plotly's &lt; &gt; &amp; decoded (the characters the figure draws)."""
+    return html.unescape(json.dumps(json.loads(pio.to_json(fig, validate=False)), ensure_ascii=False))
 
 
 def build_chart_html(fig: go.Figure, title: str = "", font_css: str | None = None, lang: str = "en") -> str:
@@ -106,7 +108,9 @@ def build_chart_html(fig: go.Figure, title: str = "", font_css: str | None = Non
     ``font_css`` is "", a subset of the CJK font so Chinese renders without Noto Sans SC installed.
 
     ``font_css`` None builds the subset for this figure (about 1 s, cached by character set).
+    ``title`` is plain text or a figure's own (plotly-escaped) title text.
     """
+    title = unescape_plotly(title)
     if font_css is None:
         font_css = build_font_face_css(collect_figure_text(fig) + title)
     div = pio.to_html(fig, full_html=False, include_plotlyjs=False, config=CHART_CONFIG)
@@ -140,8 +144,9 @@ def build_chart_data(fig: go.Figure) -> pd.DataFrame:
         xs, ys = xs or list(range(n)), ys or list(range(n))
         columns = zip(xs, ys, _points(trace, "text", n), _points(trace, "customdata", n))
         for x, y, label, custom in columns:
-            if x is not None and y is not None:
-                rows.append((index, trace.name or "", x, y, label, custom))
+            if x is not None and y is not None:  # the data as plain text, not escaped for plotly
+                rows.append((index, unescape_plotly(trace.name or ""), unescape_plotly(x), unescape_plotly(y),
+                             unescape_plotly(label), custom))
     return pd.DataFrame(rows, columns=[TRACE, SERIES, X, Y, LABEL, CUSTOMDATA])
 
 

@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import plotly.graph_objects as go
 
+from policylens.markup import escape_plotly
+
 # The bundled CJK font is served to the browser under this family name (see .streamlit/config.toml
 # and policylens.fonts); the fallbacks cover machines where the web font has not loaded yet.
 FONT_FAMILY = '"Noto Sans SC", "Noto Sans CJK SC", "Source Han Sans SC", sans-serif'
@@ -30,8 +32,8 @@ TEMPLATE = go.layout.Template(
 
 
 def wrap_source(text: str, width: int = 110) -> str:
-    """Break a long source line into lines of about `width` characters (plotly <br>), so it is
-    not cut off at the figure's edge. Chinese characters count double."""
+    """Break a long source line (plain text) into escaped lines of about `width` characters (plotly
+    <br>), so it is not cut off at the figure's edge. Chinese characters count double."""
     lines, line, size = [], "", 0
     for word in text.split(" "):
         cost = sum(2 if ord(c) > 0x2E80 else 1 for c in word) + 1
@@ -41,12 +43,16 @@ def wrap_source(text: str, width: int = 110) -> str:
         else:
             line, size = (f"{line} {word}" if line else word), size + cost
     lines.append(line)
-    return "<br>".join(lines)
+    return "<br>".join(escape_plotly(line) for line in lines)
 
 
 def apply_style(fig: go.Figure, title: str, source: str | None = None) -> go.Figure:
-    """Apply the shared template, set the title, and put the source line inside the figure."""
-    fig.update_layout(template=TEMPLATE, title_text=title)
+    """Apply the shared template, set the title, and put the source line inside the figure.
+
+    `title` and `source` are plain text (a file name, a codebook label, an indicator name): they are
+    escaped here, once, for plotly's pseudo-HTML.
+    """
+    fig.update_layout(template=TEMPLATE, title_text=escape_plotly(title))
     if source:
         # The source line sits at the bottom edge of the figure, below the x-axis title, inside a
         # bottom margin made tall enough for both (14 px more per extra wrapped line).

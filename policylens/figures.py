@@ -12,6 +12,7 @@ import plotly.graph_objects as go
 from policylens import schema
 from policylens.figure_style import SOURCE_MARGIN, apply_style
 from policylens.i18n import t
+from policylens.markup import escape_plotly
 from policylens.pillars import Codebook
 
 GENERAL_COLOR = "#9e9e9e"
@@ -32,7 +33,7 @@ def build_pillar_share_figure(summary: pd.DataFrame, codebook: Codebook, lang: s
     `summary` is analysis.summarise_pillars output. customdata holds the pillar id (or "").
     """
     rows = summary.to_dict("records")
-    labels = [pillar_label(codebook, r[schema.PILLAR], lang) for r in rows]
+    labels = [escape_plotly(pillar_label(codebook, r[schema.PILLAR], lang)) for r in rows]
     fig = go.Figure(go.Bar(
         x=[100 * r["char_share"] for r in rows],
         y=labels,
@@ -67,7 +68,8 @@ def build_term_bar_figure(
     shown = set(terms[schema.TERM])
     opacity = [1.0 if highlight not in shown or term == highlight else 0.35 for term in terms[schema.TERM]]
     fig = go.Figure(go.Bar(
-        x=terms[schema.COUNT], y=terms[schema.TERM], orientation="h", marker=dict(color=colors, opacity=opacity),
+        x=terms[schema.COUNT], y=[escape_plotly(term) for term in terms[schema.TERM]], orientation="h",
+        marker=dict(color=colors, opacity=opacity),
         customdata=terms[schema.TERM], hovertemplate="%{y}: %{x}<extra></extra>",
     ))
     fig.update_yaxes(autorange="reversed", title_text=None, tickfont=dict(size=12), dtick=1)
@@ -91,10 +93,11 @@ def build_paragraph_map_figure(
     present = set(scores[schema.PILLAR])
     for pillar in reversed([p for p in codebook.pillars if p.id in present]):
         part = scores[scores[schema.PILLAR] == pillar.id]
+        label = escape_plotly(pillar.label(lang))
         is_assigned = [assigned.get(p) == pillar.id for p in part[schema.PARAGRAPH]]
         fig.add_trace(go.Scatter(
-            x=part[schema.PARAGRAPH], y=[pillar.label(lang)] * len(part), mode="markers",
-            name=pillar.label(lang),
+            x=part[schema.PARAGRAPH], y=[label] * len(part), mode="markers",
+            name=label,
             marker=dict(
                 symbol="square", size=18, color=pillar.color,
                 opacity=[0.15 + 0.85 * min(s / top, 1.0) if s > 0 else 0.06 for s in part[schema.SCORE]],
@@ -102,7 +105,7 @@ def build_paragraph_map_figure(
             ),
             customdata=list(zip(part[schema.PARAGRAPH], [pillar.id] * len(part))),
             hovertext=[
-                t("figure.paragraph_map.hover", lang, paragraph=p, pillar=pillar.label(lang), score=s,
+                t("figure.paragraph_map.hover", lang, paragraph=p, pillar=label, score=s,
                   assigned=t("figure.paragraph_map.assigned", lang) if a else "")
                 for p, s, a in zip(part[schema.PARAGRAPH], part[schema.SCORE], is_assigned)
             ],

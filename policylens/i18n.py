@@ -689,6 +689,17 @@ STRINGS: dict[str, dict[str, str]] = {
         "en": "Something went wrong while drawing this view: {error}. The rest of the app keeps working.",
         "zh": "绘制此视图时出错：{error}。应用的其他部分仍可使用。",
     },
+    # issue 9: safe display
+    "upload.unnamed": {"en": "unnamed file", "zh": "未命名文件"},
+    "upload.renamed": {
+        "en": "The file name held characters that cannot be kept (control or text-direction characters, or a "
+              "folder path) or was too long, so it is listed as {name}.",
+        "zh": "文件名含有无法保留的字符（控制字符、文字方向字符或目录路径）或过长，因此列为 {name}。",
+    },
+    "indicator_upload.error.bad_source_url": {
+        "en": "A source URL is not a web address starting with http:// or https://.",
+        "zh": "来源链接必须以 http:// 或 https:// 开头。",
+    },
 }
 
 

@@ -6,7 +6,6 @@ marker symbols and every figure carries its sources inside the figure.
 
 from __future__ import annotations
 
-import html
 from collections.abc import Mapping
 from urllib.parse import urlsplit
 
@@ -16,6 +15,7 @@ import plotly.graph_objects as go
 from policylens import indicators, schema
 from policylens.figure_style import GAP_COLOR, apply_style
 from policylens.i18n import t
+from policylens.markup import escape_plotly
 
 FULL_YEAR = indicators.FULL_YEAR_NOTE
 
@@ -42,9 +42,6 @@ def _t(key: str, lang: str, **values: object) -> str:
     return t(f"indicator_figure.{key}", lang, **values)
 
 
-def _esc(text: object) -> str:
-    """Escape data text for plotly's pseudo-HTML (plotly decodes &amp; &lt; &gt;, not &quot;)."""
-    return html.escape(str(text), quote=False)
 
 
 def city_label(city: str, lang: str) -> str:
@@ -91,10 +88,11 @@ def _shorten(text: str, limit: int = MAX_TITLE_CHARS) -> str:
 
 
 def build_source_line(titles: pd.Series, lang: str = "en") -> str:
-    """Escaped source line naming the most frequent source titles, e.g. "Sources: A; B; +3 more"."""
+    """Source line (plain text, apply_style escapes it) naming the most frequent source titles, e.g.
+    "Sources: A; B; +3 more"."""
     counts = titles.value_counts(sort=False)
     ordered = list(counts.sort_values(ascending=False, kind="stable").index)
-    shown = [_esc(_shorten(str(title))) for title in ordered[:MAX_SOURCE_TITLES]]
+    shown = [_shorten(str(title)) for title in ordered[:MAX_SOURCE_TITLES]]
     if len(ordered) > MAX_SOURCE_TITLES:
         shown.append(_t("more", lang, n=len(ordered) - MAX_SOURCE_TITLES))
     return _t("source" if len(ordered) == 1 else "sources", lang, titles="; ".join(shown))
@@ -104,21 +102,21 @@ def _hover(row: pd.Series, others: pd.DataFrame, lang: str) -> str:
     """Hover text for one picked value; every piece of data text is escaped."""
     point = _t("point", lang, city=city_label(row[schema.CITY], lang), year=row[schema.YEAR])
     value = format_value(row[schema.VALUE], row[schema.UNIT_CODE], row[schema.QUALIFIER], lang)
-    lines = [f"<b>{_esc(point)}</b>", _esc(value)]
+    lines = [f"<b>{escape_plotly(point)}</b>", escape_plotly(value)]
     published_unit = row[indicators.PUBLISHED_UNIT_CODE]
     if published_unit != row[schema.UNIT_CODE]:
         published = format_value(row[indicators.PUBLISHED_VALUE], published_unit, "exact", lang)
-        lines.append(_esc(_t("as_published", lang, value=published)))
+        lines.append(escape_plotly(_t("as_published", lang, value=published)))
     if row[schema.PERIOD_NOTE] and row[schema.PERIOD_NOTE] != FULL_YEAR:
-        lines.append(_esc(row[schema.PERIOD_NOTE]))
+        lines.append(escape_plotly(row[schema.PERIOD_NOTE]))
     host = urlsplit(row[schema.SOURCE_URL]).hostname or row[schema.SOURCE_URL]
-    lines.append(_esc(_t("source_line", lang, title=_shorten(row[schema.SOURCE_TITLE]), host=host)))
+    lines.append(escape_plotly(_t("source_line", lang, title=_shorten(row[schema.SOURCE_TITLE]), host=host)))
     if row[indicators.CONFLICT]:
         values = "; ".join(
             format_value(o[schema.VALUE], o[schema.UNIT_CODE], o[schema.QUALIFIER], lang)
             + ("" if o[schema.PERIOD_NOTE] == FULL_YEAR else " " + o[schema.PERIOD_NOTE])
             for _, o in others.iterrows())
-        lines.append(_esc(_t("conflict", lang, n=row[indicators.N_SOURCES], others=values)))
+        lines.append(escape_plotly(_t("conflict", lang, n=row[indicators.N_SOURCES], others=values)))
     return "<br>".join(lines)
 
 
@@ -145,7 +143,7 @@ def _add_year_lines(fig: go.Figure, picked: pd.DataFrame, hover: dict, lang: str
         mode = "lines+markers" if len(series) >= 2 else "markers"
         fig.add_trace(go.Scatter(
             x=years, y=[series.at[y, schema.VALUE] if f else None for y, f in zip(years, found)],
-            mode=mode, connectgaps=False, name=city_label(city, lang),
+            mode=mode, connectgaps=False, name=escape_plotly(city_label(city, lang)),
             line=dict(color=color, width=2),
             marker=_marker([QUALIFIER_SYMBOLS[series.at[y, schema.QUALIFIER]] if f else "circle"
                             for y, f in zip(years, found)], color),
@@ -154,7 +152,7 @@ def _add_year_lines(fig: go.Figure, picked: pd.DataFrame, hover: dict, lang: str
         ))
         # Legend proxy with a plain circle: the data trace's first symbol may be a qualifier's.
         fig.add_trace(go.Scatter(
-            x=[None], y=[None], mode=mode, name=city_label(city, lang), legendgroup=city,
+            x=[None], y=[None], mode=mode, name=escape_plotly(city_label(city, lang)), legendgroup=city,
             line=dict(color=color, width=2), marker=_marker(["circle"], color), hoverinfo="skip",
         ))
     fig.update_xaxes(title_text=_t("year", lang), dtick=1, tickformat="d")
@@ -165,8 +163,7 @@ def _add_city_values(fig: go.Figure, picked: pd.DataFrame, hover: dict, lang: st
     """Value chart: one bar per city (a marker for ranks), qualifier symbols on top."""
     picked = picked.sort_values(schema.VALUE, ascending=is_rank, kind="stable")
     same_year = picked[schema.YEAR].nunique() == 1
-    labels = [city_label(c, lang) if same_year
-              else _t("city_year", lang, city=city_label(c, lang), year=y)
+    labels = [escape_plotly(city_label(c, lang) if same_year else _t("city_year", lang, city=city_label(c, lang), year=y))
               for c, y in zip(picked[schema.CITY], picked[schema.YEAR])]
     colors = [city_color(c, focus_color) for c in picked[schema.CITY]]
     texts = [QUALIFIER_PREFIXES.get(q, "") + ("#" if is_rank else "") + f"{v:,.12g}"
@@ -233,7 +230,7 @@ def build_indicator_figure(df_one_indicator: pd.DataFrame, lang: str = "en",
     else:
         fig.update_yaxes(title_text=unit, rangemode="tozero")
     title = indicator_name(info, lang)
-    return apply_style(fig, _esc(title), build_source_line(picked[schema.SOURCE_TITLE], lang))
+    return apply_style(fig, title, build_source_line(picked[schema.SOURCE_TITLE], lang))
 
 
 def build_coverage_figure(coverage_df: pd.DataFrame, lang: str = "en",
@@ -247,7 +244,7 @@ def build_coverage_figure(coverage_df: pd.DataFrame, lang: str = "en",
     """
     labels = dict(indicator_labels or {})
     ids = sorted(coverage_df[schema.INDICATOR_ID].unique())
-    names = {i: labels.get(i, i) for i in ids}
+    names = {i: labels.get(i, i) for i in ids}  # plain text; escape_plotly(names[i]) on the figure
     first, last = int(coverage_df[schema.YEAR].min()), int(coverage_df[schema.YEAR].max())
     years = list(range(first, last + 1))
     cities = _order_cities(list(coverage_df[schema.CITY]))
@@ -256,11 +253,11 @@ def build_coverage_figure(coverage_df: pd.DataFrame, lang: str = "en",
     filled = set(zip(coverage_df[schema.INDICATOR_ID], coverage_df[schema.YEAR]))
     gaps = [(i, y) for i in ids for y in years if (i, y) not in filled]
     fig = go.Figure(go.Scatter(
-        x=[y for _, y in gaps], y=[names[i] for i, _ in gaps], mode="markers",
+        x=[y for _, y in gaps], y=[escape_plotly(names[i]) for i, _ in gaps], mode="markers",
         name=_t("coverage.gap", lang),
         customdata=[i for i, _ in gaps],  # a click selects the indicator (linked views)
         marker=dict(symbol="square-open", size=14, color=GAP_COLOR),
-        hovertext=[_esc(_t("coverage.gap_hover", lang, indicator=names[i], year=y))
+        hovertext=[escape_plotly(_t("coverage.gap_hover", lang, indicator=names[i], year=y))
                    for i, y in gaps],
         hoverinfo="text",
     ))
@@ -270,10 +267,10 @@ def build_coverage_figure(coverage_df: pd.DataFrame, lang: str = "en",
         offset = (n - (len(cities) - 1) / 2) * step if len(cities) > 1 else 0.0
         fig.add_trace(go.Scatter(
             x=[int(y) + offset for y in rows[schema.YEAR]],
-            y=[names[i] for i in rows[schema.INDICATOR_ID]], mode="markers",
-            name=name, customdata=list(rows[schema.INDICATOR_ID]),
+            y=[escape_plotly(names[i]) for i in rows[schema.INDICATOR_ID]], mode="markers",
+            name=escape_plotly(name), customdata=list(rows[schema.INDICATOR_ID]),
             marker=dict(symbol="square", size=size, color=city_color(city, focus_color)),
-            hovertext=[_esc(_t("coverage.hover", lang, city=name, indicator=names[i], year=y, n=k))
+            hovertext=[escape_plotly(_t("coverage.hover", lang, city=name, indicator=names[i], year=y, n=k))
                        for i, y, k in zip(rows[schema.INDICATOR_ID], rows[schema.YEAR],
                                           rows[indicators.N_VALUES])],
             hoverinfo="text",
@@ -281,6 +278,6 @@ def build_coverage_figure(coverage_df: pd.DataFrame, lang: str = "en",
     fig.update_xaxes(title_text=_t("year", lang), tickvals=years, ticktext=[str(y) for y in years],
                      range=[years[0] - 0.6, years[-1] + 0.6])
     fig.update_yaxes(title_text=None, type="category", categoryorder="array",
-                     categoryarray=[names[i] for i in reversed(ids)], showgrid=False)
+                     categoryarray=[escape_plotly(names[i]) for i in reversed(ids)], showgrid=False)
     fig.update_layout(height=160 + 22 * len(ids))
-    return apply_style(fig, _t("coverage.title", lang), source or _esc(_t("coverage.source", lang)))
+    return apply_style(fig, _t("coverage.title", lang), source or _t("coverage.source", lang))

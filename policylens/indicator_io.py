@@ -24,6 +24,7 @@ from policylens import indicators, units
 from policylens.encodings import decode_bytes
 from policylens.errors import DocumentError
 from policylens.indicator_figures import CITY_LABELS_ZH
+from policylens.markup import is_web_url
 from policylens.schema import (
     CITY,
     INDICATOR_COLUMNS,
@@ -355,6 +356,10 @@ def _validate(table: pd.DataFrame, reference: _Reference) -> tuple[pd.DataFrame,
         problems.add("empty_cell", f"Empty {column}", table[column] == "")
     problems.add("empty_cell", f"Empty indicator ({', '.join(NAME_COLUMNS)} all empty)",
                  (table[list(NAME_COLUMNS)] == "").all(axis=1))
+    # a source link is drawn as a link: only an absolute http(s) URL (no javascript:, data:, "//host")
+    problems.add("bad_source_url", "Source URL is not an http:// or https:// address",
+                 (table[SOURCE_URL] != "") & ~_mapped(table[SOURCE_URL], is_web_url).astype(bool), table[SOURCE_URL],
+                 quote=True, hint=" Give the full address of the source, starting with http:// or https://.")
     years = _mapped(table[YEAR], _parse_year).astype("Int64")
     problems.add("empty_cell", "Empty year", table[YEAR] == "")
     problems.add("invalid_year", "Year is not a four-digit year", (table[YEAR] != "") & years.isna(),

@@ -17,7 +17,6 @@ from policylens.indicator_figures import (
     DEFAULT_COLOR,
     LEGEND_MARKER_COLOR,
     QUALIFIER_SYMBOLS,
-    _esc,
     _order_cities,
     build_indicator_figure,
     build_source_line,
@@ -36,6 +35,7 @@ from policylens.indicator_views import (
     select_rows,
     view_series,
 )
+from policylens.markup import escape_plotly
 from policylens.schema import CITY, QUALIFIER, SOURCE_TITLE, UNIT_CODE, VALUE, YEAR
 
 DERIVED_SYMBOL = "x"  # an index or growth rate that rests on a qualified value
@@ -64,11 +64,11 @@ def _shown_text(row: pd.Series, measure: str, lang: str) -> str:
 
 
 def _hover(row: pd.Series, measure: str, base_year: int | None, lang: str) -> str:
-    lines = [f"<b>{_esc(t('indicator_figure.point', lang, city=city_label(row[CITY], lang), year=row[YEAR]))}</b>",
-             _esc(_shown_text(row, measure, lang))]
+    lines = [f"<b>{escape_plotly(t('indicator_figure.point', lang, city=city_label(row[CITY], lang), year=row[YEAR]))}</b>",
+             escape_plotly(_shown_text(row, measure, lang))]
     if isinstance(row[NOTE], str):
-        lines.append(_esc(t(f"indicator_transforms.note.{row[NOTE]}", lang, year=base_year or row[YEAR])))
-    lines.append(_esc(t("indicator_figure.source", lang, titles=row[SOURCE_TITLE][:60])))
+        lines.append(escape_plotly(t(f"indicator_transforms.note.{row[NOTE]}", lang, year=base_year or row[YEAR])))
+    lines.append(escape_plotly(t("indicator_figure.source", lang, titles=row[SOURCE_TITLE][:60])))
     return "<br>".join(lines)
 
 
@@ -108,7 +108,7 @@ def build_measure_figure(series: pd.DataFrame, measure: str, lang: str = "en", p
         symbols = [_symbol(q, n, measure) for q, n in zip(shown[QUALIFIER], shown[NOTE])]
         used |= set(symbols)
         colors = [city_color(c, pillar_color) for c in shown[CITY]]
-        labels = [city_label(c, lang) for c in shown[CITY]]
+        labels = [escape_plotly(city_label(c, lang)) for c in shown[CITY]]
         fig.add_trace(go.Bar(x=labels, y=list(shown[SHOWN]), marker_color=colors, width=0.6, showlegend=False,
                              text=[format_derived(v) for v in shown[SHOWN]],
                              textposition="outside", cliponaxis=False, hoverinfo="text",
@@ -132,7 +132,7 @@ def build_measure_figure(series: pd.DataFrame, measure: str, lang: str = "en", p
             used |= {s for s, v in zip(symbols, values) if v is not None}
             color = city_color(city, pillar_color)
             fig.add_trace(go.Scatter(
-                x=years, y=values, mode="lines+markers", connectgaps=False, name=city_label(city, lang),
+                x=years, y=values, mode="lines+markers", connectgaps=False, name=escape_plotly(city_label(city, lang)),
                 line=dict(color=color, width=2), marker=dict(symbol=symbols, size=10, color=color,
                                                              line=dict(width=2, color=color)),
                 hoverinfo="text",
@@ -149,7 +149,7 @@ def build_measure_figure(series: pd.DataFrame, measure: str, lang: str = "en", p
     title = indicator_name(series.iloc[0], lang) if len(series) else ""
     suffix = "" if measure == "absolute" else _t(f"title.{measure}", lang, year=base_year)
     source = build_source_line(series[SOURCE_TITLE], lang) if len(series) else None
-    return apply_style(fig, _esc(f"{title}{suffix}"), source)
+    return apply_style(fig, f"{title}{suffix}", source)
 
 
 def build_view_figure(df: pd.DataFrame, spec: ViewSpec, lang: str = "en", pillar_color: str = DEFAULT_COLOR) -> go.Figure:
@@ -177,8 +177,8 @@ def add_target(fig: go.Figure, value: float, year: int | None, qualifier: str, u
     across the chart when the text states no year, labelled as a target; the document is added to
     the figure's source line. `value` is already in the chart unit `unit_code`."""
     label = _t("target.label", lang, value=format_value(value, unit_code, qualifier, lang))
-    hover = "<br>".join([f"<b>{_esc(label)}</b>", _esc(sentence[:120]),
-                         _esc(_t("target.source", lang, name=document_name))])
+    hover = "<br>".join([f"<b>{escape_plotly(label)}</b>", escape_plotly(sentence[:120]),
+                         escape_plotly(_t("target.source", lang, name=document_name))])
     if year is None:
         fig.add_hline(y=value, line=dict(color=TARGET_COLOR, width=2, dash="dash"))
         fig.add_trace(go.Scatter(x=[None], y=[None], mode="lines", name=_t("target.no_year", lang),
@@ -186,13 +186,13 @@ def add_target(fig: go.Figure, value: float, year: int | None, qualifier: str, u
     else:
         fig.add_trace(go.Scatter(
             x=[int(year)], y=[value], mode="markers+text", name=_t("target.legend", lang),
-            text=[_esc(_t("target.short", lang, year=int(year)))], textposition="middle left",
+            text=[escape_plotly(_t("target.short", lang, year=int(year)))], textposition="middle left",
             marker=dict(symbol=TARGET_SYMBOL, size=18, color=TARGET_COLOR, line=dict(width=1, color="white")),
             hovertext=[hover], hoverinfo="text", textfont=dict(color=TARGET_COLOR),
         ))
     sources = [a for a in fig.layout.annotations if a.yref == "paper" and a.yanchor == "bottom"]
     if sources:
-        sources[-1].text += "<br>" + _esc(_t("target.source", lang, name=document_name))
+        sources[-1].text += "<br>" + escape_plotly(_t("target.source", lang, name=document_name))
         sources[-1].yshift -= 14
         fig.update_layout(margin=dict(b=fig.layout.margin.b + 14))
     return fig

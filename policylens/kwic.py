@@ -6,7 +6,6 @@ in Chinese `创新` finds the token 创新 but not 科技创新; `*创新*` find
 
 from __future__ import annotations
 
-import html
 import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
@@ -16,6 +15,7 @@ import pandas as pd
 
 from policylens import schema
 from policylens.i18n import t
+from policylens.markup import escape_html
 from policylens.segment import Segmenter, normalize_en_term
 
 # Columns of a KWIC table (schema.PARAGRAPH, schema.TERM and schema.PILLAR besides these).
@@ -298,7 +298,7 @@ def build_kwic_html(row: Mapping, color: str | None = None) -> str:
     color = color if isinstance(color, str) and _HEX_COLOR.fullmatch(color) else _FALLBACK_COLOR
     if len(color) == 4:
         color = "#" + "".join(c * 2 for c in color[1:])
-    esc = html.escape
+    esc = escape_html  # HTML and Markdown in the text both stay text
     # The left cell is right-to-left so that an overflowing context is cut at its far end; the
     # inner isolate keeps the text itself left-to-right.
     return (

@@ -25,6 +25,7 @@ from policylens.i18n import t
 from policylens.image_export import build_font_face_css
 from policylens.indicator_figures import DEFAULT_COLOR, build_indicator_figure, city_label
 from policylens.kwic import QueryError, build_kwic_html, build_token_spans, find_keyword_in_context
+from policylens.markup import is_web_url
 from policylens.pillars import Codebook
 from policylens.segment import Segmenter
 from policylens.terms import assign_term_pillars, filter_paragraphs, summarise_terms
@@ -38,7 +39,6 @@ th,td{border-bottom:1px solid #ececec;padding:0.25em 0.8em;text-align:left}td.nu
 .cloud{overflow-x:auto;margin:0.5em 0 1.5em}.kwic{font-size:0.92em;margin-bottom:1em}
 .chart{margin:0.5em 0 1.5em}.note{color:#6b6b6b;font-size:0.88em}
 """
-ALLOWED_LINK_SCHEMES = ("http", "https")
 # The browser may fetch nothing: scripts, styles, fonts and images are all inline or data: URLs.
 CSP = "default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; img-src data:; font-src data:"
 
@@ -181,9 +181,8 @@ def _kwic(page: _Page, analysis: Analysis, segmenter: Segmenter, terms: pd.DataF
 
 
 def _source_item(title: str, url: str) -> str:
-    parts = urlsplit(url)
-    if parts.scheme.lower() in ALLOWED_LINK_SCHEMES and parts.hostname:
-        link = f'<a href="{_esc(url)}" rel="noopener noreferrer">{_esc(parts.hostname)}</a>'
+    if is_web_url(url):
+        link = f'<a href="{_esc(url)}" rel="noopener noreferrer">{_esc(urlsplit(url).hostname)}</a>'
     else:  # never a javascript: or data: link from an uploaded table
         link = _esc(url)
     return f"<li>{_esc(title)} — {link}</li>"

@@ -132,9 +132,9 @@ def test_indicators_prints_the_validated_long_rows_as_json():
 def test_indicators_reports_every_problem_with_rows_on_stderr_and_exits_2(tmp_path):
     path = tmp_path / "bad.csv"
     path.write_text("city,year,indicator_id,value,unit,source_title,source_url\n"
-                    "Nanjing,2022,gdp,16908,亿元,T,u\n"
-                    "Nanjing,1900,gdp,1,亿元,T,u\n"
-                    "Nanjing,2021,gdp,abc,亿元,T,u\n", encoding="gb18030")
+                    "Nanjing,2022,gdp,16908,亿元,T,https://example.com/u\n"
+                    "Nanjing,1900,gdp,1,亿元,T,https://example.com/u\n"
+                    "Nanjing,2021,gdp,abc,亿元,T,https://example.com/u\n", encoding="gb18030")
     result = run_cli("indicators", str(path), "--format", "json")
     assert result.returncode == 2 and result.stdout == "" and "Traceback" not in result.stderr
     lines = result.stderr.splitlines()
@@ -145,7 +145,7 @@ def test_indicators_reports_every_problem_with_rows_on_stderr_and_exits_2(tmp_pa
 
 def test_indicators_reads_xlsx_and_refuses_missing_or_unsupported_files(tmp_path, capsys):
     book = openpyxl.Workbook()
-    for row in (["城市", "指标", "单位", "来源", "链接", "2022年"], ["南京", "地区生产总值", "亿元", "统计公报", "u", 16908]):
+    for row in (["城市", "指标", "单位", "来源", "链接", "2022年"], ["南京", "地区生产总值", "亿元", "统计公报", "https://example.com/u", 16908]):
         book.active.append(row)
     book.save(tmp_path / "book.xlsx")
     assert main(["indicators", str(tmp_path / "book.xlsx")]) == 0

@@ -165,7 +165,8 @@ def test_figure_has_one_text_point_per_placed_word(cloud):
     assert list(trace.x) == [w.x + w.width / 2 for w in words]
     assert list(trace.y) == [w.y + w.height / 2 for w in words]
     assert list(trace.text) == [w.term if w.orientation == clouds.HORIZONTAL else "" for w in words]
-    assert "%{customdata}" in trace.hovertemplate
+    assert trace.hovertemplate is None and trace.hoverinfo == "text"  # no user text in a template
+    assert list(trace.hovertext) == [w.term for w in words]  # plain words: escaping changes nothing
 
 
 def test_figure_draws_vertical_words_as_turned_annotations(cloud):

@@ -109,7 +109,7 @@ def test_utf8_bom_header_is_recognised():
 
 def test_english_name_without_id_becomes_a_slug_and_needs_a_pillar():
     header = ["city", "year", "indicator_en", "pillar", "value", "unit", "source_title", "source_url"]
-    data = csv_bytes([header, ["Nanjing", "2022", "Gross regional product", "strong", "1", "亿元", "T", "u"]])
+    data = csv_bytes([header, ["Nanjing", "2022", "Gross regional product", "strong", "1", "亿元", "T", "https://example.com/u"]])
     assert read_indicator_upload(data, "x.csv")["indicator_id"].tolist() == ["gross_regional_product"]
 
 
@@ -129,8 +129,8 @@ def write_xlsx(rows: list[list[object]], percent_cells: tuple[str, ...] = ()) ->
 
 def test_xlsx_reads_numbers_and_percent_formatted_cells_as_shown():
     header = ["city", "indicator_id", "unit", "source_title", "source_url", 2021, 2022]
-    data = write_xlsx([header, ["Nanjing", "rd_intensity_pct", "%", "T", "u", 0.036, 0.0382],
-                       ["Nanjing", "gdp", "亿元", "T", "u", None, 16908]], percent_cells=("F2", "G2"))
+    data = write_xlsx([header, ["Nanjing", "rd_intensity_pct", "%", "T", "https://example.com/u", 0.036, 0.0382],
+                       ["Nanjing", "gdp", "亿元", "T", "https://example.com/u", None, 16908]], percent_cells=("F2", "G2"))
     table = read_indicator_upload(data, "book.xlsx")
     assert table[["indicator_id", "year", "value", "unit_code"]].values.tolist() == [
         ["rd_intensity_pct", 2021, 3.6, "pct"], ["rd_intensity_pct", 2022, 3.82, "pct"], ["gdp", 2022, 16908.0, "100m_cny"]]
@@ -166,8 +166,8 @@ def test_cells_written_for_people_give_value_and_qualifier(cell, unit, value, qu
 
 
 def test_unit_in_a_cell_must_be_the_rows_unit():
-    assert problems_of(csv_bytes([LONG_HEADER, long_row(), long_row(2021, "1.6万亿元", url="b"),
-                                  long_row(2020, "3.5%", url="c")])) == {"unit_mismatch": (3, 4)}
+    assert problems_of(csv_bytes([LONG_HEADER, long_row(), long_row(2021, "1.6万亿元", url="https://example.com/b"),
+                                  long_row(2020, "3.5%", url="https://example.com/c")])) == {"unit_mismatch": (3, 4)}
 
 
 def test_non_numeric_values_list_their_rows_and_the_row_convention():
@@ -184,7 +184,7 @@ def test_non_numeric_values_list_their_rows_and_the_row_convention():
 def test_wide_form_errors_name_the_year_column():
     header = ["city", "indicator_id", "unit", "source_title", "source_url", "2020", "2021"]
     with pytest.raises(IndicatorUploadError) as caught:
-        read_indicator_upload(csv_bytes([header, ["Nanjing", "gdp", "亿元", "T", "u", "1", "x"]]), "w.csv")
+        read_indicator_upload(csv_bytes([header, ["Nanjing", "gdp", "亿元", "T", "https://example.com/u", "1", "x"]]), "w.csv")
     assert "(row 2, column 2021)" in caught.value.problems[0].message
 
 
@@ -212,15 +212,15 @@ def test_both_layouts_at_once_and_repeated_columns_are_refused():
 
 
 def test_years_must_be_four_digits_within_1949_to_2100():
-    data = csv_bytes([LONG_HEADER, long_row(1948), long_row(2101, url="b"), long_row("20x0", url="c"),
-                      long_row("2020年", url="d"), long_row("", url="e")])
+    data = csv_bytes([LONG_HEADER, long_row(1948), long_row(2101, url="https://example.com/b"), long_row("20x0", url="https://example.com/c"),
+                      long_row("2020年", url="https://example.com/d"), long_row("", url="https://example.com/e")])
     assert problems_of(data) == {"year_out_of_range": (2, 3), "invalid_year": (4,), "empty_cell": (6,)}
     wide = ["city", "indicator_id", "unit", "source_title", "source_url", "1900", "2020"]
-    assert problems_of(csv_bytes([wide, ["Nanjing", "gdp", "亿元", "T", "u", "1", "2"]])) == {"year_out_of_range": (1,)}
+    assert problems_of(csv_bytes([wide, ["Nanjing", "gdp", "亿元", "T", "https://example.com/u", "1", "2"]])) == {"year_out_of_range": (1,)}
 
 
 def test_required_cells_must_not_be_empty():
-    assert problems_of(csv_bytes([LONG_HEADER, long_row(city=""), long_row(value="", url="b"),
+    assert problems_of(csv_bytes([LONG_HEADER, long_row(city=""), long_row(value="", url="https://example.com/b"),
                                   ["Nanjing", "2022", "gdp", "1", "亿元", "", ""]])) == {"empty_cell": (2, 3, 4)}
 
 
@@ -264,7 +264,7 @@ def test_same_source_same_value_in_another_scale_is_no_clash():
 
 
 def test_all_problems_are_reported_together():
-    data = csv_bytes([LONG_HEADER, long_row(value="abc"), long_row(1900, url="b"), long_row(2020, unit="元", url="c")])
+    data = csv_bytes([LONG_HEADER, long_row(value="abc"), long_row(1900, url="https://example.com/b"), long_row(2020, unit="元", url="https://example.com/c")])
     assert problems_of(data) == {"non_numeric": (2,), "year_out_of_range": (3,), "unknown_unit": (4,)}
 
 
@@ -298,7 +298,7 @@ def test_files_over_20_mb_are_refused_before_parsing():
 
 def test_wide_file_whose_year_cells_are_all_gaps_has_no_rows():
     header = ["city", "indicator_id", "unit", "source_title", "source_url", "2020"]
-    assert problems_of(csv_bytes([header, ["Nanjing", "gdp", "亿元", "T", "u", "-"]])) == {"no_rows": (1,)}
+    assert problems_of(csv_bytes([header, ["Nanjing", "gdp", "亿元", "T", "https://example.com/u", "-"]])) == {"no_rows": (1,)}
 
 
 # ---- the example file and combining datasets -------------------------------------------------
@@ -339,3 +339,19 @@ def test_combine_keeps_rows_within_one_dataset_and_refuses_a_source_contradicted
 
 def test_combine_of_nothing_is_an_empty_table_with_the_columns():
     assert list(combine_indicator_tables({}).columns) == [*schema.INDICATOR_COLUMNS, DATASET]
+
+
+@pytest.mark.parametrize("url", ["javascript:alert(1)", "data:text/html,<b>x</b>", "vbscript:msgbox(1)",
+                                 "//evil.example/x", "ftp://example.com/a", "http://", "统计公报 2022"])
+def test_a_source_url_that_is_not_http_is_refused_with_its_row(url):
+    data = csv_bytes([LONG_HEADER, long_row(), long_row(2021, url=url)])
+    assert problems_of(data) == {"bad_source_url": (3,)}
+    with pytest.raises(IndicatorUploadError) as caught:
+        read_indicator_upload(data, "upload.csv")
+    (problem,) = caught.value.problems
+    assert "row 3" in problem.message and repr(url) in problem.message
+
+
+def test_the_bundled_table_passes_the_source_url_rule():
+    table = read_indicator_upload(paths.INDICATORS_TABLE.read_bytes(), "indicators.csv")
+    assert len(table) == len(pd.read_csv(paths.INDICATORS_TABLE))
