@@ -5,6 +5,7 @@ import streamlit as st
 from policylens import schema
 from policylens.i18n import t
 from policylens.kwic import LEFT, RIGHT, QueryError, find_keyword_in_context, sort_kwic
+from policylens.markup import t_md
 from policylens.ui import cache, exports, state, widgets
 from policylens.ui.context import build_context
 
@@ -32,7 +33,7 @@ try:
         ctx.document.paragraphs, spans, query, int(window), pillar_of, language=ctx.document.language
     )
 except QueryError as exc:
-    st.warning(t(exc.key, lang, **exc.values))
+    st.warning(t_md(exc.key, lang, **exc.values))  # the values quote the query
     st.stop()
 if ctx.pillars:
     lines = lines[lines[schema.PILLAR].isin(ctx.pillars)]

@@ -3,6 +3,7 @@
 import streamlit as st
 
 from policylens.i18n import t
+from policylens.markup import escape_markdown
 from policylens.ui import cache, widgets
 from policylens.ui.context import build_context
 
@@ -21,7 +22,7 @@ st.subheader(t("overview.top_terms", lang))
 for col, (pillar_id, figure) in zip(st.columns(len(term_figures)), term_figures):
     with col:
         if figure is None:
-            st.info(f"{codebook.get(pillar_id).label(lang)}: {t('overview.no_terms', lang)}")
+            st.info(f"{escape_markdown(codebook.get(pillar_id).label(lang))}: {t('overview.no_terms', lang)}")
         else:
             widgets.render_chart(figure, key=f"overview.terms.{pillar_id}", on_click="term")
 st.caption(t("selection.term_hint", lang))

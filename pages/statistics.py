@@ -6,6 +6,7 @@ from policylens import schema
 from policylens.analysis_figures import build_keyness_figure
 from policylens.i18n import t
 from policylens.keyness import TOP_PILLAR, keyness_column
+from policylens.markup import escape_markdown
 from policylens.ui import cache, exports, widgets
 from policylens.ui.context import build_context
 
@@ -37,7 +38,8 @@ exports.render_table_exports(shown, "term-statistics", lang)
 
 pillars = [p for p in codebook.pillars if not ctx.pillars or p.id in ctx.pillars]
 pillar_id = st.segmented_control(
-    t("statistics.keyness_for", lang), [p.id for p in pillars], format_func=lambda p: codebook.get(p).label(lang),
+    t("statistics.keyness_for", lang), [p.id for p in pillars],
+    format_func=lambda p: escape_markdown(codebook.get(p).label(lang)),  # option labels are Markdown
     default=pillars[0].id, key="statistics.keyness_pillar", required=True,
 )
 pillar = codebook.get(pillar_id)

@@ -4,6 +4,7 @@ charted against the actual series of its indicator."""
 import streamlit as st
 
 from policylens.i18n import t
+from policylens.markup import t_md
 from policylens.ui import cache, indicator_data, target_widgets
 from policylens.ui.context import build_context
 
@@ -15,7 +16,7 @@ st.caption(t("targets.intro", lang))
 view = indicator_data.render_dataset_picker(lang)
 targets = cache.get_targets(document.key, tuple(document.paragraphs), document.language)
 if targets.empty:
-    st.info(t("targets.none", lang, name=document.name))
+    st.info(t_md("targets.none", lang, name=document.name))
     st.stop()
 st.caption(t("targets.count", lang, n=len(targets), paragraphs=targets["paragraph"].nunique()))
 catalogue = cache.get_full_catalogue(view.key, view.data)

@@ -3,12 +3,16 @@ say exactly what is wrong, gaps stay gaps, and indicators link to the text of th
 
 from __future__ import annotations
 
+import html
 import json
+import re
 
 import pytest
+from markdown_it import MarkdownIt
 from streamlit.testing.v1 import AppTest
 
 from policylens import paths
+from policylens.markup import WORD_JOINER
 
 TIMEOUT = 120
 UPLOADER = "widget.indicators.upload"
@@ -24,6 +28,12 @@ WIDE_CSV = (
     "南京,yearbook_rd_staff,研发人员,new,万人,南京统计年鉴2023,https://tjj.nanjing.gov.cn/yearbook/2023,10.5,—,12.25,13.75\n"
     "苏州,yearbook_rd_staff,研发人员,new,万人,苏州统计年鉴2023,https://tjj.suzhou.gov.cn/yearbook/2023,20.5,21.5,,23.5\n"
 )
+
+
+def shown_text(markdown: str) -> str:
+    """The text a reader sees for a Markdown message (user values in it are escaped Markdown)."""
+    rendered = MarkdownIt("commonmark").render(markdown)
+    return html.unescape(re.sub(r"<[^>]+>", "", rendered)).replace(WORD_JOINER, "").strip()
 
 
 def open_page(page: str = "pages/indicators.py", lang: str = "en") -> AppTest:
@@ -94,7 +104,7 @@ def test_index_says_which_city_lacks_the_base_year_and_draws_nothing_for_it():
     choose(at, "strong", "gdp", ["Nanjing", "Hefei"])
     at.segmented_control(key="widget.indicators.measure").set_value("indexed").run()
     at.selectbox(key="widget.indicators.base_year").set_value(2017).run()
-    assert any(c.value.startswith("Hefei, 2023, 2024: No value in the base year 2017") for c in at.caption)
+    assert any(shown_text(c.value).startswith("Hefei, 2023, 2024: No value in the base year 2017") for c in at.caption)
     assert all(y is None for y in traces(at)["Hefei"]["y"])
 
 
@@ -130,7 +140,7 @@ def test_sources_panel_lists_every_source_with_a_link():
 def test_upload_of_a_wide_csv_adds_a_dataset_and_shows_its_values():
     at = open_page()
     upload(at, "yearbook.csv", WIDE_CSV.encode("gb18030"))
-    assert [s.value for s in at.success] == ["Loaded yearbook.csv: 6 values, 1 indicators, 2 cities. It is now in view."]
+    assert [shown_text(s.value) for s in at.success] == ["Loaded yearbook.csv: 6 values, 1 indicators, 2 cities. It is now in view."]
     picker = at.multiselect(key="widget.indicators.dataset_choice")
     assert picker.value[0].startswith("upload:") and "Bundled city indicators" in picker.options
     assert at.selectbox(key="widget.indicators.indicator").value == "yearbook_rd_staff"
@@ -141,7 +151,7 @@ def test_upload_of_a_wide_csv_adds_a_dataset_and_shows_its_values():
     # combined with the bundled data, the bundled indicators are there again
     picker.set_value(["bundled", picker.value[0]]).run()
     assert not at.exception
-    assert at.expander[0].label.startswith("Data: Bundled city indicators + yearbook.csv")
+    assert shown_text(at.expander[0].label).startswith("Data: Bundled city indicators + yearbook.csv")
 
 
 @pytest.mark.parametrize(("lang", "summary", "short"), [
@@ -153,7 +163,7 @@ def test_bad_upload_says_what_and_where_and_keeps_the_previous_dataset(lang, sum
     upload(at, "yearbook.csv", WIDE_CSV.encode("utf-8"))
     before = at.multiselect(key="widget.indicators.dataset_choice").value
     upload(at, "bad.csv", WIDE_CSV.replace("12.25", "twelve").encode("utf-8"))
-    (error,) = [e.value for e in at.error]
+    (error,) = [shown_text(e.value) for e in at.error]
     assert error.startswith(summary) and short in error and "row 2, column 2021" in error
     assert at.multiselect(key="widget.indicators.dataset_choice").value == before
     assert traces(at)["南京" if lang == "zh" else "Nanjing"]["y"] == [10.5, None, 12.25, 13.75]
@@ -173,7 +183,7 @@ def test_coverage_page_shows_the_chosen_cities():
 
 def test_targets_page_on_the_seed_says_none_found():
     at = open_page("pages/targets.py")
-    assert [i.value for i in at.info] == [
+    assert [shown_text(i.value) for i in at.info] == [
         "No numeric targets found in 000_785e541e3328616f.txt: no number with a unit comes with a target year or "
         "a target verb."]
     assert not at.get("plotly_chart")

@@ -10,6 +10,7 @@ from policylens.analysis import analyze_document, summarise_pillars
 from policylens.codebook_io import build_codebook_from_tables, build_codebook_tables, format_codebook
 from policylens.figures import pillar_label
 from policylens.i18n import t
+from policylens.markup import t_md
 from policylens.pillars import Codebook, CodebookError, parse_codebook
 from policylens.ui import state
 from policylens.ui.context import PageContext
@@ -42,7 +43,7 @@ def render_codebook_editor(ctx: PageContext) -> Codebook | None:
     try:
         return build_codebook_from_tables(pillars, terms, min_score, min_margin)
     except CodebookError as exc:
-        st.error(t("codebook.invalid", lang, reason=str(exc)))
+        st.error(t_md("codebook.invalid", lang, reason=str(exc)))
         return None
 
 
@@ -94,12 +95,13 @@ def render_codebook_files(ctx: PageContext) -> None:
     codebook = ctx.codebook
     render_download(t("codebook.download", lang), lambda: format_codebook(codebook).encode("utf-8"),
                     "policylens_pillars.toml", "application/toml", key="codebook.download")
-    upload = st.file_uploader(t("codebook.upload", lang), type=["toml"], key="codebook.upload")
+    # no `type=` (see ui/sidebar.py): a file that is not TOML fails to parse and is reported
+    upload = st.file_uploader(t("codebook.upload", lang), key="codebook.upload")
     if upload is not None and st.button(t("codebook.apply_upload", lang), key="codebook.apply_upload"):
         try:
             codebook = parse_codebook(upload.getvalue().decode("utf-8-sig"))
         except (CodebookError, UnicodeDecodeError) as exc:
-            st.error(t("codebook.invalid", lang, reason=str(exc)))
+            st.error(t_md("codebook.invalid", lang, reason=str(exc)))
             return
         reset_codebook()
         apply_codebook(codebook)

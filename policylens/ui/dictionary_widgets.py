@@ -15,6 +15,7 @@ from policylens.dictionary import (
     parse_word_list,
 )
 from policylens.i18n import t
+from policylens.markup import t_md
 from policylens.ui import state
 from policylens.ui.context import PageContext
 from policylens.ui.downloads import render_download
@@ -44,7 +45,7 @@ def render_segmentation_check(ctx: PageContext) -> None:
     if last:
         term, before = last
         after = int(table.loc[table[schema.TERM] == term, "as_token"].sum())
-        st.success(t("dictionary.locked", lang, term=term, before=before, after=after))
+        st.success(t_md("dictionary.locked", lang, term=term, before=before, after=after))
     split = table[~table["whole"] | (table["as_token"] < table["in_text"])]
     st.dataframe(
         table.sort_values(["whole", "in_text"], ascending=[True, False]),
@@ -59,7 +60,7 @@ def render_segmentation_check(ctx: PageContext) -> None:
         st.info(t("dictionary.all_whole", lang))
     for row in split.head(MAX_LOCK_BUTTONS).to_dict("records"):
         st.button(
-            t("dictionary.lock", lang, term=row[schema.TERM], cut=row["segmented_as"], n=row["in_text"]),
+            t_md("dictionary.lock", lang, term=row[schema.TERM], cut=row["segmented_as"], n=row["in_text"]),
             key=f"dictionary.lock.{row[schema.TERM]}", on_click=lock_term, args=(row[schema.TERM], row["as_token"]),
         )
 
@@ -74,13 +75,14 @@ def render_user_dictionary(lang: str) -> None:
         st.rerun()
     render_download(t("dictionary.download", lang), lambda: format_userdict(words).encode("utf-8"),
                     "policylens_userdict.txt", "text/plain", key="dictionary.download", disabled=not words)
-    upload = st.file_uploader(t("dictionary.upload", lang), type=["txt"], key="dictionary.upload")
+    # no `type=` (see ui/sidebar.py): a file that is not a UTF-8 word list is reported by the parser
+    upload = st.file_uploader(t("dictionary.upload", lang), key="dictionary.upload")
     if upload is not None and st.button(t("dictionary.apply_upload", lang), key="dictionary.apply_upload"):
         try:
             st.session_state[state.CUSTOM_USER_WORDS] = tuple(dict.fromkeys([*words, *parse_userdict(upload.getvalue())]))
             st.rerun()
         except WordListError as exc:
-            st.error(t("dictionary.bad_list", lang, reason=str(exc)))
+            st.error(t_md("dictionary.bad_list", lang, reason=str(exc)))
 
 
 def add_stopwords(language: str) -> None:
@@ -120,12 +122,12 @@ def render_stopwords(ctx: PageContext) -> None:
                       on_click=remove_stopwords, args=(language,))
     render_download(t("dictionary.stopword_download", lang), lambda: ("\n".join(current) + "\n").encode("utf-8"),
                     f"policylens_stopwords_{language}.txt", "text/plain", key=f"dictionary.stop_download.{language}")
-    upload = st.file_uploader(t("dictionary.stopword_upload", lang), type=["txt"], key=f"dictionary.stop_upload.{language}")
+    upload = st.file_uploader(t("dictionary.stopword_upload", lang), key=f"dictionary.stop_upload.{language}")
     if upload is not None and st.button(t("dictionary.apply_upload", lang), key=f"dictionary.stop_apply.{language}"):
         try:
             wanted = set(parse_word_list(upload.getvalue()))
         except WordListError as exc:
-            st.error(t("dictionary.bad_list", lang, reason=str(exc)))
+            st.error(t_md("dictionary.bad_list", lang, reason=str(exc)))
             return
         st.session_state[state.CUSTOM_STOPWORD_EDITS] = apply_stopword_edits(
             tuple(st.session_state.get(state.CUSTOM_STOPWORD_EDITS, ())), language,

@@ -18,12 +18,13 @@ from policylens.indicator_figures import FOCUS_CITY
 from policylens.indicator_io import (
     BUNDLED_DATASET,
     MAX_UPLOAD_BYTES,
-    SUPPORTED_UPLOAD_EXTENSIONS,
     IndicatorUploadError,
     check_upload_size,
     read_indicator_upload,
 )
+from policylens.markup import escape_markdown, t_md
 from policylens.ui import cache, state
+from policylens.ui.library import clean_upload_name
 
 MAX_NEW_CITIES = 6  # cities shown at first from a new upload (the user can add the others)
 
@@ -37,7 +38,7 @@ class UploadedDataset:
 @dataclass(frozen=True)
 class IndicatorData:
     """The data in view: a cache key naming the datasets, the table, their display names, and a
-    warning when the chosen datasets could not be combined."""
+    warning (Markdown) when the chosen datasets could not be combined."""
 
     key: str
     data: pd.DataFrame
@@ -50,6 +51,7 @@ def get_uploads() -> dict[str, UploadedDataset]:
 
 
 def dataset_label(dataset_id: str, lang: str) -> str:
+    """Plain text (a selectbox option, a figure's source line); escape it for Markdown."""
     if dataset_id == BUNDLED_DATASET:
         return t("indicators.dataset.bundled", lang)
     upload = get_uploads()[dataset_id]
@@ -61,14 +63,14 @@ def _notify(kind: str, text: str, problems: tuple[str, ...] = ()) -> None:
 
 
 def describe_problems(exc: IndicatorUploadError, lang: str) -> tuple[str, ...]:
-    """One markdown item per problem: its short form in the UI language, the file rows, the detail."""
+    """One Markdown item per problem: its short form in the UI language, the file rows, the detail
+    (the cells it quotes escaped, so that a cell shows as written)."""
     lines = []
     for problem in exc.problems:
         key = f"indicator_upload.error.{problem.code}"
-        short = t(key, lang) if key in STRINGS else problem.code
+        short = t(key, lang) if key in STRINGS else escape_markdown(problem.code)
         rows = t("indicator_upload.rows", lang, rows=", ".join(map(str, problem.rows[:20]))) if problem.rows else ""
-        message = problem.message.replace("$", "\\$")  # a $ in a cell must not start Markdown maths
-        detail = t("indicators.upload.detail", lang, text=message) if lang == "zh" else message
+        detail = t_md("indicators.upload.detail", lang, text=problem.message) if lang == "zh" else escape_markdown(problem.message)
         lines.append(" ".join(filter(None, [f"**{short}**", rows, "—", detail])))
     return tuple(lines)
 
@@ -89,6 +91,7 @@ def load_indicator_uploads() -> None:
     lang = state.get_lang()
     handled = st.session_state.setdefault(state.INDICATORS_UPLOAD_HANDLED, set())
     for upload in st.session_state.get(state.widget_key(state.INDICATORS_UPLOAD)) or []:
+        name, note = clean_upload_name(upload.name, lang)
         try:
             check_upload_size(upload.size)
             data = upload.getvalue()
@@ -96,18 +99,19 @@ def load_indicator_uploads() -> None:
             if fingerprint in handled:
                 continue
             handled.add(fingerprint)
-            table = read_indicator_upload(data, upload.name)
+            table = read_indicator_upload(data, name)
         except IndicatorUploadError as exc:
             problems = describe_problems(exc, lang)
-            _notify("error", t("indicators.upload.failed", lang, name=upload.name, n=len(problems)), problems)
+            _notify("error", t_md("indicators.upload.failed", lang, name=name, n=len(problems)) + note, problems)
             continue
         dataset_id = f"upload:{fingerprint[1][:12]}"
         datasets = dict(get_uploads())
-        datasets[dataset_id] = UploadedDataset(upload.name, table)
+        datasets[dataset_id] = UploadedDataset(name, table)
         st.session_state[state.INDICATORS_DATASETS] = datasets
         _show(dataset_id, table)
-        _notify("success", t("indicators.upload.loaded", lang, name=upload.name, rows=f"{len(table):,}",
-                             indicators=table[schema.INDICATOR_ID].nunique(), cities=table[schema.CITY].nunique()))
+        _notify("success", t_md("indicators.upload.loaded", lang, name=name, rows=f"{len(table):,}",
+                                indicators=table[schema.INDICATOR_ID].nunique(),
+                                cities=table[schema.CITY].nunique()) + note)
 
 
 def get_view_data(lang: str) -> IndicatorData:
@@ -122,7 +126,7 @@ def get_view_data(lang: str) -> IndicatorData:
         try:
             return IndicatorData("+".join(chosen), cache.get_combined_indicators(tuple(chosen), tables), names)
         except IndicatorUploadError as exc:
-            warning = t("indicators.combine_failed", lang, reason=str(exc), name=names[0])
+            warning = t_md("indicators.combine_failed", lang, reason=str(exc), name=names[0])
             chosen, names = chosen[:1], names[:1]
     data = cache.get_indicators() if chosen[0] == BUNDLED_DATASET else uploads[chosen[0]].table
     return IndicatorData(chosen[0], data, names, warning)
@@ -134,13 +138,13 @@ def render_dataset_picker(lang: str, upload: bool = False) -> IndicatorData:
     st.session_state[state.INDICATORS_DATASET_CHOICE] = [
         i for i in st.session_state.get(state.INDICATORS_DATASET_CHOICE, []) if i in options]
     view = get_view_data(lang)
-    with st.expander(t("indicators.data", lang, names=" + ".join(view.names)), expanded=False):
+    with st.expander(t_md("indicators.data", lang, names=" + ".join(view.names)), expanded=False):
         st.multiselect(t("indicators.datasets", lang), options, format_func=lambda i: dataset_label(i, lang),
                        help=t("indicators.datasets_help", lang), **state.bind(state.INDICATORS_DATASET_CHOICE))
         if upload:
             st.file_uploader(
-                t("indicators.upload", lang), type=[e.lstrip(".") for e in SUPPORTED_UPLOAD_EXTENSIONS],
-                accept_multiple_files=True, key=state.widget_key(state.INDICATORS_UPLOAD),
+                # no `type=` (see ui/sidebar.py): read_indicator_upload refuses other types itself
+                t("indicators.upload", lang), accept_multiple_files=True, key=state.widget_key(state.INDICATORS_UPLOAD),
                 on_change=load_indicator_uploads, help=t("indicators.upload_help", lang, limit=MAX_UPLOAD_BYTES // 2**20),
             )
     for kind, text, problems in st.session_state.pop(state.INDICATORS_NOTICES, []):

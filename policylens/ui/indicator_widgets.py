@@ -5,8 +5,6 @@ indicator_view_figures, targets); widgets keep their values in the persistent ke
 
 from __future__ import annotations
 
-import html
-
 import pandas as pd
 import streamlit as st
 
@@ -27,6 +25,7 @@ from policylens.indicator_views import (
     select_rows,
     summarise_gaps,
 )
+from policylens.markup import escape_markdown, t_html, t_md
 from policylens.pillars import Codebook, Pillar
 from policylens.ui import cache, exports, state, widgets
 from policylens.ui.context import PageContext
@@ -81,7 +80,7 @@ def render_indicator_picker(codebook: Codebook, pillar_ids: tuple[str, ...], vie
     keep_valid(state.INDICATORS_PILLAR, [p.id for p in pillars], pillars[0].id)
     left, right = st.columns([2, 5])
     left.segmented_control(t("indicators.pillar", lang), [p.id for p in pillars],
-                           format_func=lambda pid: codebook.get(pid).label(lang), selection_mode="single",
+                           format_func=lambda pid: escape_markdown(codebook.get(pid).label(lang)), selection_mode="single",
                            required=True, key=state.seed_widget(state.INDICATORS_PILLAR), on_change=_choose,
                            args=(state.INDICATORS_PILLAR, None))
     pillar = codebook.get(st.session_state[state.INDICATORS_PILLAR])
@@ -112,7 +111,7 @@ def render_city_picker(view: IndicatorData, indicator_id: str | None, lang: str)
     cities = tuple(st.session_state[state.INDICATORS_CITIES]) or tuple(default)
     missing = cities_without_data(view.data, indicator_id, cities) if indicator_id else []
     if missing:
-        st.caption(t("indicators.no_city_data", lang, cities=", ".join(city_label(c, lang) for c in missing)))
+        st.caption(t_md("indicators.no_city_data", lang, cities=", ".join(city_label(c, lang) for c in missing)))
     return cities
 
 
@@ -172,11 +171,11 @@ def render_series_controls(view: IndicatorData, indicator_id: str, cities: tuple
 
 def render_source_links(sources: pd.DataFrame, lang: str) -> None:
     """The source line under a chart: the first sources' titles, each linked, and how many more."""
-    links = [f'<a href="{html.escape(u)}" target="_blank" rel="noopener noreferrer">{html.escape(s)}</a>'
+    links = [widgets.build_source_link(s, u)
              for s, u in zip(sources[schema.SOURCE_TITLE][:MAX_SOURCE_LINKS], sources[schema.SOURCE_URL])]
     more = len(sources) - MAX_SOURCE_LINKS
-    tail = f"; {html.escape(t('indicator_figure.more', lang, n=more))}" if more > 0 else ""
-    st.markdown(f'<div style="font-size:0.8rem;color:#6b6b6b">{html.escape(t("indicators.sources_label", lang))}'
+    tail = f"; {t_html('indicator_figure.more', lang, n=more)}" if more > 0 else ""
+    st.markdown(f'<div style="font-size:0.8rem;color:#6b6b6b">{t_html("indicators.sources_label", lang)}'
                 f'{"; ".join(links)}{tail}</div>', unsafe_allow_html=True)
 
 
@@ -184,8 +183,8 @@ def render_gaps(series: pd.DataFrame, spec: ViewSpec, lang: str) -> None:
     """Why a city or year has no index or growth rate: said, never filled."""
     for note, city, years in summarise_gaps(series):
         reason = t(f"indicator_transforms.note.{note}", lang, year=spec.base_year)
-        st.caption(t("indicators.gap", lang, city=city_label(city, lang), years=", ".join(map(str, years)),
-                     reason=reason))
+        st.caption(t_md("indicators.gap", lang, city=city_label(city, lang), years=", ".join(map(str, years)),
+                        reason=reason))
 
 
 def _column_config(lang: str, measure: str) -> dict:
@@ -220,8 +219,8 @@ def render_indicator_view(view: IndicatorData, spec: ViewSpec, pillar: Pillar, l
         if spec.kind == "bar":
             missing = [c for c in spec.cities if c not in set(series.dropna(subset=[SHOWN])[schema.CITY])]
             if missing:
-                st.caption(t("indicators.bar_missing", lang, year=spec.bar_year,
-                             cities=", ".join(city_label(c, lang) for c in missing)))
+                st.caption(t_md("indicators.bar_missing", lang, year=spec.bar_year,
+                                cities=", ".join(city_label(c, lang) for c in missing)))
     rows = select_rows(view.data, spec)
     rows = rows[rows[schema.YEAR].between(*(spec.years or (0, 9999)))]
     sources = list_sources(rows if spec.kind == "line" else rows[rows[schema.YEAR] == spec.bar_year])
@@ -232,7 +231,8 @@ def render_indicator_view(view: IndicatorData, spec: ViewSpec, pillar: Pillar, l
             table = table.drop(columns=SHOWN)
         if not table[NOTE].any():
             table = table.drop(columns=NOTE)
-        st.dataframe(table, column_config=_column_config(lang, spec.measure), hide_index=True, width="stretch")
+        st.dataframe(widgets.keep_web_links(table), column_config=_column_config(lang, spec.measure), hide_index=True,
+                     width="stretch")
         exports.render_table_exports(table, f"indicator-{spec.indicator_id}", lang)
     elif shown_view == "compare":
         st.caption(t("indicators.compare_caption", lang) + ("" if spec.measure == "absolute"
@@ -242,7 +242,7 @@ def render_indicator_view(view: IndicatorData, spec: ViewSpec, pillar: Pillar, l
                      column_config={schema.YEAR: st.column_config.NumberColumn(t("column.year", lang), format="%d")})
         exports.render_table_exports(compare, f"compare-{spec.indicator_id}", lang)
     with st.expander(t("indicators.sources_panel", lang, n=len(sources))):
-        st.dataframe(sources, hide_index=True, width="stretch", column_config={
+        st.dataframe(widgets.keep_web_links(sources), hide_index=True, width="stretch", column_config={
             schema.SOURCE_TITLE: t("column.source_title", lang), "n_values": t("column.n_values", lang),
             schema.SOURCE_URL: st.column_config.LinkColumn(t("column.source_url", lang))})
         exports.render_table_exports(sources, f"sources-{spec.indicator_id}", lang)
@@ -257,13 +257,13 @@ def render_indicator_text(ctx: PageContext, indicator: pd.Series, lang: str) -> 
     if not mine:
         st.info(t("indicators.text.no_keywords", lang, language=t(f"language.{document.language}", lang)))
         return
-    st.caption(t("indicators.text.keywords", lang, keywords=", ".join(mine)))
+    st.caption(t_md("indicators.text.keywords", lang, keywords=", ".join(mine)))
     paragraphs, lines = cache.get_indicator_text_links(document.key, indicator[schema.INDICATOR_ID], document.language,
                                                        KWIC_WINDOW, tuple(document.paragraphs))
     if not paragraphs:
-        st.info(t("indicators.text.none", lang, name=document.name))
+        st.info(t_md("indicators.text.none", lang, name=document.name))
         return
-    st.caption(t("indicators.text.count", lang, n=len(paragraphs), name=document.name))
+    st.caption(t_md("indicators.text.count", lang, n=len(paragraphs), name=document.name))
     pillar_of = dict(zip(ctx.analysis.assignment[schema.PARAGRAPH], ctx.analysis.assignment[schema.PILLAR]))
     widgets.render_kwic_lines(lines.assign(**{schema.PILLAR: lines[schema.PARAGRAPH].map(pillar_of)}), ctx.codebook, lang)
     for paragraph in paragraphs[:MAX_PARAGRAPHS]:
@@ -281,7 +281,7 @@ def render_selected_indicator_text(ctx: PageContext, rows: pd.DataFrame, lang: s
         return
     row = picked.iloc[0]
     name, pillar_id = indicator_label(row, lang), row[schema.PILLAR]
-    st.subheader(t("coverage.selected", lang, name=name))
+    st.subheader(t_md("coverage.selected", lang, name=name))
     st.button(t("coverage.open", lang), icon=":material/monitoring:", key="coverage.open",
               on_click=_open_indicator, args=(pillar_id, selected, INDICATORS_PAGE))
     render_indicator_text(ctx, row, lang)
@@ -302,11 +302,11 @@ def render_linked_indicators(ctx: PageContext, view: IndicatorData, lang: str) -
     typed = st.text_input(t("indicators.linked.term", lang), **state.bind(state.INDICATORS_LINK_TERM)).strip()
     term = typed or (st.session_state.get(state.SELECTION_TERM) or "").strip()
     if term:
-        terms, what = (term,), t("indicators.linked.what_term", lang, term=term)
+        terms, what = (term,), t_md("indicators.linked.what_term", lang, term=term)  # Markdown
     else:
         pillars = [p for p in ctx.codebook.pillars if not ctx.pillars or p.id in ctx.pillars]
         terms = tuple(sorted({w for p in pillars for lang_ in ("zh", "en") for w in p.terms(lang_)}))
-        what = t("indicators.linked.what_pillars", lang, names=", ".join(p.label(lang) for p in pillars))
+        what = t_md("indicators.linked.what_pillars", lang, names=", ".join(p.label(lang) for p in pillars))
     catalogue = cache.get_full_catalogue(view.key, view.data)
     linked = catalogue.set_index(schema.INDICATOR_ID).reindex(
         [i for i in cache.get_linked_indicators(terms) if i in set(catalogue[schema.INDICATOR_ID])]).reset_index()

@@ -12,6 +12,7 @@ import streamlit as st
 
 from policylens.documents import Document, DocumentError, load_document_bytes, load_pasted_text
 from policylens.i18n import STRINGS, t
+from policylens.markup import clean_file_name, t_md
 from policylens.ui import cache, state
 
 SEED_ID = "seed"
@@ -42,7 +43,14 @@ def describe_error(exc: DocumentError, lang: str) -> str:
 
 
 def _notify(kind: str, text: str) -> None:
+    """Keep a notice (Markdown, user values already escaped) for the next draw of the sidebar."""
     st.session_state.setdefault(state.DOCS_NOTICES, []).append((kind, text))
+
+
+def clean_upload_name(raw: str, lang: str) -> tuple[str, str]:
+    """(the name to keep, a Markdown note to add to the notice when the name had to be changed)."""
+    name, renamed = clean_file_name(raw, t("upload.unnamed", lang))
+    return name, (" " + t_md("upload.renamed", lang, name=name)) if renamed else ""
 
 
 def load_uploads() -> None:
@@ -57,13 +65,14 @@ def load_uploads() -> None:
         if fingerprint in handled:
             continue
         handled.add(fingerprint)
+        name, note = clean_upload_name(upload.name, lang)  # a NUL or a bidi override must not be kept
         try:
-            document = load_document_bytes(data, upload.name)
+            document = load_document_bytes(data, name)
         except DocumentError as exc:
-            _notify("error", t("docs.failed", lang, name=upload.name, reason=describe_error(exc, lang)))
+            _notify("error", t_md("docs.failed", lang, name=name, reason=describe_error(exc, lang)) + note)
             continue
         _add(document)
-        _notify("success", t("docs.loaded", lang, name=document.name, encoding=document.encoding))
+        _notify("success", t_md("docs.loaded", lang, name=document.name, encoding=document.encoding) + note)
 
 
 def load_paste() -> None:
@@ -73,13 +82,13 @@ def load_paste() -> None:
     try:
         document = load_pasted_text(text, name=t("docs.pasted_name", lang))
     except DocumentError as exc:
-        _notify("error", t("docs.failed", lang, name=t("docs.pasted_name", lang), reason=describe_error(exc, lang)))
+        _notify("error", t_md("docs.failed", lang, name=t("docs.pasted_name", lang), reason=describe_error(exc, lang)))
         return
     _add(document)
     st.session_state[state.widget_key(state.DOCS_PASTE)] = ""
-    _notify("success", t("docs.loaded", lang, name=document.name, encoding=document.encoding))
+    _notify("success", t_md("docs.loaded", lang, name=document.name, encoding=document.encoding))
 
 
 def pop_notices() -> list[tuple[str, str]]:
-    """Messages from the last load, shown once."""
+    """Messages from the last load (Markdown), shown once."""
     return st.session_state.pop(state.DOCS_NOTICES, [])

@@ -6,7 +6,7 @@ The rules live in policylens.selection; this module only moves them in and out o
 
 from __future__ import annotations
 
-import html
+from collections.abc import Callable
 
 import streamlit as st
 
@@ -14,6 +14,7 @@ from policylens import schema
 from policylens import selection as model
 from policylens.figures import pillar_label
 from policylens.i18n import t
+from policylens.markup import t_html
 from policylens.pillars import Codebook
 from policylens.ui import state
 
@@ -98,16 +99,18 @@ def _indicator_label(indicator_id: str, lang: str) -> str:
     return str(rows.iloc[0][schema.INDICATOR_ZH if lang == "zh" else schema.INDICATOR_EN])
 
 
-def describe_selection(selection: model.Selection, codebook: Codebook, lang: str) -> list[str]:
-    """One display phrase per selected part, in the UI language."""
+def describe_selection(selection: model.Selection, codebook: Codebook, lang: str,
+                       render: Callable[..., str] = t) -> list[str]:
+    """One display phrase per selected part, in the UI language: plain text, or HTML with
+    ``render=markup.t_html`` (the pillar labels, term and indicator name escaped)."""
     parts = []
     if selection.pillars:
         names = ", ".join(pillar_label(codebook, p, lang) for p in selection.pillars if p in codebook.ids)
-        parts.append(t("selection.pillars", lang, pillars=names))
+        parts.append(render("selection.pillars", lang, pillars=names))
     if selection.term:
-        parts.append(t("selection.term", lang, term=selection.term))
+        parts.append(render("selection.term", lang, term=selection.term))
     if selection.indicator:
-        parts.append(t("selection.indicator", lang, indicator=_indicator_label(selection.indicator, lang)))
+        parts.append(render("selection.indicator", lang, indicator=_indicator_label(selection.indicator, lang)))
     return parts
 
 
@@ -117,10 +120,10 @@ def render_selection_bar(codebook: Codebook, lang: str) -> None:
     if selection.is_empty:
         return
     text, button = st.columns([6, 1], vertical_alignment="center")
-    parts = " · ".join(html.escape(p) for p in describe_selection(selection, codebook, lang))
+    parts = " · ".join(describe_selection(selection, codebook, lang, render=t_html))
     text.markdown(
         f'<div class="policylens-selection" style="font-size:0.9rem;background:#f3f5f9;border-radius:6px;'
-        f'padding:4px 10px"><b>{html.escape(t("selection.label", lang))}</b> {parts}</div>',
+        f'padding:4px 10px"><b>{t_html("selection.label", lang)}</b> {parts}</div>',
         unsafe_allow_html=True,
     )
     button.button(t("selection.clear", lang), key="selection.clear", on_click=clear_selection,

@@ -6,6 +6,7 @@ import streamlit as st
 
 from policylens.documents import MAX_BYTES, SUPPORTED_EXTENSIONS, Document
 from policylens.i18n import LANGUAGE_NAMES, LANGUAGES, t
+from policylens.markup import t_md
 from policylens.pillars import Codebook
 from policylens.ui import library, state
 
@@ -17,7 +18,7 @@ def render_sidebar(document: Document, codebook: Codebook) -> None:
         st.markdown(f"### {t('app.title', lang)}")
         st.caption(t("app.tagline", lang))
         render_document_picker(lang)
-        st.caption(t(
+        st.caption(t_md(
             "sidebar.document_caption", lang, name=document.name,
             language=t(f"language.{document.language}", lang),
             paragraphs=len(document.paragraphs), characters=document.characters,
@@ -48,7 +49,9 @@ def render_document_picker(lang: str) -> None:
     )
     with st.expander(t("docs.add", lang)):
         st.file_uploader(
-            t("docs.upload", lang), type=[e.lstrip(".") for e in SUPPORTED_EXTENSIONS], accept_multiple_files=True,
+            # no `type=`: Streamlit's own check of the name (a NUL, another extension) raises on every
+            # rerun while the browser keeps the file; the loader refuses other types with a message
+            t("docs.upload", lang), accept_multiple_files=True,
             key=state.widget_key(state.DOCS_UPLOAD), on_change=library.load_uploads,
             help=t("docs.upload_help", lang, limit=MAX_BYTES // 2**20, types=", ".join(SUPPORTED_EXTENSIONS)),
         )

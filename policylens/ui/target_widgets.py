@@ -3,8 +3,6 @@ charted against the actual series of the indicator it matches."""
 
 from __future__ import annotations
 
-import html
-
 import pandas as pd
 import streamlit as st
 
@@ -13,7 +11,7 @@ from policylens.figures import pillar_color, pillar_label
 from policylens.i18n import t
 from policylens.indicator_figures import city_label
 from policylens.indicator_views import list_sources
-from policylens.markup import build_highlighted_html
+from policylens.markup import build_highlighted_html, escape_html, escape_markdown, t_html, t_md, unescape_plotly
 from policylens.targets import NEAREST
 from policylens.ui import cache, state, widgets
 from policylens.ui.context import PageContext
@@ -44,18 +42,18 @@ def render_target_list(ctx: PageContext, targets: pd.DataFrame, matches: pd.Data
         mine = targets[keep & (pillars == pillar_id)]
         if mine.empty:
             continue
-        st.markdown(f"#### {html.escape(pillar_label(ctx.codebook, pillar_id or None, lang))}")
+        st.markdown(f"#### {escape_markdown(pillar_label(ctx.codebook, pillar_id or None, lang))}")
         color = pillar_color(ctx.codebook, pillar_id or None)
         for index, target in mine.iterrows():
             linked = matches[matches["_target"] == index][schema.INDICATOR_ID].map(labels).tolist()
             sentence = build_highlighted_html(target["sentence"], [(target["start"], target["end"], "")], color)
-            found = (t("targets.matches", lang, indicators="; ".join(linked)) if linked
-                     else t("targets.no_match", lang))
+            found = (t_html("targets.matches", lang, indicators="; ".join(linked)) if linked
+                     else t_html("targets.no_match", lang))
             st.markdown(
-                f'<div style="border-left:4px solid {color};padding:4px 12px;margin:6px 0">'
+                f'<div style="border-left:4px solid {escape_html(color)};padding:4px 12px;margin:6px 0">'
                 f'<div style="font-size:0.85rem;color:#555">¶{int(target[schema.PARAGRAPH])} · '
-                f"{html.escape(target_text(target, lang))}</div><div>{sentence}</div>"
-                f'<div style="font-size:0.8rem;color:#6b6b6b">{html.escape(found)}</div></div>',
+                f"{escape_html(target_text(target, lang))}</div><div>{sentence}</div>"
+                f'<div style="font-size:0.8rem;color:#6b6b6b">{found}</div></div>',
                 unsafe_allow_html=True,
             )
 
@@ -82,11 +80,12 @@ def render_target_chart(ctx: PageContext, view: IndicatorData, targets: pd.DataF
     keep_valid(state.TARGETS_CITY, cities, cities[0])
     city = st.selectbox(t("targets.city", lang), cities, format_func=lambda c: city_label(c, lang),
                         **state.bind(state.TARGETS_CITY))
-    st.caption(t("targets.city_note", lang, city=city_label(city, lang)))
+    st.caption(t_md("targets.city_note", lang, city=city_label(city, lang)))
     figure, drawn = cache.get_target_figure(view.key, ctx.document.key, int(match["_target"]), match[schema.INDICATOR_ID],
                                             city, lang, ctx.document.name, view.data, targets)
     if not drawn:
-        st.warning(t("targets.unit_mismatch", lang, unit=match[schema.UNIT], chart=figure["layout"]["yaxis"]["title"]["text"]))
+        st.warning(t_md("targets.unit_mismatch", lang, unit=match[schema.UNIT],
+                        chart=unescape_plotly(figure["layout"]["yaxis"]["title"]["text"])))
     widgets.render_chart(figure, key="targets.chart")
     render_source_links(list_sources(rows[rows[schema.CITY] == city]), lang)
-    st.caption(t("indicator_view.target.source", lang, name=ctx.document.name))
+    st.caption(t_md("indicator_view.target.source", lang, name=ctx.document.name))

@@ -10,6 +10,7 @@ import streamlit as st
 from policylens import schema, url_state
 from policylens.documents import Document
 from policylens.i18n import t
+from policylens.markup import t_md
 from policylens.pillars import Codebook
 from policylens.ui import cache, state
 from policylens.ui.library import SEED_ID, get_library
@@ -107,16 +108,11 @@ def dismiss_notices() -> None:
     st.session_state[state.URL_NOTICES] = []
 
 
-def _markdown_safe(text: str) -> str:
-    # Values come from the URL: escape HTML and Markdown so they show as typed.
-    return "".join(f"\\{c}" if c in "\\`*_{}[]()#+-.!|~<>$" else c for c in text)
-
-
 def render_url_notices(lang: str) -> None:
     """What the opening link asked for but could not be shown, until dismissed."""
     notices = st.session_state.get(state.URL_NOTICES) or []
     if not notices:
         return
-    lines = [_markdown_safe(t(n.key, lang, **n.values)) for n in notices]
+    lines = [t_md(n.key, lang, **n.values) for n in notices]  # the values come from the URL
     st.warning(t("url.notice.title", lang) + "\n\n" + "\n".join(f"- {line}" for line in lines), icon=":material/link_off:")
     st.button(t("url.notice.dismiss", lang), key="url.dismiss", on_click=dismiss_notices)

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import html
-
 import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
@@ -15,7 +13,7 @@ from policylens.documents import Document
 from policylens.figures import GENERAL_COLOR, pillar_color, pillar_label
 from policylens.i18n import t
 from policylens.indicator_figures import city_label, format_value
-from policylens.markup import build_highlighted_html
+from policylens.markup import build_highlighted_html, escape_html, is_web_url, safe_href, t_html, t_md
 from policylens.pillars import Codebook
 from policylens.segment import Segmenter
 from policylens.ui import cache, exports, selection, state
@@ -72,16 +70,16 @@ def render_paragraph(
     if spans is None:
         spans = segmenter.find_spans(text, evidence, analysis.document.language) if evidence else []
     badge = (
-        f'<span style="background:{color};color:white;border-radius:4px;padding:1px 8px;'
-        f'font-size:0.8rem">{html.escape(pillar_label(codebook, pillar_id, lang))}</span>'
+        f'<span style="background:{escape_html(color)};color:white;border-radius:4px;padding:1px 8px;'
+        f'font-size:0.8rem">{escape_html(pillar_label(codebook, pillar_id, lang))}</span>'
     )
-    meta = f'<span style="color:#6b6b6b;font-size:0.8rem">¶{paragraph} · {html.escape(t("themes.score", lang, score=row[schema.SCORE]))}</span>'
-    evidence_text = ", ".join(evidence) if evidence else t("themes.no_evidence", lang)
+    meta = f'<span style="color:#6b6b6b;font-size:0.8rem">¶{paragraph} · {t_html("themes.score", lang, score=row[schema.SCORE])}</span>'
+    evidence_text = escape_html(", ".join(evidence)) if evidence else t_html("themes.no_evidence", lang)
     st.markdown(
-        f'<div style="border-left:4px solid {color};padding:4px 12px;margin:8px 0">'
+        f'<div style="border-left:4px solid {escape_html(color)};padding:4px 12px;margin:8px 0">'
         f"{badge} {meta}<div style='margin-top:4px'>{build_highlighted_html(text, spans, color)}</div>"
-        f'<div style="color:#6b6b6b;font-size:0.8rem;margin-top:4px">{html.escape(t("themes.evidence", lang))}'
-        f"{html.escape(evidence_text)}</div>{_original_html(analysis.document, paragraph, lang)}</div>",
+        f'<div style="color:#6b6b6b;font-size:0.8rem;margin-top:4px">{t_html("themes.evidence", lang)}'
+        f"{evidence_text}</div>{_original_html(analysis.document, paragraph, lang)}</div>",
         unsafe_allow_html=True,
     )
 
@@ -92,8 +90,8 @@ def _original_html(document: Document, paragraph: int, lang: str) -> str:
         return ""
     original = document.original_paragraphs[paragraph - 1]
     return (
-        f'<details style="font-size:0.85rem;margin-top:4px"><summary>{html.escape(t("themes.original", lang))}</summary>'
-        f"{html.escape(original)}</details>"
+        f'<details style="font-size:0.85rem;margin-top:4px"><summary>{t_html("themes.original", lang)}</summary>'
+        f"{escape_html(original)}</details>"
     )
 
 
@@ -106,7 +104,7 @@ def render_cloud(cloud, figure: dict, table: pd.DataFrame, lang: str) -> None:  
         # at its own size: one axis unit is one pixel of the image, so the font sizes match it
         render_chart(figure, key="terms.cloud", on_click="term", data=table, stretch=False)
     if cloud.missing_glyphs:
-        st.warning(t("terms.missing_glyphs", lang, terms=", ".join(sorted(cloud.missing_glyphs))))
+        st.warning(t_md("terms.missing_glyphs", lang, terms=", ".join(sorted(cloud.missing_glyphs))))
 
 
 def translate_period_note(note: str, lang: str) -> str:
@@ -114,13 +112,29 @@ def translate_period_note(note: str, lang: str) -> str:
     return t("indicators.full_year", lang) if note == "calendar year / year-end" else note
 
 
+def build_source_link(title: str, url: str) -> str:
+    """HTML of a source title linked to its URL; the title alone (no link) unless the URL is http(s)."""
+    href = safe_href(url)
+    if href is None:
+        return escape_html(title)
+    return f'<a href="{href}" target="_blank" rel="noopener noreferrer">{escape_html(title)}</a>'
+
+
 def render_source(title: str, url: str, lang: str) -> None:
     """A source line: the publication's title, linked to the (often mirrored) URL."""
     st.markdown(
-        f'<span style="font-size:0.8rem;color:#6b6b6b">{html.escape(t("indicators.sources_label", lang))}'
-        f'<a href="{html.escape(url)}" target="_blank" rel="noopener noreferrer">{html.escape(title)}</a></span>',
+        f'<div style="font-size:0.8rem;color:#6b6b6b">{t_html("indicators.sources_label", lang)}'
+        f"{build_source_link(title, url)}</div>",
         unsafe_allow_html=True,
     )
+
+
+def keep_web_links(table: pd.DataFrame) -> pd.DataFrame:
+    """The table with every source_url that is not an http(s) URL blanked, for a LinkColumn."""
+    if schema.SOURCE_URL not in table:
+        return table
+    urls = table[schema.SOURCE_URL]
+    return table.assign(**{schema.SOURCE_URL: urls.where(urls.map(is_web_url), None)})
 
 
 def render_headline_indicators(pillars: tuple[str, ...], codebook: Codebook, lang: str) -> None:
@@ -139,9 +153,9 @@ def render_headline_indicators(pillars: tuple[str, ...], codebook: Codebook, lan
                 value = format_value(row[schema.VALUE], row[schema.UNIT_CODE], row[schema.QUALIFIER], lang)
                 # a card rather than st.metric: long labels and values wrap instead of being cut off
                 st.markdown(
-                    f'<div style="font-size:0.85rem;color:#555">{html.escape(codebook.get(row[schema.PILLAR]).label(lang))}'
-                    f" · {html.escape(label)}</div>"
-                    f'<div style="font-size:1.6rem;line-height:1.3;margin:2px 0">{html.escape(value)}</div>',
+                    f'<div style="font-size:0.85rem;color:#555">{escape_html(codebook.get(row[schema.PILLAR]).label(lang))}'
+                    f" · {escape_html(label)}</div>"
+                    f'<div style="font-size:1.6rem;line-height:1.3;margin:2px 0">{escape_html(value)}</div>',
                     unsafe_allow_html=True,
                 )
                 st.caption(t("indicators.as_of", lang, year=row[schema.YEAR],
@@ -162,7 +176,7 @@ def render_indicator_sources(rows: pd.DataFrame, lang: str) -> None:
         schema.SOURCE_URL: table[schema.SOURCE_URL],
     })
     st.dataframe(
-        shown,
+        keep_web_links(shown),
         column_config={
             schema.CITY: t("column.city", lang),
             schema.YEAR: st.column_config.NumberColumn(t("column.year", lang), format="%d"),
