@@ -456,7 +456,8 @@ REPORT_REMOTE_LOAD = re.compile(r"<(?:script|link|img|iframe)\b[^>]*\b(?:src|hre
 
 
 def download(page, button, timeout: int = 120_000) -> Path:
-    """Click a download button (its file is built on click) and return the saved file."""
+    """Click a download button (a link to the server's download route; the file is built on click)
+    and return the saved file."""
     with page.expect_download(timeout=timeout) as info:
         button.click()
     return Path(info.value.path())
@@ -503,7 +504,7 @@ def test_downloads_csv_png_and_report_are_what_they_claim(fresh_app):
     page = fresh_app.page
     # the Overview's pillar share chart as PNG: 900 x 300 px at scale 2 (kaleido, the bundled font)
     menu = open_export_menu(page, 0)
-    png = download(page, menu.get_by_role("button", name=t("export.png", "en")))
+    png = download(page, menu.get_by_role("link", name=t("export.png", "en")))
     with Image.open(png) as image:
         image.load()
         assert image.format == "PNG" and image.size == (1800, 600)
@@ -517,14 +518,14 @@ def test_downloads_csv_png_and_report_are_what_they_claim(fresh_app):
     with rerun(page, sidebar_shows, "· 3 paragraphs"):
         page.locator('[data-testid="stSidebar"]').get_by_role("button", name=t("docs.paste_button", "en")).click()
     follow_nav_link(page, "/themes")
-    csv = download(page, page.locator('[data-testid="stMain"]').get_by_role("button", name="CSV"))
+    csv = download(page, page.locator('[data-testid="stMain"]').get_by_role("link", name="CSV", exact=True))
     assert csv.read_bytes().startswith(b"\xef\xbb\xbf"), "no UTF-8 BOM for Excel"
     table = pd.read_csv(csv, encoding="utf-8-sig")
     texts = table[t("themes.column.text", "en")].tolist()
     assert texts[0].startswith("'=HYPERLINK(") and texts[1].startswith("'+1 ") and texts[2].startswith("'@SUM")
     assert len(table) == 3
 
-    report = download(page, page.locator('[data-testid="stSidebar"]').get_by_role("button", name=t("export.report", "en")))
+    report = download(page, page.locator('[data-testid="stSidebar"]').get_by_role("link", name=t("export.report", "en")))
     html_text = report.read_text(encoding="utf-8")
     assert html_text.count('class="plotly-graph-div"') >= 1 and "Plotly.newPlot" in html_text
     assert not REPORT_REMOTE_LOAD.search(html_text), "the report loads something from the network"

@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import gc
 import re
+from concurrent.futures import ThreadPoolExecutor
 
 from starlette.requests import Request
 from streamlit.testing.v1 import AppTest
@@ -22,7 +23,9 @@ def request_for(token: str) -> Request:
 
 
 def serve(token: str):
-    return asyncio.run(downloads.serve_download(request_for(token)))
+    """Run the route's coroutine on its own event loop (a sync Playwright loop may own this thread's)."""
+    with ThreadPoolExecutor(1) as pool:
+        return pool.submit(asyncio.run, downloads.serve_download(request_for(token))).result()
 
 
 # --- the store -------------------------------------------------------------------------------
