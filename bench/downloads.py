@@ -10,7 +10,7 @@ that belongs to someone else, an empty one or a failed download counts as a fail
     .venv/bin/python bench/downloads.py --sessions 10 --url http://127.0.0.1:8501 --json
 
 Prints, per session count: downloads attempted, succeeded, the success rate, and the median and
-slowest click-to-file time. It asserts no goal (tests/test_browser_downloads.py runs it for 10
+slowest click-to-file time. It asserts no goal (tests/browser/test_browser_downloads.py runs it for 10
 sessions and requires every download to succeed).
 """
 

@@ -22,9 +22,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from policylens import indicator_io, schema  # noqa: E402  (sys.path set just above)
-from policylens.indicator_io import MAX_UPLOAD_BYTES, read_indicator_upload  # noqa: E402
-from policylens.indicators import load_indicators  # noqa: E402
+from policylens import schema  # noqa: E402  (sys.path set just above)
+from policylens.indicators import upload as indicator_io  # noqa: E402
+from policylens.indicators.table import load_indicators  # noqa: E402
+from policylens.indicators.upload import MAX_UPLOAD_BYTES, read_indicator_upload  # noqa: E402
 
 SYNTHETIC_LABEL = "SYNTHETIC BENCHMARK VALUE - random number, not published data"
 YEARS = range(1950, 2100)

@@ -61,13 +61,13 @@ def main() -> int:
 
     # imported after the argument checks, so that a wrong --corpus fails at once
     from policylens import paths
-    from policylens.analysis import analyze_document, build_segmenter_config
-    from policylens.documents import load_document
-    from policylens.keyness import build_term_statistics
-    from policylens.kwic import build_token_spans
-    from policylens.network import build_network
-    from policylens.pillars import load_codebook
-    from policylens.segment import Segmenter
+    from policylens.documents.loader import load_document
+    from policylens.text.analysis import analyze_document, build_segmenter_config
+    from policylens.text.keyness import build_term_statistics
+    from policylens.text.kwic import build_token_spans
+    from policylens.text.network import build_network
+    from policylens.text.pillars import load_codebook
+    from policylens.text.segment import Segmenter
     from policylens.ui.state import DEFAULTS, NETWORK_MEASURE, NETWORK_MIN_WEIGHT, NETWORK_TOP_N, NETWORK_UNIT
 
     text, n_files = build_text(args.corpus, args.megabytes)

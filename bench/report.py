@@ -14,18 +14,19 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))  # run as `python bench/report.py` from anywhere
 
-from policylens import indicators, paths, schema  # noqa: E402
-from policylens.analysis import analyze_document, build_segmenter_config, summarise_pillars  # noqa: E402
-from policylens.clouds import render_cloud  # noqa: E402
-from policylens.documents import load_document  # noqa: E402
-from policylens.export import ChartExport, ViewFilters, build_export_bundle, build_provenance  # noqa: E402
-from policylens.figures import build_pillar_share_figure, build_term_bar_figure  # noqa: E402
+from policylens import paths, schema  # noqa: E402
+from policylens.documents.loader import load_document  # noqa: E402
+from policylens.export.files import ChartExport, ViewFilters, build_export_bundle, build_provenance  # noqa: E402
+from policylens.export.images import ExportUnavailable, build_figure_image, stop_image_server  # noqa: E402
+from policylens.export.report import build_report_html  # noqa: E402
+from policylens.figures.clouds import render_cloud  # noqa: E402
+from policylens.figures.text import build_pillar_share_figure, build_term_bar_figure  # noqa: E402
 from policylens.i18n import t  # noqa: E402
-from policylens.image_export import ExportUnavailable, build_figure_image, stop_image_server  # noqa: E402
-from policylens.pillars import load_codebook  # noqa: E402
-from policylens.report import build_report_html  # noqa: E402
-from policylens.segment import Segmenter  # noqa: E402
-from policylens.terms import assign_term_pillars, count_terms_by_pillar, summarise_terms  # noqa: E402
+from policylens.indicators import table as indicators  # noqa: E402
+from policylens.text.analysis import analyze_document, build_segmenter_config, summarise_pillars  # noqa: E402
+from policylens.text.pillars import load_codebook  # noqa: E402
+from policylens.text.segment import Segmenter  # noqa: E402
+from policylens.text.terms import assign_term_pillars, count_terms_by_pillar, summarise_terms  # noqa: E402
 
 
 def timed(function, *args, **kwargs):

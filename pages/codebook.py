@@ -3,8 +3,9 @@
 import streamlit as st
 
 from policylens.i18n import t
-from policylens.ui import codebook_widgets, state
+from policylens.ui import state
 from policylens.ui.context import build_context
+from policylens.ui.widgets import codebook as codebook_widgets
 
 ctx = build_context()
 st.title(t("codebook.title", ctx.lang))

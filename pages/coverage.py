@@ -4,9 +4,11 @@ import streamlit as st
 
 from policylens import schema
 from policylens.i18n import t
-from policylens.indicator_views import count_coverage
-from policylens.ui import cache, indicator_data, indicator_widgets, widgets
+from policylens.indicators.views import count_coverage
+from policylens.ui import cache, indicator_data
 from policylens.ui.context import build_context
+from policylens.ui.widgets import elements as widgets
+from policylens.ui.widgets import indicators as indicator_widgets
 
 ctx = build_context()
 lang, codebook = ctx.lang, ctx.codebook

@@ -3,8 +3,8 @@
 import streamlit as st
 
 from policylens.i18n import t
-from policylens.ui import dictionary_widgets
 from policylens.ui.context import build_context
+from policylens.ui.widgets import dictionary as dictionary_widgets
 
 ctx = build_context()
 st.title(t("dictionary.title", ctx.lang))

@@ -3,13 +3,15 @@
 import streamlit as st
 
 from policylens import schema
-from policylens.analysis_figures import build_dispersion_figure
-from policylens.distribution import build_term_dispersion, summarise_dispersion
+from policylens.figures.analysis import build_dispersion_figure
 from policylens.i18n import t
-from policylens.selection import include_term
-from policylens.terms import summarise_terms
-from policylens.ui import exports, state, widgets
+from policylens.text.distribution import build_term_dispersion, summarise_dispersion
+from policylens.text.terms import summarise_terms
+from policylens.ui import state
 from policylens.ui.context import build_context
+from policylens.ui.widgets import elements as widgets
+from policylens.ui.widgets import exports
+from policylens.view.selection import include_term
 
 ctx = build_context()
 lang, codebook, analysis = ctx.lang, ctx.codebook, ctx.analysis

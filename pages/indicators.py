@@ -4,8 +4,9 @@ in absolute, indexed or growth terms, every view with its sources; and the text 
 import streamlit as st
 
 from policylens.i18n import t
-from policylens.ui import indicator_data, indicator_widgets
+from policylens.ui import indicator_data
 from policylens.ui.context import build_context
+from policylens.ui.widgets import indicators as indicator_widgets
 
 ctx = build_context()
 lang, codebook = ctx.lang, ctx.codebook

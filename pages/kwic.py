@@ -4,10 +4,12 @@ import streamlit as st
 
 from policylens import schema
 from policylens.i18n import t
-from policylens.kwic import LEFT, RIGHT, QueryError, find_keyword_in_context, sort_kwic
 from policylens.markup import t_md
-from policylens.ui import cache, exports, state, widgets
+from policylens.text.kwic import LEFT, RIGHT, QueryError, find_keyword_in_context, sort_kwic
+from policylens.ui import cache, state
 from policylens.ui.context import build_context
+from policylens.ui.widgets import elements as widgets
+from policylens.ui.widgets import exports
 
 ctx = build_context()
 lang, codebook, analysis = ctx.lang, ctx.codebook, ctx.analysis

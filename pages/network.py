@@ -3,12 +3,14 @@
 import pandas as pd
 import streamlit as st
 
-from policylens.analysis_figures import build_network_figure
+from policylens.figures.analysis import build_network_figure
 from policylens.i18n import t
-from policylens.network import MEASURES, UNITS
-from policylens.terms import assign_term_pillars
-from policylens.ui import cache, exports, state, widgets
+from policylens.text.network import MEASURES, UNITS
+from policylens.text.terms import assign_term_pillars
+from policylens.ui import cache, state
 from policylens.ui.context import build_context
+from policylens.ui.widgets import elements as widgets
+from policylens.ui.widgets import exports
 
 ctx = build_context()
 lang, codebook, analysis = ctx.lang, ctx.codebook, ctx.analysis

@@ -4,8 +4,9 @@ import streamlit as st
 
 from policylens.i18n import t
 from policylens.markup import escape_markdown
-from policylens.ui import cache, widgets
+from policylens.ui import cache
 from policylens.ui.context import build_context
+from policylens.ui.widgets import elements as widgets
 
 ctx = build_context()
 lang, codebook, analysis = ctx.lang, ctx.codebook, ctx.analysis

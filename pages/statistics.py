@@ -3,12 +3,14 @@
 import streamlit as st
 
 from policylens import schema
-from policylens.analysis_figures import build_keyness_figure
+from policylens.figures.analysis import build_keyness_figure
 from policylens.i18n import t
-from policylens.keyness import TOP_PILLAR, keyness_column
 from policylens.markup import escape_markdown
-from policylens.ui import cache, exports, widgets
+from policylens.text.keyness import TOP_PILLAR, keyness_column
+from policylens.ui import cache
 from policylens.ui.context import build_context
+from policylens.ui.widgets import elements as widgets
+from policylens.ui.widgets import exports
 
 ctx = build_context()
 lang, codebook = ctx.lang, ctx.codebook

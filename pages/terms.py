@@ -4,11 +4,13 @@ click a word or bar to read it in context."""
 import streamlit as st
 
 from policylens import schema
-from policylens.figures import build_term_bar_figure
+from policylens.figures.text import build_term_bar_figure
 from policylens.i18n import t
-from policylens.terms import assign_term_pillars, filter_paragraphs, summarise_terms
-from policylens.ui import cache, exports, state, widgets
+from policylens.text.terms import assign_term_pillars, filter_paragraphs, summarise_terms
+from policylens.ui import cache, state
 from policylens.ui.context import build_context
+from policylens.ui.widgets import elements as widgets
+from policylens.ui.widgets import exports
 
 ctx = build_context()
 lang, codebook, analysis = ctx.lang, ctx.codebook, ctx.analysis

@@ -3,11 +3,12 @@
 import streamlit as st
 
 from policylens import schema
-from policylens.figures import build_paragraph_map_figure
+from policylens.figures.text import build_paragraph_map_figure
 from policylens.i18n import t
-from policylens.terms import filter_paragraphs
-from policylens.ui import state, widgets
+from policylens.text.terms import filter_paragraphs
+from policylens.ui import state
 from policylens.ui.context import build_context
+from policylens.ui.widgets import elements as widgets
 
 ctx = build_context()
 lang, codebook, analysis = ctx.lang, ctx.codebook, ctx.analysis

@@ -16,16 +16,16 @@ import sys
 from pathlib import Path
 
 from policylens import paths, schema
-from policylens.analysis import analyze_default, build_analysis_report
-from policylens.documents import SUPPORTED_EXTENSIONS, DocumentError, load_document
-from policylens.indicator_io import (
+from policylens.documents.loader import SUPPORTED_EXTENSIONS, DocumentError, load_document
+from policylens.export.cli import add_report_parser, run_report
+from policylens.indicators.upload import (
     SUPPORTED_UPLOAD_EXTENSIONS,
     IndicatorUploadError,
     check_upload_size,
     read_indicator_upload,
 )
-from policylens.pillars import CodebookError, load_codebook
-from policylens.report_cli import add_report_parser, run_report
+from policylens.text.analysis import analyze_default, build_analysis_report
+from policylens.text.pillars import CodebookError, load_codebook
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -67,8 +67,8 @@ def run_indicators(path: Path) -> int:
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     if args.command == "install-font":
-        from policylens.fonts import install_static_font
-        from policylens.web_font import build_web_font_slices
+        from policylens.fonts.bundled import install_static_font
+        from policylens.fonts.web import build_web_font_slices
 
         print(install_static_font())
         print(build_web_font_slices())  # about a minute the first time, then a hash check

@@ -1,7 +1,7 @@
 """Shared pytest fixtures."""
 
 # ---------------------------------------------------------------------------------------------
-# Browser end-to-end fixtures (tests marked `browser`, see tests/test_browser_e2e.py).
+# Browser end-to-end fixtures (tests marked `browser`, see tests/browser/test_browser_e2e.py).
 #
 # One Streamlit server and one headless Debian Chromium per test session. Playwright drives the
 # system Chromium through `executable_path`: `playwright install` is never needed (nor run).

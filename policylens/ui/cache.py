@@ -9,16 +9,18 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from policylens import analysis, indicators, paths, schema
-from policylens.documents import Document, load_document
-from policylens.pillars import Codebook, load_codebook, parse_codebook
-from policylens.segment import Segmenter, SegmenterConfig
+from policylens import paths, schema
+from policylens.documents.loader import Document, load_document
+from policylens.indicators import table as indicators
+from policylens.text import analysis
+from policylens.text.pillars import Codebook, load_codebook, parse_codebook
+from policylens.text.segment import Segmenter, SegmenterConfig
 
 
 @st.cache_resource(show_spinner=False)
 def ensure_static_font() -> None:
     """Copy the CJK web font into static/ once per server process (not on every rerun)."""
-    from policylens.fonts import install_static_font
+    from policylens.fonts.bundled import install_static_font
 
     install_static_font()
 
@@ -63,7 +65,7 @@ def get_indicators() -> pd.DataFrame:
 @st.cache_data(show_spinner=False, max_entries=32)
 def get_cloud(frequencies: tuple[tuple[str, int], ...], colors: tuple[tuple[str, str], ...]):
     """A rendered word cloud (0.7-1.0 s for 150 words at 800x400, so cached by its inputs)."""
-    from policylens.clouds import CloudOptions, render_cloud  # wordcloud loads on first use
+    from policylens.figures.clouds import CloudOptions, render_cloud  # wordcloud loads on first use
 
     return render_cloud(dict(frequencies), dict(colors), CloudOptions())
 
@@ -71,7 +73,7 @@ def get_cloud(frequencies: tuple[tuple[str, int], ...], colors: tuple[tuple[str,
 @st.cache_data(show_spinner=False, max_entries=8)
 def get_token_spans(document_key: str, settings_key: str, _document: Document, _segmenter: Segmenter) -> tuple:
     """Every raw token with its span, per paragraph (keyword in context)."""
-    from policylens.kwic import build_token_spans
+    from policylens.text.kwic import build_token_spans
 
     return build_token_spans(_document, _segmenter)
 
@@ -79,7 +81,7 @@ def get_token_spans(document_key: str, settings_key: str, _document: Document, _
 @st.cache_data(show_spinner=False, max_entries=8)
 def get_term_statistics(document_key: str, settings_key: str, _analysis: analysis.Analysis, pillar_ids: tuple[str, ...]) -> pd.DataFrame:
     """Counts, relative frequencies and keyness per pillar for every term."""
-    from policylens.keyness import build_term_statistics
+    from policylens.text.keyness import build_term_statistics
 
     return build_term_statistics(_analysis.term_counts, _analysis.assignment, pillar_ids)
 
@@ -89,7 +91,7 @@ def get_network(
     document_key: str, settings_key: str, _analysis: analysis.Analysis, top_n: int, unit: str, measure: str, min_weight: float
 ) -> tuple:
     """(graph, positions, communities) of the co-occurrence network of the top terms."""
-    from policylens.network import build_network  # networkx takes about 0.5 s to import: only this page pays
+    from policylens.text.network import build_network  # networkx takes about 0.5 s to import: only this page pays
 
     return build_network(_analysis.paragraph_terms, top_n, unit, measure, min_weight)
 
@@ -107,7 +109,7 @@ def get_headline_indicators(city: str) -> pd.DataFrame:
 @st.cache_data(show_spinner=False, max_entries=8)
 def get_combined_indicators(dataset_ids: tuple[str, ...], _uploads: tuple[tuple[str, pd.DataFrame], ...]) -> pd.DataFrame:
     """Several datasets stacked with a `dataset` column (indicator_io.combine_indicator_tables)."""
-    from policylens.indicator_io import BUNDLED_DATASET, combine_indicator_tables
+    from policylens.indicators.upload import BUNDLED_DATASET, combine_indicator_tables
 
     uploads = dict(_uploads)
     return combine_indicator_tables({i: get_indicators() if i == BUNDLED_DATASET else uploads[i] for i in dataset_ids})
@@ -129,7 +131,7 @@ def get_full_catalogue(dataset_key: str, _data: pd.DataFrame) -> pd.DataFrame:
 @st.cache_data(show_spinner=False, max_entries=128)
 def get_view_series(dataset_key: str, spec, _data: pd.DataFrame) -> pd.DataFrame:
     """One indicator for the chosen cities in the chosen measure, within the time range (indicator_views)."""
-    from policylens.indicator_views import view_series
+    from policylens.indicators.views import view_series
 
     return view_series(_data, spec)
 
@@ -137,7 +139,7 @@ def get_view_series(dataset_key: str, spec, _data: pd.DataFrame) -> pd.DataFrame
 @st.cache_data(show_spinner=False, max_entries=128)
 def get_view_figure(dataset_key: str, spec, lang: str, color: str, _data: pd.DataFrame) -> dict:
     """The figure of a view spec as plotly JSON (the data is cached; Streamlit draws a fresh figure)."""
-    from policylens.indicator_view_figures import build_view_figure
+    from policylens.figures.indicator_views import build_view_figure
 
     return build_view_figure(_data, spec, lang, color).to_plotly_json()
 
@@ -146,7 +148,7 @@ def get_view_figure(dataset_key: str, spec, lang: str, color: str, _data: pd.Dat
 def get_coverage_figure(dataset_key: str, cities: tuple[str, ...], pillar_ids: tuple[str, ...], lang: str, source: str,
                         color: str, _data: pd.DataFrame) -> dict | None:
     """The indicator × year coverage of the chosen cities and pillars as plotly JSON; None when empty."""
-    from policylens.indicator_figures import build_coverage_figure, indicator_name
+    from policylens.figures.indicators import build_coverage_figure, indicator_name
 
     rows = _data[_data[schema.CITY].isin(cities) & _data[schema.PILLAR].isin(pillar_ids)]
     if rows.empty:
@@ -159,7 +161,7 @@ def get_coverage_figure(dataset_key: str, cities: tuple[str, ...], pillar_ids: t
 @st.cache_data(show_spinner=False)
 def get_indicator_keywords() -> pd.DataFrame:
     """data/indicators/keywords.csv (targets.load_indicator_keywords)."""
-    from policylens.targets import load_indicator_keywords
+    from policylens.indicators.targets import load_indicator_keywords
 
     return load_indicator_keywords()
 
@@ -167,7 +169,7 @@ def get_indicator_keywords() -> pd.DataFrame:
 @st.cache_data(show_spinner=False, max_entries=64)
 def get_linked_indicators(terms: tuple[str, ...]) -> list[str]:
     """Indicator ids whose keywords meet the terms (targets.find_linked_indicators)."""
-    from policylens.targets import find_linked_indicators
+    from policylens.indicators.targets import find_linked_indicators
 
     return find_linked_indicators(terms, get_indicator_keywords())
 
@@ -177,8 +179,8 @@ def get_indicator_text_links(document_key: str, indicator_id: str, language: str
                              _paragraphs: tuple[str, ...]) -> tuple[list[int], pd.DataFrame]:
     """The paragraphs that speak about the indicator (targets.find_linked_paragraphs) and the KWIC
     lines of its keywords in them (kwic.KWIC_COLUMNS)."""
-    from policylens.kwic import find_patterns_in_context
-    from policylens.targets import find_linked_paragraphs, fold_text, keyword_patterns
+    from policylens.indicators.targets import find_linked_paragraphs, fold_text, keyword_patterns
+    from policylens.text.kwic import find_patterns_in_context
 
     keywords = get_indicator_keywords()
     paragraphs = find_linked_paragraphs(_paragraphs, indicator_id, keywords, language)
@@ -189,7 +191,7 @@ def get_indicator_text_links(document_key: str, indicator_id: str, language: str
 @st.cache_data(show_spinner=False, max_entries=16)
 def get_targets(document_key: str, _paragraphs: tuple[str, ...], language: str) -> pd.DataFrame:
     """The document's numeric targets (targets.extract_targets)."""
-    from policylens.targets import extract_targets
+    from policylens.indicators.targets import extract_targets
 
     return extract_targets(_paragraphs, language if language in ("zh", "en") else "en")
 
@@ -198,7 +200,7 @@ def get_targets(document_key: str, _paragraphs: tuple[str, ...], language: str) 
 def get_target_matches(document_key: str, dataset_key: str, _targets: pd.DataFrame, _data: pd.DataFrame) -> pd.DataFrame:
     """Targets paired with the indicators of the dataset they name (targets.match_targets_to_indicators),
     with `_target`: the target's row in the targets table."""
-    from policylens.targets import match_targets_to_indicators
+    from policylens.indicators.targets import match_targets_to_indicators
 
     numbered = _targets.reset_index(drop=True)
     matches = match_targets_to_indicators(numbered, get_full_catalogue(dataset_key, _data), get_indicator_keywords())
@@ -210,7 +212,7 @@ def get_target_matches(document_key: str, dataset_key: str, _targets: pd.DataFra
 def get_target_figure(dataset_key: str, document_key: str, target: int, indicator_id: str, city: str, lang: str,
                       document_name: str, _data: pd.DataFrame, _targets: pd.DataFrame) -> tuple[dict, bool]:
     """A target against one city's series, as plotly JSON, and whether the target could be drawn."""
-    from policylens.indicator_view_figures import build_target_figure
+    from policylens.figures.indicator_views import build_target_figure
 
     rows = _data[(_data[schema.INDICATOR_ID] == indicator_id) & (_data[schema.CITY] == city)]
     figure, drawn = build_target_figure(rows, _targets.iloc[target].to_dict(), document_name, lang)
@@ -220,7 +222,7 @@ def get_target_figure(dataset_key: str, document_key: str, target: int, indicato
 @st.cache_resource(show_spinner=False)
 def get_image_export_problem():
     """Why this server cannot make PNG/SVG (image_export.ExportUnavailable), or None; checked once."""
-    from policylens.image_export import check_image_export
+    from policylens.export.images import check_image_export
 
     return check_image_export()
 
@@ -229,7 +231,7 @@ def get_image_export_problem():
 def get_cloud_figure(frequencies: tuple[tuple[str, int], ...], colors: tuple[tuple[str, str], ...], title: str,
                      source: str) -> dict:
     """The interactive cloud (same layout as get_cloud's image) as plotly JSON: rebuilt per run, not held."""
-    from policylens.clouds import build_cloud_figure
+    from policylens.figures.clouds import build_cloud_figure
 
     return build_cloud_figure(get_cloud(frequencies, colors), title, source).to_plotly_json()
 
@@ -239,7 +241,7 @@ def get_overview(document_key: str, settings_key: str, pillars: tuple[str, ...],
                  highlight: str | None, _analysis: analysis.Analysis, _codebook: Codebook) -> tuple:
     """(summary, classified, pillar-share chart, ((pillar id, top-term chart or None), ...)) of the
     Overview, charts as plotly JSON: a filter change back to a view seen before costs no figure build."""
-    from policylens.overview import build_overview
+    from policylens.figures.overview import build_overview
 
     view = build_overview(_analysis, _codebook, pillars, lang, source, highlight)
     return (view.summary, view.classified, view.share_figure.to_plotly_json(),

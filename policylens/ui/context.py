@@ -6,15 +6,16 @@ from dataclasses import dataclass
 
 import streamlit as st
 
-from policylens.analysis import Analysis
-from policylens.documents import Document
+from policylens.documents.loader import Document
 from policylens.i18n import t
-from policylens.pillars import Codebook
-from policylens.segment import Segmenter
-from policylens.ui import cache, exports, state
+from policylens.text.analysis import Analysis
+from policylens.text.pillars import Codebook
+from policylens.text.segment import Segmenter
+from policylens.ui import cache, state
 from policylens.ui.library import get_active_document
 from policylens.ui.settings import get_codebook, get_segmenter
 from policylens.ui.shell import render_shell
+from policylens.ui.widgets import exports
 
 
 @dataclass(frozen=True)

@@ -13,9 +13,9 @@ import pandas as pd
 import streamlit as st
 
 from policylens import schema
+from policylens.figures.indicators import FOCUS_CITY
 from policylens.i18n import STRINGS, t
-from policylens.indicator_figures import FOCUS_CITY
-from policylens.indicator_io import (
+from policylens.indicators.upload import (
     BUNDLED_DATASET,
     MAX_UPLOAD_BYTES,
     IndicatorUploadError,

@@ -1,7 +1,7 @@
 """Start the dashboard as `make run` does: `python -m policylens.ui.launch [streamlit options]`.
 
 The same server as `streamlit run dashboard.py`, with two differences:
-- the CJK web font is declared as its WOFF2 slices (policylens.web_font), so a browser fetches
+- the CJK web font is declared as its WOFF2 slices (policylens.fonts.web), so a browser fetches
   only the slices a page needs instead of the whole 7.2 MB font;
 - Streamlit is told up front that dashboard.py routes with st.navigation, so a deep link on the
   server's first run goes through dashboard.py instead of the legacy pages/ mode (see shell.py).
@@ -20,7 +20,7 @@ import os
 import sys
 
 from policylens import paths
-from policylens.web_font import streamlit_font_faces
+from policylens.fonts.web import streamlit_font_faces
 
 
 def main(argv: list[str] | None = None) -> None:

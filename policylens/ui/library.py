@@ -10,7 +10,7 @@ import hashlib
 
 import streamlit as st
 
-from policylens.documents import Document, DocumentError, load_document_bytes, load_pasted_text
+from policylens.documents.loader import Document, DocumentError, load_document_bytes, load_pasted_text
 from policylens.i18n import STRINGS, t
 from policylens.markup import clean_file_name, t_md
 from policylens.ui import cache, state

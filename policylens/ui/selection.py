@@ -1,7 +1,7 @@
 """Linked views in Streamlit: chart clicks become the selection (pillar filter, term, indicator)
 through on_select callbacks, the selection bar every page shows, and its one-click clear.
 
-The rules live in policylens.selection; this module only moves them in and out of session state.
+The rules live in policylens.view.selection; this module only moves them in and out of session state.
 """
 
 from __future__ import annotations
@@ -11,12 +11,12 @@ from collections.abc import Callable
 import streamlit as st
 
 from policylens import schema
-from policylens import selection as model
-from policylens.figures import pillar_label
+from policylens.figures.text import pillar_label
 from policylens.i18n import t
 from policylens.markup import t_html
-from policylens.pillars import Codebook
+from policylens.text.pillars import Codebook
 from policylens.ui import state
+from policylens.view import selection as model
 
 KWIC_PAGE = "pages/kwic.py"
 

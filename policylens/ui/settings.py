@@ -6,9 +6,9 @@ import dataclasses
 
 import streamlit as st
 
-from policylens.analysis import build_segmenter_config
-from policylens.pillars import Codebook
-from policylens.segment import Segmenter
+from policylens.text.analysis import build_segmenter_config
+from policylens.text.pillars import Codebook
+from policylens.text.segment import Segmenter
 from policylens.ui import cache, state
 
 

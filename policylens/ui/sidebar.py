@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import streamlit as st
 
-from policylens.documents import MAX_BYTES, SUPPORTED_EXTENSIONS, Document
+from policylens.documents.loader import MAX_BYTES, SUPPORTED_EXTENSIONS, Document
 from policylens.i18n import LANGUAGE_NAMES, LANGUAGES, t
 from policylens.markup import t_md
-from policylens.pillars import Codebook
+from policylens.text.pillars import Codebook
 from policylens.ui import library, state
 
 

@@ -1,19 +1,20 @@
 """The URL as view state: read st.query_params into session state once per session (what cannot be
 restored gets a notice), and write the current state back on every run, so the address bar can be
-shared. The rules are in policylens.url_state; the page is the URL path (st.navigation).
+shared. The rules are in policylens.view.url_state; the page is the URL path (st.navigation).
 """
 
 from __future__ import annotations
 
 import streamlit as st
 
-from policylens import schema, url_state
-from policylens.documents import Document
+from policylens import schema
+from policylens.documents.loader import Document
 from policylens.i18n import t
 from policylens.markup import t_md
-from policylens.pillars import Codebook
+from policylens.text.pillars import Codebook
 from policylens.ui import cache, state
 from policylens.ui.library import SEED_ID, get_library
+from policylens.view import url_state
 
 DEFAULT_CITIES = ["Nanjing"]
 

@@ -1,0 +1,157 @@
+"""Text out of structured formats: Word (.docx), PDF, HTML and Markdown, as blocks of plain text.
+
+Each extractor returns blocks in reading order; a block may hold line breaks (<br>, <pre>, a PDF
+page). Library errors become DocumentError, so no other exception escapes for bad content.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import unicodedata
+import zipfile
+from collections.abc import Iterator
+
+import docx
+import lxml.etree
+import lxml.html
+import pypdf
+from docx.table import Table
+from docx.text.paragraph import Paragraph
+from markdown_it import MarkdownIt
+
+from policylens.documents.errors import DocumentError
+
+MAX_UNPACKED_BYTES = 200 * 1024 * 1024  # a .docx that inflates past this is refused (zip bomb)
+
+_DROPPED_TAGS = frozenset({"script", "style", "noscript", "template", "head"})
+_BLOCK_TAGS = frozenset({
+    "address", "article", "aside", "blockquote", "body", "caption", "dd", "details", "dialog", "div", "dl", "dt",
+    "fieldset", "figcaption", "figure", "footer", "form", "h1", "h2", "h3", "h4", "h5", "h6", "header", "hgroup",
+    "hr", "html", "li", "main", "nav", "ol", "p", "pre", "section", "summary", "table", "tbody", "td", "tfoot",
+    "th", "thead", "tr", "ul",
+})
+_HTML_SPACE = re.compile(r"[ \t\n\r\f]+")
+_MARKDOWN = MarkdownIt("commonmark").enable(["table", "strikethrough"])
+
+
+def extract_docx(data: bytes) -> list[str]:
+    """Body paragraphs and table cells (each cell once, nested tables too) in document order.
+
+    Headers, footers, footnotes, comments and text boxes are left out.
+    """
+    if not zipfile.is_zipfile(io.BytesIO(data)):
+        raise DocumentError(
+            "The file is not a Word .docx document (it is not a ZIP package). An old .doc file must be saved as .docx.",
+            code="docx",
+        )
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as package:
+            unpacked = sum(info.file_size for info in package.infolist())
+        if unpacked > MAX_UNPACKED_BYTES:
+            raise DocumentError(f"The Word file unpacks to more than {MAX_UNPACKED_BYTES // 2**20} MB.", code="docx")
+        return [text for text in _iter_docx_blocks(docx.Document(io.BytesIO(data))) if text.strip()]
+    except DocumentError:
+        raise
+    except Exception as exc:  # python-docx raises KeyError, ValueError, lxml and zipfile errors for broken files
+        raise DocumentError(f"The Word .docx file is damaged or not a Word document ({exc}).", code="docx") from exc
+
+
+def _iter_docx_blocks(container) -> Iterator[str]:
+    for item in container.iter_inner_content():
+        if isinstance(item, Paragraph):
+            yield item.text
+        elif isinstance(item, Table):
+            # python-docx repeats a merged cell once per grid column and per merged row. The set holds
+            # the lxml elements themselves: an id() could be reused once a proxy is freed.
+            seen = set()
+            for row in item.rows:
+                for cell in row.cells:
+                    if cell._tc not in seen:
+                        seen.add(cell._tc)
+                        yield from _iter_docx_blocks(cell)
+
+
+def extract_pdf(data: bytes) -> list[str]:
+    """The text of each page, lines as pypdf lays them out (still hard-wrapped)."""
+    try:
+        reader = pypdf.PdfReader(io.BytesIO(data))
+        if reader.is_encrypted and not reader.decrypt(""):
+            raise DocumentError("The PDF is password-protected; save an unprotected copy.", code="pdf_encrypted")
+        pages = [page.extract_text() or "" for page in reader.pages]
+    except DocumentError:
+        raise
+    except pypdf.errors.FileNotDecryptedError as exc:
+        raise DocumentError("The PDF is password-protected; save an unprotected copy.", code="pdf_encrypted") from exc
+    except Exception as exc:  # pypdf raises PdfReadError and plain ValueError/KeyError on broken files
+        raise DocumentError(f"The PDF file is damaged or not a PDF ({exc}).", code="pdf") from exc
+    if not any(page.strip() for page in pages):
+        raise DocumentError(
+            "The PDF has no text layer (scanned?): it holds only images. Run OCR on it first, or upload the text.",
+            code="pdf_no_text",
+        )
+    return pages
+
+
+def extract_html(html: str) -> list[str]:
+    """Visible text of an HTML page: scripts, styles, noscript, template, comments and <head> dropped;
+    block elements end blocks, <br> breaks a line, <pre> keeps its lines."""
+    # One parser per call: lxml parsers must not be shared between threads (Streamlit sessions).
+    parser = lxml.html.HTMLParser(encoding="utf-8", huge_tree=True, remove_comments=True, remove_pis=True)
+    try:  # bytes with an explicit encoding: lxml refuses str input that carries an XML declaration
+        root = lxml.html.document_fromstring(html.encode("utf-8", errors="replace"), parser=parser)
+    except lxml.etree.ParserError:  # "Document is empty": only white space
+        return []
+    except Exception as exc:  # libxml2 recovers from nearly anything; this is the rest
+        raise DocumentError(f"The HTML could not be parsed ({exc}).", code="html") from exc
+    blocks: list[str] = []
+    pieces: list[str] = []
+    pre_depth = 0
+
+    def flush() -> None:
+        text = "".join(pieces)
+        blocks.append(text if pre_depth else _collapse_html_space(text))
+        pieces.clear()
+
+    # start/end events, not recursion: deeply nested markup must not hit the recursion limit.
+    walker = lxml.etree.iterwalk(root, events=("start", "end"))
+    for event, element in walker:
+        tag = element.tag if isinstance(element.tag, str) else ""
+        dropped = tag in _DROPPED_TAGS
+        if event == "start":
+            if dropped:
+                walker.skip_subtree()
+                continue
+            if tag in _BLOCK_TAGS:
+                flush()
+            pre_depth += tag == "pre"
+            if tag == "br":
+                pieces.append("\n" if pre_depth else "\x0b")  # \x0b survives space collapsing as a line break
+            pieces.append(element.text or "")
+        else:
+            if tag in _BLOCK_TAGS and not dropped:
+                flush()
+            pre_depth -= tag == "pre"
+            pieces.append(element.tail or "")  # the tail belongs to the parent, after this element
+    flush()
+    return [b.replace("\x0b", "\n") for b in blocks if b.strip()]
+
+
+def _is_wide(char: str) -> bool:
+    return bool(char) and unicodedata.east_asian_width(char) in "WF"
+
+
+def _collapse_html_space(text: str) -> str:
+    """HTML white space to one space; a line break between two CJK characters disappears (CSS Text 3)."""
+
+    def replace(match: re.Match) -> str:
+        before, after = text[match.start() - 1: match.start()], text[match.end(): match.end() + 1]
+        return "" if "\n" in match.group() and _is_wide(before) and _is_wide(after) else " "
+
+    return _HTML_SPACE.sub(replace, text).strip()
+
+
+def extract_markdown(text: str) -> list[str]:
+    """Markdown rendered by markdown-it-py (CommonMark plus tables), then read as HTML: headings,
+    emphasis and link syntax go, link text stays, fenced code stays as lines of text."""
+    return extract_html(_MARKDOWN.render(text))

@@ -1,0 +1,236 @@
+"""Bytes in, clean text out: format dispatch, normalisation, paragraphs, language and script.
+
+Decoding lives in encodings.py, format extraction in formats.py, Traditional Chinese in chinese_script.py.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import unicodedata
+from dataclasses import dataclass
+from pathlib import Path, PurePath
+
+from policylens.documents.encodings import decode_bytes
+from policylens.documents.errors import DocumentError
+from policylens.documents.script import NOT_APPLICABLE, TRADITIONAL, convert_to_simplified, detect_script
+
+__all__ = [
+    "MAX_BYTES", "SUPPORTED_EXTENSIONS", "Document", "DocumentError", "decode_bytes", "detect_language",
+    "load_document", "load_document_bytes", "load_pasted_text", "normalize_text", "reflow_lines", "split_paragraphs",
+]
+
+MAX_BYTES = 20 * 1024 * 1024  # the stated upload limit: 20 MB
+SUPPORTED_EXTENSIONS = (".txt", ".md", ".markdown", ".html", ".htm", ".docx", ".pdf")
+NO_ENCODING = "n/a"  # the encoding of pasted text and of .docx/.pdf, which carry their own
+
+
+@dataclass(frozen=True)
+class Document:
+    """A loaded, normalised document. `paragraphs` are 1-based in every table (index + 1).
+
+    `paragraphs` and `text` are what gets analysed: Traditional Chinese is converted to Simplified.
+    `original_paragraphs` then holds the text as written, 1:1 with `paragraphs`; it is None when
+    nothing was converted. `sha256` hashes the original paragraphs.
+    """
+
+    name: str
+    text: str
+    paragraphs: tuple[str, ...]
+    language: str  # "zh" or "en"
+    encoding: str  # one of encodings.SUPPORTED_ENCODINGS, or "n/a"
+    sha256: str
+    script: str = NOT_APPLICABLE  # "simplified", "traditional" or "n/a" (not Chinese)
+    original_paragraphs: tuple[str, ...] | None = None
+
+    @property
+    def key(self) -> str:
+        """Identity of this loaded file: its content, name and encoding (the same text uploaded
+        as UTF-8 and as GB18030 is two documents, each reporting its own encoding)."""
+        return hashlib.sha256(f"{self.sha256}\0{self.name}\0{self.encoding}".encode()).hexdigest()[:16]
+
+    @property
+    def characters(self) -> int:
+        return sum(len(p) for p in self.paragraphs)
+
+    @property
+    def display_paragraphs(self) -> tuple[str, ...]:
+        """The paragraphs as written, for a reader to show."""
+        return self.original_paragraphs or self.paragraphs
+
+
+# CJK punctuation is correct in Chinese text, so NFKC must not fold it to ASCII.
+_CJK_PUNCT = "，。、；：？！（）《》〈〉“”‘’【】「」『』…—～·"
+_UNPROTECTED = re.compile(f"[^{re.escape(_CJK_PUNCT)}]+")
+_ZERO_WIDTH = re.compile("[\u200b\u200c\u200d\u2060\ufeff]")
+_CONTROLS = re.compile("[\x00-\x08\x0e-\x1f\x7f]")  # stray C0 controls, such as the NULs some PDFs yield
+_LINE_BREAKS = re.compile("\r\n|[\r\x85\u2028\u2029]")
+_SPACES = re.compile(r"[ \t\f\v]+")
+_HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+_LATIN = re.compile(r"[A-Za-z]")
+_SENTENCE_END = re.compile(r"""[。！？；：.!?;:]["'”’」』）)]*$""")
+
+
+def normalize_text(text: str) -> str:
+    """NFKC outside CJK punctuation, no zero-width or control characters, single spaces, Unix newlines."""
+    text = _LINE_BREAKS.sub("\n", text)
+    text = _CONTROLS.sub("", _ZERO_WIDTH.sub("", text))
+    text = _UNPROTECTED.sub(lambda m: unicodedata.normalize("NFKC", m.group()), text)
+    lines = (_SPACES.sub(" ", line).strip() for line in text.split("\n"))
+    return "\n".join(lines).strip()
+
+
+def _is_wide(char: str) -> bool:
+    return bool(char) and unicodedata.east_asian_width(char) in "WF"
+
+
+def _join_lines(lines: list[str]) -> str:
+    """Undo line wrapping: no glue between two CJK characters or punctuation marks, else one space."""
+    out = lines[0]
+    for line in lines[1:]:
+        glue = "" if _is_wide(out[-1:]) and _is_wide(line[:1]) else " "
+        out += glue + line
+    return out
+
+
+def _display_width(line: str) -> int:
+    """Columns a line takes in a fixed-width editor: CJK characters count twice."""
+    return sum(2 if _is_wide(c) else 1 for c in line)
+
+
+def _is_hard_wrapped(blocks: list[list[str]]) -> bool:
+    """True when multi-line blocks look like fixed-width wrapping: short, even line widths, and lines
+    that mostly stop mid-sentence (one paragraph per line ends its lines with 。 or a full stop)."""
+    inner = [line for block in blocks if len(block) > 1 for line in block[:-1]]
+    if not inner:
+        return False
+    widths = [_display_width(line) for line in inner]
+    widest = max(widths)
+    near_full = sum(1 for n in widths if n >= 0.6 * widest)
+    sentence_ends = sum(1 for line in inner if _SENTENCE_END.search(line))
+    return widest <= 160 and near_full >= 0.8 * len(inner) and sentence_ends < 0.5 * len(inner)
+
+
+def split_paragraphs(text: str) -> tuple[str, ...]:
+    """Paragraphs: each non-empty line, or blank-line blocks when the text is hard-wrapped."""
+    blocks: list[list[str]] = [[]]
+    for line in text.split("\n"):
+        if line:
+            blocks[-1].append(line)
+        elif blocks[-1]:
+            blocks.append([])
+    blocks = [b for b in blocks if b]
+    if _is_hard_wrapped(blocks):
+        return tuple(_join_lines(b) for b in blocks)
+    return tuple(line for b in blocks for line in b)
+
+
+def detect_language(text: str) -> str:
+    """'zh' when Han characters make up at least 30% of the letters, else 'en'."""
+    han = len(_HAN.findall(text))
+    latin = len(_LATIN.findall(text))
+    return "zh" if han and han >= 0.3 * (han + latin / 4) else "en"
+
+
+def reflow_lines(lines: list[str]) -> tuple[str, ...]:
+    """Paragraphs from hard-wrapped lines without blank lines between paragraphs (PDF text).
+
+    A line ends its paragraph when it is blank or clearly shorter than a full line (the 90th
+    percentile width): the last line of a paragraph and a heading fall short of the margin.
+    """
+    widths = sorted(_display_width(line) for line in lines if line)
+    if not widths:
+        return ()
+    full = widths[int(0.9 * (len(widths) - 1))]
+    paragraphs: list[str] = []
+    current: list[str] = []
+    for line in [*lines, ""]:
+        if line:
+            current.append(line)
+        if current and (not line or full < 20 or _display_width(line) < 0.8 * full):
+            paragraphs.append(_join_lines(current))
+            current = []
+    return tuple(paragraphs)
+
+
+def _paragraphs_from_blocks(blocks: list[str]) -> tuple[str, ...]:
+    """Structured formats already mark paragraphs: each non-empty line of a block is one."""
+    return tuple(line for block in blocks for line in normalize_text(block).split("\n") if line)
+
+
+def _extract_paragraphs(data: bytes, suffix: str) -> tuple[tuple[str, ...], str]:
+    from policylens.documents import formats  # docx, pdf, html and markdown libraries load on first use
+
+    if suffix == ".docx":
+        return _paragraphs_from_blocks(formats.extract_docx(data)), NO_ENCODING
+    if suffix == ".pdf":
+        pages = formats.extract_pdf(data)
+        return reflow_lines([line for page in pages for line in normalize_text(page).split("\n")]), NO_ENCODING
+    raw, encoding = decode_bytes(data)
+    if suffix in (".md", ".markdown"):
+        return _paragraphs_from_blocks(formats.extract_markdown(raw)), encoding
+    if suffix in (".html", ".htm"):
+        return _paragraphs_from_blocks(formats.extract_html(raw)), encoding
+    return split_paragraphs(normalize_text(raw)), encoding
+
+
+def _build_document(name: str, original: tuple[str, ...], encoding: str) -> Document:
+    if not original:
+        raise DocumentError("The file contains no text.", code="no_text")
+    language = detect_language("\n".join(original))
+    script = detect_script("\n".join(original)) if language == "zh" else NOT_APPLICABLE
+    paragraphs = convert_to_simplified(original) if script == TRADITIONAL else original
+    return Document(
+        name=name,
+        text="\n".join(paragraphs),
+        paragraphs=paragraphs,
+        language=language,
+        encoding=encoding,
+        sha256=hashlib.sha256("\n".join(original).encode("utf-8")).hexdigest(),
+        script=script,
+        original_paragraphs=original if paragraphs != original else None,
+    )
+
+
+def _supported_suffix(name: str) -> str:
+    suffix = PurePath(name).suffix.lower()
+    if suffix not in SUPPORTED_EXTENSIONS:
+        shown = f"'{suffix}'" if suffix else "without an extension"
+        raise DocumentError(
+            f"Unsupported file type {shown}. Supported types: {', '.join(SUPPORTED_EXTENSIONS)}.", code="unsupported"
+        )
+    return suffix
+
+
+def _check_size(size: int) -> None:
+    if size > MAX_BYTES:
+        raise DocumentError(f"The file is {size / 1e6:.1f} MB; the limit is {MAX_BYTES // 2**20} MB.", code="too_large")
+
+
+def load_document_bytes(data: bytes, name: str) -> Document:
+    """Build a Document from raw bytes, the format taken from the extension of `name`.
+
+    Raises DocumentError, with a user-facing message, for any file that cannot be read.
+    """
+    suffix = _supported_suffix(name)
+    _check_size(len(data))
+    if not data.strip():
+        raise DocumentError("The file is empty.", code="empty")
+    paragraphs, encoding = _extract_paragraphs(data, suffix)
+    return _build_document(name, paragraphs, encoding)
+
+
+def load_pasted_text(text: str, name: str = "pasted.txt") -> Document:
+    """Build a Document from pasted text, read like a .txt file; its encoding is 'n/a'."""
+    if not text.strip():
+        raise DocumentError("The pasted text is empty.", code="empty")
+    _check_size(len(text.encode("utf-8", errors="replace")))
+    return _build_document(name, split_paragraphs(normalize_text(text)), NO_ENCODING)
+
+
+def load_document(path: Path | str) -> Document:
+    """Read a document from disk (any of SUPPORTED_EXTENSIONS); OSError if it cannot be opened."""
+    path = Path(path)
+    _supported_suffix(path.name)
+    _check_size(path.stat().st_size)  # refuse before reading a huge file into memory
+    return load_document_bytes(path.read_bytes(), path.name)

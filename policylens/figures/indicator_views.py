@@ -1,0 +1,217 @@
+"""Plotly figures for the indicator views: an indicator in a measure (absolute, indexed, growth) over
+years or for one year, the log scale, and a document's numeric target drawn against the actual series.
+
+Input series come from indicator_views.build_measure_series: one value per city and year. Gaps stay
+gaps (None breaks the line), qualifiers keep their marker symbols, sources and unit are in the figure.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+import plotly.graph_objects as go
+
+from policylens.figures.indicators import (
+    DEFAULT_COLOR,
+    LEGEND_MARKER_COLOR,
+    QUALIFIER_SYMBOLS,
+    _order_cities,
+    build_indicator_figure,
+    build_source_line,
+    city_color,
+    city_label,
+    format_value,
+    indicator_name,
+)
+from policylens.figures.style import apply_style
+from policylens.i18n import t
+from policylens.indicators import table as indicators
+from policylens.indicators.transforms import NOTE, filter_years
+from policylens.indicators.views import (
+    SHOWN,
+    ViewSpec,
+    build_measure_series,
+    convert_value,
+    format_derived,
+    select_rows,
+    view_series,
+)
+from policylens.markup import escape_plotly
+from policylens.schema import CITY, QUALIFIER, SOURCE_TITLE, UNIT_CODE, VALUE, YEAR
+
+DERIVED_SYMBOL = "x"  # an index or growth rate that rests on a qualified value
+TARGET_SYMBOL = "star"
+TARGET_COLOR = "#d62728"
+
+
+def _t(key: str, lang: str, **values: object) -> str:
+    return t(f"indicator_view.{key}", lang, **values)
+
+
+def _symbol(qualifier: str, note: object, measure: str) -> str:
+    """Absolute values keep their qualifier's symbol. An index or growth rate is no lower bound or
+    approximation itself (a lower-bound base even turns a bound around), so it is marked only as
+    resting on a qualified value."""
+    if measure == "absolute":
+        return QUALIFIER_SYMBOLS[qualifier]
+    return DERIVED_SYMBOL if isinstance(note, str) and note == "qualified" else "circle"
+
+
+def _shown_text(row: pd.Series, measure: str, lang: str) -> str:
+    if measure == "absolute":
+        return format_value(row[VALUE], row[UNIT_CODE], row[QUALIFIER], lang)
+    number = format_derived(row[SHOWN]) + ("%" if measure == "growth" else "")
+    return f"{number} · {format_value(row[VALUE], row[UNIT_CODE], row[QUALIFIER], lang)}"
+
+
+def _hover(row: pd.Series, measure: str, base_year: int | None, lang: str) -> str:
+    lines = [f"<b>{escape_plotly(t('indicator_figure.point', lang, city=city_label(row[CITY], lang), year=row[YEAR]))}</b>",
+             escape_plotly(_shown_text(row, measure, lang))]
+    if isinstance(row[NOTE], str):
+        lines.append(escape_plotly(t(f"indicator_transforms.note.{row[NOTE]}", lang, year=base_year or row[YEAR])))
+    lines.append(escape_plotly(t("indicator_figure.source", lang, titles=row[SOURCE_TITLE][:60])))
+    return "<br>".join(lines)
+
+
+def _legend(symbols: set[str], lang: str) -> list[go.Scatter]:
+    """Legend-only traces for the marker symbols in use (qualifiers, derived points)."""
+    names = {QUALIFIER_SYMBOLS[q]: t(f"indicator_figure.legend.{q}", lang) for q in QUALIFIER_SYMBOLS if q != "exact"}
+    names[DERIVED_SYMBOL] = _t("legend.derived", lang)
+    return [go.Scatter(x=[None], y=[None], mode="markers", name=name, hoverinfo="skip", legendgroup="qualifier",
+                       marker=dict(symbol=symbol, size=10, color=LEGEND_MARKER_COLOR,
+                                   line=dict(width=2, color=LEGEND_MARKER_COLOR)))
+            for symbol, name in names.items() if symbol in symbols]
+
+
+def axis_title(measure: str, unit_code: str, lang: str, base_year: int | None = None) -> str:
+    """The y-axis title: the unit, the index base, or the growth rate."""
+    if measure == "indexed":
+        return _t("axis.indexed", lang, year=base_year)
+    if measure == "growth":
+        return _t("axis.growth", lang)
+    return indicators.unit_label(unit_code, lang)
+
+
+def build_measure_figure(series: pd.DataFrame, measure: str, lang: str = "en", pillar_color: str = DEFAULT_COLOR,
+                         base_year: int | None = None, kind: str = "line") -> go.Figure:
+    """One indicator in a measure: lines over years (kind "line") or one bar per city (kind "bar").
+
+    Lines run over every year from a city's first to its last row, with None where there is no value
+    or none can be computed (connectgaps=False); bars are drawn only where a value exists.
+    """
+    series = series.sort_values([CITY, YEAR], kind="stable")
+    unit_code = indicators.chart_unit(series[UNIT_CODE]) if len(series) else "pct"
+    fig = go.Figure()
+    used: set[str] = set()
+    if kind == "bar":
+        shown = series.dropna(subset=[SHOWN])
+        shown = shown.sort_values(SHOWN, ascending=False, kind="stable")
+        symbols = [_symbol(q, n, measure) for q, n in zip(shown[QUALIFIER], shown[NOTE])]
+        used |= set(symbols)
+        colors = [city_color(c, pillar_color) for c in shown[CITY]]
+        labels = [escape_plotly(city_label(c, lang)) for c in shown[CITY]]
+        fig.add_trace(go.Bar(x=labels, y=list(shown[SHOWN]), marker_color=colors, width=0.6, showlegend=False,
+                             text=[format_derived(v) for v in shown[SHOWN]],
+                             textposition="outside", cliponaxis=False, hoverinfo="text",
+                             hovertext=[_hover(r, measure, base_year, lang) for _, r in shown.iterrows()]))
+        inexact = [i for i, s in enumerate(symbols) if s != "circle"]
+        if inexact:
+            fig.add_trace(go.Scatter(x=[labels[i] for i in inexact], y=[shown[SHOWN].iloc[i] for i in inexact],
+                                     mode="markers", showlegend=False, hoverinfo="skip",
+                                     marker=dict(symbol=[symbols[i] for i in inexact], size=10,
+                                                 color=LEGEND_MARKER_COLOR)))
+        year = int(series[YEAR].iloc[0]) if len(series) else None
+        fig.update_xaxes(title_text=t("indicator_figure.city_in_year", lang, year=year), type="category")
+    else:
+        for city in _order_cities(list(series[CITY])):
+            rows = series[series[CITY] == city].set_index(YEAR, drop=False)
+            years = list(range(int(rows.index.min()), int(rows.index.max()) + 1))
+            values = [None if y not in rows.index or pd.isna(rows.at[y, SHOWN]) else float(rows.at[y, SHOWN])
+                      for y in years]
+            symbols = [_symbol(rows.at[y, QUALIFIER], rows.at[y, NOTE], measure) if y in rows.index else "circle"
+                       for y in years]
+            used |= {s for s, v in zip(symbols, values) if v is not None}
+            color = city_color(city, pillar_color)
+            fig.add_trace(go.Scatter(
+                x=years, y=values, mode="lines+markers", connectgaps=False, name=escape_plotly(city_label(city, lang)),
+                line=dict(color=color, width=2), marker=dict(symbol=symbols, size=10, color=color,
+                                                             line=dict(width=2, color=color)),
+                hoverinfo="text",
+                hovertext=[_hover(rows.loc[y], measure, base_year, lang) if y in rows.index else "" for y in years],
+            ))
+        fig.update_xaxes(title_text=t("indicator_figure.year", lang), dtick=1, tickformat="d")
+    for trace in _legend(used - {"circle"}, lang):
+        fig.add_trace(trace)
+    fig.update_yaxes(title_text=axis_title(measure, unit_code, lang, base_year))
+    if measure == "indexed":
+        fig.add_hline(y=100, line=dict(color="#9e9e9e", width=1, dash="dot"))
+    elif measure == "growth":
+        fig.add_hline(y=0, line=dict(color="#9e9e9e", width=1))
+    title = indicator_name(series.iloc[0], lang) if len(series) else ""
+    suffix = "" if measure == "absolute" else _t(f"title.{measure}", lang, year=base_year)
+    source = build_source_line(series[SOURCE_TITLE], lang) if len(series) else None
+    return apply_style(fig, f"{title}{suffix}", source)
+
+
+def build_view_figure(df: pd.DataFrame, spec: ViewSpec, lang: str = "en", pillar_color: str = DEFAULT_COLOR) -> go.Figure:
+    """The figure of a view: absolute values through indicator_figures.build_indicator_figure (every
+    source in hover, conflicts flagged), indexed and growth through build_measure_figure; log y axis
+    when spec.log. The caller checks that the spec has rows."""
+    if spec.measure == "absolute":
+        rows = filter_years(select_rows(df, spec), *(spec.years or (None, None)))
+        if spec.kind == "bar":
+            rows = rows[rows[YEAR] == spec.bar_year]
+        fig = build_indicator_figure(rows, lang=lang, pillar_color=pillar_color)
+    else:
+        fig = build_measure_figure(view_series(df, spec), spec.measure, lang, pillar_color, spec.base_year, spec.kind)
+    return set_log_scale(fig) if spec.log else fig
+
+
+def set_log_scale(fig: go.Figure) -> go.Figure:
+    """Log y axis (values at or below zero cannot be drawn on it; the UI says so)."""
+    return fig.update_yaxes(type="log", rangemode="normal")
+
+
+def add_target(fig: go.Figure, value: float, year: int | None, qualifier: str, unit_code: str,
+               sentence: str, document_name: str, lang: str = "en") -> go.Figure:
+    """Draw a document's target on an indicator figure: a star at the target year, or a dashed line
+    across the chart when the text states no year, labelled as a target; the document is added to
+    the figure's source line. `value` is already in the chart unit `unit_code`."""
+    label = _t("target.label", lang, value=format_value(value, unit_code, qualifier, lang))
+    hover = "<br>".join([f"<b>{escape_plotly(label)}</b>", escape_plotly(sentence[:120]),
+                         escape_plotly(_t("target.source", lang, name=document_name))])
+    if year is None:
+        fig.add_hline(y=value, line=dict(color=TARGET_COLOR, width=2, dash="dash"))
+        fig.add_trace(go.Scatter(x=[None], y=[None], mode="lines", name=_t("target.no_year", lang),
+                                 line=dict(color=TARGET_COLOR, width=2, dash="dash")))
+    else:
+        fig.add_trace(go.Scatter(
+            x=[int(year)], y=[value], mode="markers+text", name=_t("target.legend", lang),
+            text=[escape_plotly(_t("target.short", lang, year=int(year)))], textposition="middle left",
+            marker=dict(symbol=TARGET_SYMBOL, size=18, color=TARGET_COLOR, line=dict(width=1, color="white")),
+            hovertext=[hover], hoverinfo="text", textfont=dict(color=TARGET_COLOR),
+        ))
+    sources = [a for a in fig.layout.annotations if a.yref == "paper" and a.yanchor == "bottom"]
+    if sources:
+        sources[-1].text += "<br>" + escape_plotly(_t("target.source", lang, name=document_name))
+        sources[-1].yshift -= 14
+        fig.update_layout(margin=dict(b=fig.layout.margin.b + 14))
+    return fig
+
+
+def build_target_figure(rows: pd.DataFrame, target: dict, document_name: str, lang: str = "en",
+                        pillar_color: str = DEFAULT_COLOR) -> tuple[go.Figure, bool]:
+    """One city's actual series (long-table rows of one indicator) with a target from the document.
+
+    `target` is a row of targets.extract_targets (value, unit, unit_code, year, qualifier, sentence).
+    The target is converted into the chart unit by exact powers of ten; returns (figure, drawn),
+    drawn False when its unit does not convert (the figure then shows the series alone).
+    """
+    series = build_measure_series(rows, "absolute")
+    fig = build_measure_figure(series, "absolute", lang, pillar_color)
+    unit_code = indicators.chart_unit(series[UNIT_CODE])
+    value = convert_value(target[VALUE], target[UNIT_CODE], unit_code)
+    if value is None:
+        return fig, False
+    year = None if pd.isna(target[YEAR]) else int(target[YEAR])
+    add_target(fig, value, year, target[QUALIFIER], unit_code, target["sentence"], document_name, lang)
+    return fig, True

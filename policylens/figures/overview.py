@@ -1,0 +1,51 @@
+"""The Overview of one document view: its summary numbers, the pillar-share chart and the top-term
+chart of each pillar in view, built together so the UI can cache them as one unit."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import plotly.graph_objects as go
+
+from policylens import schema
+from policylens.documents.stats import DocumentSummary, summarise_document
+from policylens.figures.text import build_pillar_share_figure, build_term_bar_figure
+from policylens.i18n import t
+from policylens.text.analysis import Analysis, summarise_pillars
+from policylens.text.pillars import Codebook
+from policylens.text.terms import assign_term_pillars
+
+TOP_TERMS = 10
+
+
+@dataclass(frozen=True)
+class Overview:
+    summary: DocumentSummary
+    classified: int  # paragraphs with a pillar
+    share_figure: go.Figure
+    term_figures: tuple[tuple[str, go.Figure | None], ...]  # (pillar id, chart or None without terms)
+
+
+def build_overview(analysis: Analysis, codebook: Codebook, pillars: tuple[str, ...], lang: str, source: str,
+                   highlight: str | None = None) -> Overview:
+    """Everything the Overview draws for the pillar filter `pillars` (empty = all)."""
+    shares = summarise_pillars(analysis, codebook)
+    classified = int(shares[shares[schema.PILLAR].notna()][schema.PARAGRAPHS].sum())
+    shown = shares if not pillars else shares[shares[schema.PILLAR].isin(pillars)]
+    by_pillar = analysis.terms_by_pillar
+    term_pillars = assign_term_pillars(by_pillar[schema.TERM].unique(), by_pillar, codebook,
+                                       analysis.document.language)
+    term_figures = []
+    for pillar in (p for p in codebook.pillars if not pillars or p.id in pillars):
+        top = by_pillar[by_pillar[schema.PILLAR] == pillar.id].head(TOP_TERMS)
+        figure = None if top.empty else build_term_bar_figure(
+            top, term_pillars, codebook, lang, t("figure.top_terms.title", lang, pillar=pillar.label(lang)),
+            source, highlight=highlight,
+        )
+        term_figures.append((pillar.id, figure))
+    return Overview(
+        summary=summarise_document(analysis.document, analysis.paragraph_terms),
+        classified=classified,
+        share_figure=build_pillar_share_figure(shown, codebook, lang, source),
+        term_figures=tuple(term_figures),
+    )

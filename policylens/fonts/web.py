@@ -1,0 +1,187 @@
+"""The bundled CJK font cut into WOFF2 slices for the browser, the way Google Fonts serves CJK.
+
+The full Noto Sans SC is 7.2 MB: a browser would fetch and parse all of it before it draws any
+text in that font. Here the font is cut by character frequency (from jieba's dictionary) into a
+few WOFF2 files, each declared with its ``unicode-range``. The first CJK slice starts with every
+character of PolicyLens's own Chinese interface (strings and pillar labels), so that the UI never
+waits for a big slice; a browser downloads only the slices
+whose characters the page uses. An English page with a few Chinese labels needs about 230 kB, a
+Chinese page about 1.2 MB. Every character of the font stays in exactly one slice, so nothing
+turns into tofu.
+
+`python -m policylens install-font` builds the slices once per machine (about a minute);
+`policylens.ui.launch` declares them to Streamlit as its theme font faces.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from importlib import resources
+from pathlib import Path
+
+from policylens import paths
+
+FAMILY = "Noto Sans SC"
+MANIFEST_NAME = "web-font-slices.json"
+FORMAT_VERSION = 1
+# Hanzi per slice, most frequent first; every remaining character of the font goes in a last slice.
+HANZI_SLICES = (1000, 2500, 3500)
+# Everything before the CJK blocks (Latin, Greek, Cyrillic, symbols), CJK punctuation and full-width forms.
+BASE_BLOCKS = ((0x0000, 0x2E7F), (0x3000, 0x303F), (0xFF00, 0xFFEF))
+URL_PREFIX = "app/static/fonts/"
+
+
+def _in_base(codepoint: int) -> bool:
+    return any(start <= codepoint <= end for start, end in BASE_BLOCKS)
+
+
+def load_character_frequencies() -> Counter[str]:
+    """Character frequency summed over the words of jieba's dictionary (a large general corpus)."""
+    counts: Counter[str] = Counter()
+    with resources.files("jieba").joinpath("dict.txt").open(encoding="utf-8") as lines:
+        for line in lines:
+            word, frequency, *_ = line.split(" ")
+            for character in word:
+                counts[character] += int(frequency)
+    return counts
+
+
+def interface_characters() -> str:
+    """Every character of the Chinese interface: the zh strings and the pillar labels."""
+    from policylens.i18n import STRINGS
+    from policylens.text.pillars import load_codebook
+
+    labels = "".join(p.label("zh") for p in load_codebook(paths.PILLARS_CODEBOOK).pillars)
+    return "".join(sorted(set("".join(entry.get("zh", "") for entry in STRINGS.values()) + labels)))
+
+
+def plan_slices(codepoints: Iterable[int], frequencies: Counter[str], first: str = "",
+                sizes: Sequence[int] = HANZI_SLICES) -> list[list[int]]:
+    """Split the font's code points: a base slice, then CJK slices, `first`'s characters first and
+    the rest by descending frequency; a first slice grows to hold all of `first`.
+
+    Each code point lands in exactly one slice; ties are broken by code point, so the plan is
+    deterministic.
+    """
+    points = sorted(set(codepoints))
+    base = [c for c in points if _in_base(c)]
+    wanted = {ord(c) for c in first}
+    others = sorted((c for c in points if not _in_base(c)),
+                    key=lambda c: (c not in wanted, -frequencies.get(chr(c), 0), c))
+    sizes = [max(sizes[0], len(wanted & set(others))), *sizes[1:]] if sizes else []
+    slices, start = [base], 0
+    for size in sizes:
+        slices.append(sorted(others[start : start + size]))
+        start += size
+    slices.append(sorted(others[start:]))
+    return [s for s in slices if s]
+
+
+def unicode_range(codepoints: Iterable[int]) -> str:
+    """The CSS unicode-range of these code points, runs merged: ``U+20-7E,U+4E00,...``."""
+    points = sorted(set(codepoints))
+    runs: list[str] = []
+    i = 0
+    while i < len(points):
+        j = i
+        while j + 1 < len(points) and points[j + 1] == points[j] + 1:
+            j += 1
+        runs.append(f"U+{points[i]:X}" if i == j else f"U+{points[i]:X}-{points[j]:X}")
+        i = j + 1
+    return ",".join(runs)
+
+
+def _subset_woff2(args: tuple[str, tuple[int, ...]]) -> bytes:
+    from policylens.fonts.bundled import subset_font
+
+    font_path, codepoints = args
+    return subset_font(font_path, "woff2", unicodes=codepoints)
+
+
+def _digest(font_path: Path) -> str:
+    """Identifies the font and the slicing rules."""
+    inputs = font_path.read_bytes() + repr((FORMAT_VERSION, HANZI_SLICES, BASE_BLOCKS)).encode()
+    return hashlib.sha256(inputs).hexdigest()[:16]
+
+
+def parse_unicode_range(text: str) -> set[int]:
+    """The code points of a CSS unicode-range such as ``U+20-7E,U+4E00``."""
+    points: set[int] = set()
+    for run in filter(None, text.split(",")):
+        start, _, end = run.strip().removeprefix("U+").partition("-")
+        points.update(range(int(start, 16), int(end or start, 16) + 1))
+    return points
+
+
+def _covers(slices: list[dict], characters: str) -> bool:
+    declared = set().union(*(parse_unicode_range(s["unicode_range"]) for s in slices))
+    return {ord(c) for c in characters} <= declared
+
+
+def read_manifest(static_dir: Path = paths.STATIC_DIR) -> dict | None:
+    """The slice manifest written by build_web_font_slices, or None if missing, stale or broken."""
+    fonts_dir = Path(static_dir) / "fonts"
+    try:
+        manifest = json.loads((fonts_dir / MANIFEST_NAME).read_text(encoding="utf-8"))
+        if manifest.get("version") != FORMAT_VERSION:
+            return None
+        if not all((fonts_dir / s["file"]).is_file() for s in manifest["slices"]):
+            return None
+        return manifest
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+
+
+def build_web_font_slices(static_dir: Path = paths.STATIC_DIR, font_path: Path | None = None) -> Path:
+    """Write the WOFF2 slices and their manifest to ``static_dir/fonts/``; return the manifest path.
+
+    Skipped (a hash of the font) when a complete manifest for the same font is already there.
+    """
+    from fontTools.ttLib import TTFont
+
+    from policylens.fonts.bundled import resolve_cjk_font
+
+    font_path = Path(font_path or resolve_cjk_font())
+    fonts_dir = Path(static_dir) / "fonts"
+    first = interface_characters()
+    digest = _digest(font_path)
+    existing = read_manifest(static_dir)
+    if existing and existing.get("digest") == digest and _covers(existing["slices"][:2], first):
+        return fonts_dir / MANIFEST_NAME  # still right (new strings rarely bring new characters)
+    codepoints = TTFont(str(font_path), lazy=True).getBestCmap().keys()
+    slices = plan_slices(codepoints, load_character_frequencies(), first)
+    with ProcessPoolExecutor(max_workers=2) as pool:  # the last slice alone takes most of the time
+        blobs = list(pool.map(_subset_woff2, [(str(font_path), tuple(s)) for s in slices]))
+    fonts_dir.mkdir(parents=True, exist_ok=True)
+    entries = []
+    for number, (points, blob) in enumerate(zip(slices, blobs)):
+        name = f"noto-sans-sc-{digest[:8]}-{number}.woff2"
+        (fonts_dir / name).write_bytes(blob)
+        (fonts_dir / name).chmod(0o644)
+        entries.append({"file": name, "characters": len(points), "bytes": len(blob),
+                        "unicode_range": unicode_range(points)})
+    for stale in fonts_dir.glob("noto-sans-sc-*.woff2"):  # slices of an earlier plan
+        if stale.name not in {e["file"] for e in entries}:
+            stale.unlink()
+    manifest = {"version": FORMAT_VERSION, "family": FAMILY, "digest": digest, "slices": entries}
+    target = fonts_dir / MANIFEST_NAME
+    tmp = target.with_suffix(".part")
+    tmp.write_text(json.dumps(manifest, ensure_ascii=False, indent=1), encoding="utf-8")
+    tmp.replace(target)  # the manifest appears only once every slice is written
+    return target
+
+
+def streamlit_font_faces(static_dir: Path = paths.STATIC_DIR) -> list[dict] | None:
+    """The slices as Streamlit ``theme.fontFaces`` entries, or None when they are not built."""
+    manifest = read_manifest(static_dir)
+    if manifest is None:
+        return None
+    return [
+        {"family": manifest["family"], "url": URL_PREFIX + s["file"], "weight": 400, "style": "normal",
+         "unicodeRange": s["unicode_range"]}
+        for s in manifest["slices"]
+    ]

@@ -1,0 +1,218 @@
+"""What an indicator view shows: one indicator's series in a measure (absolute, indexed, growth), the
+years that exist, the table and the city-by-year comparison behind a chart, its sources, and a target
+expressed in the chart's unit. Nothing here fills a gap: a value that cannot be computed stays NaN
+with the reason in `note`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from decimal import Decimal
+from typing import NamedTuple
+
+import pandas as pd
+
+from policylens.figures.indicators import QUALIFIER_PREFIXES, city_label
+from policylens.i18n import t
+from policylens.indicators import table as indicators
+from policylens.indicators.transforms import (
+    GROWTH_PCT,
+    INDEX_VALUE,
+    NOTE,
+    align_cities,
+    filter_years,
+    index_series,
+    prepare_series,
+    yoy_growth,
+)
+from policylens.schema import (
+    CITY,
+    CONFLICT,
+    INDICATOR_ID,
+    N_SOURCES,
+    QUALIFIER,
+    SOURCE_TITLE,
+    SOURCE_URL,
+    UNIT_CODE,
+    VALUE,
+    YEAR,
+)
+
+MEASURES = ("absolute", "indexed", "growth")
+SCALES = ("linear", "log")
+SHOWN = "shown"  # the value in the chosen measure (float64, NaN where it cannot be computed)
+N_VALUES = "n_values"
+# Notes that leave a point without a value in its measure ("qualified" points keep theirs).
+GAP_NOTES = ("no_base_year", "zero_base", "no_previous_year", "zero_previous", "not_a_level")
+
+
+class ViewSpec(NamedTuple):
+    """What one indicator view shows (hashable, so a cache can key on it)."""
+
+    indicator_id: str
+    cities: tuple[str, ...]
+    years: tuple[int, int] | None = None  # (first, last) of the time range; None: all years
+    measure: str = "absolute"  # one of MEASURES
+    base_year: int | None = None  # for "indexed"
+    kind: str = "line"  # "line" over years, or "bar" for bar_year
+    bar_year: int | None = None
+    log: bool = False
+
+
+def select_rows(df: pd.DataFrame, spec: ViewSpec) -> pd.DataFrame:
+    """The long-table rows of the spec's indicator and cities, every year (index and growth need
+    years outside the range)."""
+    return df[(df[INDICATOR_ID] == spec.indicator_id) & df[CITY].isin(list(spec.cities))]
+
+
+def view_series(df: pd.DataFrame, spec: ViewSpec) -> pd.DataFrame:
+    """build_measure_series for the spec, then cut to its time range (and to bar_year for bars).
+
+    The measure is computed on every year first, so a growth rate at the start of the range uses
+    the previous year's published value when there is one. Columns: as build_measure_series.
+    """
+    rows = select_rows(df, spec)
+    if rows.empty:
+        return rows.assign(**{SHOWN: pd.Series(dtype="float64"), NOTE: pd.Series(dtype="str")})
+    series = build_measure_series(rows, spec.measure, spec.base_year)
+    series = filter_years(series, *(spec.years or (None, None)))
+    if spec.kind == "bar":
+        series = series[series[YEAR] == spec.bar_year].reset_index(drop=True)
+    return series
+
+
+def list_years(df: pd.DataFrame) -> list[int]:
+    """The years that have at least one value, ascending."""
+    return sorted(int(y) for y in df[YEAR].dropna().unique())
+
+
+def build_measure_series(df_one_indicator: pd.DataFrame, measure: str, base_year: int | None = None) -> pd.DataFrame:
+    """One value per city and year (transforms.prepare_series) in the chosen measure.
+
+    measure "absolute": shown = value (in the indicator's chart unit); "indexed": shown = index with
+    base_year = 100 (transforms.index_series); "growth": shown = percent change on the previous year
+    (transforms.yoy_growth). Columns: the prepare_series columns plus shown (float64) and note (the
+    transforms' note code, NA for absolute values), sorted by city and year.
+    """
+    if measure not in MEASURES:
+        raise ValueError(f"unknown measure {measure!r}; expected one of {MEASURES}")
+    series = prepare_series(df_one_indicator)
+    if measure == "absolute":
+        return series.assign(**{SHOWN: series[VALUE].astype("float64"), NOTE: pd.Series(pd.NA, index=series.index,
+                                                                                       dtype="str")})
+    if measure == "indexed":
+        if base_year is None:
+            raise ValueError("an index needs a base year")
+        derived = index_series(series, int(base_year))
+        return derived.assign(**{SHOWN: derived[INDEX_VALUE]})
+    derived = yoy_growth(series)
+    return derived.assign(**{SHOWN: derived[GROWTH_PCT]})
+
+
+def summarise_gaps(series: pd.DataFrame) -> list[tuple[str, str, tuple[int, ...]]]:
+    """Why some points have no value in the measure: (note code, city, years), in note then city order."""
+    missing = series[series[SHOWN].isna() & series[NOTE].isin(GAP_NOTES)]
+    order = {note: i for i, note in enumerate(GAP_NOTES)}
+    groups = missing.groupby([NOTE, CITY], sort=False)[YEAR].agg(lambda s: tuple(sorted(int(y) for y in s)))
+    return sorted(((n, c, y) for (n, c), y in groups.items()), key=lambda g: (order[g[0]], g[1]))
+
+
+def format_number(value: float, qualifier: str = "exact", digits: int = 12) -> str:
+    """A number with its qualifier's sign (≥ lower bound, ≈ approximate), "" for a gap."""
+    if pd.isna(value):
+        return ""
+    return QUALIFIER_PREFIXES.get(qualifier, "") + f"{value:,.{digits}g}"
+
+
+def format_derived(value: float) -> str:
+    """An index or growth rate with one decimal ("112.5"), "" for a gap."""
+    return "" if pd.isna(value) else f"{value:,.1f}"
+
+
+def build_view_table(series: pd.DataFrame, measure: str, lang: str = "en", base_year: int | None = None) -> pd.DataFrame:
+    """The table behind a chart, one row per city and year, for display.
+
+    Columns: city (display label), year (int64), value (text: the number with ≥ / ≈ for lower
+    bounds and approximations), qualifier (label), unit (label), shown (text, the index or growth
+    rate; "" for absolute values or where none can be computed), note (why not, or a caution),
+    sources (int64, distinct sources for the point), source_title, source_url.
+    """
+    rows = series.sort_values([CITY, YEAR], kind="stable")
+    shown = ["" if measure == "absolute" else format_derived(v) for v in rows[SHOWN]]
+    notes = ["" if pd.isna(n) else t(f"indicator_transforms.note.{n}", lang, year=base_year) for n in rows[NOTE]]
+    conflicts = [t("indicator_view.conflict", lang, n=n) if c else "" for c, n in zip(rows[CONFLICT], rows[N_SOURCES])]
+    return pd.DataFrame({
+        CITY: [city_label(c, lang) for c in rows[CITY]],
+        YEAR: rows[YEAR].astype("int64").to_numpy(),
+        VALUE: [format_number(v, q) for v, q in zip(rows[VALUE], rows[QUALIFIER])],
+        QUALIFIER: [t(f"qualifier.{q}", lang) for q in rows[QUALIFIER]],
+        "unit": [indicators.unit_label(c, lang) for c in rows[UNIT_CODE]],
+        SHOWN: shown,
+        NOTE: [" ".join(filter(None, pair)) for pair in zip(notes, conflicts)],
+        "sources": rows[N_SOURCES].astype("int64").to_numpy(),
+        SOURCE_TITLE: rows[SOURCE_TITLE].to_numpy(),
+        SOURCE_URL: rows[SOURCE_URL].to_numpy(),
+    })
+
+
+def list_sources(rows: pd.DataFrame) -> pd.DataFrame:
+    """Every source behind the rows (all sources, not only the picked values), most values first.
+
+    Columns: source_title, source_url, n_values (int64).
+    """
+    counts = rows.groupby([SOURCE_TITLE, SOURCE_URL], sort=False).size().rename(N_VALUES).reset_index()
+    return counts.sort_values(N_VALUES, ascending=False, kind="stable").reset_index(drop=True).astype(
+        {N_VALUES: "int64"})
+
+
+def build_compare_table(series: pd.DataFrame, indicator_id: str, cities: Sequence[str], lang: str = "en",
+                        measure: str = "absolute") -> pd.DataFrame:
+    """Cities side by side by year (transforms.align_cities on the measure), as text for display.
+
+    Columns: year (int64), then one column per city (display label) in the order given; a year
+    without a value for a city is "" (never filled). Absolute values carry ≥ / ≈ for lower bounds and
+    approximations; an index or growth rate that rests on such a value ends in " *" instead.
+    """
+    shown = series.assign(**{VALUE: series[SHOWN]}).dropna(subset=[VALUE])
+    aligned = align_cities(shown, indicator_id, cities)
+    years = shown[YEAR].astype("int64")
+    qualifier = dict(zip(zip(shown[CITY], years), shown[QUALIFIER]))
+    qualified = {key for key, note in zip(zip(shown[CITY], years), shown[NOTE]) if isinstance(note, str)}
+    table = pd.DataFrame({YEAR: aligned.index.to_numpy(dtype="int64")})
+    for city in cities:
+        if measure == "absolute":
+            texts = [format_number(v, qualifier.get((city, y), "exact")) for y, v in zip(aligned.index, aligned[city])]
+        else:
+            texts = [format_derived(v) + (" *" if (city, y) in qualified else "")
+                     for y, v in zip(aligned.index, aligned[city])]
+        table[city_label(city, lang)] = ["" if text in ("", " *") else text for text in texts]
+    return table
+
+
+def convert_value(value: float, from_code: str | None, to_code: str) -> float | None:
+    """`value` in unit `from_code` expressed in `to_code` by exact powers of ten (indicators.UNIT_SCALES).
+
+    None when the units do not convert into each other; a target whose unit has no code (a counting
+    word such as 家 matched to firms) is taken as written.
+    """
+    if from_code is None or from_code == to_code:
+        return float(value)
+    scales = indicators.UNIT_SCALES
+    if from_code in scales and to_code in scales and scales[from_code][0] == scales[to_code][0]:
+        return float(Decimal(repr(float(value))).scaleb(scales[from_code][1] - scales[to_code][1]))
+    return None
+
+
+def cities_without_data(df: pd.DataFrame, indicator_id: str, cities: Sequence[str]) -> list[str]:
+    """The chosen cities that have no value at all for the indicator, in the order given."""
+    present = set(df.loc[df[INDICATOR_ID] == indicator_id, CITY])
+    return [c for c in cities if c not in present]
+
+
+def count_coverage(rows: pd.DataFrame) -> tuple[int, int]:
+    """(indicator-years with a value, all indicator-years from the first to the last year of the rows)."""
+    if rows.empty:
+        return 0, 0
+    years = int(rows[YEAR].max()) - int(rows[YEAR].min()) + 1
+    filled = len(rows[[INDICATOR_ID, YEAR]].drop_duplicates())
+    return filled, rows[INDICATOR_ID].nunique() * years

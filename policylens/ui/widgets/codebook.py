@@ -1,0 +1,108 @@
+"""render_* helpers of the Codebook page: table editors, live preview, TOML download and upload."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from policylens import schema
+from policylens.figures.text import pillar_label
+from policylens.i18n import t
+from policylens.markup import t_md
+from policylens.text.analysis import analyze_document, summarise_pillars
+from policylens.text.codebook_io import build_codebook_from_tables, build_codebook_tables, format_codebook
+from policylens.text.pillars import Codebook, CodebookError, parse_codebook
+from policylens.ui import state
+from policylens.ui.context import PageContext
+from policylens.ui.downloads import render_download
+from policylens.ui.settings import get_segmenter
+
+
+def render_codebook_editor(ctx: PageContext) -> Codebook | None:
+    """Editable pillar and term tables; returns the edited codebook, or None when it is invalid."""
+    lang = ctx.lang
+    pillars, terms = build_codebook_tables(ctx.codebook)
+    cols = st.columns(2)
+    min_score = cols[0].number_input(t("codebook.min_score", lang), 0.0, 100.0, ctx.codebook.min_score, 0.5, key="codebook.min_score")
+    min_margin = cols[1].number_input(t("codebook.min_margin", lang), 0.0, 100.0, ctx.codebook.min_margin, 0.5, key="codebook.min_margin")
+    st.markdown(f"**{t('codebook.pillars', lang)}**")
+    pillars = st.data_editor(
+        pillars, num_rows="dynamic", hide_index=True, width="stretch", key="codebook.pillars_editor",
+        column_config={c: t(f"codebook.column.{c}", lang) for c in pillars.columns},
+    )
+    st.markdown(f"**{t('codebook.terms', lang)}**")
+    terms = st.data_editor(
+        terms, num_rows="dynamic", hide_index=True, width="stretch", key="codebook.terms_editor",
+        column_config={
+            schema.PILLAR: st.column_config.SelectboxColumn(t("column.pillar", lang), options=list(pillars["id"].dropna())),
+            "language": st.column_config.SelectboxColumn(t("codebook.language", lang), options=["en", "zh"]),
+            schema.TERM: t("column.term", lang),
+            "weight": st.column_config.NumberColumn(t("codebook.weight", lang), min_value=0.1, step=0.5),
+        },
+    )
+    try:
+        return build_codebook_from_tables(pillars, terms, min_score, min_margin)
+    except CodebookError as exc:
+        st.error(t_md("codebook.invalid", lang, reason=str(exc)))
+        return None
+
+
+def render_preview(ctx: PageContext, edited: Codebook) -> None:
+    """The classification under the edited codebook, next to the current one."""
+    lang = ctx.lang
+    preview = analyze_document(ctx.document, edited, get_segmenter(edited))
+    before = ctx.analysis.assignment.set_index(schema.PARAGRAPH)[schema.PILLAR]
+    after = preview.assignment.set_index(schema.PARAGRAPH)[schema.PILLAR]
+    changed = [p for p in before.index if before[p] != after[p] and not (pd.isna(before[p]) and pd.isna(after[p]))]
+    shares = summarise_pillars(preview, edited)
+    st.dataframe(
+        pd.DataFrame({
+            t("column.pillar", lang): [pillar_label(edited, p, lang) for p in shares[schema.PILLAR]],
+            t("column.paragraphs", lang): shares[schema.PARAGRAPHS],
+        }),
+        hide_index=True,
+    )
+    if changed:
+        st.info(t("codebook.changed", lang, n=len(changed), paragraphs=", ".join(f"¶{p}" for p in changed)))
+    else:
+        st.caption(t("codebook.unchanged", lang))
+
+
+EDITOR_KEYS = ("codebook.pillars_editor", "codebook.terms_editor", "codebook.min_score", "codebook.min_margin")
+
+
+def _clear_editors() -> None:
+    """The editors hold their edits as changes to their input; a new codebook is a new input."""
+    for key in EDITOR_KEYS:
+        st.session_state.pop(key, None)
+
+
+def apply_codebook(edited: Codebook) -> None:
+    """on_click: use the edited codebook in every view of this session."""
+    st.session_state[state.CUSTOM_CODEBOOK] = format_codebook(edited)
+    _clear_editors()
+
+
+def reset_codebook() -> None:
+    """on_click: back to data/pillars.toml."""
+    st.session_state[state.CUSTOM_CODEBOOK] = None
+    _clear_editors()
+
+
+def render_codebook_files(ctx: PageContext) -> None:
+    """Download the codebook in use; upload a TOML codebook to use instead."""
+    lang = ctx.lang
+    codebook = ctx.codebook
+    render_download(t("codebook.download", lang), lambda: format_codebook(codebook).encode("utf-8"),
+                    "policylens_pillars.toml", "application/toml", key="codebook.download")
+    # no `type=` (see ui/sidebar.py): a file that is not TOML fails to parse and is reported
+    upload = st.file_uploader(t("codebook.upload", lang), key="codebook.upload")
+    if upload is not None and st.button(t("codebook.apply_upload", lang), key="codebook.apply_upload"):
+        try:
+            codebook = parse_codebook(upload.getvalue().decode("utf-8-sig"))
+        except (CodebookError, UnicodeDecodeError) as exc:
+            st.error(t_md("codebook.invalid", lang, reason=str(exc)))
+            return
+        reset_codebook()
+        apply_codebook(codebook)
+        st.rerun()

@@ -1,0 +1,245 @@
+"""render_* helpers shared by the pages and dashboard.py."""
+
+from __future__ import annotations
+
+import pandas as pd
+import plotly.graph_objects as go
+import streamlit as st
+
+from policylens import schema
+from policylens.documents.loader import Document
+from policylens.documents.stats import DocumentSummary
+from policylens.figures.indicators import city_label, format_value
+from policylens.figures.text import GENERAL_COLOR, pillar_color, pillar_label
+from policylens.i18n import t
+from policylens.markup import build_highlighted_html, escape_html, is_web_url, safe_href, t_html, t_md
+from policylens.text.analysis import Analysis
+from policylens.text.pillars import Codebook
+from policylens.text.segment import Segmenter
+from policylens.ui import cache, selection, state
+from policylens.ui.widgets import exports
+
+# Plotly's own toolbar gives PNG downloads; the image keeps the in-figure title and source line.
+CHART_CONFIG = {"displaylogo": False, "toImageButtonOptions": {"format": "png", "scale": 2}}
+
+
+def chart_config(name: str) -> dict:
+    """Plotly toolbar settings: PNG at twice the size, named after the chart."""
+    options = {**CHART_CONFIG["toImageButtonOptions"], "filename": exports.file_stem(name)}
+    return {**CHART_CONFIG, "toImageButtonOptions": options}
+
+
+def render_chart(
+    fig: go.Figure | dict, key: str, *, on_click: str | None = None, value_index: int = 0,
+    data: pd.DataFrame | None = None, stretch: bool = True, downloads: bool = True,
+) -> None:
+    """A plotly chart with the figure's own template (not Streamlit's theme) and an Export menu.
+
+    ``on_click`` ("pillar", "term" or "indicator") makes a point click select item ``value_index``
+    of its customdata (policylens.view.selection rules, through ui/selection.py callbacks). ``data``
+    replaces the traces' points as the CSV download. ``stretch`` False keeps the figure's width;
+    ``downloads`` False leaves out the Export menu.
+    """
+    config, width = chart_config(key), ("stretch" if stretch else "content")
+    if on_click is None:
+        st.plotly_chart(fig, key=key, theme=None, config=config, width=width)
+    else:
+        widget = selection.chart_key(key)
+        # A callback, not on_select="rerun": the chart keeps its selection across reruns, and a
+        # callback fires only when it changes, so a cleared selection is not re-applied.
+        st.plotly_chart(
+            fig, key=widget, theme=None, config=config, width=width, selection_mode=("points",),
+            on_select=lambda: selection.handle_chart_click(widget, on_click, value_index),
+        )
+    if downloads:
+        exports.render_chart_exports(fig, key, state.get_lang(), data)
+
+
+def render_paragraph(
+    analysis: Analysis, segmenter: Segmenter, codebook: Codebook, paragraph: int, lang: str,
+    spans: list[tuple[int, int, str]] | None = None,
+) -> None:
+    """One paragraph card: number, pillar badge, score, and highlighted spans in the text.
+
+    The highlights are the evidence terms unless `spans` (start, end, term) are given, e.g. KWIC hits.
+    """
+    row = analysis.assignment.set_index(schema.PARAGRAPH).loc[paragraph]
+    pillar_id = row[schema.PILLAR] if isinstance(row[schema.PILLAR], str) else None
+    color = codebook.get(pillar_id).color if pillar_id else GENERAL_COLOR
+    text = analysis.document.paragraphs[paragraph - 1]
+    evidence = list(row[schema.EVIDENCE])
+    if spans is None:
+        spans = segmenter.find_spans(text, evidence, analysis.document.language) if evidence else []
+    badge = (
+        f'<span style="background:{escape_html(color)};color:white;border-radius:4px;padding:1px 8px;'
+        f'font-size:0.8rem">{escape_html(pillar_label(codebook, pillar_id, lang))}</span>'
+    )
+    meta = f'<span style="color:#6b6b6b;font-size:0.8rem">¶{paragraph} · {t_html("themes.score", lang, score=row[schema.SCORE])}</span>'
+    evidence_text = escape_html(", ".join(evidence)) if evidence else t_html("themes.no_evidence", lang)
+    st.markdown(
+        f'<div style="border-left:4px solid {escape_html(color)};padding:4px 12px;margin:8px 0">'
+        f"{badge} {meta}<div style='margin-top:4px'>{build_highlighted_html(text, spans, color)}</div>"
+        f'<div style="color:#6b6b6b;font-size:0.8rem;margin-top:4px">{t_html("themes.evidence", lang)}'
+        f"{evidence_text}</div>{_original_html(analysis.document, paragraph, lang)}</div>",
+        unsafe_allow_html=True,
+    )
+
+
+def _original_html(document: Document, paragraph: int, lang: str) -> str:
+    """The paragraph as written (Traditional Chinese), when the analysis used a converted text."""
+    if not document.original_paragraphs:
+        return ""
+    original = document.original_paragraphs[paragraph - 1]
+    return (
+        f'<details style="font-size:0.85rem;margin-top:4px"><summary>{t_html("themes.original", lang)}</summary>'
+        f"{escape_html(original)}</details>"
+    )
+
+
+def render_cloud(cloud, figure: dict, table: pd.DataFrame, lang: str) -> None:  # cloud: a clouds.CloudResult
+    """The interactive cloud (click a word to select it), and a clear message for any term the
+    font could not draw. ``figure`` is clouds.build_cloud_figure of ``cloud``; ``table`` its data."""
+    if not cloud.layout:
+        st.info(t("terms.empty", lang))
+    else:
+        # at its own size: one axis unit is one pixel of the image, so the font sizes match it
+        render_chart(figure, key="terms.cloud", on_click="term", data=table, stretch=False)
+    if cloud.missing_glyphs:
+        st.warning(t_md("terms.missing_glyphs", lang, terms=", ".join(sorted(cloud.missing_glyphs))))
+
+
+def translate_period_note(note: str, lang: str) -> str:
+    """The common full-year note in the UI language; other notes stay as the source wrote them."""
+    return t("indicators.full_year", lang) if note == "calendar year / year-end" else note
+
+
+def build_source_link(title: str, url: str) -> str:
+    """HTML of a source title linked to its URL; the title alone (no link) unless the URL is http(s)."""
+    href = safe_href(url)
+    if href is None:
+        return escape_html(title)
+    return f'<a href="{href}" target="_blank" rel="noopener noreferrer">{escape_html(title)}</a>'
+
+
+def render_source(title: str, url: str, lang: str) -> None:
+    """A source line: the publication's title, linked to the (often mirrored) URL."""
+    st.markdown(
+        f'<div style="font-size:0.8rem;color:#6b6b6b">{t_html("indicators.sources_label", lang)}'
+        f"{build_source_link(title, url)}</div>",
+        unsafe_allow_html=True,
+    )
+
+
+def keep_web_links(table: pd.DataFrame) -> pd.DataFrame:
+    """The table with every source_url that is not an http(s) URL blanked, for a LinkColumn."""
+    if schema.SOURCE_URL not in table:
+        return table
+    urls = table[schema.SOURCE_URL]
+    return table.assign(**{schema.SOURCE_URL: urls.where(urls.map(is_web_url), None)})
+
+
+def render_headline_indicators(pillars: tuple[str, ...], codebook: Codebook, lang: str) -> None:
+    """Latest Nanjing values for the best-covered indicators of each pillar, each with its source."""
+    table = cache.get_headline_indicators("Nanjing")
+    if pillars:
+        table = table[table[schema.PILLAR].isin(pillars)]
+    if table.empty:
+        st.info(t("indicators.none", lang))
+        return
+    rows = table.to_dict("records")
+    for start in range(0, len(rows), 3):
+        for col, row in zip(st.columns(3), rows[start : start + 3]):
+            with col:
+                label = row[schema.INDICATOR_ZH] if lang == "zh" else row[schema.INDICATOR_EN]
+                value = format_value(row[schema.VALUE], row[schema.UNIT_CODE], row[schema.QUALIFIER], lang)
+                # a card rather than st.metric: long labels and values wrap instead of being cut off
+                st.markdown(
+                    f'<div style="font-size:0.85rem;color:#555">{escape_html(codebook.get(row[schema.PILLAR]).label(lang))}'
+                    f" · {escape_html(label)}</div>"
+                    f'<div style="font-size:1.6rem;line-height:1.3;margin:2px 0">{escape_html(value)}</div>',
+                    unsafe_allow_html=True,
+                )
+                st.caption(t("indicators.as_of", lang, year=row[schema.YEAR],
+                             qualifier=t(f"qualifier.{row[schema.QUALIFIER]}", lang)))
+                render_source(row[schema.SOURCE_TITLE], row[schema.SOURCE_URL], lang)
+
+
+def render_indicator_sources(rows: pd.DataFrame, lang: str) -> None:
+    """Every value behind a chart with its qualifier, period note and linked source."""
+    table = rows.sort_values([schema.CITY, schema.YEAR], kind="stable")
+    shown = pd.DataFrame({
+        schema.CITY: [city_label(c, lang) for c in table[schema.CITY]],
+        schema.YEAR: table[schema.YEAR],
+        "shown": [format_value(v, u, q, lang) for v, u, q in
+                  zip(table[schema.VALUE], table[schema.UNIT_CODE], table[schema.QUALIFIER])],
+        schema.PERIOD_NOTE: [translate_period_note(n, lang) for n in table[schema.PERIOD_NOTE]],
+        schema.SOURCE_TITLE: table[schema.SOURCE_TITLE],
+        schema.SOURCE_URL: table[schema.SOURCE_URL],
+    })
+    st.dataframe(
+        keep_web_links(shown),
+        column_config={
+            schema.CITY: t("column.city", lang),
+            schema.YEAR: st.column_config.NumberColumn(t("column.year", lang), format="%d"),
+            "shown": t("column.value", lang), schema.PERIOD_NOTE: t("column.period_note", lang),
+            schema.SOURCE_TITLE: t("column.source_title", lang),
+            schema.SOURCE_URL: st.column_config.LinkColumn(t("column.source_url", lang)),
+        },
+        hide_index=True, width="stretch",
+    )
+
+
+MAX_KWIC_LINES = 500
+
+
+def build_kwic_table(lines: pd.DataFrame, codebook: Codebook, lang: str) -> pd.DataFrame:
+    """KWIC lines as a download table with headers in the UI language: paragraph, pillar, left, match, right."""
+    from policylens.text.kwic import LEFT, MATCH, RIGHT
+
+    return pd.DataFrame({
+        t("kwic.column.paragraph", lang): lines[schema.PARAGRAPH].to_numpy(),
+        t("column.pillar", lang): [pillar_label(codebook, p, lang) for p in lines[schema.PILLAR]],
+        t("kwic.column.left", lang): lines[LEFT].to_numpy(),
+        t("kwic.column.match", lang): lines[MATCH].to_numpy(),
+        t("kwic.column.right", lang): lines[RIGHT].to_numpy(),
+    })
+
+
+def render_paragraph_table_exports(analysis: Analysis, codebook: Codebook, shown: pd.DataFrame, lang: str) -> None:
+    """CSV/XLSX of the paragraphs shown: number, pillar, score, evidence and text (UI-language headers)."""
+    text = analysis.document.paragraphs
+    table = pd.DataFrame({
+        t("kwic.column.paragraph", lang): shown[schema.PARAGRAPH].to_numpy(),
+        t("column.pillar", lang): [pillar_label(codebook, p, lang) for p in shown[schema.PILLAR]],
+        t("themes.column.score", lang): shown[schema.SCORE].to_numpy(),
+        t("themes.column.evidence", lang): ["; ".join(e) for e in shown[schema.EVIDENCE]],
+        t("themes.column.text", lang): [text[int(p) - 1] for p in shown[schema.PARAGRAPH]],
+    })
+    exports.render_table_exports(table, "paragraphs", lang)
+
+
+def render_kwic_lines(lines: pd.DataFrame, codebook: Codebook, lang: str) -> None:
+    """KWIC lines as one escaped HTML block (aligned columns), each linked to its paragraph."""
+    from policylens.text.kwic import build_kwic_html
+
+    shown = lines.head(MAX_KWIC_LINES)
+    rows = "".join(
+        build_kwic_html(row, pillar_color(codebook, row[schema.PILLAR])) for row in shown.to_dict("records")
+    )
+    st.markdown(f'<div class="policylens-kwic">{rows}</div>', unsafe_allow_html=True)
+    if len(lines) > MAX_KWIC_LINES:
+        st.caption(t("kwic.truncated", lang, shown=MAX_KWIC_LINES, n=len(lines)))
+
+
+def render_document_summary(summary: DocumentSummary, classified: int, lang: str) -> None:
+    """Characters, terms, vocabulary, paragraphs, sentences, language, encoding, script."""
+    first, second = st.columns(5), st.columns(5)
+    first[0].metric(t("overview.paragraphs", lang), f"{summary.paragraphs:,}")
+    first[1].metric(t("overview.sentences", lang), f"{summary.sentences:,}")
+    first[2].metric(t("overview.characters", lang), f"{summary.characters:,}")
+    first[3].metric(t("overview.tokens", lang), f"{summary.tokens:,}")
+    first[4].metric(t("overview.vocabulary", lang), f"{summary.vocabulary:,}")
+    second[0].metric(t("overview.classified", lang), f"{classified} / {summary.paragraphs}")
+    second[1].metric(t("overview.language", lang), t(f"language.{summary.language}", lang))
+    second[2].metric(t("overview.encoding", lang), t("script.n/a", lang) if summary.encoding == "n/a" else summary.encoding)
+    second[3].metric(t("overview.script", lang), t(f"script.{summary.script}", lang))

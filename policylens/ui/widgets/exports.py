@@ -1,0 +1,189 @@
+"""Download buttons: under every chart (HTML, data CSV, PNG/SVG), under tables (CSV, XLSX), for the
+word cloud (PNG at a chosen size, SVG), and in the sidebar for the whole view (ZIP bundle) and the
+report (HTML).
+
+Every file is built on click (ui.downloads: PolicyLens's own download route, or a deferred
+st.download_button where that route is not mounted), never on a rerun: the page only records what
+it shows (ViewExports) so that the bundle can be made from it later.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+import pandas as pd
+import plotly.graph_objects as go
+import streamlit as st
+
+from policylens.i18n import t
+from policylens.ui import cache, state
+from policylens.ui.downloads import render_download
+from policylens.ui.library import get_active_document
+
+_UNSAFE = re.compile(r"[^\w.-]+")
+CLOUD_WIDTHS = (800, 1200, 1600, 2400, 3200)
+PREFIX = "policylens"
+
+
+@dataclass
+class ViewExports:
+    """What the current run drew, for the bundle: charts, tables and word clouds by name."""
+
+    charts: list[tuple[str, go.Figure | dict, pd.DataFrame | None]] = field(default_factory=list)
+    tables: dict[str, pd.DataFrame] = field(default_factory=dict)
+    clouds: dict = field(default_factory=dict)  # name -> clouds.CloudResult
+
+
+def begin_view() -> ViewExports:
+    """A fresh record for this run (the previous run's charts are gone from the page)."""
+    view = ViewExports()
+    st.session_state[state.EXPORT_VIEW] = view
+    return view
+
+
+def current_view() -> ViewExports:
+    view = st.session_state.get(state.EXPORT_VIEW)
+    return view if isinstance(view, ViewExports) else begin_view()
+
+
+def file_stem(name: str) -> str:
+    """A file-name stem for an export: `policylens_<name>` with unsafe characters replaced."""
+    return f"{PREFIX}_{_UNSAFE.sub('-', name).strip('-.') or 'export'}"
+
+
+def _download(label: str, build, file_name: str, mime: str, key: str, **options) -> None:
+    render_download(label, build, file_name, mime, key=key, document_key=get_active_document().key, **options)
+
+
+def _as_figure(fig: go.Figure | dict) -> go.Figure:
+    return fig if isinstance(fig, go.Figure) else go.Figure(fig)
+
+
+def image_problem():
+    """Why PNG/SVG cannot be made on this server (an ExportUnavailable), or None."""
+    return cache.get_image_export_problem()
+
+
+def render_chart_exports(fig: go.Figure | dict, name: str, lang: str, data: pd.DataFrame | None = None) -> None:
+    """A compact Export menu under a chart; each file is made when its button is clicked."""
+    current_view().charts.append((name, fig, data))
+    stem, key = file_stem(name), f"export.{name}"
+
+    def chart_html() -> bytes:
+        from policylens.export.files import build_chart_html
+
+        figure = _as_figure(fig)
+        return build_chart_html(figure, figure.layout.title.text or name, lang=lang).encode("utf-8")
+
+    def chart_csv() -> bytes:
+        from policylens.export.files import build_chart_data, build_csv
+
+        return build_csv(data if data is not None else build_chart_data(_as_figure(fig)))
+
+    def chart_image(fmt: str):
+        def build() -> bytes:
+            from policylens.export.images import build_figure_image
+
+            return build_figure_image(_as_figure(fig), fmt)
+
+        return build
+
+    with st.popover(t("export.menu", lang), icon=":material/download:"):
+        _download(t("export.html", lang), chart_html, f"{stem}.html", "text/html", f"{key}.html")
+        _download(t("export.csv", lang), chart_csv, f"{stem}.csv", "text/csv", f"{key}.csv")
+        problem = image_problem()
+        if problem is None:
+            _download(t("export.png", lang), chart_image("png"), f"{stem}.png", "image/png", f"{key}.png")
+            _download(t("export.svg", lang), chart_image("svg"), f"{stem}.svg", "image/svg+xml", f"{key}.svg")
+        else:
+            st.caption(problem.message(lang))
+
+
+def render_table_exports(table: pd.DataFrame, name: str, lang: str) -> None:
+    """CSV (UTF-8 with BOM) and XLSX buttons for a table, formula-like cells neutralised."""
+    current_view().tables[name] = table
+    stem, key = file_stem(name), f"export.{name}"
+
+    def table_csv() -> bytes:
+        from policylens.export.files import build_csv
+
+        return build_csv(table)
+
+    def table_xlsx() -> bytes:
+        from policylens.export.files import build_xlsx
+
+        return build_xlsx({name: table})
+
+    csv_col, xlsx_col, _ = st.columns([1, 1, 3])
+    _download(t("export.table_csv", lang), table_csv, f"{stem}.csv", "text/csv", f"{key}.csv",
+              icon=":material/download:", container=csv_col)
+    _download(t("export.table_xlsx", lang), table_xlsx, f"{stem}.xlsx",
+              "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", f"{key}.xlsx",
+              icon=":material/download:", container=xlsx_col)
+
+
+def render_cloud_exports(cloud, name: str, lang: str) -> None:  # a clouds.CloudResult
+    """PNG of the cloud redrawn at a chosen width, and SVG with the font subset embedded."""
+    if not cloud.layout:
+        return
+    current_view().clouds[name] = cloud
+    stem, key = file_stem(name), f"export.{name}"
+    width_col, png_col, svg_col = st.columns([2, 1, 1], vertical_alignment="bottom")
+    width = width_col.selectbox(
+        t("terms.cloud_width", lang), CLOUD_WIDTHS, format_func=lambda w: f"{w} × {w * cloud.options.height // cloud.options.width}",
+        **state.bind(state.TERMS_CLOUD_WIDTH),
+    )
+
+    def cloud_png() -> bytes:
+        from policylens.export.files import build_cloud_png
+
+        return build_cloud_png(cloud, int(width))
+
+    def cloud_svg() -> bytes:
+        from policylens.figures.clouds import build_cloud_svg
+
+        return build_cloud_svg(cloud, embed_font=True).encode("utf-8")
+
+    _download(t("export.cloud_png", lang), cloud_png, f"{stem}_{width}.png", "image/png", f"{key}.png",
+              icon=":material/download:", container=png_col)
+    _download(t("export.cloud_svg", lang), cloud_svg, f"{stem}.svg", "image/svg+xml", f"{key}.svg",
+              icon=":material/download:", container=svg_col)
+
+
+def render_view_exports(ctx, view: ViewExports) -> None:  # a ui.context.PageContext
+    """Sidebar: the export bundle of this view (whatever the page draws into ``view`` after this
+    call is in it, since the ZIP is made on click) and the report for the current filters."""
+    from policylens.ui.indicator_data import get_view_data
+    from policylens.ui.selection import get_selection
+
+    lang, document = ctx.lang, ctx.document
+    selection = get_selection()
+    cities = tuple(st.session_state.get(state.INDICATORS_CITIES) or ())
+    years = tuple(st.session_state.get(state.INDICATORS_YEARS) or ())
+    images = image_problem() is None
+    indicator_table = get_view_data(lang).data  # the indicator datasets in view (cached tables)
+
+    def bundle() -> bytes:
+        from policylens.export.files import ChartExport, ViewFilters, build_export_bundle, build_provenance
+
+        charts = [ChartExport(name, _as_figure(fig), data) for name, fig, data in view.charts]
+        filters = ViewFilters(pillars=selection.pillars, term=selection.term, indicator=selection.indicator,
+                              cities=cities, years=years)
+        provenance = build_provenance(document, ctx.codebook, ctx.segmenter.config, filters)
+        return build_export_bundle(charts, provenance, clouds=view.clouds, tables=view.tables,
+                                   images=images, lang=lang)
+
+    def report() -> bytes:
+        from policylens.export.report import build_report_html
+
+        return build_report_html(ctx.analysis, ctx.codebook, ctx.segmenter, indicator_table,
+                                 ctx.pillars, lang).encode("utf-8")
+
+    with st.sidebar:
+        st.markdown(f"**{t('export.view', lang)}**")
+        stem = file_stem(document.name.rsplit(".", 1)[0])
+        render_download(t("export.bundle", lang), bundle, f"{stem}_view.zip", "application/zip", key="export.bundle",
+                        document_key=document.key, help=t("export.bundle_help", lang), icon=":material/folder_zip:")
+        render_download(t("export.report", lang), report, f"{stem}_report.html", "text/html", key="export.report",
+                        document_key=document.key, help=t("export.report_help", lang), icon=":material/description:")

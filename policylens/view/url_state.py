@@ -1,0 +1,180 @@
+"""The view state a shareable URL holds (pillar filter, term, document, language, indicator, cities,
+time range, chart mode and scale): parsing with validation against what exists, and serialising.
+
+Every invalid or unknown parameter is dropped with a Notice (an i18n key and its values), never an
+exception. The page itself travels in the URL path (st.navigation), not here.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+
+from policylens.i18n import LANGUAGES
+from policylens.indicators.views import MEASURES, SCALES
+
+# Query-parameter names.
+PILLARS, TERM, DOC, LANG = "pillars", "term", "doc", "lang"
+INDICATOR, CITIES, YEAR_FROM, YEAR_TO, MODE, SCALE = "indicator", "cities", "from", "to", "mode", "scale"
+PARAMS = (PILLARS, TERM, DOC, LANG, INDICATOR, CITIES, YEAR_FROM, YEAR_TO, MODE, SCALE)
+# Indicator chart modes (absolute values, index with base year = 100, year-on-year growth) and axis scales.
+MODES = MEASURES  # the URL's `mode` values are the Indicators page's measures
+YEAR_BOUNDS = (1949, 2100)
+MAX_VALUE_CHARS = 100  # a longer term or name is not something this app produced
+SHOWN_CHARS = 40  # how much of a rejected value a notice repeats
+SEPARATOR = ","
+
+
+@dataclass(frozen=True)
+class ViewState:
+    """The shareable part of the view; None / () means the default."""
+
+    pillars: tuple[str, ...] = ()
+    term: str | None = None
+    document: str | None = None  # a document's name; None is the bundled seed
+    lang: str | None = None
+    indicator: str | None = None
+    cities: tuple[str, ...] = ()
+    years: tuple[int, int] | None = None  # (from, to), inclusive
+    mode: str | None = None
+    scale: str | None = None
+
+
+@dataclass(frozen=True)
+class KnownValues:
+    """What a URL may refer to. ``terms`` None skips the term check; ``documents`` are the names of
+    the documents loaded in this session besides the seed."""
+
+    pillars: frozenset[str]
+    terms: frozenset[str] | None = None
+    documents: frozenset[str] = frozenset()
+    indicators: frozenset[str] = frozenset()
+    cities: frozenset[str] = frozenset()
+    years: tuple[int, int] = YEAR_BOUNDS
+
+
+@dataclass(frozen=True)
+class Notice:
+    """Why part of a URL was ignored: an i18n key (url.notice.*) and its values."""
+
+    key: str
+    values: dict[str, object] = field(default_factory=dict, compare=False, hash=False)
+
+
+def _shown(value: str) -> str:
+    return value if len(value) <= SHOWN_CHARS else value[: SHOWN_CHARS - 1] + "…"
+
+
+def _single(value: str | Sequence[str]) -> str:
+    # A repeated parameter counts once, by its last value (as st.query_params[key] reads it).
+    if isinstance(value, str):
+        return value
+    return value[-1] if value else ""
+
+
+def _split(value: str) -> list[str]:
+    return list(dict.fromkeys(part.strip() for part in value.split(SEPARATOR) if part.strip()))
+
+
+def _parse_year(name: str, raw: str | None, bounds: tuple[int, int], notices: list[Notice]) -> int | None | bool:
+    """The year, None when absent, False when invalid (noticed)."""
+    if raw is None:
+        return None
+    text = raw.strip()
+    if text.isascii() and text.isdigit() and bounds[0] <= int(text) <= bounds[1]:
+        return int(text)
+    notices.append(Notice("url.notice.year", {"param": name, "value": _shown(raw), "first": bounds[0], "last": bounds[1]}))
+    return False
+
+
+def _parse_years(raw_from: str | None, raw_to: str | None, bounds: tuple[int, int],
+                 notices: list[Notice]) -> tuple[int, int] | None:
+    first = _parse_year(YEAR_FROM, raw_from, bounds, notices)
+    last = _parse_year(YEAR_TO, raw_to, bounds, notices)
+    if first is False or last is False or (first is None and last is None):
+        return None
+    first, last = first if first is not None else bounds[0], last if last is not None else bounds[1]
+    if first > last:
+        notices.append(Notice("url.notice.range", {"first": first, "last": last}))
+        return None
+    return (first, last)
+
+
+def _choice(name: str, raw: str | None, choices: Sequence[str], notices: list[Notice]) -> str | None:
+    if raw is None:
+        return None
+    if raw in choices:
+        return raw
+    notices.append(Notice("url.notice.choice", {"param": name, "value": _shown(raw), "choices": ", ".join(choices)}))
+    return None
+
+
+def requested_document(params: Mapping[str, str | Sequence[str]]) -> str | None:
+    """The document name the URL asks for (None: the seed), before validation."""
+    raw = params.get(DOC)
+    name = _single(raw).strip() if raw is not None else ""
+    return name or None
+
+
+def parse_view_state(params: Mapping[str, str | Sequence[str]], known: KnownValues) -> tuple[ViewState, list[Notice]]:
+    """The valid part of ``params`` (st.query_params.to_dict() or a parse_qs result) and a notice
+    for every parameter that was ignored: unknown name, unknown pillar/indicator/city/document,
+    a term the document lacks, a bad language, year, range, mode or scale."""
+    notices: list[Notice] = []
+    raw = {name: _single(value) for name, value in params.items()}
+    for name in raw:
+        if name not in PARAMS:
+            notices.append(Notice("url.notice.unknown_param", {"param": _shown(name)}))
+    too_long = {name for name in PARAMS if len(raw.get(name) or "") > MAX_VALUE_CHARS}
+    for name in sorted(too_long):
+        notices.append(Notice("url.notice.too_long", {"param": name, "n": MAX_VALUE_CHARS}))
+    get = {name: (None if name in too_long else raw.get(name)) for name in PARAMS}
+
+    pillars = []
+    for pillar in _split(get[PILLARS] or ""):
+        if pillar in known.pillars:
+            pillars.append(pillar)
+        else:
+            notices.append(Notice("url.notice.pillar", {"value": _shown(pillar)}))
+
+    document = requested_document({DOC: get[DOC]} if get[DOC] is not None else {})
+    if document is not None and document not in known.documents:
+        notices.append(Notice("url.notice.doc", {"value": _shown(document)}))
+        document = None
+
+    term = (get[TERM] or "").strip() or None
+    if term is not None and known.terms is not None and term not in known.terms:
+        notices.append(Notice("url.notice.term", {"value": _shown(term)}))
+        term = None
+
+    indicator = (get[INDICATOR] or "").strip() or None
+    if indicator is not None and indicator not in known.indicators:
+        notices.append(Notice("url.notice.indicator", {"value": _shown(indicator)}))
+        indicator = None
+
+    cities = []
+    for city in _split(get[CITIES] or ""):
+        if city in known.cities:
+            cities.append(city)
+        else:
+            notices.append(Notice("url.notice.city", {"value": _shown(city)}))
+
+    view = ViewState(
+        pillars=tuple(pillars), term=term, document=document,
+        lang=_choice(LANG, get[LANG], LANGUAGES, notices),
+        indicator=indicator, cities=tuple(cities),
+        years=_parse_years(get[YEAR_FROM], get[YEAR_TO], known.years, notices),
+        mode=_choice(MODE, get[MODE], MODES, notices), scale=_choice(SCALE, get[SCALE], SCALES, notices),
+    )
+    return view, notices
+
+
+def build_query_params(view: ViewState) -> dict[str, str]:
+    """The URL query of ``view``: defaults are left out, lists are comma-separated."""
+    params = {
+        PILLARS: SEPARATOR.join(view.pillars), TERM: view.term or "", DOC: view.document or "",
+        LANG: view.lang or "", INDICATOR: view.indicator or "", CITIES: SEPARATOR.join(view.cities),
+        YEAR_FROM: str(view.years[0]) if view.years else "", YEAR_TO: str(view.years[1]) if view.years else "",
+        MODE: view.mode or "", SCALE: view.scale or "",
+    }
+    return {name: value for name, value in params.items() if value}

@@ -1,0 +1,299 @@
+"""AppTest: the sidebar document library (paste, upload, pick) and the message for every bad input.
+
+Files go through the real sidebar `st.file_uploader` (AppTest's `FileUploader.set_value`), so the
+uploader's `on_change` callback reads real `UploadedFile` objects, as it does in a browser.
+"""
+
+import html
+import io
+import random
+import re
+import zipfile
+
+import docx
+import pypdf
+import pytest
+from markdown_it import MarkdownIt
+from streamlit.testing.v1 import AppTest
+
+from policylens import paths
+from policylens.documents.loader import MAX_BYTES
+from policylens.markup import WORD_JOINER
+
+TIMEOUT = 120
+UPLOADER = "widget.docs.upload"
+PICKER = "widget.docs.active"
+ZH_TEXT = (paths.ROOT / "tests" / "fixtures" / "zh_policy.txt").read_text(encoding="utf-8")
+
+
+def open_app(lang: str | None = None) -> AppTest:
+    at = AppTest.from_file(str(paths.ROOT / "dashboard.py"), default_timeout=TIMEOUT)
+    at.run()
+    assert not at.exception, at.exception
+    if lang:  # a real choice: only a change of the control pins the UI language
+        other = "zh" if lang == "en" else "en"
+        for value in (other, lang):
+            at.segmented_control(key="widget.global.lang").set_value(value).run()
+    return at
+
+
+def paste(at: AppTest, text: str) -> None:
+    at.text_area(key="widget.docs.paste").set_value(text)
+    at.button(key="docs.paste_button").click().run()
+    assert not at.exception, at.exception
+
+
+def upload(at: AppTest, *files: tuple[str, bytes]) -> None:
+    at.file_uploader(key=UPLOADER).set_value([(name, data, "application/octet-stream") for name, data in files])
+    at.run()
+
+
+def shown_text(markdown: str) -> str:
+    """The text a reader sees for a Markdown notice (file names in notices are escaped Markdown)."""
+    rendered = MarkdownIt("commonmark").enable(["table", "strikethrough"]).render(markdown)
+    return html.unescape(re.sub(r"<[^>]+>", "", rendered)).replace(WORD_JOINER, "").strip()
+
+
+def document_caption(at: AppTest) -> str:
+    (caption,) = [shown_text(c.value) for c in at.sidebar.caption if " · " in c.value]
+    return caption
+
+
+def metrics(at: AppTest) -> dict[str, str]:
+    return {m.label: m.value for m in at.metric}
+
+
+def sidebar_errors(at: AppTest) -> list[str]:
+    return [shown_text(e.value) for e in at.sidebar.error]
+
+
+def sidebar_successes(at: AppTest) -> list[str]:
+    return [shown_text(s.value) for s in at.sidebar.success]
+
+
+def library_snapshot(at: AppTest) -> tuple:
+    """What must not move when a load fails: the active id, the library, the caption, the figures."""
+    picker = at.selectbox(key=PICKER)
+    return picker.value, tuple(picker.options), document_caption(at), metrics(at)
+
+
+# --- files -------------------------------------------------------------------------------------
+
+
+def make_docx(*paragraphs: str) -> bytes:
+    document = docx.Document()
+    for paragraph in paragraphs:
+        document.add_paragraph(paragraph)
+    buffer = io.BytesIO()
+    document.save(buffer)
+    return buffer.getvalue()
+
+
+def make_blank_pdf() -> bytes:
+    writer = pypdf.PdfWriter()
+    writer.add_blank_page(width=595, height=842)
+    buffer = io.BytesIO()
+    writer.write(buffer)
+    return buffer.getvalue()
+
+
+def make_zip_without_word_parts() -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as package:
+        package.writestr("notes.txt", "a ZIP package, but no [Content_Types].xml or word/document.xml")
+    return buffer.getvalue()
+
+
+PNG_HEADER = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00\x00\x1f\x15\xc4\x89"
+SHIFT_JIS = "東京都の政策文書です。これはシフトJISで保存されたテキストです。".encode("shift_jis")
+HIGH_BYTES = bytes(random.Random(7).randrange(0x80, 0x100) for _ in range(600))
+
+# (file name, bytes, the specific part of the loader's English message)
+BAD_FILES = [
+    pytest.param("empty.txt", b"", "The file is empty.", id="empty"),
+    pytest.param("blank.md", b"  \n\t\n ", "The file is empty.", id="whitespace-only"),
+    pytest.param("photo.txt", PNG_HEADER, "The file looks binary", id="binary-as-txt"),
+    pytest.param("tokyo.txt", SHIFT_JIS, "The text encoding could not be recognised", id="shift-jis"),
+    pytest.param("noise.txt", HIGH_BYTES, "The text encoding could not be recognised", id="random-high-bytes"),
+    pytest.param("report.docx", b"This is plain text, not a Word file.", "not a Word .docx document", id="docx-not-zip"),
+    pytest.param("report.docx", make_zip_without_word_parts(), "damaged or not a Word document", id="docx-damaged"),
+    pytest.param("report.pdf", b"%PDF-1.4\n1 0 obj garbage\n%%EOF", "The PDF file is damaged or not a PDF", id="pdf-corrupt"),
+    pytest.param("scan.pdf", make_blank_pdf(), "The PDF has no text layer", id="pdf-without-text"),
+    pytest.param("huge.txt", b"a" * (MAX_BYTES + 1), "the limit is 20 MB", id="over-20-mb"),
+]
+
+
+# --- pasting and picking ------------------------------------------------------------------------
+
+
+def test_pasted_chinese_text_becomes_the_active_document():
+    at = open_app()
+    seed_caption = document_caption(at)
+    assert "English · 15 paragraphs" in seed_caption
+
+    paste(at, ZH_TEXT)
+
+    assert sidebar_successes(at) == ["Loaded pasted text (n/a)."]
+    # the UI follows a Chinese document until the user picks a language
+    assert document_caption(at) == "pasted text · 中文 · 5 段 · 271 字符"
+    shown = metrics(at)
+    assert shown["段落"] == "5" and shown["语言"] == "中文" and shown["编码"] == "不适用"
+    assert shown["字形"] == "简体"
+    picker = at.selectbox(key=PICKER)
+    assert picker.value != "seed" and picker.options == ["000_785e541e3328616f.txt (内置样本)", "pasted text"]
+    assert at.text_area(key="widget.docs.paste").value == ""  # cleared after loading
+
+    picker.set_value("seed").run()  # the seed stays selectable
+    assert not at.exception
+    assert document_caption(at) == seed_caption
+    assert metrics(at)["Paragraphs"] == "15" and metrics(at)["Language"] == "English"
+
+
+def test_pasting_nothing_is_reported_and_changes_nothing():
+    at = open_app(lang="en")
+    before = library_snapshot(at)
+    paste(at, "   \n  ")
+    assert sidebar_errors(at) == [
+        "pasted text was not loaded: The pasted text is empty. Your other documents are unchanged."
+    ]
+    assert library_snapshot(at) == before
+
+
+# --- every bad file -----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("name", "data", "reason"), BAD_FILES)
+def test_bad_file_gives_its_own_message_and_keeps_the_active_document(name, data, reason):
+    at = open_app(lang="en")
+    paste(at, ZH_TEXT)
+    before = library_snapshot(at)
+    assert before[2] == "pasted text · Chinese · 5 paragraphs · 271 characters"
+
+    upload(at, (name, data))
+
+    assert not at.exception, at.exception
+    (error,) = sidebar_errors(at)
+    assert error.startswith(f"{name} was not loaded: ") and reason in error, error
+    assert error.endswith("Your other documents are unchanged.")
+    assert sidebar_successes(at) == []
+    assert library_snapshot(at) == before  # still active, still loaded, same figures
+    at.run()  # the message is shown once
+    assert sidebar_errors(at) == [] and library_snapshot(at) == before
+
+
+def test_bad_files_in_one_upload_are_each_reported_by_name():
+    at = open_app(lang="en")
+    paste(at, ZH_TEXT)
+    before = library_snapshot(at)
+    upload(at, ("empty.txt", b""), ("scan.pdf", make_blank_pdf()), ("tokyo.txt", SHIFT_JIS))
+    errors = sidebar_errors(at)
+    assert [e.split(" was not loaded")[0] for e in errors] == ["empty.txt", "scan.pdf", "tokyo.txt"]
+    assert library_snapshot(at) == before
+
+
+def test_uploader_leaves_the_file_type_check_to_the_loader():
+    """No `type=`: Streamlit's own check of the name (a NUL byte, another extension) raises inside its
+    widget state on every rerun while the browser keeps the file, so the loader checks instead."""
+    at = open_app(lang="en")
+    uploader = at.file_uploader(key=UPLOADER)
+    assert uploader.accept_multiple_files and not uploader.allowed_type
+
+
+@pytest.mark.parametrize("name", ["setup.exe", "chart.png"])
+def test_unsupported_type_is_refused_with_a_message_and_the_session_goes_on(name):
+    at = open_app(lang="en")
+    paste(at, ZH_TEXT)
+    before = library_snapshot(at)
+    upload(at, (name, b"MZ\x90\x00\x03\x00\x00\x00\x04\x00"))
+    assert not at.exception, at.exception
+    (error,) = sidebar_errors(at)
+    assert error.startswith(f"{name} was not loaded: Unsupported file type '.{name.rsplit('.', 1)[1]}'")
+    assert library_snapshot(at) == before
+    at.run()
+    assert not at.exception and sidebar_errors(at) == [] and library_snapshot(at) == before
+
+
+def test_adding_a_bad_file_keeps_the_document_the_user_picked():
+    at = open_app(lang="en")
+    good = ("first.txt", "推动数字经济和实体经济深度融合。".encode())
+    upload(at, good)
+    at.selectbox(key=PICKER).set_value("seed").run()
+    before = library_snapshot(at)
+    upload(at, good, ("empty.txt", b""))  # the uploader still holds first.txt
+    assert [e.split(" was not loaded")[0] for e in sidebar_errors(at)] == ["empty.txt"]
+    assert library_snapshot(at) == before
+
+
+# --- good files ---------------------------------------------------------------------------------
+
+
+def test_gb18030_text_file_loads_and_reports_its_encoding():
+    at = open_app(lang="en")
+    upload(at, ("政策_gbk.txt", ZH_TEXT.encode("gb18030")))
+    assert not at.exception and sidebar_errors(at) == []
+    assert sidebar_successes(at) == ["Loaded 政策_gbk.txt (gb18030)."]
+    assert document_caption(at) == "政策_gbk.txt · Chinese · 5 paragraphs · 271 characters"
+    shown = metrics(at)
+    assert shown["Encoding"] == "gb18030" and shown["Language"] == "Chinese" and shown["Paragraphs"] == "5"
+    assert at.selectbox(key=PICKER).options == ["000_785e541e3328616f.txt (bundled seed)", "政策_gbk.txt"]
+
+
+def test_docx_loads_with_encoding_not_applicable():
+    at = open_app(lang="en")
+    upload(at, ("policy.docx", make_docx("推动数字经济和实体经济深度融合。", "加快发展新质生产力。", "Third paragraph.")))
+    assert not at.exception and sidebar_errors(at) == []
+    assert sidebar_successes(at) == ["Loaded policy.docx (n/a)."]
+    shown = metrics(at)
+    assert shown["Encoding"] == "n/a" and shown["Paragraphs"] == "3" and shown["Language"] == "Chinese"
+
+
+def test_html_script_is_dropped_and_markup_in_the_text_stays_text():
+    page = (
+        b"<html><head><title>t</title><script>alert('head')</script></head><body>"
+        b"<p>Innovation drives industry.<script>document.write('injected')</script></p>"
+        b"<p>Quoted markup: &lt;script&gt;alert('x')&lt;/script&gt; and &lt;b&gt;bold&lt;/b&gt; stay text.</p>"
+        b"</body></html>"
+    )
+    at = open_app(lang="en")
+    upload(at, ("page.html", page))
+    assert sidebar_successes(at) == ["Loaded page.html (utf-8)."]
+    assert metrics(at)["Paragraphs"] == "2"
+
+    at.switch_page("pages/themes.py").run()
+    assert not at.exception
+    outputs = [m.value for m in at.markdown] + [h.value for h in at.get("html")]
+    cards = [value for value in outputs if "border-left" in value]
+    assert len(cards) == 2
+    assert not any("<script" in value for value in outputs)
+    assert not any("injected" in value or "'head'" in value for value in outputs)  # script bodies dropped
+    assert "&lt;script&gt;alert&#40;&#39;x&#39;&#41;&lt;/script&gt;" in cards[1]
+    assert "&lt;b&gt;bold&lt;/b&gt;" in cards[1] and "<b>" not in cards[1]
+
+    at.switch_page("pages/kwic.py").run()
+    at.text_input(key="widget.kwic.query").set_value("alert").run()
+    block = next(m.value for m in at.markdown if "policylens-kwic" in m.value)
+    assert "&lt;script&gt;" in block and "<script" not in block
+
+
+# --- Chinese UI ---------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("name", "data", "reason"),
+    [
+        pytest.param("扫描件.pdf", make_blank_pdf(), "PDF 没有文字层（可能是扫描件），无法提取文本。", id="pdf-without-text"),
+        pytest.param("空.txt", b"", "文件为空。", id="empty"),
+        pytest.param("日文.txt", SHIFT_JIS, "无法识别文本编码", id="encoding"),
+    ],
+)
+def test_chinese_ui_shows_a_chinese_error_for_a_bad_file(name, data, reason):
+    at = open_app(lang="zh")
+    assert at.title[0].value == "概览"
+    before = library_snapshot(at)
+    upload(at, (name, data))
+    assert not at.exception
+    (error,) = sidebar_errors(at)
+    assert error.startswith(f"{name} 未能载入：") and reason in error, error
+    assert error.endswith("已载入的文档不受影响。")
+    assert "was not loaded" not in error and "The " not in error  # no English loader text
+    assert library_snapshot(at) == before

@@ -1,0 +1,208 @@
+"""Indicator figures: real gaps, value charts, qualifier symbols, conflicts, units and sources."""
+
+from __future__ import annotations
+
+import pandas as pd
+import plotly.graph_objects as go
+import pytest
+
+from policylens import schema
+from policylens.figures.indicators import (
+    build_coverage_figure,
+    build_indicator_figure,
+    build_source_line,
+    format_value,
+)
+from policylens.figures.style import GAP_COLOR, TEMPLATE
+from policylens.indicators import table as indicators
+
+FULL_YEAR = indicators.FULL_YEAR_NOTE
+
+
+def row(**overrides: object) -> dict[str, object]:
+    base = {
+        schema.CITY: "Nanjing", schema.YEAR: 2017, schema.PILLAR: "strong", schema.INDICATOR_ID: "gdp",
+        schema.INDICATOR_EN: "Gross domestic product", schema.INDICATOR_ZH: "地区生产总值",
+        schema.VALUE: 11715.1, schema.UNIT: "亿元 (100 million CNY)", schema.UNIT_CODE: "100m_cny",
+        schema.QUALIFIER: "exact", schema.PERIOD_NOTE: FULL_YEAR, schema.SOURCE_TITLE: "Bulletin 2017",
+        schema.SOURCE_URL: "https://example.com/2017", schema.SOURCE_QUOTE: "11715.1亿元",
+    }
+    return {**base, **overrides}
+
+
+def frame(rows: list[dict[str, object]]) -> pd.DataFrame:
+    df = pd.DataFrame(rows, columns=list(schema.INDICATOR_COLUMNS))
+    return df.astype({schema.YEAR: "Int64", schema.VALUE: "float64"})
+
+
+def data_trace(fig: go.Figure, name: str) -> go.Scatter:
+    """The trace that holds a city's values (not its legend proxy, whose x is [None])."""
+    (trace,) = [t for t in fig.data if t.name == name and t.x is not None and t.x[0] is not None]
+    return trace
+
+
+def source_annotation(fig: go.Figure) -> str:
+    (text,) = [a.text for a in fig.layout.annotations if a.text.startswith(("Source", "来源"))]
+    return text
+
+
+TWO_YEARS = [row(), row(year=2019, value=14030.2, source_title="Bulletin 2019",
+                        source_url="https://example.com/2019")]
+
+
+def test_missing_year_is_a_gap_not_an_interpolation():
+    fig = build_indicator_figure(frame(TWO_YEARS))
+    trace = data_trace(fig, "Nanjing")
+    assert list(trace.x) == [2017, 2018, 2019]
+    assert list(trace.y) == [11715.1, None, 14030.2]
+    assert trace.mode == "lines+markers"
+    assert trace.connectgaps is False
+
+
+def test_single_year_indicator_is_a_value_chart_without_lines():
+    rows = [row(year=2023, value=188.0, unit_code="firms", city="Hefei"),
+            row(year=2023, value=213.0, unit_code="firms", source_url="https://example.com/nj")]
+    fig = build_indicator_figure(frame(rows))
+    assert not any("lines" in (getattr(t, "mode", None) or "") for t in fig.data)
+    (bar,) = [t for t in fig.data if t.type == "bar"]
+    assert list(bar.x) == ["Nanjing", "Hefei"]
+    assert list(bar.y) == [213.0, 188.0]
+    assert fig.layout.xaxis.title.text == "City, 2023"
+
+
+def test_value_chart_labels_cities_with_their_years_when_years_differ():
+    rows = [row(year=2018, city="Wuhan"), row(year=2023, value=3.46, unit_code="trillion_cny")]
+    (bar,) = [t for t in build_indicator_figure(frame(rows), lang="zh").data if t.type == "bar"]
+    assert list(bar.x) == ["南京（2023年）", "武汉（2018年）"]
+    assert list(bar.y) == [34600.0, 11715.1]
+
+
+def test_qualifiers_get_their_own_symbols_legend_and_hover():
+    rows = [row(), row(year=2018, value=12820.0, qualifier="approx", source_url="https://e.com/18"),
+            row(year=2020, value=14817.0, qualifier="preliminary", source_url="https://e.com/20"),
+            row(year=2021, value=16000.0, qualifier="lower_bound", source_url="https://e.com/21")]
+    fig = build_indicator_figure(frame(rows))
+    trace = data_trace(fig, "Nanjing")
+    assert list(trace.x) == [2017, 2018, 2019, 2020, 2021]
+    assert list(trace.marker.symbol) == ["circle", "circle-open", "circle", "diamond", "triangle-up"]
+    assert "≥ 16,000 100 million CNY (lower bound)" in trace.hovertext[4]
+    assert "≈ 12,820 100 million CNY (approximate)" in trace.hovertext[1]
+    assert trace.hovertext[2] == ""
+    legend = {t.name: t.marker.symbol for t in fig.data if t.legendgroup == "qualifier"}
+    assert legend == {"Lower bound (≥)": ("triangle-up",), "Approximate (≈)": ("circle-open",),
+                      "Preliminary": ("diamond",)}
+
+
+def test_value_chart_marks_lower_bound_with_its_symbol():
+    rows = [row(year=2023, value=22000.0, qualifier="lower_bound"), row(year=2023, city="Wuhan", value=12500.0)]
+    fig = build_indicator_figure(frame(rows))
+    (marks,) = [t for t in fig.data if t.type == "scatter" and t.x is not None and t.x[0] is not None]
+    assert list(marks.x) == ["Nanjing"]
+    assert list(marks.marker.symbol) == ["triangle-up"]
+    (bar,) = [t for t in fig.data if t.type == "bar"]
+    assert list(bar.text) == ["≥ 22,000", "12,500"]
+
+
+def test_conflict_shows_picked_value_and_flags_the_others_in_hover():
+    rows = [row(year=2020, value=3.38, unit_code="pct", source_url="http://www.hkcd.com/x"),
+            row(year=2020, value=3.48, unit_code="pct", source_url="http://www.njsw.gov.cn/plan"),
+            row(year=2021, value=3.6, unit_code="pct", source_url="https://example.com/21")]
+    trace = data_trace(build_indicator_figure(frame(rows)), "Nanjing")
+    assert list(trace.y) == [3.48, 3.6]
+    assert "Conflict: 2 sources disagree; also published: 3.38%" in trace.hovertext[0]
+    assert "Conflict" not in trace.hovertext[1]
+
+
+def test_mixed_units_are_charted_in_one_unit_and_hover_shows_the_published_value():
+    rows = [*TWO_YEARS, row(year=2021, value=1.6, unit_code="trillion_cny", qualifier="lower_bound",
+                            source_url="https://example.com/21")]
+    trace = data_trace(build_indicator_figure(frame(rows)), "Nanjing")
+    assert list(trace.y) == [11715.1, None, 14030.2, None, 16000.0]
+    assert "as published: 1.6 trillion CNY" in trace.hovertext[4]
+
+
+@pytest.mark.parametrize(("lang", "unit", "title"), [
+    ("en", "100 million CNY", "Gross domestic product"),
+    ("zh", "亿元", "地区生产总值"),
+])
+def test_axis_title_has_the_unit_and_title_is_the_indicator_label(lang, unit, title):
+    fig = build_indicator_figure(frame(TWO_YEARS), lang=lang)
+    assert unit in fig.layout.yaxis.title.text
+    assert fig.layout.title.text == title
+
+
+def test_rank_axis_is_reversed_with_one_at_the_top():
+    rows = [row(indicator_id="gii_cluster_rank", unit_code="rank", value=94.0),
+            row(indicator_id="gii_cluster_rank", unit_code="rank", year=2018, value=27.0,
+                source_url="https://example.com/18")]
+    fig = build_indicator_figure(frame(rows))
+    assert fig.layout.yaxis.autorange == "reversed"
+    assert fig.layout.yaxis.title.text == "rank (1 = top)"
+
+
+def test_focus_city_takes_the_pillar_colour_and_figure_uses_the_template():
+    rows = [*TWO_YEARS, row(city="Wuhan"), row(city="Wuhan", year=2018)]
+    fig = build_indicator_figure(frame(rows), pillar_color="#c0392b")
+    assert data_trace(fig, "Nanjing").line.color == "#c0392b"
+    assert data_trace(fig, "Wuhan").line.color != "#c0392b"
+    assert fig.layout.template.to_plotly_json() == TEMPLATE.to_plotly_json()
+
+
+def test_source_line_is_inside_the_figure_and_escaped():
+    rows = [row(source_title="A <b>bold</b> & co"), row(year=2019, source_url="https://example.com/19")]
+    text = source_annotation(build_indicator_figure(frame(rows)))
+    assert text.startswith("Sources: ")
+    assert "A &lt;b&gt;bold&lt;/b&gt; &amp; co" in text
+    assert "Bulletin 2017" in text
+
+
+def test_source_line_shortens_many_titles():
+    titles = pd.Series(["A", "B", "B", "C", "D", "E"])
+    assert build_source_line(titles) == "Sources: B; A; +3 more"
+    assert build_source_line(pd.Series(["Only"]), "zh") == "来源：Only"
+
+
+def test_format_value_in_both_languages():
+    assert format_value(8800.0, "firms", "lower_bound") == "≥ 8,800 firms (lower bound)"
+    assert format_value(29.0, "pct", "approx") == "≈ 29% (approximate)"
+    assert format_value(4.0, "rank", "exact", "zh") == "第 4 名"
+    assert format_value(14817.0, "100m_cny", "preliminary", "zh") == "14,817亿元（初步数）"
+
+
+def test_rows_of_several_indicators_are_refused():
+    with pytest.raises(ValueError, match="exactly one indicator"):
+        build_indicator_figure(frame([row(), row(indicator_id="other")]))
+
+
+def test_every_bundled_indicator_builds_with_its_sources():
+    df = indicators.load_indicators()
+    for indicator_id, rows in df.groupby(schema.INDICATOR_ID):
+        for lang in ("en", "zh"):
+            fig = build_indicator_figure(rows, lang=lang)
+            assert source_annotation(fig), (indicator_id, lang)
+            assert fig.layout.yaxis.title.text, (indicator_id, lang)
+
+
+def test_coverage_figure_draws_squares_and_gaps():
+    coverage = pd.DataFrame({
+        schema.CITY: ["Nanjing", "Nanjing", "Nanjing"], schema.INDICATOR_ID: ["gdp", "gdp", "rd"],
+        schema.YEAR: pd.array([2017, 2019, 2018], dtype="Int64"), indicators.N_VALUES: [1, 2, 1],
+    })
+    fig = build_coverage_figure(coverage, lang="en", indicator_labels={"gdp": "GDP"})
+    gaps, nanjing = fig.data
+    assert gaps.marker.color == GAP_COLOR
+    assert set(zip(gaps.x, gaps.y)) == {(2018, "GDP"), (2017, "rd"), (2019, "rd")}
+    assert nanjing.marker.symbol == "square"
+    assert list(zip(nanjing.x, nanjing.y)) == [(2017, "GDP"), (2019, "GDP"), (2018, "rd")]
+    assert "2 value(s)" in nanjing.hovertext[1]
+    assert all(t.type == "scatter" for t in fig.data)
+    assert list(fig.layout.yaxis.categoryarray) == ["rd", "GDP"]
+    assert source_annotation(fig).startswith("Source: ")
+
+
+def test_coverage_figure_places_cities_side_by_side():
+    coverage = indicators.summarise_coverage(frame([row(), row(city="Wuhan")]))
+    fig = build_coverage_figure(coverage, lang="zh")
+    xs = {t.name: list(t.x) for t in fig.data[1:]}
+    assert xs == {"南京": [2016.7], "武汉": [2017.3]}
+    assert fig.layout.title.text == "数据覆盖：指标 × 年份"

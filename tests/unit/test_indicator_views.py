@@ -1,0 +1,193 @@
+"""Indicator views: measures, gaps said not filled, tables, city alignment, targets on charts, keyword lines."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from policylens import schema
+from policylens.figures.indicator_views import build_measure_figure, build_target_figure, build_view_figure
+from policylens.indicators import table as indicators
+from policylens.indicators import targets
+from policylens.indicators.views import (
+    SHOWN,
+    ViewSpec,
+    build_compare_table,
+    build_measure_series,
+    build_view_table,
+    convert_value,
+    count_coverage,
+    list_sources,
+    summarise_gaps,
+    view_series,
+)
+from policylens.text import kwic
+
+FULL_YEAR = indicators.FULL_YEAR_NOTE
+
+
+def row(**overrides: object) -> dict[str, object]:
+    base = {
+        schema.CITY: "Nanjing", schema.YEAR: 2017, schema.PILLAR: "strong", schema.INDICATOR_ID: "gdp",
+        schema.INDICATOR_EN: "Gross domestic product", schema.INDICATOR_ZH: "地区生产总值",
+        schema.VALUE: 100.0, schema.UNIT: "亿元", schema.UNIT_CODE: "100m_cny",
+        schema.QUALIFIER: "exact", schema.PERIOD_NOTE: FULL_YEAR, schema.SOURCE_TITLE: "Bulletin",
+        schema.SOURCE_URL: "https://example.gov.cn/a", schema.SOURCE_QUOTE: "",
+    }
+    return {**base, **overrides}
+
+
+def frame(rows: list[dict[str, object]]) -> pd.DataFrame:
+    return pd.DataFrame(rows, columns=list(schema.INDICATOR_COLUMNS)).astype({schema.YEAR: "Int64", schema.VALUE: "float64"})
+
+
+DATA = frame([
+    row(year=2017, value=100.0),
+    row(year=2018, value=110.0, qualifier="approx", source_title="Press", source_url="https://news.example.com/b"),
+    row(year=2020, value=1.5, unit="万亿元", unit_code="trillion_cny"),  # 15,000 亿元: converted by a power of ten
+    row(city="Suzhou", year=2018, value=200.0),
+    row(city="Suzhou", year=2019, value=220.0),
+])
+
+
+def test_indexed_series_is_100_in_the_base_year_and_says_why_a_city_has_none():
+    series = build_measure_series(DATA, "indexed", base_year=2017)
+    nanjing = series[series[schema.CITY] == "Nanjing"].set_index(schema.YEAR)
+    assert nanjing[SHOWN].tolist() == pytest.approx([100.0, 110.0, 15000.0])
+    assert nanjing.loc[2018, "note"] == "qualified"  # rests on an approximate value
+    assert series[series[schema.CITY] == "Suzhou"][SHOWN].isna().all()
+    assert summarise_gaps(series) == [("no_base_year", "Suzhou", (2018, 2019))]
+
+
+def test_growth_is_only_against_the_previous_calendar_year():
+    series = build_measure_series(DATA, "growth")
+    nanjing = series[series[schema.CITY] == "Nanjing"].set_index(schema.YEAR)
+    assert nanjing.loc[2018, SHOWN] == pytest.approx(10.0)
+    assert pd.isna(nanjing.loc[2020, SHOWN])  # 2019 is missing: no growth bridged over the gap
+    assert ("no_previous_year", "Nanjing", (2017, 2020)) in summarise_gaps(series)
+
+
+def test_view_series_keeps_the_previous_year_outside_the_range_for_growth():
+    spec = ViewSpec("gdp", ("Suzhou",), years=(2019, 2019), measure="growth")
+    series = view_series(DATA, spec)
+    assert series[schema.YEAR].tolist() == [2019]
+    assert series[SHOWN].tolist() == pytest.approx([10.0])
+
+
+def test_view_series_of_an_indicator_without_rows_is_empty():
+    assert view_series(DATA, ViewSpec("nope", ("Nanjing",))).empty
+
+
+def test_view_table_marks_qualifiers_and_keeps_sources():
+    table = build_view_table(build_measure_series(DATA, "absolute"), "absolute", "en")
+    assert table.columns.tolist() == [schema.CITY, schema.YEAR, schema.VALUE, schema.QUALIFIER, "unit", SHOWN, "note",
+                                      "sources", schema.SOURCE_TITLE, schema.SOURCE_URL]
+    first = table.iloc[1]
+    assert (first[schema.YEAR], first[schema.VALUE], first[schema.QUALIFIER]) == (2018, "≈ 110", "approximate")
+    assert first[schema.SOURCE_URL] == "https://news.example.com/b"
+    assert table.iloc[2][schema.VALUE] == "15,000" and table.iloc[2]["unit"] == "100 million CNY"
+
+
+def test_view_table_explains_a_missing_index_in_chinese():
+    table = build_view_table(build_measure_series(DATA, "indexed", 2017), "indexed", "zh", base_year=2017)
+    suzhou = table[table[schema.CITY] == "苏州"]
+    assert suzhou[SHOWN].tolist() == ["", ""]
+    assert suzhou["note"].tolist() == ["基期 2017 年无数据,不计算指数。"] * 2
+
+
+def test_compare_table_aligns_years_and_leaves_gaps_empty():
+    table = build_compare_table(build_measure_series(DATA, "absolute"), "gdp", ["Suzhou", "Nanjing", "Hefei"])
+    assert table.columns.tolist() == [schema.YEAR, "Suzhou", "Nanjing", "Hefei"]
+    assert table[schema.YEAR].tolist() == [2017, 2018, 2019, 2020]
+    assert table["Nanjing"].tolist() == ["100", "≈ 110", "", "15,000"]
+    assert table["Suzhou"].tolist() == ["", "200", "220", ""]
+    assert table["Hefei"].tolist() == ["", "", "", ""]
+
+
+def test_compare_table_of_an_index_marks_values_that_rest_on_a_qualified_value():
+    table = build_compare_table(build_measure_series(DATA, "indexed", 2017), "gdp", ["Nanjing", "Suzhou"], "en", "indexed")
+    assert table["Nanjing"].tolist() == ["100.0", "110.0 *", "", "15,000.0"]
+    assert table["Suzhou"].tolist() == ["", "", "", ""]
+
+
+def test_sources_list_every_source_with_its_count():
+    sources = list_sources(DATA)
+    assert sources.values.tolist() == [["Bulletin", "https://example.gov.cn/a", 4], ["Press", "https://news.example.com/b", 1]]
+
+
+@pytest.mark.parametrize(("value", "source", "target", "expected"), [
+    (2.0, "trillion_cny", "100m_cny", 20000.0), (1.2, "10k_firms", "firms", 12000.0), (3.8, "pct", "pct", 3.8),
+    (500.0, None, "firms", 500.0), (3.0, "pct", "100m_cny", None),
+])
+def test_convert_value_by_powers_of_ten_only(value, source, target, expected):
+    assert convert_value(value, source, target) == expected
+
+
+def test_count_coverage_counts_indicator_years_over_the_span():
+    assert count_coverage(DATA) == (4, 4)
+    assert count_coverage(DATA.iloc[0:0]) == (0, 0)
+
+
+def test_measure_figure_breaks_lines_at_gaps_and_marks_derived_points():
+    fig = build_measure_figure(build_measure_series(DATA, "indexed", 2017), "indexed", base_year=2017)
+    (nanjing,) = [t for t in fig.data if t.name == "Nanjing"]
+    assert list(nanjing.x) == [2017, 2018, 2019, 2020]
+    assert nanjing.y[2] is None and nanjing.connectgaps is False
+    assert nanjing.marker.symbol[:2] == ("circle", "x")  # an index resting on an approximate value
+    assert fig.layout.yaxis.title.text == "Index (2017 = 100)"
+    assert "index, 2017 = 100" in fig.layout.title.text
+
+
+def test_view_figure_log_scale_and_growth_axis():
+    spec = ViewSpec("gdp", ("Nanjing", "Suzhou"), log=True)
+    assert build_view_figure(DATA, spec).layout.yaxis.type == "log"
+    growth = build_view_figure(DATA, spec._replace(measure="growth", log=False))
+    assert growth.layout.yaxis.title.text == "Change on previous year (%)"
+    bar = build_view_figure(DATA, spec._replace(kind="bar", bar_year=2018, log=False))
+    assert [t.type for t in bar.data][0] == "bar" and list(bar.data[0].y) == [200.0, 110.0]
+
+
+def test_target_is_drawn_at_its_year_in_the_chart_unit_with_the_document_as_source():
+    found = targets.extract_targets(["到2025年，全市地区生产总值突破2万亿元。"], "zh")
+    fig, drawn = build_target_figure(DATA[DATA[schema.CITY] == "Nanjing"], found.iloc[0].to_dict(), "plan.txt", "en")
+    assert drawn
+    (target,) = [t for t in fig.data if t.name == "Target (from the document)"]
+    assert (list(target.x), list(target.y), target.marker.symbol) == ([2025], [20000.0], "star")
+    assert fig.layout.annotations[-1].text.endswith("Target: plan.txt")
+
+
+def test_target_without_year_is_a_dashed_line_and_a_foreign_unit_is_not_drawn():
+    found = targets.extract_targets(["GDP reached 3% more than planned.", "GDP to exceed 5,000 100 million yuan."], "en")
+    no_year = found[found[schema.UNIT_CODE] == "100m_cny"].iloc[0].to_dict()
+    fig, drawn = build_target_figure(DATA[DATA[schema.CITY] == "Nanjing"], no_year, "plan.txt")
+    assert drawn and [s.y0 for s in fig.layout.shapes if s.line.dash == "dash"] == [5000.0]
+    percent = found[found[schema.UNIT_CODE] == "pct"].iloc[0].to_dict()
+    assert build_target_figure(DATA[DATA[schema.CITY] == "Nanjing"], percent, "plan.txt")[1] is False
+
+
+def test_keyword_lines_find_the_same_paragraphs_as_the_linked_paragraphs():
+    keywords = targets.load_indicator_keywords()
+    paragraphs = ["南京两院院士达到９６名。", "没有相关内容。", "院士工作站建设。"]
+    patterns = targets.keyword_patterns("academicians", keywords, "zh")
+    lines = kwic.find_patterns_in_context(paragraphs, patterns, 3, language="zh", fold=targets.fold_text)
+    assert lines[[schema.PARAGRAPH, kwic.MATCH, kwic.LEFT, kwic.RIGHT]].values.tolist() == [
+        [1, "两院院士", "南京", "达到９"], [3, "院士", "", "工作站"]]
+    assert sorted(set(lines[schema.PARAGRAPH])) == targets.find_linked_paragraphs(paragraphs, "academicians", keywords, "zh")
+
+
+def test_keyword_lines_in_english_keep_offsets_and_word_windows():
+    keywords = targets.load_indicator_keywords()
+    text = "Nanjing has 96 Academicians and many academician workstations."
+    lines = kwic.find_patterns_in_context([text], targets.keyword_patterns("academicians", keywords, "en"), 2,
+                                          language="en", fold=targets.fold_text)
+    assert lines[kwic.MATCH].tolist() == ["Academicians", "academician"]
+    assert [text[s:e] for s, e in zip(lines[kwic.START], lines[kwic.END])] == lines[kwic.MATCH].tolist()
+    assert lines[kwic.LEFT].tolist() == ["has 96 ", "and many "]
+
+
+def test_indicator_name_falls_back_to_the_other_language_then_the_id():
+    from policylens.figures.indicators import indicator_name
+
+    assert indicator_name({"indicator_id": "x", "indicator_en": "", "indicator_zh": "研发人员"}, "en") == "研发人员"
+    assert indicator_name({"indicator_id": "x", "indicator_en": "R&D staff", "indicator_zh": ""}, "zh") == "R&D staff"
+    assert indicator_name({"indicator_id": "x", "indicator_en": "", "indicator_zh": ""}, "en") == "x"

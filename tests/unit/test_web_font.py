@@ -1,0 +1,87 @@
+"""The sliced web font: a plan that covers the font exactly once, and the slices install-font built."""
+
+import io
+from collections import Counter
+
+import pytest
+from fontTools.ttLib import TTFont
+
+from policylens import paths
+from policylens.fonts.bundled import resolve_cjk_font
+from policylens.fonts.web import (
+    FAMILY,
+    interface_characters,
+    load_character_frequencies,
+    parse_unicode_range,
+    plan_slices,
+    read_manifest,
+    streamlit_font_faces,
+    unicode_range,
+)
+
+
+def test_unicode_range_merges_runs_and_parses_back():
+    assert unicode_range([0x41, 0x20, 0x42, 0x43, 0x4E00, 0x4E02]) == "U+20,U+41-43,U+4E00,U+4E02"
+    assert parse_unicode_range("U+20,U+41-43,U+4E00,U+4E02") == {0x20, 0x41, 0x42, 0x43, 0x4E00, 0x4E02}
+    assert unicode_range([]) == "" and parse_unicode_range("") == set()
+
+
+def test_plan_puts_base_first_then_hanzi_by_frequency():
+    points = [0x41, 0x3001, 0xFF0C, 0x4E00, 0x4E8C, 0x65B0, 0x9F98]  # A 、 ， 一 二 新 龘
+    frequencies = Counter({"新": 500, "一": 900, "二": 100})
+    slices = plan_slices(points, frequencies, sizes=(1, 2))
+    assert slices == [[0x41, 0x3001, 0xFF0C], [0x4E00], [0x4E8C, 0x65B0], [0x9F98]]
+    # interface characters go first; the first slice grows to hold them all
+    slices = plan_slices(points, frequencies, first="龘二", sizes=(1, 2))
+    assert slices == [[0x41, 0x3001, 0xFF0C], [0x4E8C, 0x9F98], [0x4E00, 0x65B0]]
+
+
+def test_jieba_frequencies_rank_common_characters_first():
+    frequencies = load_character_frequencies()
+    assert frequencies["的"] > frequencies["新"] > frequencies["龘"]
+
+
+@pytest.fixture(scope="module")
+def manifest():
+    found = read_manifest()
+    if found is None:
+        pytest.fail("no web-font slices in static/fonts: run `python -m policylens install-font`", pytrace=False)
+    return found
+
+
+def test_slices_cover_every_character_of_the_font_exactly_once(manifest):
+    cmap = set(TTFont(str(resolve_cjk_font()), lazy=True).getBestCmap())
+    declared = [parse_unicode_range(s["unicode_range"]) for s in manifest["slices"]]
+    assert sum(len(d) for d in declared) == len(cmap)
+    assert set().union(*declared) == cmap
+
+
+@pytest.mark.parametrize("number", [0, 1])
+def test_small_slices_are_woff2_holding_their_characters(manifest, number):
+    entry = manifest["slices"][number]
+    data = (paths.STATIC_DIR / "fonts" / entry["file"]).read_bytes()
+    assert data[:4] == b"wOF2" and len(data) == entry["bytes"]
+    font = TTFont(io.BytesIO(data))
+    assert set(font.getBestCmap()) == parse_unicode_range(entry["unicode_range"])
+
+
+def test_the_first_two_slices_hold_the_whole_interface_and_stay_small(manifest):
+    first_two = parse_unicode_range(manifest["slices"][0]["unicode_range"]) | parse_unicode_range(
+        manifest["slices"][1]["unicode_range"])
+    assert {ord(c) for c in interface_characters()} <= first_two
+    assert {ord(c) for c in "新强融综合中文概览Aa1,.%（）"} <= first_two
+    assert manifest["slices"][0]["bytes"] + manifest["slices"][1]["bytes"] < 400_000
+
+
+def test_streamlit_font_faces_declare_each_slice(manifest):
+    faces = streamlit_font_faces()
+    assert [f["url"] for f in faces] == [f"app/static/fonts/{s['file']}" for s in manifest["slices"]]
+    assert {f["family"] for f in faces} == {FAMILY}
+    assert all(f["unicodeRange"] == s["unicode_range"] for f, s in zip(faces, manifest["slices"]))
+
+
+def test_missing_or_broken_manifest_gives_no_faces(tmp_path):
+    assert streamlit_font_faces(tmp_path) is None
+    (tmp_path / "fonts").mkdir()
+    (tmp_path / "fonts" / "web-font-slices.json").write_text("{not json", encoding="utf-8")
+    assert streamlit_font_faces(tmp_path) is None
