@@ -20,17 +20,28 @@ PAGES = {
     ],
     t("nav.section.analyse", lang): [
         st.Page("pages/terms.py", title=t("nav.terms", lang), icon=":material/cloud:", url_path="terms"),
-        st.Page("pages/statistics.py", title=t("nav.statistics", lang), icon=":material/table_chart:", url_path="statistics"),
+        st.Page(
+            "pages/statistics.py", title=t("nav.statistics", lang), icon=":material/table_chart:", url_path="statistics"
+        ),
         st.Page("pages/network.py", title=t("nav.network", lang), icon=":material/hub:", url_path="network"),
-        st.Page("pages/distribution.py", title=t("nav.distribution", lang), icon=":material/linear_scale:", url_path="distribution"),
+        st.Page(
+            "pages/distribution.py",
+            title=t("nav.distribution", lang),
+            icon=":material/linear_scale:",
+            url_path="distribution",
+        ),
     ],
     t("nav.section.numbers", lang): [
-        st.Page("pages/indicators.py", title=t("nav.indicators", lang), icon=":material/monitoring:", url_path="indicators"),
+        st.Page(
+            "pages/indicators.py", title=t("nav.indicators", lang), icon=":material/monitoring:", url_path="indicators"
+        ),
         st.Page("pages/coverage.py", title=t("nav.coverage", lang), icon=":material/grid_on:", url_path="coverage"),
         st.Page("pages/targets.py", title=t("nav.targets", lang), icon=":material/flag:", url_path="targets"),
     ],
     t("nav.section.settings", lang): [
-        st.Page("pages/dictionary.py", title=t("nav.dictionary", lang), icon=":material/spellcheck:", url_path="dictionary"),
+        st.Page(
+            "pages/dictionary.py", title=t("nav.dictionary", lang), icon=":material/spellcheck:", url_path="dictionary"
+        ),
         st.Page("pages/codebook.py", title=t("nav.codebook", lang), icon=":material/tune:", url_path="codebook"),
     ],
 }

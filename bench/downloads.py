@@ -35,15 +35,23 @@ from policylens.i18n import t  # noqa: E402
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
 ]
 IDLE_JS = """() => {
   const app = document.querySelector('[data-testid="stApp"]');
   return app && app.getAttribute('data-test-script-state') === 'notRunning'
     && !document.querySelector('[data-stale="true"], [data-testid="stSkeleton"]');
 }"""
-TITLE_JS = """title => [...document.querySelectorAll('[data-testid="stMain"] h1')].some(h => h.textContent.trim() === title)"""
+TITLE_JS = (
+    """title => [...document.querySelectorAll('[data-testid="stMain"] h1')].some(h => h.textContent.trim() === title)"""
+)
 CHART_HEADER = "\ufefftrace,series,x,y"
 TABLE_HEADER = f"\ufeff{t('kwic.column.paragraph', 'en')},{t('column.pillar', 'en')}"
 
@@ -84,8 +92,9 @@ async def _download(page, target, expect_start: str, outcome: Outcome, what: str
     outcome.seconds.append(time.perf_counter() - start)
 
 
-async def _session(browser, base_url: str, rounds: int, outcome: Outcome, ready: list[int],
-                   start_gate: asyncio.Event) -> None:
+async def _session(
+    browser, base_url: str, rounds: int, outcome: Outcome, ready: list[int], start_gate: asyncio.Event
+) -> None:
     context = await browser.new_context(viewport={"width": 1400, "height": 900}, accept_downloads=True)
     try:
         page = await context.new_page()
@@ -102,13 +111,19 @@ async def _session(browser, base_url: str, rounds: int, outcome: Outcome, ready:
             await main.locator('[data-testid="stPopover"] button').first.click()
             menu = page.locator('[data-testid="stPopoverBody"]').last
             await menu.wait_for(state="visible")
-            await _download(page, menu.get_by_text(t("export.csv", "en"), exact=True), CHART_HEADER, outcome,
-                            "overview chart CSV")
+            await _download(
+                page, menu.get_by_text(t("export.csv", "en"), exact=True), CHART_HEADER, outcome, "overview chart CSV"
+            )
             await page.keyboard.press("Escape")
             await nav.filter(has_text=t("nav.themes", "en")).click()
             await _wait_page(page, t("themes.title", "en"), 120_000)
-            await _download(page, main.get_by_text(t("export.table_csv", "en"), exact=True).first, TABLE_HEADER,
-                            outcome, "themes table CSV")
+            await _download(
+                page,
+                main.get_by_text(t("export.table_csv", "en"), exact=True).first,
+                TABLE_HEADER,
+                outcome,
+                "themes table CSV",
+            )
             await nav.filter(has_text=t("nav.overview", "en")).click()
             await _wait_page(page, t("nav.overview", "en"), 120_000)
     except Exception as exc:
@@ -126,8 +141,9 @@ async def exercise(base_url: str, sessions: int, rounds: int) -> Outcome:
     async with async_playwright() as playwright:
         browser = await playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         try:
-            tasks = [asyncio.create_task(_session(browser, base_url, rounds, outcome, ready, gate))
-                     for _ in range(sessions)]
+            tasks = [
+                asyncio.create_task(_session(browser, base_url, rounds, outcome, ready, gate)) for _ in range(sessions)
+            ]
             while len(ready) < sessions:  # open every session first (first runs are slow), then all click at once
                 await asyncio.sleep(0.2)
             gate.set()
@@ -146,9 +162,22 @@ def _free_port() -> int:
 def start_server() -> tuple[subprocess.Popen, str]:
     port = _free_port()
     process = subprocess.Popen(
-        [sys.executable, "-m", "policylens.ui.launch", "--server.port", str(port), "--server.address", "127.0.0.1",
-         "--server.headless", "true", "--browser.gatherUsageStats", "false"],
-        cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        [
+            sys.executable,
+            "-m",
+            "policylens.ui.launch",
+            "--server.port",
+            str(port),
+            "--server.address",
+            "127.0.0.1",
+            "--server.headless",
+            "true",
+            "--browser.gatherUsageStats",
+            "false",
+        ],
+        cwd=ROOT,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
     )
     url = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 120
@@ -179,9 +208,11 @@ def main() -> None:
                 continue
             rate = outcome.succeeded / outcome.attempted if outcome.attempted else 0.0
             times = outcome.seconds or [float("nan")]
-            print(f"{sessions:3d} sessions: {outcome.succeeded}/{outcome.attempted} downloads succeeded "
-                  f"({rate:.1%}); click to file median {statistics.median(times):.2f} s, slowest {max(times):.2f} s",
-                  flush=True)
+            print(
+                f"{sessions:3d} sessions: {outcome.succeeded}/{outcome.attempted} downloads succeeded "
+                f"({rate:.1%}); click to file median {statistics.median(times):.2f} s, slowest {max(times):.2f} s",
+                flush=True,
+            )
             for failure in outcome.failures:
                 print(f"    failed: {failure}", flush=True)
     finally:

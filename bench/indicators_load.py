@@ -29,8 +29,15 @@ from policylens.indicators.upload import MAX_UPLOAD_BYTES, read_indicator_upload
 
 SYNTHETIC_LABEL = "SYNTHETIC BENCHMARK VALUE - random number, not published data"
 YEARS = range(1950, 2100)
-SERIES_COLUMNS = [schema.PILLAR, schema.INDICATOR_ID, schema.INDICATOR_EN, schema.INDICATOR_ZH, schema.UNIT,
-                  schema.SOURCE_TITLE, schema.SOURCE_URL]
+SERIES_COLUMNS = [
+    schema.PILLAR,
+    schema.INDICATOR_ID,
+    schema.INDICATOR_EN,
+    schema.INDICATOR_ZH,
+    schema.UNIT,
+    schema.SOURCE_TITLE,
+    schema.SOURCE_URL,
+]
 
 
 def build_rows(n_rows: int, seed: int = 0) -> list[dict[str, object]]:
@@ -47,9 +54,16 @@ def build_rows(n_rows: int, seed: int = 0) -> list[dict[str, object]]:
                 if len(rows) == n_rows:
                     return rows
                 value = round(rng.uniform(1, 20000), 2)
-                rows.append({schema.CITY: city, schema.YEAR: year, **one,
-                             schema.VALUE: f"{value:,}" if one[schema.UNIT].startswith("亿元") else value,
-                             schema.PERIOD_NOTE: "synthetic benchmark", schema.SOURCE_QUOTE: SYNTHETIC_LABEL})
+                rows.append(
+                    {
+                        schema.CITY: city,
+                        schema.YEAR: year,
+                        **one,
+                        schema.VALUE: f"{value:,}" if one[schema.UNIT].startswith("亿元") else value,
+                        schema.PERIOD_NOTE: "synthetic benchmark",
+                        schema.SOURCE_QUOTE: SYNTHETIC_LABEL,
+                    }
+                )
     raise ValueError(f"at most {len(rows)} distinct rows can be built; asked for {n_rows}")
 
 
@@ -91,8 +105,9 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=3)
     args = parser.parse_args()
     rows = build_rows(args.rows)
-    read_indicator_upload(b"city,year,indicator_id,value,unit,source_title,source_url\nNanjing,2020,gdp,1,%,t,u\n",
-                          "warm.csv")  # loads the bundled reference table and units once, outside the clock
+    read_indicator_upload(
+        b"city,year,indicator_id,value,unit,source_title,source_url\nNanjing,2020,gdp,1,%,t,u\n", "warm.csv"
+    )  # loads the bundled reference table and units once, outside the clock
     indicator_io.MAX_UPLOAD_BYTES = 2**31  # time the parsing of any size; the app refuses > 20 MB
     with tempfile.TemporaryDirectory(prefix="policylens-bench-") as folder:
         for layout, write in (("long", write_long), ("wide", write_wide)):
@@ -100,9 +115,11 @@ def main() -> None:
             write(rows, path)
             times, n = time_read(path, args.runs)
             over = " (over the app's 20 MB limit)" if path.stat().st_size > MAX_UPLOAD_BYTES else ""
-            print(f"{layout:>4}: {path.stat().st_size / 1e6:5.1f} MB{over}, {n:,} validated rows; read+validate "
-                  f"min {min(times):.2f} s, median {statistics.median(times):.2f} s over {args.runs} runs "
-                  f"({n / statistics.median(times):,.0f} rows/s)")
+            print(
+                f"{layout:>4}: {path.stat().st_size / 1e6:5.1f} MB{over}, {n:,} validated rows; read+validate "
+                f"min {min(times):.2f} s, median {statistics.median(times):.2f} s over {args.runs} runs "
+                f"({n / statistics.median(times):,.0f} rows/s)"
+            )
     print("(synthetic benchmark values, deleted with the temporary folder)")
 
 

@@ -47,16 +47,22 @@ def time_runs(runs: int, step: Callable[[], object]) -> list[float]:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS,
-                        help=f"folder of xwlb-news *.md transcripts (default: {DEFAULT_CORPUS})")
+    parser.add_argument(
+        "--corpus",
+        type=Path,
+        default=DEFAULT_CORPUS,
+        help=f"folder of xwlb-news *.md transcripts (default: {DEFAULT_CORPUS})",
+    )
     parser.add_argument("--megabytes", type=float, default=1.0, help="size of the document in UTF-8 (default 1)")
     parser.add_argument("--runs", type=int, default=3, help="runs per step; the median is reported (default 3)")
     args = parser.parse_args()
     if args.runs < 1:
         parser.error("--runs must be at least 1")
     if not args.corpus.is_dir() or not any(args.corpus.glob("*.md")):
-        print(f"Corpus not found: {args.corpus} holds no *.md files. Pass the xwlb-news folder with --corpus DIR.",
-              file=sys.stderr)
+        print(
+            f"Corpus not found: {args.corpus} holds no *.md files. Pass the xwlb-news folder with --corpus DIR.",
+            file=sys.stderr,
+        )
         return 2
 
     # imported after the argument checks, so that a wrong --corpus fails at once
@@ -73,8 +79,12 @@ def main() -> int:
     text, n_files = build_text(args.corpus, args.megabytes)
     codebook = load_codebook(paths.PILLARS_CODEBOOK)
     config = build_segmenter_config(codebook)
-    network_defaults = (DEFAULTS[NETWORK_TOP_N], DEFAULTS[NETWORK_UNIT], DEFAULTS[NETWORK_MEASURE],
-                        DEFAULTS[NETWORK_MIN_WEIGHT])
+    network_defaults = (
+        DEFAULTS[NETWORK_TOP_N],
+        DEFAULTS[NETWORK_UNIT],
+        DEFAULTS[NETWORK_MEASURE],
+        DEFAULTS[NETWORK_MIN_WEIGHT],
+    )
 
     with tempfile.TemporaryDirectory(prefix="policylens-bench-") as folder:
         utf8_path, gb_path = Path(folder) / "xwlb_utf8.txt", Path(folder) / "xwlb_gb18030.txt"
@@ -98,19 +108,30 @@ def main() -> int:
             ("analyze_document, cold segmenter", lambda: analyze_document(document, codebook, Segmenter(config))),
             ("analyze_document, warm segmenter", lambda: analyze_document(document, codebook, warm)),
             ("build_token_spans (KWIC), warm", lambda: build_token_spans(document, warm)),
-            ("build_term_statistics", lambda: build_term_statistics(analysis.term_counts, analysis.assignment,
-                                                                    codebook.ids)),
-            ("network, page defaults ({} terms, {}, {}, >= {})".format(*network_defaults),
-             lambda: build_network(analysis.paragraph_terms, *network_defaults)),
-            ("network, 150 terms, window, jaccard, >= 0.2", lambda: build_network(analysis.paragraph_terms, 150, "window", "jaccard", 0.2)),
+            (
+                "build_term_statistics",
+                lambda: build_term_statistics(analysis.term_counts, analysis.assignment, codebook.ids),
+            ),
+            (
+                "network, page defaults ({} terms, {}, {}, >= {})".format(*network_defaults),
+                lambda: build_network(analysis.paragraph_terms, *network_defaults),
+            ),
+            (
+                "network, 150 terms, window, jaccard, >= 0.2",
+                lambda: build_network(analysis.paragraph_terms, 150, "window", "jaccard", 0.2),
+            ),
         ]
         results = [(name, time_runs(args.runs, step)) for name, step in steps]
 
     tokens = sum(len(t) for t in analysis.paragraph_terms)
-    print(f"Document: {len(text.encode('utf-8')) / 1e6:.2f} MB UTF-8, {len(text.encode('gb18030')) / 1e6:.2f} MB "
-          f"GB18030; {n_files} transcripts from {args.corpus}")
-    print(f"          {document.characters:,} characters, {len(document.paragraphs):,} paragraphs, "
-          f"{tokens:,} terms, {analysis.term_counts['term'].nunique():,} distinct; language {document.language}")
+    print(
+        f"Document: {len(text.encode('utf-8')) / 1e6:.2f} MB UTF-8, {len(text.encode('gb18030')) / 1e6:.2f} MB "
+        f"GB18030; {n_files} transcripts from {args.corpus}"
+    )
+    print(
+        f"          {document.characters:,} characters, {len(document.paragraphs):,} paragraphs, "
+        f"{tokens:,} terms, {analysis.term_counts['term'].nunique():,} distinct; language {document.language}"
+    )
     print(f"Runs per step: {args.runs} (median; min and max beside it)\n")
     width = max(len(name) for name, _ in results)
     print(f"{'step':<{width}}  {'median s':>9}  {'min s':>8}  {'max s':>8}")

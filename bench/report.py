@@ -54,8 +54,10 @@ def main() -> int:
             times.append(seconds)
             size = len(html.encode("utf-8"))
         label = f"{lang}, pillars={','.join(pillars) or 'all'}"
-        print(f"  {label:<22} first {times[0]:6.2f} s   then median {statistics.median(times[1:]):6.2f} s   "
-              f"size {size:,} bytes")
+        print(
+            f"  {label:<22} first {times[0]:6.2f} s   then median {statistics.median(times[1:]):6.2f} s   "
+            f"size {size:,} bytes"
+        )
 
     print("\nPNG export (persistent kaleido browser)")
     source = t("figure.source.document", "zh", name=document.name)
@@ -64,8 +66,10 @@ def main() -> int:
         _, first = timed(build_figure_image, share, "png")
         rest = [timed(build_figure_image, share, "png")[1] for _ in range(max(args.runs, 5))]
         _, svg = timed(build_figure_image, share, "svg")
-        print(f"  first {first:.2f} s (browser start)   then median {statistics.median(rest):.2f} s   "
-              f"SVG with font subset {svg:.2f} s")
+        print(
+            f"  first {first:.2f} s (browser start)   then median {statistics.median(rest):.2f} s   "
+            f"SVG with font subset {svg:.2f} s"
+        )
         images = True
     except ExportUnavailable as exc:
         print(f"  not measured: {exc}")
@@ -79,14 +83,24 @@ def main() -> int:
     for pillar in codebook.pillars:
         top = by_pillar[by_pillar[schema.PILLAR] == pillar.id].head(10)
         title = t("figure.top_terms.title", "zh", pillar=pillar.label("zh"))
-        charts.append(ChartExport(f"top_terms_{pillar.id}",
-                                  build_term_bar_figure(top, term_pillars, codebook, "zh", title, source)))
+        charts.append(
+            ChartExport(
+                f"top_terms_{pillar.id}", build_term_bar_figure(top, term_pillars, codebook, "zh", title, source)
+            )
+        )
     colors = {term: codebook.get(p).color for term, p in term_pillars.items() if p}
     cloud = render_cloud(dict(zip(terms[schema.TERM], terms[schema.COUNT])), colors)
     provenance = build_provenance(document, codebook, segmenter.config, ViewFilters())
     for with_images in (False, True) if images else (False,):
-        bundle, seconds = timed(build_export_bundle, charts, provenance, clouds={"terms": cloud},
-                                tables={"terms": terms}, images=with_images, lang="zh")
+        bundle, seconds = timed(
+            build_export_bundle,
+            charts,
+            provenance,
+            clouds={"terms": cloud},
+            tables={"terms": terms},
+            images=with_images,
+            lang="zh",
+        )
         print(f"  images={str(with_images):<5} {seconds:6.2f} s   size {len(bundle):,} bytes ({len(charts)} charts)")
     stop_image_server()
     return 0

@@ -91,15 +91,19 @@ def main(argv: list[str] | None = None) -> int:
     bare_median = statistics.median(results["bare AppTest script"])
     print(f"\nrerun after a pillar-filter change, {args.runs} runs each, ms (goal: median <= {GOAL_MS} ms)")
     print("(to strong / to all: medians of the runs that set the filter to ['strong'] / back to [])")
-    print(f"{'page':<24} {'min':>7} {'median':>7} {'p90':>7} {'max':>7} {'to strong':>9} {'to all':>7} "
-          f"{'median - bare':>13}  goal")
+    print(
+        f"{'page':<24} {'min':>7} {'median':>7} {'p90':>7} {'max':>7} {'to strong':>9} {'to all':>7} "
+        f"{'median - bare':>13}  goal"
+    )
     for page, times in results.items():
         median = statistics.median(times)
         is_app = page != "bare AppTest script"
         verdict = ("meets" if median <= GOAL_MS else "misses") if is_app else ""
         excess = f"{median - bare_median:>13.1f}" if is_app else f"{'':>13}"
-        print(f"{page:<24} {min(times):>7.1f} {median:>7.1f} {p90(times):>7.1f} {max(times):>7.1f} "
-              f"{statistics.median(times[0::2]):>9.1f} {statistics.median(times[1::2]):>7.1f} {excess}  {verdict}")
+        print(
+            f"{page:<24} {min(times):>7.1f} {median:>7.1f} {p90(times):>7.1f} {max(times):>7.1f} "
+            f"{statistics.median(times[0::2]):>9.1f} {statistics.median(times[1::2]):>7.1f} {excess}  {verdict}"
+        )
     for page, reason in failures.items():
         print(f"{page:<24} not measured: {reason}")
     return 0

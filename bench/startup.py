@@ -22,8 +22,14 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
 ]
 GOAL_RATIO = 1.3
 BARE_SCRIPT = 'import streamlit as st\nst.write("hello")\n'
@@ -136,8 +142,15 @@ def measure(target: Target, run: int, browser, log_dir: Path, timeout_s: float) 
     port = free_port()
     base_url = f"http://127.0.0.1:{port}"
     command = [
-        *target.command, "--server.port", str(port),
-        "--server.address", "127.0.0.1", "--server.headless", "true", "--browser.gatherUsageStats", "false",
+        *target.command,
+        "--server.port",
+        str(port),
+        "--server.address",
+        "127.0.0.1",
+        "--server.headless",
+        "true",
+        "--browser.gatherUsageStats",
+        "false",
     ]
     context = browser.new_context(viewport={"width": 1400, "height": 900})
     page = context.new_page()
@@ -174,21 +187,27 @@ def print_report(results: list[Measurement], targets: list[Target]) -> None:
     print("\ntimes in seconds from process start; RSS of the server (and children) after the page is drawn")
     print(f"{'run':>3}  {'app':<11} {'healthy':>8} {'title':>8} {'rendered':>9} {'charts':>6} {'RSS MB':>7}")
     for m in results:
-        print(f"{m.run:>3}  {m.target:<11} {m.healthy_s:>8.2f} {m.marker_s:>8.2f} {m.rendered_s:>9.2f} "
-              f"{m.charts:>6} {m.rss_mb:>7.0f}")
+        print(
+            f"{m.run:>3}  {m.target:<11} {m.healthy_s:>8.2f} {m.marker_s:>8.2f} {m.rendered_s:>9.2f} "
+            f"{m.charts:>6} {m.rss_mb:>7.0f}"
+        )
     medians = {}
     for target in targets:
         rows = [m for m in results if m.target == target.name]
         medians[target.name] = statistics.median(m.rendered_s for m in rows)
-        print(f"{'med':>3}  {target.name:<11} {statistics.median(m.healthy_s for m in rows):>8.2f} "
-              f"{statistics.median(m.marker_s for m in rows):>8.2f} {medians[target.name]:>9.2f} "
-              f"{'':>6} {statistics.median(m.rss_mb for m in rows):>7.0f}")
+        print(
+            f"{'med':>3}  {target.name:<11} {statistics.median(m.healthy_s for m in rows):>8.2f} "
+            f"{statistics.median(m.marker_s for m in rows):>8.2f} {medians[target.name]:>9.2f} "
+            f"{'':>6} {statistics.median(m.rss_mb for m in rows):>7.0f}"
+        )
     ratio = medians["policylens"] / medians["bare"]
     verdict = "meets" if ratio <= GOAL_RATIO else "misses"
     print(f"\nratio PolicyLens / bare (median time to rendered): {ratio:.2f}  (goal <= {GOAL_RATIO}: {verdict})")
     if "bare+chart" in medians:
-        print(f"ratio bare+chart / bare (the floor for a page with one plotly chart): "
-              f"{medians['bare+chart'] / medians['bare']:.2f}")
+        print(
+            f"ratio bare+chart / bare (the floor for a page with one plotly chart): "
+            f"{medians['bare+chart'] / medians['bare']:.2f}"
+        )
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -20,8 +20,18 @@ with preview:
     st.subheader(t("codebook.preview", ctx.lang))
     if edited is not None:
         codebook_widgets.render_preview(ctx, edited)
-        st.button(t("codebook.apply", ctx.lang), type="primary", on_click=codebook_widgets.apply_codebook,
-                  args=(edited,), disabled=edited == ctx.codebook, key="codebook.apply")
-    st.button(t("codebook.reset", ctx.lang), on_click=codebook_widgets.reset_codebook, key="codebook.reset",
-              disabled=not st.session_state.get(state.CUSTOM_CODEBOOK))
+        st.button(
+            t("codebook.apply", ctx.lang),
+            type="primary",
+            on_click=codebook_widgets.apply_codebook,
+            args=(edited,),
+            disabled=edited == ctx.codebook,
+            key="codebook.apply",
+        )
+    st.button(
+        t("codebook.reset", ctx.lang),
+        on_click=codebook_widgets.reset_codebook,
+        key="codebook.reset",
+        disabled=not st.session_state.get(state.CUSTOM_CODEBOOK),
+    )
     codebook_widgets.render_codebook_files(ctx)

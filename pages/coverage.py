@@ -27,6 +27,9 @@ st.caption(t("coverage.summary", lang, filled=filled, cells=cells, share=round(1
 source = "" if view.key == "bundled" else t("coverage.source", lang, names=" + ".join(view.names))
 color = codebook.get(pillar_ids[0]).color if len(pillar_ids) == 1 else "#1f5fa8"
 st.caption(t("coverage.click_hint", lang))
-widgets.render_chart(cache.get_coverage_figure(view.key, cities, tuple(pillar_ids), lang, source, color, view.data),
-                     key="coverage.chart", on_click="indicator")
+widgets.render_chart(
+    cache.get_coverage_figure(view.key, cities, tuple(pillar_ids), lang, source, color, view.data),
+    key="coverage.chart",
+    on_click="indicator",
+)
 indicator_widgets.render_selected_indicator_text(ctx, rows, lang)

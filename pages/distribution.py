@@ -33,19 +33,30 @@ if ctx.pillars:
     assignment = assignment[assignment[schema.PILLAR].isin(ctx.pillars)]
     dispersion = dispersion[dispersion[schema.PARAGRAPH].isin(assignment[schema.PARAGRAPH])]
 fig = build_dispersion_figure(
-    dispersion, terms, assignment, codebook.colors, lang, ctx.source_line,
-    pillar_labels={p.id: p.label(lang) for p in codebook.pillars}, highlight=ctx.term,
+    dispersion,
+    terms,
+    assignment,
+    codebook.colors,
+    lang,
+    ctx.source_line,
+    pillar_labels={p.id: p.label(lang) for p in codebook.pillars},
+    highlight=ctx.term,
 )
 widgets.render_chart(fig, key="distribution.chart", on_click="term")
 st.caption(t("distribution.click_hint", lang))
 if terms:
     table = summarise_dispersion(analysis.paragraph_terms, terms)
     st.dataframe(
-        table, hide_index=True, width="stretch",
+        table,
+        hide_index=True,
+        width="stretch",
         column_config={
-            schema.TERM: t("column.term", lang), schema.COUNT: t("column.count", lang),
+            schema.TERM: t("column.term", lang),
+            schema.COUNT: t("column.count", lang),
             schema.PARAGRAPHS: t("column.paragraphs", lang),
-            "dp": st.column_config.NumberColumn(t("distribution.dp", lang), help=t("distribution.dp_help", lang), format="%.3f"),
+            "dp": st.column_config.NumberColumn(
+                t("distribution.dp", lang), help=t("distribution.dp_help", lang), format="%.3f"
+            ),
         },
     )
     exports.render_table_exports(table, "distribution-dispersion", lang)

@@ -21,7 +21,9 @@ window = cols[1].number_input(
     t("kwic.window", lang), 3, 200, step=1, help=t("kwic.window_help", lang), **state.bind(state.KWIC_WINDOW)
 )
 sort = cols[2].selectbox(
-    t("kwic.sort", lang), ["position", LEFT, RIGHT], format_func=lambda s: t(f"kwic.sort.{s}", lang),
+    t("kwic.sort", lang),
+    ["position", LEFT, RIGHT],
+    format_func=lambda s: t(f"kwic.sort.{s}", lang),
     **state.bind(state.KWIC_SORT),
 )
 if not query.strip():
@@ -49,11 +51,17 @@ if not lines.empty:
 
 if not lines.empty:
     paragraph = st.selectbox(
-        t("kwic.read", lang), sorted(lines[schema.PARAGRAPH].unique()), format_func=lambda p: f"¶{p}",
+        t("kwic.read", lang),
+        sorted(lines[schema.PARAGRAPH].unique()),
+        format_func=lambda p: f"¶{p}",
         key="kwic.read_paragraph",
     )
     hits = lines[lines[schema.PARAGRAPH] == paragraph]
     widgets.render_paragraph(
-        analysis, ctx.segmenter, codebook, int(paragraph), lang,
+        analysis,
+        ctx.segmenter,
+        codebook,
+        int(paragraph),
+        lang,
         spans=list(zip(hits["start"], hits["end"], hits[schema.TERM])),
     )

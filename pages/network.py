@@ -18,13 +18,24 @@ st.title(t("network.title", lang))
 
 cols = st.columns(5)
 top_n = cols[0].slider(t("network.top_n", lang), 10, 150, step=5, **state.bind(state.NETWORK_TOP_N))
-unit = cols[1].selectbox(t("network.unit", lang), UNITS, format_func=lambda u: t(f"network.unit.{u}", lang),
-                         **state.bind(state.NETWORK_UNIT))
-measure = cols[2].selectbox(t("network.measure", lang), MEASURES,
-                            format_func=lambda m: t(f"figure.network.measure.{m}", lang), **state.bind(state.NETWORK_MEASURE))
-min_weight = cols[3].number_input(t("network.min_weight", lang), 0.0, 100.0, step=0.05, **state.bind(state.NETWORK_MIN_WEIGHT))
-color_by = cols[4].selectbox(t("network.color_by", lang), ["pillar", "community"],
-                             format_func=lambda c: t(f"figure.network.color.{c}", lang), **state.bind(state.NETWORK_COLOR_BY))
+unit = cols[1].selectbox(
+    t("network.unit", lang), UNITS, format_func=lambda u: t(f"network.unit.{u}", lang), **state.bind(state.NETWORK_UNIT)
+)
+measure = cols[2].selectbox(
+    t("network.measure", lang),
+    MEASURES,
+    format_func=lambda m: t(f"figure.network.measure.{m}", lang),
+    **state.bind(state.NETWORK_MEASURE),
+)
+min_weight = cols[3].number_input(
+    t("network.min_weight", lang), 0.0, 100.0, step=0.05, **state.bind(state.NETWORK_MIN_WEIGHT)
+)
+color_by = cols[4].selectbox(
+    t("network.color_by", lang),
+    ["pillar", "community"],
+    format_func=lambda c: t(f"figure.network.color.{c}", lang),
+    **state.bind(state.NETWORK_COLOR_BY),
+)
 
 graph, positions, communities = cache.get_network(
     ctx.document.key, ctx.settings_key, analysis, top_n, unit, measure, float(min_weight)
@@ -34,14 +45,29 @@ term_pillars = assign_term_pillars(list(graph.nodes), by_pillar, codebook, ctx.d
 if ctx.pillars:
     graph = graph.subgraph([n for n in graph.nodes if term_pillars.get(n) in ctx.pillars])
 fig = build_network_figure(
-    graph, positions, communities, term_pillars, codebook.colors, color_by, lang, ctx.source_line,
-    measure=measure, unit=unit, pillar_labels={p.id: p.label(lang) for p in codebook.pillars},
+    graph,
+    positions,
+    communities,
+    term_pillars,
+    codebook.colors,
+    color_by,
+    lang,
+    ctx.source_line,
+    measure=measure,
+    unit=unit,
+    pillar_labels={p.id: p.label(lang) for p in codebook.pillars},
 )
 widgets.render_chart(fig, key="network.chart", on_click="term")
 st.caption(t("network.click_hint", lang))
 with st.expander(t("network.edges", lang)):
-    edges = pd.DataFrame([(a, b, round(d.get("weight", 0), 3)) for a, b, d in graph.edges(data=True)],
-                         columns=["source", "target", "weight"])
-    st.dataframe(edges, hide_index=True, width="stretch",
-                 column_config={c: t(f"network.column.{c}", lang) for c in edges.columns})
+    edges = pd.DataFrame(
+        [(a, b, round(d.get("weight", 0), 3)) for a, b, d in graph.edges(data=True)],
+        columns=["source", "target", "weight"],
+    )
+    st.dataframe(
+        edges,
+        hide_index=True,
+        width="stretch",
+        column_config={c: t(f"network.column.{c}", lang) for c in edges.columns},
+    )
     exports.render_table_exports(edges, "network-links", lang)

@@ -13,7 +13,8 @@ lang, codebook, analysis = ctx.lang, ctx.codebook, ctx.analysis
 
 st.title(t("overview.title", lang))
 summary, classified, share_figure, term_figures = cache.get_overview(
-    ctx.document.key, ctx.settings_key, ctx.pillars, lang, ctx.source_line, ctx.term, analysis, codebook)
+    ctx.document.key, ctx.settings_key, ctx.pillars, lang, ctx.source_line, ctx.term, analysis, codebook
+)
 widgets.render_document_summary(summary, classified, lang)
 
 widgets.render_chart(share_figure, key="overview.share", on_click="pillar")

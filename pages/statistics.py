@@ -20,8 +20,10 @@ st.caption(t("statistics.intro", lang))
 stats = cache.get_term_statistics(ctx.document.key, ctx.settings_key, ctx.analysis, codebook.ids)
 shown = stats if not ctx.pillars else stats[stats[TOP_PILLAR].isin(ctx.pillars)]
 columns = {
-    schema.TERM: t("column.term", lang), schema.COUNT: t("column.count", lang),
-    "per_10k": t("statistics.per_10k", lang), schema.PARAGRAPHS: t("column.paragraphs", lang),
+    schema.TERM: t("column.term", lang),
+    schema.COUNT: t("column.count", lang),
+    "per_10k": t("statistics.per_10k", lang),
+    schema.PARAGRAPHS: t("column.paragraphs", lang),
     TOP_PILLAR: t("statistics.top_pillar", lang),
     **{keyness_column(p.id): t("statistics.keyness", lang, pillar=p.label(lang)) for p in codebook.pillars},
 }
@@ -34,15 +36,20 @@ st.dataframe(
         k: st.column_config.NumberColumn(v, format="%.2f") if k in numbers else st.column_config.Column(v)
         for k, v in columns.items()
     },
-    hide_index=True, width="stretch", height=420,
+    hide_index=True,
+    width="stretch",
+    height=420,
 )
 exports.render_table_exports(shown, "term-statistics", lang)
 
 pillars = [p for p in codebook.pillars if not ctx.pillars or p.id in ctx.pillars]
 pillar_id = st.segmented_control(
-    t("statistics.keyness_for", lang), [p.id for p in pillars],
+    t("statistics.keyness_for", lang),
+    [p.id for p in pillars],
     format_func=lambda p: escape_markdown(codebook.get(p).label(lang)),  # option labels are Markdown
-    default=pillars[0].id, key="statistics.keyness_pillar", required=True,
+    default=pillars[0].id,
+    key="statistics.keyness_pillar",
+    required=True,
 )
 pillar = codebook.get(pillar_id)
 fig = build_keyness_figure(stats, pillar.id, 12, pillar.color, lang, ctx.source_line, pillar_label=pillar.label(lang))

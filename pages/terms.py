@@ -16,7 +16,13 @@ ctx = build_context()
 lang, codebook, analysis = ctx.lang, ctx.codebook, ctx.analysis
 
 st.title(t("terms.title", lang))
-top_n = st.slider(t("terms.top_n", lang), min_value=10, max_value=150, step=10, key=state.seed_widget(state.TERMS_TOP_N), on_change=state.store_widget,
+top_n = st.slider(
+    t("terms.top_n", lang),
+    min_value=10,
+    max_value=150,
+    step=10,
+    key=state.seed_widget(state.TERMS_TOP_N),
+    on_change=state.store_widget,
     args=(state.TERMS_TOP_N,),
 )
 
@@ -38,8 +44,13 @@ st.caption(t("terms.cloud_caption", lang) + " " + t("terms.cloud_hint", lang))
 exports.render_cloud_exports(cloud, "terms-cloud", lang)
 
 fig = build_term_bar_figure(
-    terms.head(30), term_pillars, codebook, lang, t("figure.term_bar.title", lang, n=min(30, len(terms))),
-    ctx.source_line, highlight=ctx.term,
+    terms.head(30),
+    term_pillars,
+    codebook,
+    lang,
+    t("figure.term_bar.title", lang, n=min(30, len(terms))),
+    ctx.source_line,
+    highlight=ctx.term,
 )
 widgets.render_chart(fig, key="terms.bar", on_click="term")
 
@@ -47,9 +58,12 @@ with st.expander(t("terms.table", lang)):
     st.dataframe(
         table,
         column_config={
-            schema.TERM: t("column.term", lang), schema.COUNT: t("column.count", lang),
-            schema.PARAGRAPHS: t("column.paragraphs", lang), schema.PILLAR: t("column.pillar", lang),
+            schema.TERM: t("column.term", lang),
+            schema.COUNT: t("column.count", lang),
+            schema.PARAGRAPHS: t("column.paragraphs", lang),
+            schema.PILLAR: t("column.pillar", lang),
         },
-        hide_index=True, width="stretch",
+        hide_index=True,
+        width="stretch",
     )
     exports.render_table_exports(table, "terms", lang)

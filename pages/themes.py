@@ -19,13 +19,21 @@ scores = analysis.scores
 if ctx.pillars:
     scores = scores[scores[schema.PILLAR].isin(ctx.pillars)]
 widgets.render_chart(
-    build_paragraph_map_figure(scores, analysis.assignment, codebook, lang, ctx.source_line), key="themes.map",
-    on_click="pillar", value_index=1,  # customdata is (paragraph, pillar id)
+    build_paragraph_map_figure(scores, analysis.assignment, codebook, lang, ctx.source_line),
+    key="themes.map",
+    on_click="pillar",
+    value_index=1,  # customdata is (paragraph, pillar id)
 )
 st.caption(t("selection.map_hint", lang))
 
 st.subheader(t("themes.paragraphs", lang))
-show_general = st.toggle(t("themes.show_general", lang), key=state.seed_widget(state.THEMES_SHOW_GENERAL), on_change=state.store_widget, args=(state.THEMES_SHOW_GENERAL,), disabled=bool(ctx.pillars))
+show_general = st.toggle(
+    t("themes.show_general", lang),
+    key=state.seed_widget(state.THEMES_SHOW_GENERAL),
+    on_change=state.store_widget,
+    args=(state.THEMES_SHOW_GENERAL,),
+    disabled=bool(ctx.pillars),
+)
 shown = filter_paragraphs(analysis.assignment, analysis.assignment, ctx.pillars)
 if not ctx.pillars and not show_general:
     shown = shown[shown[schema.PILLAR].notna()]

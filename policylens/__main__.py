@@ -36,7 +36,9 @@ def build_parser() -> argparse.ArgumentParser:
     analyze.add_argument("--format", choices=["json"], default="json")
     analyze.add_argument("--top", type=int, default=100, help="number of terms to list (default 100)")
     analyze.add_argument("--codebook", type=Path, default=paths.PILLARS_CODEBOOK)
-    commands.add_parser("install-font", help="copy the bundled CJK font, and its web slices, into static/ for the browser")
+    commands.add_parser(
+        "install-font", help="copy the bundled CJK font, and its web slices, into static/ for the browser"
+    )
     add_report_parser(commands)
     table = commands.add_parser("indicators", help="validate an indicator table and print its long rows")
     table.add_argument("path", type=Path, help=f"one of {', '.join(SUPPORTED_UPLOAD_EXTENSIONS)}")
@@ -57,8 +59,13 @@ def run_indicators(path: Path) -> int:
         for problem in exc.problems:
             print(f"error: [{problem.code}] {problem.message}", file=sys.stderr)
         return 2
-    rows = [{column: (int(value) if column == schema.YEAR else float(value) if column == schema.VALUE else value)
-             for column, value in row.items()} for row in table.to_dict("records")]
+    rows = [
+        {
+            column: (int(value) if column == schema.YEAR else float(value) if column == schema.VALUE else value)
+            for column, value in row.items()
+        }
+        for row in table.to_dict("records")
+    ]
     json.dump(rows, sys.stdout, ensure_ascii=False, indent=2)
     sys.stdout.write("\n")
     return 0

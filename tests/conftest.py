@@ -26,8 +26,14 @@ from policylens import paths
 
 CHROMIUM_CANDIDATES = ("/usr/bin/chromium",)
 CHROMIUM_ARGS = [
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
 ]
 SERVER_START_TIMEOUT_S = 90
 SERVER_LOG = paths.ROOT / "artifacts" / "streamlit-server.log"
@@ -73,17 +79,29 @@ def chromium_path() -> str:
 @pytest.fixture(scope="session")
 def streamlit_server() -> Iterator[str]:
     """Serve dashboard.py on a free local port for the whole session; yield its base URL."""
-    subprocess.run([sys.executable, "-m", "policylens", "install-font"], cwd=paths.ROOT, check=True,
-                   capture_output=True)
+    subprocess.run(
+        [sys.executable, "-m", "policylens", "install-font"], cwd=paths.ROOT, check=True, capture_output=True
+    )
     port = _free_port()
     base_url = f"http://127.0.0.1:{port}"
     SERVER_LOG.parent.mkdir(parents=True, exist_ok=True)
     with SERVER_LOG.open("w", encoding="utf-8") as log:
         process = subprocess.Popen(
             # the launcher `make run` uses: streamlit run dashboard.py with the sliced web font
-            [sys.executable, "-m", "policylens.ui.launch", "--server.port", str(port),
-             "--server.address", "127.0.0.1", "--server.headless", "true"],
-            cwd=paths.ROOT, stdout=log, stderr=subprocess.STDOUT,
+            [
+                sys.executable,
+                "-m",
+                "policylens.ui.launch",
+                "--server.port",
+                str(port),
+                "--server.address",
+                "127.0.0.1",
+                "--server.headless",
+                "true",
+            ],
+            cwd=paths.ROOT,
+            stdout=log,
+            stderr=subprocess.STDOUT,
         )
     try:
         deadline = time.monotonic() + SERVER_START_TIMEOUT_S

@@ -57,8 +57,10 @@ _COMPILED = tuple((code, re.compile(pattern)) for code, pattern in UNIT_PATTERNS
 
 # What a remark in the unit text implies about the value's qualifier (checked, never inferred).
 _REMARK_QUALIFIERS = (
-    ("lower bound", "lower_bound"), ("预计", "preliminary"),
-    ("approx.", "approx"), ("rounded", "approx"),
+    ("lower bound", "lower_bound"),
+    ("预计", "preliminary"),
+    ("approx.", "approx"),
+    ("rounded", "approx"),
 )
 
 # Columns that must be identical in the two input files, row by row.
@@ -127,12 +129,12 @@ def write_rows(rows: list[dict[str, str]], out: Path) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--source-dir", type=Path, default=DEFAULT_SOURCE_DIR,
-                        help=f"folder holding {RAW_NAME} and {NORMALIZED_NAME}")
+    parser.add_argument(
+        "--source-dir", type=Path, default=DEFAULT_SOURCE_DIR, help=f"folder holding {RAW_NAME} and {NORMALIZED_NAME}"
+    )
     parser.add_argument("--out", type=Path, default=paths.INDICATORS_TABLE)
     args = parser.parse_args(argv)
-    rows = build_rows(_read_rows(args.source_dir / RAW_NAME),
-                      _read_rows(args.source_dir / NORMALIZED_NAME))
+    rows = build_rows(_read_rows(args.source_dir / RAW_NAME), _read_rows(args.source_dir / NORMALIZED_NAME))
     write_rows(rows, args.out)
     print(f"wrote {len(rows)} rows to {args.out}")
     return 0

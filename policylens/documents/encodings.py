@@ -42,8 +42,11 @@ def decode_bytes(data: bytes) -> tuple[str, str]:
         raise DocumentError("The file is empty.", code="empty")
     if data.startswith((codecs.BOM_UTF32_LE, codecs.BOM_UTF32_BE)):
         raise _unreadable("UTF-32 is not supported; save the file as UTF-8.")
-    for bom, codec, name in ((codecs.BOM_UTF8, "utf-8", "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16", "utf-16"),
-                             (codecs.BOM_UTF16_BE, "utf-16", "utf-16")):
+    for bom, codec, name in (
+        (codecs.BOM_UTF8, "utf-8", "utf-8-sig"),
+        (codecs.BOM_UTF16_LE, "utf-16", "utf-16"),
+        (codecs.BOM_UTF16_BE, "utf-16", "utf-16"),
+    ):
         if data.startswith(bom):
             try:
                 text = data.decode(codec)
@@ -93,8 +96,10 @@ def _common_han_share(text: str) -> float:
 def _common_han() -> frozenset[str]:
     """GB2312 level-1 (B0A1-D7F9) and Big5 frequently used (A440-C67E) characters, about 8,000."""
     chars = set()
-    for codec, leads, trails in (("gb2312", range(0xB0, 0xD8), range(0xA1, 0xFF)),
-                                 ("big5", range(0xA4, 0xC7), [*range(0x40, 0x7F), *range(0xA1, 0xFF)])):
+    for codec, leads, trails in (
+        ("gb2312", range(0xB0, 0xD8), range(0xA1, 0xFF)),
+        ("big5", range(0xA4, 0xC7), [*range(0x40, 0x7F), *range(0xA1, 0xFF)]),
+    ):
         for lead in leads:
             for trail in trails:
                 char = bytes([lead, trail]).decode(codec, errors="ignore")

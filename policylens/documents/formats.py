@@ -25,12 +25,53 @@ from policylens.documents.errors import DocumentError
 MAX_UNPACKED_BYTES = 200 * 1024 * 1024  # a .docx that inflates past this is refused (zip bomb)
 
 _DROPPED_TAGS = frozenset({"script", "style", "noscript", "template", "head"})
-_BLOCK_TAGS = frozenset({
-    "address", "article", "aside", "blockquote", "body", "caption", "dd", "details", "dialog", "div", "dl", "dt",
-    "fieldset", "figcaption", "figure", "footer", "form", "h1", "h2", "h3", "h4", "h5", "h6", "header", "hgroup",
-    "hr", "html", "li", "main", "nav", "ol", "p", "pre", "section", "summary", "table", "tbody", "td", "tfoot",
-    "th", "thead", "tr", "ul",
-})
+_BLOCK_TAGS = frozenset(
+    {
+        "address",
+        "article",
+        "aside",
+        "blockquote",
+        "body",
+        "caption",
+        "dd",
+        "details",
+        "dialog",
+        "div",
+        "dl",
+        "dt",
+        "fieldset",
+        "figcaption",
+        "figure",
+        "footer",
+        "form",
+        "h1",
+        "h2",
+        "h3",
+        "h4",
+        "h5",
+        "h6",
+        "header",
+        "hgroup",
+        "hr",
+        "html",
+        "li",
+        "main",
+        "nav",
+        "ol",
+        "p",
+        "pre",
+        "section",
+        "summary",
+        "table",
+        "tbody",
+        "td",
+        "tfoot",
+        "th",
+        "thead",
+        "tr",
+        "ul",
+    }
+)
 _HTML_SPACE = re.compile(r"[ \t\n\r\f]+")
 _MARKDOWN = MarkdownIt("commonmark").enable(["table", "strikethrough"])
 
@@ -145,7 +186,7 @@ def _collapse_html_space(text: str) -> str:
     """HTML white space to one space; a line break between two CJK characters disappears (CSS Text 3)."""
 
     def replace(match: re.Match) -> str:
-        before, after = text[match.start() - 1: match.start()], text[match.end(): match.end() + 1]
+        before, after = text[match.start() - 1 : match.start()], text[match.end() : match.end() + 1]
         return "" if "\n" in match.group() and _is_wide(before) and _is_wide(after) else " "
 
     return _HTML_SPACE.sub(replace, text).strip()

@@ -16,8 +16,18 @@ from policylens.documents.errors import DocumentError
 from policylens.documents.script import NOT_APPLICABLE, TRADITIONAL, convert_to_simplified, detect_script
 
 __all__ = [
-    "MAX_BYTES", "SUPPORTED_EXTENSIONS", "Document", "DocumentError", "decode_bytes", "detect_language",
-    "load_document", "load_document_bytes", "load_pasted_text", "normalize_text", "reflow_lines", "split_paragraphs",
+    "MAX_BYTES",
+    "SUPPORTED_EXTENSIONS",
+    "Document",
+    "DocumentError",
+    "decode_bytes",
+    "detect_language",
+    "load_document",
+    "load_document_bytes",
+    "load_pasted_text",
+    "normalize_text",
+    "reflow_lines",
+    "split_paragraphs",
 ]
 
 MAX_BYTES = 20 * 1024 * 1024  # the stated upload limit: 20 MB

@@ -24,17 +24,30 @@ LANGS = ("en", "zh")
 def add_report_parser(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParser:
     """Add the `report` subcommand to `subparsers` (from ArgumentParser.add_subparsers)."""
     report = subparsers.add_parser(
-        "report", help="write a self-contained offline HTML report of a document",
+        "report",
+        help="write a self-contained offline HTML report of a document",
         description="Write one HTML file (works offline) with the document summary, pillar overview, "
-                    "word clouds, key terms, keyword in context and indicator charts with sources.",
+        "word clouds, key terms, keyword in context and indicator charts with sources.",
     )
     report.add_argument("path", type=Path, help=f"one of {', '.join(SUPPORTED_EXTENSIONS)}")
     report.add_argument("--out", type=Path, required=True, help="the HTML file to write")
-    report.add_argument("--indicators", type=Path, nargs="+", action="extend", default=[], metavar="CSV",
-                        help="extra indicator CSVs in the bundled long format, added to the bundled table")
+    report.add_argument(
+        "--indicators",
+        type=Path,
+        nargs="+",
+        action="extend",
+        default=[],
+        metavar="CSV",
+        help="extra indicator CSVs in the bundled long format, added to the bundled table",
+    )
     report.add_argument("--lang", choices=LANGS, default="en", help="report language (default en)")
-    report.add_argument("--pillar", action="append", default=[], metavar="ID",
-                        help="keep only these pillars (repeat the option; default: all)")
+    report.add_argument(
+        "--pillar",
+        action="append",
+        default=[],
+        metavar="ID",
+        help="keep only these pillars (repeat the option; default: all)",
+    )
     report.add_argument("--codebook", type=Path, default=paths.PILLARS_CODEBOOK)
     return report
 
@@ -53,8 +66,14 @@ def run_report(args: argparse.Namespace) -> int:
         document = load_document(args.path)
         codebook = load_codebook(args.codebook)
         tables = [indicators.load_indicators(path) for path in (paths.INDICATORS_TABLE, *args.indicators)]
-    except (OSError, UnicodeDecodeError, pd.errors.ParserError, DocumentError, CodebookError,
-            indicators.IndicatorError) as exc:
+    except (
+        OSError,
+        UnicodeDecodeError,
+        pd.errors.ParserError,
+        DocumentError,
+        CodebookError,
+        indicators.IndicatorError,
+    ) as exc:
         return _fail(exc)
     unknown = [p for p in args.pillar if p not in codebook.ids]
     if unknown:

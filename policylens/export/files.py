@@ -145,8 +145,16 @@ def build_chart_data(fig: go.Figure) -> pd.DataFrame:
         columns = zip(xs, ys, _points(trace, "text", n), _points(trace, "customdata", n))
         for x, y, label, custom in columns:
             if x is not None and y is not None:  # the data as plain text, not escaped for plotly
-                rows.append((index, unescape_plotly(trace.name or ""), unescape_plotly(x), unescape_plotly(y),
-                             unescape_plotly(label), custom))
+                rows.append(
+                    (
+                        index,
+                        unescape_plotly(trace.name or ""),
+                        unescape_plotly(x),
+                        unescape_plotly(y),
+                        unescape_plotly(label),
+                        custom,
+                    )
+                )
     return pd.DataFrame(rows, columns=[TRACE, SERIES, X, Y, LABEL, CUSTOMDATA])
 
 
@@ -158,12 +166,23 @@ def build_cloud_png(result: CloudResult, width: int | None = None) -> bytes:
     opts = result.options
     scale = (width / opts.width) if width else opts.scale
     # color_func keeps wordcloud from importing matplotlib for a colormap; layout_ has the colours.
-    cloud = WordCloud(font_path=str(result.font_path), width=opts.width, height=opts.height,
-                      background_color=opts.background, scale=scale, color_func=lambda *_, **__: "#000")
+    cloud = WordCloud(
+        font_path=str(result.font_path),
+        width=opts.width,
+        height=opts.height,
+        background_color=opts.background,
+        scale=scale,
+        color_func=lambda *_, **__: "#000",
+    )
     # to_image reads only layout_ and the canvas settings: restore the layout, draw it at `scale`.
     cloud.layout_ = [
-        ((w.term, 1.0), w.font_size, (w.y, w.x), Image.Transpose.ROTATE_90 if w.orientation == VERTICAL else None,
-         w.color)
+        (
+            (w.term, 1.0),
+            w.font_size,
+            (w.y, w.x),
+            Image.Transpose.ROTATE_90 if w.orientation == VERTICAL else None,
+            w.color,
+        )
         for w in result.layout
     ]
     buffer = io.BytesIO()
@@ -199,7 +218,10 @@ def _version(package: str) -> str | None:
 
 
 def build_provenance(
-    document: Document, codebook: Codebook, segmenter: SegmenterConfig, filters: ViewFilters,
+    document: Document,
+    codebook: Codebook,
+    segmenter: SegmenterConfig,
+    filters: ViewFilters,
     now: datetime | None = None,
 ) -> dict:
     """What an export was made from: document identity, codebook TOML, session dictionary and
@@ -207,17 +229,25 @@ def build_provenance(
     return {
         "generated_utc": (now or datetime.now(UTC)).astimezone(UTC).isoformat(timespec="seconds"),
         "document": {
-            "name": document.name, "sha256": document.sha256, "encoding": document.encoding,
-            "language": document.language, "script": document.script,
-            "paragraphs": len(document.paragraphs), "characters": document.characters,
+            "name": document.name,
+            "sha256": document.sha256,
+            "encoding": document.encoding,
+            "language": document.language,
+            "script": document.script,
+            "paragraphs": len(document.paragraphs),
+            "characters": document.characters,
         },
         "codebook_toml": format_codebook(codebook),
         "user_dictionary": list(segmenter.user_words_zh),
-        "stopword_edits": [{"language": lang, "action": action, "word": word}
-                           for lang, action, word in segmenter.stopword_edits],
+        "stopword_edits": [
+            {"language": lang, "action": action, "word": word} for lang, action, word in segmenter.stopword_edits
+        ],
         "filters": {
-            "pillars": list(filters.pillars), "term": filters.term, "indicator": filters.indicator,
-            "cities": list(filters.cities), "years": list(filters.years),
+            "pillars": list(filters.pillars),
+            "term": filters.term,
+            "indicator": filters.indicator,
+            "cities": list(filters.cities),
+            "years": list(filters.years),
         },
         "packages": {name: _version(name) for name in PROVENANCE_PACKAGES},
     }
@@ -233,8 +263,13 @@ def _safe_name(name: str, taken: set[str]) -> str:
 
 
 def build_export_bundle(
-    charts: Sequence[ChartExport], provenance: Mapping, *, clouds: Mapping[str, CloudResult] | None = None,
-    tables: Mapping[str, pd.DataFrame] | None = None, images: bool = True, lang: str = "en",
+    charts: Sequence[ChartExport],
+    provenance: Mapping,
+    *,
+    clouds: Mapping[str, CloudResult] | None = None,
+    tables: Mapping[str, pd.DataFrame] | None = None,
+    images: bool = True,
+    lang: str = "en",
 ) -> bytes:
     """ZIP of the current view: charts/NAME.html always, charts/NAME.png and .svg when a browser
     engine is available (``images``), data/NAME.csv per chart, clouds/NAME.png and .svg, tables/NAME.csv,

@@ -126,7 +126,10 @@ def start_image_server(browser: Path | None = None) -> None:
         browser_cls = _chromium_with_fontconfig(fonts.write_fontconfig(_fontconfig_dir()))
         # mathjax=False: kaleido's page would otherwise load MathJax from a CDN.
         kaleido.start_sync_server(
-            path=str(path), browser_cls=browser_cls, mathjax=False, timeout=RENDER_TIMEOUT_S,
+            path=str(path),
+            browser_cls=browser_cls,
+            mathjax=False,
+            timeout=RENDER_TIMEOUT_S,
             silence_warnings=True,
         )
         _running = True
@@ -178,8 +181,14 @@ def stop_image_server() -> None:
 
 
 def build_figure_image(
-    fig: go.Figure, fmt: ImageFormat = "png", *, width: int | None = None, height: int | None = None,
-    scale: float = 2, embed_font: bool = True, font_css: str | None = None,
+    fig: go.Figure,
+    fmt: ImageFormat = "png",
+    *,
+    width: int | None = None,
+    height: int | None = None,
+    scale: float = 2,
+    embed_font: bool = True,
+    font_css: str | None = None,
 ) -> bytes:
     """PNG or SVG bytes of ``fig``, starting the persistent browser on first use.
 

@@ -79,8 +79,9 @@ class _Page:
 
     def add_figure(self, fig: go.Figure) -> None:
         self.figures.append(fig)
-        div = pio.to_html(fig, full_html=False, include_plotlyjs=False, config=CHART_CONFIG,
-                          div_id=f"chart-{len(self.figures)}")
+        div = pio.to_html(
+            fig, full_html=False, include_plotlyjs=False, config=CHART_CONFIG, div_id=f"chart-{len(self.figures)}"
+        )
         self.add(f'<div class="chart">{div}</div>')
 
 
@@ -88,7 +89,9 @@ def _table(headers: list[str], rows: list[list[str]], numeric: Collection[int] =
     """An HTML table; cells are already escaped markup."""
     head = "".join(f"<th>{_esc(h)}</th>" for h in headers)
     body = "".join(
-        "<tr>" + "".join(f'<td class="num">{c}</td>' if i in numeric else f"<td>{c}</td>" for i, c in enumerate(r)) + "</tr>"
+        "<tr>"
+        + "".join(f'<td class="num">{c}</td>' if i in numeric else f"<td>{c}</td>" for i, c in enumerate(r))
+        + "</tr>"
         for r in rows
     )
     return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
@@ -103,12 +106,17 @@ def _summary(page: _Page, analysis: Analysis, lang: str) -> None:
     stats = summarise_document(doc, analysis.paragraph_terms)
     classified = int(analysis.assignment[schema.PILLAR].notna().sum())
     rows = [
-        (_t("report.name", lang), doc.name), (_t("report.sha256", lang), doc.sha256),
+        (_t("report.name", lang), doc.name),
+        (_t("report.sha256", lang), doc.sha256),
         (t("overview.language", lang), t(f"language.{doc.language}", lang)),
-        (t("overview.encoding", lang), doc.encoding), (t("overview.script", lang), t(f"script.{doc.script}", lang)),
-        (t("overview.characters", lang), f"{stats.characters:,}"), (t("overview.paragraphs", lang), stats.paragraphs),
-        (t("overview.classified", lang), classified), (t("overview.sentences", lang), stats.sentences),
-        (t("overview.tokens", lang), f"{stats.tokens:,}"), (t("overview.vocabulary", lang), f"{stats.vocabulary:,}"),
+        (t("overview.encoding", lang), doc.encoding),
+        (t("overview.script", lang), t(f"script.{doc.script}", lang)),
+        (t("overview.characters", lang), f"{stats.characters:,}"),
+        (t("overview.paragraphs", lang), stats.paragraphs),
+        (t("overview.classified", lang), classified),
+        (t("overview.sentences", lang), stats.sentences),
+        (t("overview.tokens", lang), f"{stats.tokens:,}"),
+        (t("overview.vocabulary", lang), f"{stats.vocabulary:,}"),
     ]
     body = "".join(f"<tr><th>{_esc(k)}</th><td>{_esc(v)}</td></tr>" for k, v in rows)
     page.add(f'<h2 id="summary">{_esc(_t("report.summary", lang))}</h2><table>{body}</table>')
@@ -122,16 +130,30 @@ def _pillar_overview(page: _Page, analysis: Analysis, codebook: Codebook, pillar
     page.add_figure(build_pillar_share_figure(shown, codebook, lang, source))
 
 
-def _clouds(page: _Page, terms: pd.DataFrame, by_pillar: pd.DataFrame, term_pillars: dict, codebook: Codebook,
-            pillars: tuple[str, ...], lang: str, options: ReportOptions) -> None:
+def _clouds(
+    page: _Page,
+    terms: pd.DataFrame,
+    by_pillar: pd.DataFrame,
+    term_pillars: dict,
+    codebook: Codebook,
+    pillars: tuple[str, ...],
+    lang: str,
+    options: ReportOptions,
+) -> None:
     page.add(f'<h2 id="clouds">{_esc(_t("report.clouds", lang))}</h2>')
     colors = {term: codebook.get(p).color for term, p in term_pillars.items() if p in codebook.ids}
     shown = [p for p in codebook.pillars if not pillars or p.id in pillars]
     top = terms.head(options.cloud_words)
     jobs = [(_t("report.cloud_all", lang), top, CloudOptions())]
     if len(shown) > 1:
-        jobs += [(p.label(lang), by_pillar[by_pillar[schema.PILLAR] == p.id].head(options.pillar_cloud_words),
-                  CloudOptions(width=600, height=300)) for p in shown]
+        jobs += [
+            (
+                p.label(lang),
+                by_pillar[by_pillar[schema.PILLAR] == p.id].head(options.pillar_cloud_words),
+                CloudOptions(width=600, height=300),
+            )
+            for p in shown
+        ]
     for title, table, cloud_options in jobs:
         result = render_cloud(dict(zip(table[schema.TERM], table[schema.COUNT])), colors, cloud_options)
         if not result.layout:
@@ -140,24 +162,42 @@ def _clouds(page: _Page, terms: pd.DataFrame, by_pillar: pd.DataFrame, term_pill
         # The report's own @font-face covers the cloud's characters, so no second font inside.
         page.add(f'<div class="cloud">{build_cloud_svg(result, embed_font=False)}</div>')
         if result.missing_glyphs:
-            page.add(f'<p class="note">{_esc(_t("report.cloud_missing", lang, terms="、".join(result.missing_glyphs)))}</p>')
+            page.add(
+                f'<p class="note">{_esc(_t("report.cloud_missing", lang, terms="、".join(result.missing_glyphs)))}</p>'
+            )
 
 
-def _key_terms(page: _Page, terms: pd.DataFrame, term_pillars: dict, codebook: Codebook, lang: str,
-               options: ReportOptions) -> None:
+def _key_terms(
+    page: _Page, terms: pd.DataFrame, term_pillars: dict, codebook: Codebook, lang: str, options: ReportOptions
+) -> None:
     page.add(f'<h2 id="terms">{_esc(_t("report.terms", lang))}</h2>')
     rows = []
     for row in terms.head(options.top_terms).to_dict("records"):
         pillar = term_pillars.get(row[schema.TERM])
         pillar = pillar if pillar in codebook.ids else None
-        rows.append([_esc(row[schema.TERM]), f"{row[schema.COUNT]:,}", f"{row[schema.PARAGRAPHS]:,}",
-                     _swatch(pillar_color(codebook, pillar)) + _esc(pillar_label(codebook, pillar, lang))])
+        rows.append(
+            [
+                _esc(row[schema.TERM]),
+                f"{row[schema.COUNT]:,}",
+                f"{row[schema.PARAGRAPHS]:,}",
+                _swatch(pillar_color(codebook, pillar)) + _esc(pillar_label(codebook, pillar, lang)),
+            ]
+        )
     headers = [t("column.term", lang), t("column.count", lang), t("column.paragraphs", lang), t("column.pillar", lang)]
     page.add(_table(headers, rows, numeric={1, 2}))
 
 
-def _kwic(page: _Page, analysis: Analysis, segmenter: Segmenter, terms: pd.DataFrame, term_pillars: dict,
-          codebook: Codebook, pillars: tuple[str, ...], lang: str, options: ReportOptions) -> None:
+def _kwic(
+    page: _Page,
+    analysis: Analysis,
+    segmenter: Segmenter,
+    terms: pd.DataFrame,
+    term_pillars: dict,
+    codebook: Codebook,
+    pillars: tuple[str, ...],
+    lang: str,
+    options: ReportOptions,
+) -> None:
     page.add(f'<h2 id="kwic">{_esc(_t("report.kwic", lang))}</h2>')
     doc = analysis.document
     spans = build_token_spans(doc, segmenter)
@@ -165,8 +205,9 @@ def _kwic(page: _Page, analysis: Analysis, segmenter: Segmenter, terms: pd.DataF
     window = options.kwic_window_zh if doc.language == "zh" else options.kwic_window_en
     for term in terms[schema.TERM].head(options.kwic_terms):
         try:
-            table = find_keyword_in_context(doc.paragraphs, spans, f'"{term}"', window, by_paragraph,
-                                            language=doc.language)
+            table = find_keyword_in_context(
+                doc.paragraphs, spans, f'"{term}"', window, by_paragraph, language=doc.language
+            )
         except QueryError:
             continue  # a term the query language cannot express (it contains a quote)
         if pillars:
@@ -189,8 +230,9 @@ def _source_item(title: str, url: str) -> str:
     return f"<li>{_esc(title)} — {link}</li>"
 
 
-def _indicators(page: _Page, table: pd.DataFrame, codebook: Codebook, pillars: tuple[str, ...], lang: str,
-                options: ReportOptions) -> None:
+def _indicators(
+    page: _Page, table: pd.DataFrame, codebook: Codebook, pillars: tuple[str, ...], lang: str, options: ReportOptions
+) -> None:
     if table.empty:
         return
     headline = indicators.select_headline_indicators(table, city=options.city, per_pillar=options.indicators_per_pillar)
@@ -208,15 +250,23 @@ def _indicators(page: _Page, table: pd.DataFrame, codebook: Codebook, pillars: t
         color = codebook.get(row[schema.PILLAR]).color if row[schema.PILLAR] in codebook.ids else DEFAULT_COLOR
         page.add_figure(build_indicator_figure(rows, lang, pillar_color=color))
         used.append(rows)
-    sources = pd.concat(used)[[schema.SOURCE_TITLE, schema.SOURCE_URL]].drop_duplicates().sort_values(
-        [schema.SOURCE_TITLE, schema.SOURCE_URL], kind="stable")
+    sources = (
+        pd.concat(used)[[schema.SOURCE_TITLE, schema.SOURCE_URL]]
+        .drop_duplicates()
+        .sort_values([schema.SOURCE_TITLE, schema.SOURCE_URL], kind="stable")
+    )
     items = "".join(_source_item(title, url) for title, url in sources.itertuples(index=False))
     page.add(f'<h3>{_esc(t("indicators.sources", lang))}</h3><ul class="sources">{items}</ul>')
 
 
 def build_report_html(
-    analysis: Analysis, codebook: Codebook, segmenter: Segmenter, indicators_df: pd.DataFrame,
-    pillars: tuple[str, ...] = (), lang: str = "en", options: ReportOptions = ReportOptions(),
+    analysis: Analysis,
+    codebook: Codebook,
+    segmenter: Segmenter,
+    indicators_df: pd.DataFrame,
+    pillars: tuple[str, ...] = (),
+    lang: str = "en",
+    options: ReportOptions = ReportOptions(),
     now: datetime | None = None,
 ) -> str:
     """The report as one HTML file that works offline on any machine.
@@ -231,8 +281,12 @@ def build_report_html(
     _pillar_overview(page, analysis, codebook, pillars, lang)
     terms = summarise_terms(filter_paragraphs(analysis.term_counts, analysis.assignment, pillars))
     by_pillar = analysis.terms_by_pillar
-    term_pillars = assign_term_pillars(list(terms[schema.TERM].head(max(options.cloud_words, options.top_terms)))
-                                       + list(by_pillar[schema.TERM]), by_pillar, codebook, doc.language)
+    term_pillars = assign_term_pillars(
+        list(terms[schema.TERM].head(max(options.cloud_words, options.top_terms))) + list(by_pillar[schema.TERM]),
+        by_pillar,
+        codebook,
+        doc.language,
+    )
     if terms.empty:
         page.add(f'<p class="note">{_esc(_t("report.no_terms", lang))}</p>')
     else:
@@ -244,8 +298,10 @@ def build_report_html(
     shown = [pillar_label(codebook, p, lang) for p in codebook.ids if p in pillars] or [_t("report.all_pillars", lang)]
     time = (now or datetime.now(UTC)).astimezone(UTC).strftime("%Y-%m-%d %H:%M")
     title = _t("report.title", lang, name=doc.name)
-    header = (f"<h1>{_esc(title)}</h1><p class=\"meta\">"
-              f"{_esc(_t('report.generated', lang, time=time, pillars=', '.join(shown)))}</p>")
+    header = (
+        f'<h1>{_esc(title)}</h1><p class="meta">'
+        f"{_esc(_t('report.generated', lang, time=time, pillars=', '.join(shown)))}</p>"
+    )
     footer = f'<p class="note">{_esc(_t("report.footer", lang))}</p>'
     body = header + "".join(page.parts) + footer
     font_css = build_font_face_css(html.unescape(body) + "".join(collect_figure_text(f) for f in page.figures))

@@ -84,8 +84,16 @@ def build_network_figure(
             # None (JSON null) between segments breaks the line
             xs = _objects(v for a, b in edges for v in (positions[a][0], positions[b][0], None))
             ys = _objects(v for a, b in edges for v in (positions[a][1], positions[b][1], None))
-            fig.add_trace(go.Scatter(x=xs, y=ys, mode="lines", line=dict(width=width, color=EDGE_COLOR),
-                                     hoverinfo="skip", showlegend=False))
+            fig.add_trace(
+                go.Scatter(
+                    x=xs,
+                    y=ys,
+                    mode="lines",
+                    line=dict(width=width, color=EDGE_COLOR),
+                    hoverinfo="skip",
+                    showlegend=False,
+                )
+            )
     nodes = list(graph.nodes)
     frequencies = [graph.nodes[n].get(FREQUENCY, 0) for n in nodes]
     biggest = max(frequencies, default=1) or 1
@@ -96,32 +104,54 @@ def build_network_figure(
             return COMMUNITY_COLORS[number] if number < len(COMMUNITY_COLORS) else GENERAL_COLOR
         return pillar_colors.get(term_pillars.get(term), GENERAL_COLOR)
 
-    fig.add_trace(go.Scatter(
-        x=[positions[n][0] for n in nodes], y=[positions[n][1] for n in nodes],
-        mode="markers+text", meta="nodes", showlegend=False,
-        text=[escape_plotly(n) for n in nodes], textposition="top center", textfont=dict(size=11),
-        customdata=nodes,
-        marker=dict(
-            size=[NODE_SIZE[0] + (NODE_SIZE[1] - NODE_SIZE[0]) * math.sqrt(f / biggest) for f in frequencies],
-            color=[color_of(n) for n in nodes], line=dict(width=1, color="white"), opacity=0.9,
-        ),
-        hovertext=[
-            _t("figure.network.hover", lang, term=escape_plotly(n), frequency=f, links=graph.degree(n),
-               community=communities.get(n, "–"), pillar=_pillar_name(term_pillars.get(n), labels, lang))
-            for n, f in zip(nodes, frequencies)
-        ],
-        hoverinfo="text",
-    ))
+    fig.add_trace(
+        go.Scatter(
+            x=[positions[n][0] for n in nodes],
+            y=[positions[n][1] for n in nodes],
+            mode="markers+text",
+            meta="nodes",
+            showlegend=False,
+            text=[escape_plotly(n) for n in nodes],
+            textposition="top center",
+            textfont=dict(size=11),
+            customdata=nodes,
+            marker=dict(
+                size=[NODE_SIZE[0] + (NODE_SIZE[1] - NODE_SIZE[0]) * math.sqrt(f / biggest) for f in frequencies],
+                color=[color_of(n) for n in nodes],
+                line=dict(width=1, color="white"),
+                opacity=0.9,
+            ),
+            hovertext=[
+                _t(
+                    "figure.network.hover",
+                    lang,
+                    term=escape_plotly(n),
+                    frequency=f,
+                    links=graph.degree(n),
+                    community=communities.get(n, "–"),
+                    pillar=_pillar_name(term_pillars.get(n), labels, lang),
+                )
+                for n, f in zip(nodes, frequencies)
+            ],
+            hoverinfo="text",
+        )
+    )
     if color_by == "community":
-        legend = [(_t("figure.network.community", lang, n=c), COMMUNITY_COLORS[c])
-                  for c in sorted(set(communities.values())) if c < len(COMMUNITY_COLORS)]
+        legend = [
+            (_t("figure.network.community", lang, n=c), COMMUNITY_COLORS[c])
+            for c in sorted(set(communities.values()))
+            if c < len(COMMUNITY_COLORS)
+        ]
     else:
         present = list(dict.fromkeys(term_pillars.get(n) for n in nodes))
         ordered = [p for p in pillar_colors if p in present] + ([None] if None in present else [])
         legend = [(_pillar_name(p, labels, lang), pillar_colors.get(p, GENERAL_COLOR)) for p in ordered]
     for name, color in legend:
-        fig.add_trace(go.Scatter(x=[None], y=[None], mode="markers", name=name,
-                                 marker=dict(size=10, color=color), hoverinfo="skip"))
+        fig.add_trace(
+            go.Scatter(
+                x=[None], y=[None], mode="markers", name=name, marker=dict(size=10, color=color), hoverinfo="skip"
+            )
+        )
     if not nodes:
         _empty_note(fig, _t("figure.network.empty", lang))
     hidden = dict(visible=False, showgrid=False, zeroline=False)
@@ -129,12 +159,21 @@ def build_network_figure(
     fig.update_yaxes(**hidden, scaleanchor="x", scaleratio=1)
     fig.update_layout(height=620, margin=dict(t=95), hovermode="closest")
     apply_style(fig, _t("figure.network.title", lang), source)
-    unit_text = (_t("figure.network.unit.window", lang, window=window) if unit == "window"
-                 else _t("figure.network.unit.paragraph", lang))
-    fig.update_layout(title_subtitle_text=_t(
-        "figure.network.subtitle", lang, n=len(nodes), measure=_t(f"figure.network.measure.{measure}", lang),
-        unit=unit_text, color_by=_t(f"figure.network.color.{color_by}", lang),
-    ))
+    unit_text = (
+        _t("figure.network.unit.window", lang, window=window)
+        if unit == "window"
+        else _t("figure.network.unit.paragraph", lang)
+    )
+    fig.update_layout(
+        title_subtitle_text=_t(
+            "figure.network.subtitle",
+            lang,
+            n=len(nodes),
+            measure=_t(f"figure.network.measure.{measure}", lang),
+            unit=unit_text,
+            color_by=_t(f"figure.network.color.{color_by}", lang),
+        )
+    )
     return fig
 
 
@@ -161,8 +200,10 @@ def build_dispersion_figure(
     """
     labels = dict(pillar_labels or {})
     band = _t("figure.pillar", lang)
-    pillar_of = {int(p): (v if isinstance(v, str) else None)
-                 for p, v in zip(assignment[schema.PARAGRAPH], assignment[schema.PILLAR])}
+    pillar_of = {
+        int(p): (v if isinstance(v, str) else None)
+        for p, v in zip(assignment[schema.PARAGRAPH], assignment[schema.PILLAR])
+    }
     present = set(pillar_of.values())
     groups = [p for p in pillar_colors if p in present] + ([None] if None in present else [])
     rows = dispersion[dispersion[schema.TERM].isin(list(terms))].to_dict("records")
@@ -171,39 +212,89 @@ def build_dispersion_figure(
     for pillar in groups:
         name, color = _pillar_name(pillar, labels, lang), pillar_colors.get(pillar, GENERAL_COLOR)
         paragraphs = sorted(p for p, v in pillar_of.items() if v == pillar)
-        fig.add_trace(go.Scatter(
-            x=np.array(paragraphs, dtype=int), y=_objects([band] * len(paragraphs)), mode="markers", name=name,
-            meta="band", legendgroup=str(pillar), marker=dict(symbol="square", size=11, color=color),
-            customdata=_objects(("", p) for p in paragraphs),
-            hovertext=_objects(_t("figure.dispersion.band_hover", lang, paragraph=p, pillar=name) for p in paragraphs),
-            hoverinfo="text",
-        ))
+        fig.add_trace(
+            go.Scatter(
+                x=np.array(paragraphs, dtype=int),
+                y=_objects([band] * len(paragraphs)),
+                mode="markers",
+                name=name,
+                meta="band",
+                legendgroup=str(pillar),
+                marker=dict(symbol="square", size=11, color=color),
+                customdata=_objects(("", p) for p in paragraphs),
+                hovertext=_objects(
+                    _t("figure.dispersion.band_hover", lang, paragraph=p, pillar=name) for p in paragraphs
+                ),
+                hoverinfo="text",
+            )
+        )
         records = [r for r in rows if pillar_of.get(int(r[schema.PARAGRAPH])) == pillar]
-        fig.add_trace(go.Scatter(
-            x=np.array([r[schema.PARAGRAPH] for r in records], dtype=int),
-            y=_objects(escape_plotly(r[schema.TERM]) for r in records),
-            mode="markers", name=name, meta="terms", legendgroup=str(pillar), showlegend=False,
-            marker=dict(
-                size=np.array([BUBBLE_SIZE[0] + (BUBBLE_SIZE[1] - BUBBLE_SIZE[0]) * math.sqrt(r[schema.COUNT] / biggest)
-                               for r in records], dtype=float),
-                color=color, opacity=0.8, line=dict(width=0.5, color="white"),
-            ),
-            customdata=_objects((r[schema.TERM], r[schema.PARAGRAPH]) for r in records),
-            hovertext=_objects(_t("figure.dispersion.hover", lang, term=escape_plotly(r[schema.TERM]), paragraph=r[schema.PARAGRAPH],
-                                  count=r[schema.COUNT], relative=r["relative"]) for r in records),
-            hoverinfo="text",
-        ))
+        fig.add_trace(
+            go.Scatter(
+                x=np.array([r[schema.PARAGRAPH] for r in records], dtype=int),
+                y=_objects(escape_plotly(r[schema.TERM]) for r in records),
+                mode="markers",
+                name=name,
+                meta="terms",
+                legendgroup=str(pillar),
+                showlegend=False,
+                marker=dict(
+                    size=np.array(
+                        [
+                            BUBBLE_SIZE[0] + (BUBBLE_SIZE[1] - BUBBLE_SIZE[0]) * math.sqrt(r[schema.COUNT] / biggest)
+                            for r in records
+                        ],
+                        dtype=float,
+                    ),
+                    color=color,
+                    opacity=0.8,
+                    line=dict(width=0.5, color="white"),
+                ),
+                customdata=_objects((r[schema.TERM], r[schema.PARAGRAPH]) for r in records),
+                hovertext=_objects(
+                    _t(
+                        "figure.dispersion.hover",
+                        lang,
+                        term=escape_plotly(r[schema.TERM]),
+                        paragraph=r[schema.PARAGRAPH],
+                        count=r[schema.COUNT],
+                        relative=r["relative"],
+                    )
+                    for r in records
+                ),
+                hoverinfo="text",
+            )
+        )
     n = max(pillar_of, default=1)
     fig.update_xaxes(title_text=_t("figure.paragraph", lang), range=[0.5, n + 0.5], dtick=1 if n <= 40 else None)
     categories = [band, *(escape_plotly(t) for t in terms)]
-    fig.update_yaxes(type="category", categoryorder="array", categoryarray=categories,
-                     autorange="reversed", title_text=None, gridcolor="#f0f0f0")
+    fig.update_yaxes(
+        type="category",
+        categoryorder="array",
+        categoryarray=categories,
+        autorange="reversed",
+        title_text=None,
+        gridcolor="#f0f0f0",
+    )
     if highlight is not None and highlight in terms:
         row = 1 + list(terms).index(highlight)  # category positions count from 0 (the pillar band)
-        fig.add_shape(type="rect", xref="paper", x0=0, x1=1, yref="y", y0=row - 0.5, y1=row + 0.5,
-                      fillcolor=HIGHLIGHT_COLOR, line_width=0, layer="below")
-        fig.update_yaxes(tickmode="array", tickvals=categories,
-                         ticktext=[f"<b>{c}</b>" if i == row else c for i, c in enumerate(categories)])
+        fig.add_shape(
+            type="rect",
+            xref="paper",
+            x0=0,
+            x1=1,
+            yref="y",
+            y0=row - 0.5,
+            y1=row + 0.5,
+            fillcolor=HIGHLIGHT_COLOR,
+            line_width=0,
+            layer="below",
+        )
+        fig.update_yaxes(
+            tickmode="array",
+            tickvals=categories,
+            ticktext=[f"<b>{c}</b>" if i == row else c for i, c in enumerate(categories)],
+        )
     fig.update_layout(height=max(280, 190 + 30 * (len(terms) + 1)))
     return apply_style(fig, _t("figure.dispersion.title", lang), source)
 
@@ -231,21 +322,40 @@ def build_keyness_figure(
     shown = pd.concat([positive, negative])
     terms, values = shown[schema.TERM].tolist(), shown[column].astype(float).tolist()
     significant = [abs(v) >= SIGNIFICANT_G2 for v in values]
-    fig = go.Figure(go.Bar(
-        x=values, y=[escape_plotly(t) for t in terms], orientation="h", customdata=terms,
-        marker=dict(color=[pillar_color if v > 0 else GENERAL_COLOR for v in values],
-                    opacity=[1.0 if s else 0.45 for s in significant]),
-        hovertext=[_t("figure.keyness.hover", lang, term=escape_plotly(t), g2=v,
-                      note=_t("figure.keyness.significant", lang) if s else "")
-                   for t, v, s in zip(terms, values, significant)],
-        hoverinfo="text",
-    ))
+    fig = go.Figure(
+        go.Bar(
+            x=values,
+            y=[escape_plotly(t) for t in terms],
+            orientation="h",
+            customdata=terms,
+            marker=dict(
+                color=[pillar_color if v > 0 else GENERAL_COLOR for v in values],
+                opacity=[1.0 if s else 0.45 for s in significant],
+            ),
+            hovertext=[
+                _t(
+                    "figure.keyness.hover",
+                    lang,
+                    term=escape_plotly(t),
+                    g2=v,
+                    note=_t("figure.keyness.significant", lang) if s else "",
+                )
+                for t, v, s in zip(terms, values, significant)
+            ],
+            hoverinfo="text",
+        )
+    )
     for x in (SIGNIFICANT_G2, -SIGNIFICANT_G2):
         fig.add_vline(x=x, line=dict(dash="dot", width=1, color="#9e9e9e"))
     if not terms:
         _empty_note(fig, _t("figure.keyness.empty", lang))
-    fig.update_yaxes(type="category", categoryorder="array", categoryarray=[escape_plotly(t) for t in terms],
-                     autorange="reversed", title_text=None)
+    fig.update_yaxes(
+        type="category",
+        categoryorder="array",
+        categoryarray=[escape_plotly(t) for t in terms],
+        autorange="reversed",
+        title_text=None,
+    )
     fig.update_xaxes(title_text=_t("figure.keyness.x", lang), zeroline=True, zerolinecolor="#9e9e9e")
     fig.update_layout(height=max(260, 120 + 22 * len(terms)), showlegend=False, bargap=0.25)
     title = _t("figure.keyness.title", lang, pillar=pillar_label or pillar_id)

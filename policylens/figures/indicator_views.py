@@ -64,8 +64,10 @@ def _shown_text(row: pd.Series, measure: str, lang: str) -> str:
 
 
 def _hover(row: pd.Series, measure: str, base_year: int | None, lang: str) -> str:
-    lines = [f"<b>{escape_plotly(t('indicator_figure.point', lang, city=city_label(row[CITY], lang), year=row[YEAR]))}</b>",
-             escape_plotly(_shown_text(row, measure, lang))]
+    lines = [
+        f"<b>{escape_plotly(t('indicator_figure.point', lang, city=city_label(row[CITY], lang), year=row[YEAR]))}</b>",
+        escape_plotly(_shown_text(row, measure, lang)),
+    ]
     if isinstance(row[NOTE], str):
         lines.append(escape_plotly(t(f"indicator_transforms.note.{row[NOTE]}", lang, year=base_year or row[YEAR])))
     lines.append(escape_plotly(t("indicator_figure.source", lang, titles=row[SOURCE_TITLE][:60])))
@@ -76,10 +78,21 @@ def _legend(symbols: set[str], lang: str) -> list[go.Scatter]:
     """Legend-only traces for the marker symbols in use (qualifiers, derived points)."""
     names = {QUALIFIER_SYMBOLS[q]: t(f"indicator_figure.legend.{q}", lang) for q in QUALIFIER_SYMBOLS if q != "exact"}
     names[DERIVED_SYMBOL] = _t("legend.derived", lang)
-    return [go.Scatter(x=[None], y=[None], mode="markers", name=name, hoverinfo="skip", legendgroup="qualifier",
-                       marker=dict(symbol=symbol, size=10, color=LEGEND_MARKER_COLOR,
-                                   line=dict(width=2, color=LEGEND_MARKER_COLOR)))
-            for symbol, name in names.items() if symbol in symbols]
+    return [
+        go.Scatter(
+            x=[None],
+            y=[None],
+            mode="markers",
+            name=name,
+            hoverinfo="skip",
+            legendgroup="qualifier",
+            marker=dict(
+                symbol=symbol, size=10, color=LEGEND_MARKER_COLOR, line=dict(width=2, color=LEGEND_MARKER_COLOR)
+            ),
+        )
+        for symbol, name in names.items()
+        if symbol in symbols
+    ]
 
 
 def axis_title(measure: str, unit_code: str, lang: str, base_year: int | None = None) -> str:
@@ -91,8 +104,14 @@ def axis_title(measure: str, unit_code: str, lang: str, base_year: int | None = 
     return indicators.unit_label(unit_code, lang)
 
 
-def build_measure_figure(series: pd.DataFrame, measure: str, lang: str = "en", pillar_color: str = DEFAULT_COLOR,
-                         base_year: int | None = None, kind: str = "line") -> go.Figure:
+def build_measure_figure(
+    series: pd.DataFrame,
+    measure: str,
+    lang: str = "en",
+    pillar_color: str = DEFAULT_COLOR,
+    base_year: int | None = None,
+    kind: str = "line",
+) -> go.Figure:
     """One indicator in a measure: lines over years (kind "line") or one bar per city (kind "bar").
 
     Lines run over every year from a city's first to its last row, with None where there is no value
@@ -109,35 +128,60 @@ def build_measure_figure(series: pd.DataFrame, measure: str, lang: str = "en", p
         used |= set(symbols)
         colors = [city_color(c, pillar_color) for c in shown[CITY]]
         labels = [escape_plotly(city_label(c, lang)) for c in shown[CITY]]
-        fig.add_trace(go.Bar(x=labels, y=list(shown[SHOWN]), marker_color=colors, width=0.6, showlegend=False,
-                             text=[format_derived(v) for v in shown[SHOWN]],
-                             textposition="outside", cliponaxis=False, hoverinfo="text",
-                             hovertext=[_hover(r, measure, base_year, lang) for _, r in shown.iterrows()]))
+        fig.add_trace(
+            go.Bar(
+                x=labels,
+                y=list(shown[SHOWN]),
+                marker_color=colors,
+                width=0.6,
+                showlegend=False,
+                text=[format_derived(v) for v in shown[SHOWN]],
+                textposition="outside",
+                cliponaxis=False,
+                hoverinfo="text",
+                hovertext=[_hover(r, measure, base_year, lang) for _, r in shown.iterrows()],
+            )
+        )
         inexact = [i for i, s in enumerate(symbols) if s != "circle"]
         if inexact:
-            fig.add_trace(go.Scatter(x=[labels[i] for i in inexact], y=[shown[SHOWN].iloc[i] for i in inexact],
-                                     mode="markers", showlegend=False, hoverinfo="skip",
-                                     marker=dict(symbol=[symbols[i] for i in inexact], size=10,
-                                                 color=LEGEND_MARKER_COLOR)))
+            fig.add_trace(
+                go.Scatter(
+                    x=[labels[i] for i in inexact],
+                    y=[shown[SHOWN].iloc[i] for i in inexact],
+                    mode="markers",
+                    showlegend=False,
+                    hoverinfo="skip",
+                    marker=dict(symbol=[symbols[i] for i in inexact], size=10, color=LEGEND_MARKER_COLOR),
+                )
+            )
         year = int(series[YEAR].iloc[0]) if len(series) else None
         fig.update_xaxes(title_text=t("indicator_figure.city_in_year", lang, year=year), type="category")
     else:
         for city in _order_cities(list(series[CITY])):
             rows = series[series[CITY] == city].set_index(YEAR, drop=False)
             years = list(range(int(rows.index.min()), int(rows.index.max()) + 1))
-            values = [None if y not in rows.index or pd.isna(rows.at[y, SHOWN]) else float(rows.at[y, SHOWN])
-                      for y in years]
-            symbols = [_symbol(rows.at[y, QUALIFIER], rows.at[y, NOTE], measure) if y in rows.index else "circle"
-                       for y in years]
+            values = [
+                None if y not in rows.index or pd.isna(rows.at[y, SHOWN]) else float(rows.at[y, SHOWN]) for y in years
+            ]
+            symbols = [
+                _symbol(rows.at[y, QUALIFIER], rows.at[y, NOTE], measure) if y in rows.index else "circle"
+                for y in years
+            ]
             used |= {s for s, v in zip(symbols, values) if v is not None}
             color = city_color(city, pillar_color)
-            fig.add_trace(go.Scatter(
-                x=years, y=values, mode="lines+markers", connectgaps=False, name=escape_plotly(city_label(city, lang)),
-                line=dict(color=color, width=2), marker=dict(symbol=symbols, size=10, color=color,
-                                                             line=dict(width=2, color=color)),
-                hoverinfo="text",
-                hovertext=[_hover(rows.loc[y], measure, base_year, lang) if y in rows.index else "" for y in years],
-            ))
+            fig.add_trace(
+                go.Scatter(
+                    x=years,
+                    y=values,
+                    mode="lines+markers",
+                    connectgaps=False,
+                    name=escape_plotly(city_label(city, lang)),
+                    line=dict(color=color, width=2),
+                    marker=dict(symbol=symbols, size=10, color=color, line=dict(width=2, color=color)),
+                    hoverinfo="text",
+                    hovertext=[_hover(rows.loc[y], measure, base_year, lang) if y in rows.index else "" for y in years],
+                )
+            )
         fig.update_xaxes(title_text=t("indicator_figure.year", lang), dtick=1, tickformat="d")
     for trace in _legend(used - {"circle"}, lang):
         fig.add_trace(trace)
@@ -152,7 +196,9 @@ def build_measure_figure(series: pd.DataFrame, measure: str, lang: str = "en", p
     return apply_style(fig, f"{title}{suffix}", source)
 
 
-def build_view_figure(df: pd.DataFrame, spec: ViewSpec, lang: str = "en", pillar_color: str = DEFAULT_COLOR) -> go.Figure:
+def build_view_figure(
+    df: pd.DataFrame, spec: ViewSpec, lang: str = "en", pillar_color: str = DEFAULT_COLOR
+) -> go.Figure:
     """The figure of a view: absolute values through indicator_figures.build_indicator_figure (every
     source in hover, conflicts flagged), indexed and growth through build_measure_figure; log y axis
     when spec.log. The caller checks that the spec has rows."""
@@ -171,25 +217,53 @@ def set_log_scale(fig: go.Figure) -> go.Figure:
     return fig.update_yaxes(type="log", rangemode="normal")
 
 
-def add_target(fig: go.Figure, value: float, year: int | None, qualifier: str, unit_code: str,
-               sentence: str, document_name: str, lang: str = "en") -> go.Figure:
+def add_target(
+    fig: go.Figure,
+    value: float,
+    year: int | None,
+    qualifier: str,
+    unit_code: str,
+    sentence: str,
+    document_name: str,
+    lang: str = "en",
+) -> go.Figure:
     """Draw a document's target on an indicator figure: a star at the target year, or a dashed line
     across the chart when the text states no year, labelled as a target; the document is added to
     the figure's source line. `value` is already in the chart unit `unit_code`."""
     label = _t("target.label", lang, value=format_value(value, unit_code, qualifier, lang))
-    hover = "<br>".join([f"<b>{escape_plotly(label)}</b>", escape_plotly(sentence[:120]),
-                         escape_plotly(_t("target.source", lang, name=document_name))])
+    hover = "<br>".join(
+        [
+            f"<b>{escape_plotly(label)}</b>",
+            escape_plotly(sentence[:120]),
+            escape_plotly(_t("target.source", lang, name=document_name)),
+        ]
+    )
     if year is None:
         fig.add_hline(y=value, line=dict(color=TARGET_COLOR, width=2, dash="dash"))
-        fig.add_trace(go.Scatter(x=[None], y=[None], mode="lines", name=_t("target.no_year", lang),
-                                 line=dict(color=TARGET_COLOR, width=2, dash="dash")))
+        fig.add_trace(
+            go.Scatter(
+                x=[None],
+                y=[None],
+                mode="lines",
+                name=_t("target.no_year", lang),
+                line=dict(color=TARGET_COLOR, width=2, dash="dash"),
+            )
+        )
     else:
-        fig.add_trace(go.Scatter(
-            x=[int(year)], y=[value], mode="markers+text", name=_t("target.legend", lang),
-            text=[escape_plotly(_t("target.short", lang, year=int(year)))], textposition="middle left",
-            marker=dict(symbol=TARGET_SYMBOL, size=18, color=TARGET_COLOR, line=dict(width=1, color="white")),
-            hovertext=[hover], hoverinfo="text", textfont=dict(color=TARGET_COLOR),
-        ))
+        fig.add_trace(
+            go.Scatter(
+                x=[int(year)],
+                y=[value],
+                mode="markers+text",
+                name=_t("target.legend", lang),
+                text=[escape_plotly(_t("target.short", lang, year=int(year)))],
+                textposition="middle left",
+                marker=dict(symbol=TARGET_SYMBOL, size=18, color=TARGET_COLOR, line=dict(width=1, color="white")),
+                hovertext=[hover],
+                hoverinfo="text",
+                textfont=dict(color=TARGET_COLOR),
+            )
+        )
     sources = [a for a in fig.layout.annotations if a.yref == "paper" and a.yanchor == "bottom"]
     if sources:
         sources[-1].text += "<br>" + escape_plotly(_t("target.source", lang, name=document_name))
@@ -198,8 +272,9 @@ def add_target(fig: go.Figure, value: float, year: int | None, qualifier: str, u
     return fig
 
 
-def build_target_figure(rows: pd.DataFrame, target: dict, document_name: str, lang: str = "en",
-                        pillar_color: str = DEFAULT_COLOR) -> tuple[go.Figure, bool]:
+def build_target_figure(
+    rows: pd.DataFrame, target: dict, document_name: str, lang: str = "en", pillar_color: str = DEFAULT_COLOR
+) -> tuple[go.Figure, bool]:
     """One city's actual series (long-table rows of one indicator) with a target from the document.
 
     `target` is a row of targets.extract_targets (value, unit, unit_code, year, qualifier, sentence).

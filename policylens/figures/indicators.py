@@ -24,14 +24,24 @@ FOCUS_CITY = "Nanjing"
 DEFAULT_COLOR = "#1f5fa8"
 LEGEND_MARKER_COLOR = "#6b6b6b"
 CITY_COLORS = {
-    "Suzhou": "#e08a2c", "Hangzhou": "#2a9d8f", "Hefei": "#8e6bbf", "Wuhan": "#c0504d",
-    "Shenzhen": "#5b8c3a", "Guangzhou": "#b07aa1",
+    "Suzhou": "#e08a2c",
+    "Hangzhou": "#2a9d8f",
+    "Hefei": "#8e6bbf",
+    "Wuhan": "#c0504d",
+    "Shenzhen": "#5b8c3a",
+    "Guangzhou": "#b07aa1",
 }
 EXTRA_COLORS = ("#7f7f7f", "#bcbd22", "#17becf", "#8c564b")
-CITY_LABELS_ZH = {"Nanjing": "南京", "Suzhou": "苏州", "Hangzhou": "杭州", "Hefei": "合肥",
-                  "Wuhan": "武汉", "Shenzhen": "深圳", "Guangzhou": "广州"}
-QUALIFIER_SYMBOLS = {"exact": "circle", "lower_bound": "triangle-up", "approx": "circle-open",
-                     "preliminary": "diamond"}
+CITY_LABELS_ZH = {
+    "Nanjing": "南京",
+    "Suzhou": "苏州",
+    "Hangzhou": "杭州",
+    "Hefei": "合肥",
+    "Wuhan": "武汉",
+    "Shenzhen": "深圳",
+    "Guangzhou": "广州",
+}
+QUALIFIER_SYMBOLS = {"exact": "circle", "lower_bound": "triangle-up", "approx": "circle-open", "preliminary": "diamond"}
 QUALIFIER_PREFIXES = {"lower_bound": "≥ ", "approx": "≈ "}
 MAX_SOURCE_TITLES = 2
 MAX_TITLE_CHARS = 60
@@ -43,8 +53,6 @@ def _t(key: str, lang: str, **values: object) -> str:
     return t(f"indicator_figure.{key}", lang, **values)
 
 
-
-
 def city_label(city: str, lang: str) -> str:
     """Display name of a city in "en" or "zh"."""
     return CITY_LABELS_ZH.get(city, city) if lang == "zh" else city
@@ -53,7 +61,9 @@ def city_label(city: str, lang: str) -> str:
 def indicator_name(row, lang: str) -> str:
     """Display name of an indicator (a row with indicator_id, indicator_en, indicator_zh): the UI
     language's name, else the other language's (uploads may name an indicator in one language), else the id."""
-    first, second = (schema.INDICATOR_ZH, schema.INDICATOR_EN) if lang == "zh" else (schema.INDICATOR_EN, schema.INDICATOR_ZH)
+    first, second = (
+        (schema.INDICATOR_ZH, schema.INDICATOR_EN) if lang == "zh" else (schema.INDICATOR_EN, schema.INDICATOR_ZH)
+    )
     return str(row[first] or row[second] or row[schema.INDICATOR_ID])
 
 
@@ -116,7 +126,8 @@ def _hover(row: pd.Series, others: pd.DataFrame, lang: str) -> str:
         values = "; ".join(
             format_value(o[schema.VALUE], o[schema.UNIT_CODE], o[schema.QUALIFIER], lang)
             + ("" if o[schema.PERIOD_NOTE] == FULL_YEAR else " " + o[schema.PERIOD_NOTE])
-            for _, o in others.iterrows())
+            for _, o in others.iterrows()
+        )
         lines.append(escape_plotly(_t("conflict", lang, n=row[indicators.N_SOURCES], others=values)))
     return "<br>".join(lines)
 
@@ -124,17 +135,25 @@ def _hover(row: pd.Series, others: pd.DataFrame, lang: str) -> str:
 def _qualifier_legend(qualifiers: pd.Series, lang: str) -> list[go.Scatter]:
     """Legend-only traces explaining the marker symbols of the non-exact qualifiers present."""
     present = [q for q in QUALIFIER_SYMBOLS if q != "exact" and q in set(qualifiers)]
-    return [go.Scatter(x=[None], y=[None], mode="markers", name=_t(f"legend.{q}", lang),
-                       marker=_marker([QUALIFIER_SYMBOLS[q]], LEGEND_MARKER_COLOR),
-                       hoverinfo="skip", legendgroup="qualifier") for q in present]
+    return [
+        go.Scatter(
+            x=[None],
+            y=[None],
+            mode="markers",
+            name=_t(f"legend.{q}", lang),
+            marker=_marker([QUALIFIER_SYMBOLS[q]], LEGEND_MARKER_COLOR),
+            hoverinfo="skip",
+            legendgroup="qualifier",
+        )
+        for q in present
+    ]
 
 
 def _marker(symbols: list[str], color: str | list[str]) -> dict:
     return dict(symbol=symbols, size=10, color=color, line=dict(width=2, color=color))
 
 
-def _add_year_lines(fig: go.Figure, picked: pd.DataFrame, hover: dict, lang: str,
-                    focus_color: str) -> None:
+def _add_year_lines(fig: go.Figure, picked: pd.DataFrame, hover: dict, lang: str, focus_color: str) -> None:
     """One trace per city over every year from its first to its last; None where no value."""
     for city in _order_cities(list(picked[schema.CITY])):
         series = picked[picked[schema.CITY] == city].set_index(schema.YEAR)
@@ -142,59 +161,111 @@ def _add_year_lines(fig: go.Figure, picked: pd.DataFrame, hover: dict, lang: str
         found = [year in series.index for year in years]
         color = city_color(city, focus_color)
         mode = "lines+markers" if len(series) >= 2 else "markers"
-        fig.add_trace(go.Scatter(
-            x=years, y=[series.at[y, schema.VALUE] if f else None for y, f in zip(years, found)],
-            mode=mode, connectgaps=False, name=escape_plotly(city_label(city, lang)),
-            line=dict(color=color, width=2),
-            marker=_marker([QUALIFIER_SYMBOLS[series.at[y, schema.QUALIFIER]] if f else "circle"
-                            for y, f in zip(years, found)], color),
-            hovertext=[hover[(city, y)] if f else "" for y, f in zip(years, found)],
-            hoverinfo="text", legendgroup=city, showlegend=False,
-        ))
+        fig.add_trace(
+            go.Scatter(
+                x=years,
+                y=[series.at[y, schema.VALUE] if f else None for y, f in zip(years, found)],
+                mode=mode,
+                connectgaps=False,
+                name=escape_plotly(city_label(city, lang)),
+                line=dict(color=color, width=2),
+                marker=_marker(
+                    [
+                        QUALIFIER_SYMBOLS[series.at[y, schema.QUALIFIER]] if f else "circle"
+                        for y, f in zip(years, found)
+                    ],
+                    color,
+                ),
+                hovertext=[hover[(city, y)] if f else "" for y, f in zip(years, found)],
+                hoverinfo="text",
+                legendgroup=city,
+                showlegend=False,
+            )
+        )
         # Legend proxy with a plain circle: the data trace's first symbol may be a qualifier's.
-        fig.add_trace(go.Scatter(
-            x=[None], y=[None], mode=mode, name=escape_plotly(city_label(city, lang)), legendgroup=city,
-            line=dict(color=color, width=2), marker=_marker(["circle"], color), hoverinfo="skip",
-        ))
+        fig.add_trace(
+            go.Scatter(
+                x=[None],
+                y=[None],
+                mode=mode,
+                name=escape_plotly(city_label(city, lang)),
+                legendgroup=city,
+                line=dict(color=color, width=2),
+                marker=_marker(["circle"], color),
+                hoverinfo="skip",
+            )
+        )
     fig.update_xaxes(title_text=_t("year", lang), dtick=1, tickformat="d")
 
 
-def _add_city_values(fig: go.Figure, picked: pd.DataFrame, hover: dict, lang: str,
-                     focus_color: str, is_rank: bool) -> None:
+def _add_city_values(
+    fig: go.Figure, picked: pd.DataFrame, hover: dict, lang: str, focus_color: str, is_rank: bool
+) -> None:
     """Value chart: one bar per city (a marker for ranks), qualifier symbols on top."""
     picked = picked.sort_values(schema.VALUE, ascending=is_rank, kind="stable")
     same_year = picked[schema.YEAR].nunique() == 1
-    labels = [escape_plotly(city_label(c, lang) if same_year else _t("city_year", lang, city=city_label(c, lang), year=y))
-              for c, y in zip(picked[schema.CITY], picked[schema.YEAR])]
+    labels = [
+        escape_plotly(city_label(c, lang) if same_year else _t("city_year", lang, city=city_label(c, lang), year=y))
+        for c, y in zip(picked[schema.CITY], picked[schema.YEAR])
+    ]
     colors = [city_color(c, focus_color) for c in picked[schema.CITY]]
-    texts = [QUALIFIER_PREFIXES.get(q, "") + ("#" if is_rank else "") + f"{v:,.12g}"
-             for v, q in zip(picked[schema.VALUE], picked[schema.QUALIFIER])]
+    texts = [
+        QUALIFIER_PREFIXES.get(q, "") + ("#" if is_rank else "") + f"{v:,.12g}"
+        for v, q in zip(picked[schema.VALUE], picked[schema.QUALIFIER])
+    ]
     hovertext = [hover[k] for k in zip(picked[schema.CITY], picked[schema.YEAR])]
     symbols = [QUALIFIER_SYMBOLS[q] for q in picked[schema.QUALIFIER]]
     values = list(picked[schema.VALUE])
     if is_rank:
-        fig.add_trace(go.Scatter(x=labels, y=values, mode="markers+text", text=texts,
-                                 marker=_marker(symbols, colors), textposition="middle right",
-                                 hovertext=hovertext, hoverinfo="text", showlegend=False))
+        fig.add_trace(
+            go.Scatter(
+                x=labels,
+                y=values,
+                mode="markers+text",
+                text=texts,
+                marker=_marker(symbols, colors),
+                textposition="middle right",
+                hovertext=hovertext,
+                hoverinfo="text",
+                showlegend=False,
+            )
+        )
     else:
-        fig.add_trace(go.Bar(x=labels, y=values, marker_color=colors, text=texts, width=0.6,
-                             textposition="outside", cliponaxis=False, hovertext=hovertext,
-                             hoverinfo="text", showlegend=False))
+        fig.add_trace(
+            go.Bar(
+                x=labels,
+                y=values,
+                marker_color=colors,
+                text=texts,
+                width=0.6,
+                textposition="outside",
+                cliponaxis=False,
+                hovertext=hovertext,
+                hoverinfo="text",
+                showlegend=False,
+            )
+        )
         inexact = [q != "exact" for q in picked[schema.QUALIFIER]]
         if any(inexact):
             keep = [i for i, flag in enumerate(inexact) if flag]
-            fig.add_trace(go.Scatter(
-                x=[labels[i] for i in keep], y=[values[i] for i in keep], mode="markers",
-                marker=_marker([symbols[i] for i in keep], LEGEND_MARKER_COLOR),
-                hovertext=[hovertext[i] for i in keep], hoverinfo="text", showlegend=False,
-            ))
-    title = (_t("city_in_year", lang, year=picked[schema.YEAR].iloc[0]) if same_year
-             else _t("city", lang))
+            fig.add_trace(
+                go.Scatter(
+                    x=[labels[i] for i in keep],
+                    y=[values[i] for i in keep],
+                    mode="markers",
+                    marker=_marker([symbols[i] for i in keep], LEGEND_MARKER_COLOR),
+                    hovertext=[hovertext[i] for i in keep],
+                    hoverinfo="text",
+                    showlegend=False,
+                )
+            )
+    title = _t("city_in_year", lang, year=picked[schema.YEAR].iloc[0]) if same_year else _t("city", lang)
     fig.update_xaxes(title_text=title, type="category")
 
 
-def build_indicator_figure(df_one_indicator: pd.DataFrame, lang: str = "en",
-                           pillar_color: str = DEFAULT_COLOR) -> go.Figure:
+def build_indicator_figure(
+    df_one_indicator: pd.DataFrame, lang: str = "en", pillar_color: str = DEFAULT_COLOR
+) -> go.Figure:
     """Chart one indicator from long-table rows (all sources, one or more cities).
 
     A city with two or more years gets a line over every year from its first to its last, with
@@ -234,9 +305,13 @@ def build_indicator_figure(df_one_indicator: pd.DataFrame, lang: str = "en",
     return apply_style(fig, title, build_source_line(picked[schema.SOURCE_TITLE], lang))
 
 
-def build_coverage_figure(coverage_df: pd.DataFrame, lang: str = "en",
-                          indicator_labels: Mapping[str, str] | None = None,
-                          source: str | None = None, focus_color: str = DEFAULT_COLOR) -> go.Figure:
+def build_coverage_figure(
+    coverage_df: pd.DataFrame,
+    lang: str = "en",
+    indicator_labels: Mapping[str, str] | None = None,
+    source: str | None = None,
+    focus_color: str = DEFAULT_COLOR,
+) -> go.Figure:
     """Indicator × year matrix of squares from indicators.summarise_coverage output.
 
     One square per city, indicator and year with a value (side by side when several cities are
@@ -253,32 +328,49 @@ def build_coverage_figure(coverage_df: pd.DataFrame, lang: str = "en",
     size = max(5, 14 - 2 * (len(cities) - 1))
     filled = set(zip(coverage_df[schema.INDICATOR_ID], coverage_df[schema.YEAR]))
     gaps = [(i, y) for i in ids for y in years if (i, y) not in filled]
-    fig = go.Figure(go.Scatter(
-        x=[y for _, y in gaps], y=[escape_plotly(names[i]) for i, _ in gaps], mode="markers",
-        name=_t("coverage.gap", lang),
-        customdata=[i for i, _ in gaps],  # a click selects the indicator (linked views)
-        marker=dict(symbol="square-open", size=14, color=GAP_COLOR),
-        hovertext=[escape_plotly(_t("coverage.gap_hover", lang, indicator=names[i], year=y))
-                   for i, y in gaps],
-        hoverinfo="text",
-    ))
+    fig = go.Figure(
+        go.Scatter(
+            x=[y for _, y in gaps],
+            y=[escape_plotly(names[i]) for i, _ in gaps],
+            mode="markers",
+            name=_t("coverage.gap", lang),
+            customdata=[i for i, _ in gaps],  # a click selects the indicator (linked views)
+            marker=dict(symbol="square-open", size=14, color=GAP_COLOR),
+            hovertext=[escape_plotly(_t("coverage.gap_hover", lang, indicator=names[i], year=y)) for i, y in gaps],
+            hoverinfo="text",
+        )
+    )
     for n, city in enumerate(cities):
         rows = coverage_df[coverage_df[schema.CITY] == city]
         name = city_label(city, lang)
         offset = (n - (len(cities) - 1) / 2) * step if len(cities) > 1 else 0.0
-        fig.add_trace(go.Scatter(
-            x=[int(y) + offset for y in rows[schema.YEAR]],
-            y=[escape_plotly(names[i]) for i in rows[schema.INDICATOR_ID]], mode="markers",
-            name=escape_plotly(name), customdata=list(rows[schema.INDICATOR_ID]),
-            marker=dict(symbol="square", size=size, color=city_color(city, focus_color)),
-            hovertext=[escape_plotly(_t("coverage.hover", lang, city=name, indicator=names[i], year=y, n=k))
-                       for i, y, k in zip(rows[schema.INDICATOR_ID], rows[schema.YEAR],
-                                          rows[indicators.N_VALUES])],
-            hoverinfo="text",
-        ))
-    fig.update_xaxes(title_text=_t("year", lang), tickvals=years, ticktext=[str(y) for y in years],
-                     range=[years[0] - 0.6, years[-1] + 0.6])
-    fig.update_yaxes(title_text=None, type="category", categoryorder="array",
-                     categoryarray=[escape_plotly(names[i]) for i in reversed(ids)], showgrid=False)
+        fig.add_trace(
+            go.Scatter(
+                x=[int(y) + offset for y in rows[schema.YEAR]],
+                y=[escape_plotly(names[i]) for i in rows[schema.INDICATOR_ID]],
+                mode="markers",
+                name=escape_plotly(name),
+                customdata=list(rows[schema.INDICATOR_ID]),
+                marker=dict(symbol="square", size=size, color=city_color(city, focus_color)),
+                hovertext=[
+                    escape_plotly(_t("coverage.hover", lang, city=name, indicator=names[i], year=y, n=k))
+                    for i, y, k in zip(rows[schema.INDICATOR_ID], rows[schema.YEAR], rows[indicators.N_VALUES])
+                ],
+                hoverinfo="text",
+            )
+        )
+    fig.update_xaxes(
+        title_text=_t("year", lang),
+        tickvals=years,
+        ticktext=[str(y) for y in years],
+        range=[years[0] - 0.6, years[-1] + 0.6],
+    )
+    fig.update_yaxes(
+        title_text=None,
+        type="category",
+        categoryorder="array",
+        categoryarray=[escape_plotly(names[i]) for i in reversed(ids)],
+        showgrid=False,
+    )
     fig.update_layout(height=160 + 22 * len(ids))
     return apply_style(fig, _t("coverage.title", lang), source or _t("coverage.source", lang))

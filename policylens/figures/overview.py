@@ -26,21 +26,35 @@ class Overview:
     term_figures: tuple[tuple[str, go.Figure | None], ...]  # (pillar id, chart or None without terms)
 
 
-def build_overview(analysis: Analysis, codebook: Codebook, pillars: tuple[str, ...], lang: str, source: str,
-                   highlight: str | None = None) -> Overview:
+def build_overview(
+    analysis: Analysis,
+    codebook: Codebook,
+    pillars: tuple[str, ...],
+    lang: str,
+    source: str,
+    highlight: str | None = None,
+) -> Overview:
     """Everything the Overview draws for the pillar filter `pillars` (empty = all)."""
     shares = summarise_pillars(analysis, codebook)
     classified = int(shares[shares[schema.PILLAR].notna()][schema.PARAGRAPHS].sum())
     shown = shares if not pillars else shares[shares[schema.PILLAR].isin(pillars)]
     by_pillar = analysis.terms_by_pillar
-    term_pillars = assign_term_pillars(by_pillar[schema.TERM].unique(), by_pillar, codebook,
-                                       analysis.document.language)
+    term_pillars = assign_term_pillars(by_pillar[schema.TERM].unique(), by_pillar, codebook, analysis.document.language)
     term_figures = []
     for pillar in (p for p in codebook.pillars if not pillars or p.id in pillars):
         top = by_pillar[by_pillar[schema.PILLAR] == pillar.id].head(TOP_TERMS)
-        figure = None if top.empty else build_term_bar_figure(
-            top, term_pillars, codebook, lang, t("figure.top_terms.title", lang, pillar=pillar.label(lang)),
-            source, highlight=highlight,
+        figure = (
+            None
+            if top.empty
+            else build_term_bar_figure(
+                top,
+                term_pillars,
+                codebook,
+                lang,
+                t("figure.top_terms.title", lang, pillar=pillar.label(lang)),
+                source,
+                highlight=highlight,
+            )
         )
         term_figures.append((pillar.id, figure))
     return Overview(

@@ -61,7 +61,16 @@ def apply_style(fig: go.Figure, title: str, source: str | None = None) -> go.Fig
         fig.update_layout(margin=dict(b=bottom))
         fig.update_xaxes(title_standoff=8)
         fig.add_annotation(
-            text=text, xref="paper", yref="paper", x=0, y=0, xanchor="left", yanchor="bottom",
-            yshift=-bottom + 2, showarrow=False, align="left", font=dict(size=10, color="#6b6b6b"),
+            text=text,
+            xref="paper",
+            yref="paper",
+            x=0,
+            y=0,
+            xanchor="left",
+            yanchor="bottom",
+            yshift=-bottom + 2,
+            showarrow=False,
+            align="left",
+            font=dict(size=10, color="#6b6b6b"),
         )
     return fig

@@ -34,21 +34,29 @@ def build_pillar_share_figure(summary: pd.DataFrame, codebook: Codebook, lang: s
     """
     rows = summary.to_dict("records")
     labels = [escape_plotly(pillar_label(codebook, r[schema.PILLAR], lang)) for r in rows]
-    fig = go.Figure(go.Bar(
-        x=[100 * r["char_share"] for r in rows],
-        y=labels,
-        orientation="h",
-        marker_color=[pillar_color(codebook, r[schema.PILLAR]) for r in rows],
-        customdata=[r[schema.PILLAR] if isinstance(r[schema.PILLAR], str) else "" for r in rows],
-        text=[f"{100 * r['char_share']:.0f}%" for r in rows],
-        textposition="outside",
-        cliponaxis=False,
-        hovertext=[
-            t("figure.pillar_share.hover", lang, pillar=label, paragraphs=r[schema.PARAGRAPHS], share=r["char_share"])
-            for label, r in zip(labels, rows)
-        ],
-        hoverinfo="text",
-    ))
+    fig = go.Figure(
+        go.Bar(
+            x=[100 * r["char_share"] for r in rows],
+            y=labels,
+            orientation="h",
+            marker_color=[pillar_color(codebook, r[schema.PILLAR]) for r in rows],
+            customdata=[r[schema.PILLAR] if isinstance(r[schema.PILLAR], str) else "" for r in rows],
+            text=[f"{100 * r['char_share']:.0f}%" for r in rows],
+            textposition="outside",
+            cliponaxis=False,
+            hovertext=[
+                t(
+                    "figure.pillar_share.hover",
+                    lang,
+                    pillar=label,
+                    paragraphs=r[schema.PARAGRAPHS],
+                    share=r["char_share"],
+                )
+                for label, r in zip(labels, rows)
+            ],
+            hoverinfo="text",
+        )
+    )
     fig.update_yaxes(autorange="reversed", title_text=None)
     fig.update_xaxes(title_text=t("figure.pillar_share.x", lang), range=[0, 105])
     fig.update_layout(height=300, showlegend=False)
@@ -56,8 +64,14 @@ def build_pillar_share_figure(summary: pd.DataFrame, codebook: Codebook, lang: s
 
 
 def build_term_bar_figure(
-    terms: pd.DataFrame, term_pillars: dict[str, str | None], codebook: Codebook, lang: str,
-    title: str, source: str, height: int | None = None, highlight: str | None = None,
+    terms: pd.DataFrame,
+    term_pillars: dict[str, str | None],
+    codebook: Codebook,
+    lang: str,
+    title: str,
+    source: str,
+    height: int | None = None,
+    highlight: str | None = None,
 ) -> go.Figure:
     """Ranked horizontal bars of term counts, most frequent on top, coloured by the term's pillar.
 
@@ -67,11 +81,16 @@ def build_term_bar_figure(
     colors = [pillar_color(codebook, term_pillars.get(term)) for term in terms[schema.TERM]]
     shown = set(terms[schema.TERM])
     opacity = [1.0 if highlight not in shown or term == highlight else 0.35 for term in terms[schema.TERM]]
-    fig = go.Figure(go.Bar(
-        x=terms[schema.COUNT], y=[escape_plotly(term) for term in terms[schema.TERM]], orientation="h",
-        marker=dict(color=colors, opacity=opacity),
-        customdata=terms[schema.TERM], hovertemplate="%{y}: %{x}<extra></extra>",
-    ))
+    fig = go.Figure(
+        go.Bar(
+            x=terms[schema.COUNT],
+            y=[escape_plotly(term) for term in terms[schema.TERM]],
+            orientation="h",
+            marker=dict(color=colors, opacity=opacity),
+            customdata=terms[schema.TERM],
+            hovertemplate="%{y}: %{x}<extra></extra>",
+        )
+    )
     fig.update_yaxes(autorange="reversed", title_text=None, tickfont=dict(size=12), dtick=1)
     fig.update_xaxes(title_text=t("figure.count", lang), rangemode="tozero")
     # rows of 22 px, plus the title above and the axis and source line below (SOURCE_MARGIN)
@@ -95,22 +114,34 @@ def build_paragraph_map_figure(
         part = scores[scores[schema.PILLAR] == pillar.id]
         label = escape_plotly(pillar.label(lang))
         is_assigned = [assigned.get(p) == pillar.id for p in part[schema.PARAGRAPH]]
-        fig.add_trace(go.Scatter(
-            x=part[schema.PARAGRAPH], y=[label] * len(part), mode="markers",
-            name=label,
-            marker=dict(
-                symbol="square", size=18, color=pillar.color,
-                opacity=[0.15 + 0.85 * min(s / top, 1.0) if s > 0 else 0.06 for s in part[schema.SCORE]],
-                line=dict(width=[2.5 if a else 0 for a in is_assigned], color="#262730"),
-            ),
-            customdata=list(zip(part[schema.PARAGRAPH], [pillar.id] * len(part))),
-            hovertext=[
-                t("figure.paragraph_map.hover", lang, paragraph=p, pillar=label, score=s,
-                  assigned=t("figure.paragraph_map.assigned", lang) if a else "")
-                for p, s, a in zip(part[schema.PARAGRAPH], part[schema.SCORE], is_assigned)
-            ],
-            hoverinfo="text",
-        ))
+        fig.add_trace(
+            go.Scatter(
+                x=part[schema.PARAGRAPH],
+                y=[label] * len(part),
+                mode="markers",
+                name=label,
+                marker=dict(
+                    symbol="square",
+                    size=18,
+                    color=pillar.color,
+                    opacity=[0.15 + 0.85 * min(s / top, 1.0) if s > 0 else 0.06 for s in part[schema.SCORE]],
+                    line=dict(width=[2.5 if a else 0 for a in is_assigned], color="#262730"),
+                ),
+                customdata=list(zip(part[schema.PARAGRAPH], [pillar.id] * len(part))),
+                hovertext=[
+                    t(
+                        "figure.paragraph_map.hover",
+                        lang,
+                        paragraph=p,
+                        pillar=label,
+                        score=s,
+                        assigned=t("figure.paragraph_map.assigned", lang) if a else "",
+                    )
+                    for p, s, a in zip(part[schema.PARAGRAPH], part[schema.SCORE], is_assigned)
+                ],
+                hoverinfo="text",
+            )
+        )
     n = int(scores[schema.PARAGRAPH].max()) if len(scores) else 0
     fig.update_xaxes(title_text=t("figure.paragraph", lang), range=[0.3, n + 0.7], dtick=1 if n <= 40 else None)
     fig.update_yaxes(title_text=None, gridcolor="#f4f4f4")

@@ -64,8 +64,9 @@ def find_missing_glyphs(words: Iterable[str], font_path: str | os.PathLike[str])
     return missing
 
 
-def subset_font(font_path: str | os.PathLike[str], flavor: str, *, text: str = "",
-                unicodes: Iterable[int] = ()) -> bytes:
+def subset_font(
+    font_path: str | os.PathLike[str], flavor: str, *, text: str = "", unicodes: Iterable[int] = ()
+) -> bytes:
     """A subset of the font with the characters of ``text`` and ``unicodes``, as ``flavor`` ("woff"
     or "woff2"; WOFF2 needs the brotli package). Hinting is dropped, which browsers ignore anyway."""
     from fontTools import subset

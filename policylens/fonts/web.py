@@ -59,8 +59,9 @@ def interface_characters() -> str:
     return "".join(sorted(set("".join(entry.get("zh", "") for entry in STRINGS.values()) + labels)))
 
 
-def plan_slices(codepoints: Iterable[int], frequencies: Counter[str], first: str = "",
-                sizes: Sequence[int] = HANZI_SLICES) -> list[list[int]]:
+def plan_slices(
+    codepoints: Iterable[int], frequencies: Counter[str], first: str = "", sizes: Sequence[int] = HANZI_SLICES
+) -> list[list[int]]:
     """Split the font's code points: a base slice, then CJK slices, `first`'s characters first and
     the rest by descending frequency; a first slice grows to hold all of `first`.
 
@@ -70,8 +71,9 @@ def plan_slices(codepoints: Iterable[int], frequencies: Counter[str], first: str
     points = sorted(set(codepoints))
     base = [c for c in points if _in_base(c)]
     wanted = {ord(c) for c in first}
-    others = sorted((c for c in points if not _in_base(c)),
-                    key=lambda c: (c not in wanted, -frequencies.get(chr(c), 0), c))
+    others = sorted(
+        (c for c in points if not _in_base(c)), key=lambda c: (c not in wanted, -frequencies.get(chr(c), 0), c)
+    )
     sizes = [max(sizes[0], len(wanted & set(others))), *sizes[1:]] if sizes else []
     slices, start = [base], 0
     for size in sizes:
@@ -162,8 +164,9 @@ def build_web_font_slices(static_dir: Path = paths.STATIC_DIR, font_path: Path |
         name = f"noto-sans-sc-{digest[:8]}-{number}.woff2"
         (fonts_dir / name).write_bytes(blob)
         (fonts_dir / name).chmod(0o644)
-        entries.append({"file": name, "characters": len(points), "bytes": len(blob),
-                        "unicode_range": unicode_range(points)})
+        entries.append(
+            {"file": name, "characters": len(points), "bytes": len(blob), "unicode_range": unicode_range(points)}
+        )
     for stale in fonts_dir.glob("noto-sans-sc-*.woff2"):  # slices of an earlier plan
         if stale.name not in {e["file"] for e in entries}:
             stale.unlink()
@@ -181,7 +184,12 @@ def streamlit_font_faces(static_dir: Path = paths.STATIC_DIR) -> list[dict] | No
     if manifest is None:
         return None
     return [
-        {"family": manifest["family"], "url": URL_PREFIX + s["file"], "weight": 400, "style": "normal",
-         "unicodeRange": s["unicode_range"]}
+        {
+            "family": manifest["family"],
+            "url": URL_PREFIX + s["file"],
+            "weight": 400,
+            "style": "normal",
+            "unicodeRange": s["unicode_range"],
+        }
         for s in manifest["slices"]
     ]

@@ -48,13 +48,15 @@ STRINGS: dict[str, dict[str, str]] = {
         "zh": "无法识别文本编码（支持 UTF-8、UTF-16（带 BOM）、GB18030/GBK 和 Big5）。",
     },
     "docs.error.unsupported": {
-        "en": "This file type is not supported.", "zh": "不支持此文件类型（支持 .txt .md .html .docx .pdf）。",
+        "en": "This file type is not supported.",
+        "zh": "不支持此文件类型（支持 .txt .md .html .docx .pdf）。",
     },
     "docs.error.docx": {"en": "The Word file is damaged or not a .docx.", "zh": "Word 文件已损坏或不是 .docx 文件。"},
     "docs.error.pdf": {"en": "The PDF is damaged.", "zh": "PDF 文件已损坏。"},
     "docs.error.pdf_encrypted": {"en": "The PDF is encrypted.", "zh": "PDF 文件已加密。"},
     "docs.error.pdf_no_text": {
-        "en": "The PDF has no text layer (scanned?).", "zh": "PDF 没有文字层（可能是扫描件），无法提取文本。",
+        "en": "The PDF has no text layer (scanned?).",
+        "zh": "PDF 没有文字层（可能是扫描件），无法提取文本。",
     },
     "docs.error.no_text": {"en": "The file contains no text.", "zh": "文件中没有文本。"},
     "docs.error.html": {"en": "The HTML could not be read.", "zh": "无法读取该 HTML 文件。"},
@@ -92,7 +94,8 @@ STRINGS: dict[str, dict[str, str]] = {
     "figure.paragraph": {"en": "Paragraph", "zh": "段落"},
     "figure.pillar": {"en": "Pillar", "zh": "支柱"},
     "figure.paragraph_map.title": {
-        "en": "Where each pillar lives in the document", "zh": "各支柱在文档中的位置",
+        "en": "Where each pillar lives in the document",
+        "zh": "各支柱在文档中的位置",
     },
     "figure.paragraph_map.hover": {
         "en": "Paragraph {paragraph}<br>{pillar}: score {score:g}{assigned}",
@@ -137,7 +140,7 @@ STRINGS: dict[str, dict[str, str]] = {
     "indicators.indicator": {"en": "Indicator", "zh": "指标"},
     "indicators.title": {"en": "Indicators", "zh": "指标"},
     "indicators.intro": {
-        "en": "Published values for Nanjing and peer cities, each with its source. Values are sparse: gaps are shown as gaps, never filled. ≥ marks a lower bound (\"more than\"), ≈ an approximate value.",
+        "en": 'Published values for Nanjing and peer cities, each with its source. Values are sparse: gaps are shown as gaps, never filled. ≥ marks a lower bound ("more than"), ≈ an approximate value.',
         "zh": "南京及对标城市的公开数据，每个数值都注明来源。数据稀疏：缺失即为空白，不做插补。≥ 表示下限（“超过”）,≈ 表示约数。",
     },
     "indicators.cities": {"en": "Cities", "zh": "城市"},
@@ -174,13 +177,19 @@ STRINGS: dict[str, dict[str, str]] = {
         "zh": "来源冲突：{n} 个来源数值不一致；其他公布值：{others}",
     },
     "indicator_figure.coverage.title": {"en": "Which values exist: indicator × year", "zh": "数据覆盖：指标 × 年份"},
-    "indicator_figure.coverage.hover": {"en": "{city} · {indicator} · {year}: {n} value(s)",
-                       "zh": "{city} · {indicator} · {year}年：{n} 个数值"},
+    "indicator_figure.coverage.hover": {
+        "en": "{city} · {indicator} · {year}: {n} value(s)",
+        "zh": "{city} · {indicator} · {year}年：{n} 个数值",
+    },
     "indicator_figure.coverage.gap": {"en": "No value", "zh": "无数据"},
-    "indicator_figure.coverage.gap_hover": {"en": "{indicator} · {year}: no value",
-                           "zh": "{indicator} · {year}年：无数据"},
-    "indicator_figure.coverage.source": {"en": "Source: city_indicators_long.csv (published values, each sourced)",
-                        "zh": "来源：city_indicators_long.csv（公开数值，逐条注明来源）"},
+    "indicator_figure.coverage.gap_hover": {
+        "en": "{indicator} · {year}: no value",
+        "zh": "{indicator} · {year}年：无数据",
+    },
+    "indicator_figure.coverage.source": {
+        "en": "Source: city_indicators_long.csv (published values, each sourced)",
+        "zh": "来源：city_indicators_long.csv（公开数值，逐条注明来源）",
+    },
     "nav.dictionary": {"en": "Dictionary", "zh": "词典"},
     "dictionary.title": {"en": "Dictionary and stopwords", "zh": "词典与停用词"},
     "dictionary.check": {"en": "Segmentation check", "zh": "分词检查"},
@@ -188,12 +197,18 @@ STRINGS: dict[str, dict[str, str]] = {
         "en": "How the current dictionary cuts the codebook terms and your own terms in this document. A term found more often in the text than as a whole token is being split: lock it to keep it whole.",
         "zh": "当前词典如何切分本文档中的词表词语和您的词语。若某词在文本中出现的次数多于作为完整词出现的次数，说明它被切开了：锁定后即可保持完整。",
     },
-    "dictionary.own_terms": {"en": "Your terms (separated by spaces or new lines)", "zh": "您的词语（以空格或换行分隔）"},
+    "dictionary.own_terms": {
+        "en": "Your terms (separated by spaces or new lines)",
+        "zh": "您的词语（以空格或换行分隔）",
+    },
     "dictionary.whole": {"en": "Whole", "zh": "完整"},
     "dictionary.segmented_as": {"en": "Segmented as", "zh": "切分结果"},
     "dictionary.in_text": {"en": "In text", "zh": "文本中出现"},
     "dictionary.as_token": {"en": "As one token", "zh": "作为完整词"},
-    "dictionary.lock": {"en": "Lock {term} (now {cut}; {n} in text)", "zh": "锁定 {term}（当前切分为 {cut}；文本中 {n} 次）"},
+    "dictionary.lock": {
+        "en": "Lock {term} (now {cut}; {n} in text)",
+        "zh": "锁定 {term}（当前切分为 {cut}；文本中 {n} 次）",
+    },
     "dictionary.locked": {
         "en": "Locked {term}: whole occurrences {before} → {after}. Every view now uses it.",
         "zh": "已锁定 {term}：完整出现次数 {before} → {after}。所有视图已同步更新。",
@@ -206,7 +221,10 @@ STRINGS: dict[str, dict[str, str]] = {
     "dictionary.user": {"en": "Session user dictionary", "zh": "本次会话的用户词典"},
     "dictionary.user_words": {"en": "Locked terms (remove one to unlock it)", "zh": "已锁定的词语（移除即解除锁定）"},
     "dictionary.download": {"en": "Download user dictionary", "zh": "下载用户词典"},
-    "dictionary.upload": {"en": "Upload a user dictionary (jieba format: word [freq] [tag])", "zh": "上传用户词典（jieba 格式：词语 [词频] [词性]）"},
+    "dictionary.upload": {
+        "en": "Upload a user dictionary (jieba format: word [freq] [tag])",
+        "zh": "上传用户词典（jieba 格式：词语 [词频] [词性]）",
+    },
     "dictionary.apply_upload": {"en": "Apply uploaded list", "zh": "应用上传的列表"},
     "dictionary.bad_list": {"en": "The list was not applied: {reason}", "zh": "列表未应用：{reason}"},
     "dictionary.stopwords": {"en": "Stopwords", "zh": "停用词"},
@@ -220,14 +238,20 @@ STRINGS: dict[str, dict[str, str]] = {
     "dictionary.stopword_remove": {"en": "Remove stopwords", "zh": "移除停用词"},
     "dictionary.remove_button": {"en": "Remove", "zh": "移除"},
     "dictionary.stopword_download": {"en": "Download stopwords", "zh": "下载停用词"},
-    "dictionary.stopword_upload": {"en": "Upload a stopword list (replaces this list)", "zh": "上传停用词列表（替换当前列表）"},
+    "dictionary.stopword_upload": {
+        "en": "Upload a stopword list (replaces this list)",
+        "zh": "上传停用词列表（替换当前列表）",
+    },
     "nav.codebook": {"en": "Codebook", "zh": "词表"},
     "codebook.title": {"en": "Pillar codebook", "zh": "支柱词表"},
     "codebook.intro": {
         "en": "Add, remove or reweight terms for each pillar in both languages, add or rename a pillar, and see the classification change on the right. Apply to use it in every view; the shipped codebook (data/pillars.toml) stays the default.",
         "zh": "可为各支柱增删词语、调整权重（中英文），新增或重命名支柱，右侧即时显示归类变化。点击“应用”后所有视图使用新词表；内置词表（data/pillars.toml）仍为默认。",
     },
-    "codebook.custom_in_use": {"en": "An edited codebook is in use in this session.", "zh": "本次会话正在使用修改后的词表。"},
+    "codebook.custom_in_use": {
+        "en": "An edited codebook is in use in this session.",
+        "zh": "本次会话正在使用修改后的词表。",
+    },
     "codebook.min_score": {"en": "Minimum score", "zh": "最低得分"},
     "codebook.min_margin": {"en": "Minimum lead over the runner-up", "zh": "领先第二名的最小差值"},
     "codebook.pillars": {"en": "Pillars", "zh": "支柱"},
@@ -242,7 +266,10 @@ STRINGS: dict[str, dict[str, str]] = {
     "codebook.weight": {"en": "Weight", "zh": "权重"},
     "codebook.invalid": {"en": "The codebook cannot be used: {reason}", "zh": "词表无法使用：{reason}"},
     "codebook.preview": {"en": "Preview", "zh": "预览"},
-    "codebook.changed": {"en": "{n} paragraphs change pillar: {paragraphs}", "zh": "{n} 个段落的归属发生变化：{paragraphs}"},
+    "codebook.changed": {
+        "en": "{n} paragraphs change pillar: {paragraphs}",
+        "zh": "{n} 个段落的归属发生变化：{paragraphs}",
+    },
     "codebook.unchanged": {"en": "No paragraph changes pillar.", "zh": "没有段落改变归属。"},
     "codebook.apply": {"en": "Apply to all views", "zh": "应用到所有视图"},
     "codebook.reset": {"en": "Reset to the shipped codebook", "zh": "恢复内置词表"},
@@ -258,14 +285,18 @@ STRINGS: dict[str, dict[str, str]] = {
     "kwic.query": {"en": "Search", "zh": "检索"},
     "kwic.window": {"en": "Context", "zh": "语境长度"},
     "kwic.window_help": {
-        "en": "Characters on each side for Chinese, words for English.", "zh": "中文为每侧字数，英文为每侧词数。",
+        "en": "Characters on each side for Chinese, words for English.",
+        "zh": "中文为每侧字数，英文为每侧词数。",
     },
     "kwic.sort": {"en": "Sort by", "zh": "排序"},
     "kwic.sort.position": {"en": "Position in the document", "zh": "文中位置"},
     "kwic.sort.left": {"en": "Left context", "zh": "左侧语境"},
     "kwic.sort.right": {"en": "Right context", "zh": "右侧语境"},
     "kwic.count": {"en": "{n} occurrences in {paragraphs} paragraphs", "zh": "共 {n} 处，分布于 {paragraphs} 个段落"},
-    "kwic.none": {"en": "No occurrence in this document (or in the filtered pillars).", "zh": "本文档（或所选支柱）中没有匹配。"},
+    "kwic.none": {
+        "en": "No occurrence in this document (or in the filtered pillars).",
+        "zh": "本文档（或所选支柱）中没有匹配。",
+    },
     "kwic.truncated": {"en": "Showing the first {shown} of {n} lines.", "zh": "显示前 {shown} 行，共 {n} 行。"},
     "kwic.read": {"en": "Read a paragraph with its matches", "zh": "阅读含匹配的段落"},
     "statistics.title": {"en": "Term statistics", "zh": "词语统计"},
@@ -307,13 +338,13 @@ STRINGS: dict[str, dict[str, str]] = {
     "script.n/a": {"en": "n/a", "zh": "不适用"},
     # from kwic.py
     "kwic.help": {
-        "en": 'Words are matched as whole tokens. * stands for any characters (创新*, *链, industr*); '
-              '| or OR separates alternatives; "quotes" keep a phrase.',
-        "zh": "按完整词语匹配。* 代表任意字符（创新*、*链、industr*）;| 或 OR 分隔多个检索词；引号 \"…\" 表示短语。",
+        "en": "Words are matched as whole tokens. * stands for any characters (创新*, *链, industr*); "
+        '| or OR separates alternatives; "quotes" keep a phrase.',
+        "zh": '按完整词语匹配。* 代表任意字符（创新*、*链、industr*）;| 或 OR 分隔多个检索词；引号 "…" 表示短语。',
     },
     "kwic.error.empty": {
         "en": 'Type a word to search for, e.g. 创新*, industr* or "new quality productivity".',
-        "zh": "请输入检索词，例如 创新*、industr* 或 \"new quality productivity\"。",
+        "zh": '请输入检索词，例如 创新*、industr* 或 "new quality productivity"。',
     },
     "kwic.error.quote": {
         "en": 'Unbalanced quote in {query}: close every "phrase".',
@@ -342,7 +373,8 @@ STRINGS: dict[str, dict[str, str]] = {
         "zh": "<b>{term}</b><br>出现 {frequency} 次 · {links} 条连线<br>社群 {community} · {pillar}",
     },
     "figure.network.empty": {
-        "en": "No pair of terms reaches the minimum link weight.", "zh": "没有词语对达到最低连线权重。",
+        "en": "No pair of terms reaches the minimum link weight.",
+        "zh": "没有词语对达到最低连线权重。",
     },
     "figure.dispersion.title": {"en": "Where the terms occur along the document", "zh": "词语在文档中的位置"},
     "figure.dispersion.hover": {
@@ -351,18 +383,25 @@ STRINGS: dict[str, dict[str, str]] = {
     },
     "figure.dispersion.band_hover": {"en": "Paragraph {paragraph}: {pillar}", "zh": "第 {paragraph} 段：{pillar}"},
     "figure.keyness.title": {
-        "en": "{pillar}: key terms against the rest of the document", "zh": "{pillar}：相对文档其余部分的关键词",
+        "en": "{pillar}: key terms against the rest of the document",
+        "zh": "{pillar}：相对文档其余部分的关键词",
     },
     "figure.keyness.x": {
         "en": "Log-likelihood G² (+ more frequent in the pillar, − less frequent)",
         "zh": "对数似然 G²(+ 在该支柱中偏多，− 偏少）",
     },
-    "figure.keyness.hover": {"en": "<b>{term}</b><br>G² = {g2:+.2f}{note}", "zh": "<b>{term}</b><br>G² = {g2:+.2f}{note}"},
+    "figure.keyness.hover": {
+        "en": "<b>{term}</b><br>G² = {g2:+.2f}{note}",
+        "zh": "<b>{term}</b><br>G² = {g2:+.2f}{note}",
+    },
     "figure.keyness.significant": {"en": " (significant, p < 0.01)", "zh": "（显著，p < 0.01）"},
     "figure.keyness.empty": {"en": "No term stands out in this pillar.", "zh": "该支柱没有突出的词语。"},
     # from report.py
     "report.title": {"en": "PolicyLens report: {name}", "zh": "PolicyLens 报告:{name}"},
-    "report.generated": {"en": "Generated {time} (UTC) · pillars: {pillars}", "zh": "生成于 {time}(UTC)· 支柱:{pillars}"},
+    "report.generated": {
+        "en": "Generated {time} (UTC) · pillars: {pillars}",
+        "zh": "生成于 {time}(UTC)· 支柱:{pillars}",
+    },
     "report.all_pillars": {"en": "all", "zh": "全部"},
     "report.summary": {"en": "Document summary", "zh": "文档概况"},
     "report.name": {"en": "File", "zh": "文件"},
@@ -387,69 +426,104 @@ STRINGS: dict[str, dict[str, str]] = {
     # from image_export.py
     "export.image_unavailable": {
         "en": "PNG and SVG downloads are not available on this server ({reason}). Use the camera "
-              "button in the chart toolbar to download a PNG; HTML and CSV downloads still work.",
-        "zh": "此服务器无法导出 PNG 和 SVG({reason})。请使用图表工具栏中的相机按钮下载 PNG;"
-              "HTML 和 CSV 下载不受影响。",
+        "button in the chart toolbar to download a PNG; HTML and CSV downloads still work.",
+        "zh": "此服务器无法导出 PNG 和 SVG({reason})。请使用图表工具栏中的相机按钮下载 PNG;HTML 和 CSV 下载不受影响。",
     },
     "export.reason.no_browser": {
-        "en": "no Chromium browser was found", "zh": "未找到 Chromium 浏览器",
+        "en": "no Chromium browser was found",
+        "zh": "未找到 Chromium 浏览器",
     },
     "export.reason.no_kaleido": {
-        "en": "the kaleido package is not installed", "zh": "未安装 kaleido 软件包",
+        "en": "the kaleido package is not installed",
+        "zh": "未安装 kaleido 软件包",
     },
     "export.reason.failed": {
-        "en": "the browser engine failed: {error}", "zh": "浏览器引擎出错:{error}",
+        "en": "the browser engine failed: {error}",
+        "zh": "浏览器引擎出错:{error}",
     },
     # from indicator_io.py
     "indicator_upload.error.too_large": {"en": "The file is over the 20 MB limit.", "zh": "文件超过 20 MB 的上限。"},
     "indicator_upload.error.empty": {"en": "The file is empty.", "zh": "文件为空。"},
-    "indicator_upload.error.no_rows": {"en": "The file has a header but no data rows.", "zh": "文件只有表头,没有数据行。"},
+    "indicator_upload.error.no_rows": {
+        "en": "The file has a header but no data rows.",
+        "zh": "文件只有表头,没有数据行。",
+    },
     "indicator_upload.error.unsupported": {
-        "en": "Unsupported file type: upload a .csv or .xlsx file.", "zh": "不支持此文件类型:请上传 .csv 或 .xlsx 文件。"},
+        "en": "Unsupported file type: upload a .csv or .xlsx file.",
+        "zh": "不支持此文件类型:请上传 .csv 或 .xlsx 文件。",
+    },
     "indicator_upload.error.encoding": {
         "en": "The CSV's text encoding could not be recognised (use UTF-8 or GB18030).",
-        "zh": "无法识别 CSV 的文本编码(请使用 UTF-8 或 GB18030)。"},
+        "zh": "无法识别 CSV 的文本编码(请使用 UTF-8 或 GB18030)。",
+    },
     "indicator_upload.error.binary": {"en": "The file is binary, not a CSV.", "zh": "这是二进制文件,不是 CSV。"},
-    "indicator_upload.error.xlsx": {"en": "The workbook could not be read as .xlsx.", "zh": "无法按 .xlsx 读取该工作簿。"},
+    "indicator_upload.error.xlsx": {
+        "en": "The workbook could not be read as .xlsx.",
+        "zh": "无法按 .xlsx 读取该工作簿。",
+    },
     "indicator_upload.error.missing_columns": {"en": "Required columns are missing.", "zh": "缺少必需的列。"},
     "indicator_upload.error.duplicate_column": {"en": "Two columns have the same meaning.", "zh": "有两列含义相同。"},
     "indicator_upload.error.ambiguous_layout": {
-        "en": "The file has both year columns and year/value columns.", "zh": "文件同时含有年份列和“年份/数值”列。"},
+        "en": "The file has both year columns and year/value columns.",
+        "zh": "文件同时含有年份列和“年份/数值”列。",
+    },
     "indicator_upload.error.empty_cell": {"en": "Required cells are empty.", "zh": "必填单元格为空。"},
     "indicator_upload.error.invalid_year": {"en": "A year is not a four-digit year.", "zh": "年份不是四位数年份。"},
     "indicator_upload.error.year_out_of_range": {
-        "en": "A year is outside 1949–2100.", "zh": "年份超出 1949–2100 的范围。"},
+        "en": "A year is outside 1949–2100.",
+        "zh": "年份超出 1949–2100 的范围。",
+    },
     "indicator_upload.error.non_numeric": {"en": "A value is not a number.", "zh": "数值不是数字。"},
     "indicator_upload.error.unit_mismatch": {
-        "en": "A value is written in another unit than its unit column.", "zh": "数值中写的单位与单位列不一致。"},
+        "en": "A value is written in another unit than its unit column.",
+        "zh": "数值中写的单位与单位列不一致。",
+    },
     "indicator_upload.error.qualifier_conflict": {
-        "en": "A value's markers and its qualifier disagree.", "zh": "数值的标记(超、约、预计等)与限定说明不一致。"},
+        "en": "A value's markers and its qualifier disagree.",
+        "zh": "数值的标记(超、约、预计等)与限定说明不一致。",
+    },
     "indicator_upload.error.unknown_qualifier": {"en": "Unknown qualifier.", "zh": "未知的数值限定。"},
     "indicator_upload.error.unknown_unit": {"en": "A unit is not recognised.", "zh": "无法识别单位。"},
     "indicator_upload.error.unknown_unit_code": {"en": "Unknown unit_code.", "zh": "未知的单位代码。"},
     "indicator_upload.error.unknown_pillar": {"en": "Unknown pillar.", "zh": "未知的支柱。"},
     "indicator_upload.error.missing_pillar": {
-        "en": "A new indicator needs a pillar.", "zh": "内置数据中没有的指标需要填写支柱。"},
+        "en": "A new indicator needs a pillar.",
+        "zh": "内置数据中没有的指标需要填写支柱。",
+    },
     "indicator_upload.error.duplicate_conflict": {
         "en": "The same source gives two values for one city, year and indicator.",
-        "zh": "同一来源对同一城市、年份和指标给出了两个数值。"},
+        "zh": "同一来源对同一城市、年份和指标给出了两个数值。",
+    },
     "indicator_upload.error.dataset_conflict": {
-        "en": "Two datasets give different values from the same source.", "zh": "两个数据集对同一来源给出了不同数值。"},
+        "en": "Two datasets give different values from the same source.",
+        "zh": "两个数据集对同一来源给出了不同数值。",
+    },
     "indicator_upload.rows": {"en": "Rows: {rows} (row 1 is the header)", "zh": "行号:{rows}(第 1 行为表头)"},
     # from indicator_transforms.py
     "indicator_transforms.note.no_base_year": {
-        "en": "No value in the base year {year}: no index.", "zh": "基期 {year} 年无数据,不计算指数。"},
-    "indicator_transforms.note.zero_base": {"en": "The base-year value is 0: no index.", "zh": "基期数值为 0,不计算指数。"},
+        "en": "No value in the base year {year}: no index.",
+        "zh": "基期 {year} 年无数据,不计算指数。",
+    },
+    "indicator_transforms.note.zero_base": {
+        "en": "The base-year value is 0: no index.",
+        "zh": "基期数值为 0,不计算指数。",
+    },
     "indicator_transforms.note.no_previous_year": {
-        "en": "No value for the previous year: no growth rate.", "zh": "上一年无数据,不计算增速。"},
+        "en": "No value for the previous year: no growth rate.",
+        "zh": "上一年无数据,不计算增速。",
+    },
     "indicator_transforms.note.zero_previous": {
-        "en": "The previous year's value is 0: no growth rate.", "zh": "上一年数值为 0,不计算增速。"},
+        "en": "The previous year's value is 0: no growth rate.",
+        "zh": "上一年数值为 0,不计算增速。",
+    },
     "indicator_transforms.note.qualified": {
         "en": "Computed from a lower-bound, approximate or preliminary value: read with care.",
-        "zh": "由下限值、约数或初步数计算得出,请谨慎解读。"},
+        "zh": "由下限值、约数或初步数计算得出,请谨慎解读。",
+    },
     "indicator_transforms.note.not_a_level": {
         "en": "A share, rate or rank: compare it in points, not as an index or growth rate.",
-        "zh": "比重、增速或排名:应比较差值,不计算指数或增速。"},
+        "zh": "比重、增速或排名:应比较差值,不计算指数或增速。",
+    },
     # issue 5: linked views and exports
     "selection.label": {"en": "Selection:", "zh": "当前选择："},
     "selection.pillars": {"en": "Filtered to: {pillars}", "zh": "支柱 {pillars}"},
@@ -457,22 +531,26 @@ STRINGS: dict[str, dict[str, str]] = {
     "selection.indicator": {"en": "indicator {indicator}", "zh": "指标 {indicator}"},
     "selection.clear": {"en": "Clear", "zh": "清除"},
     "selection.pillar_hint": {
-        "en": "Click a bar to filter every view to that pillar.", "zh": "点击条形，所有视图即筛选到该支柱。",
+        "en": "Click a bar to filter every view to that pillar.",
+        "zh": "点击条形，所有视图即筛选到该支柱。",
     },
     "selection.map_hint": {
-        "en": "Click a square to filter every view to its pillar.", "zh": "点击方块，所有视图即筛选到其支柱。",
+        "en": "Click a square to filter every view to its pillar.",
+        "zh": "点击方块，所有视图即筛选到其支柱。",
     },
     "selection.term_hint": {
         "en": "Click a term to read it in context; it is also added to the Distribution view.",
         "zh": "点击词语可查看其语境，并加入“分布”视图。",
     },
     "url.notice.title": {
-        "en": "Parts of the link could not be shown and were ignored:", "zh": "链接中的以下部分无法显示，已忽略：",
+        "en": "Parts of the link could not be shown and were ignored:",
+        "zh": "链接中的以下部分无法显示，已忽略：",
     },
     "url.notice.dismiss": {"en": "Dismiss", "zh": "知道了"},
     "url.notice.unknown_param": {"en": "unknown parameter {param}", "zh": "未知参数 {param}"},
     "url.notice.too_long": {
-        "en": "{param} is longer than {n} characters", "zh": "{param} 超过 {n} 个字符",
+        "en": "{param} is longer than {n} characters",
+        "zh": "{param} 超过 {n} 个字符",
     },
     "url.notice.pillar": {"en": "there is no pillar {value}", "zh": "没有名为 {value} 的支柱"},
     "url.notice.doc": {
@@ -488,17 +566,20 @@ STRINGS: dict[str, dict[str, str]] = {
         "zh": "内置数据中没有指标 {value}（链接不包含上传的数据）",
     },
     "url.notice.city": {
-        "en": "the city {value} is not in the bundled data", "zh": "内置数据中没有城市 {value}",
+        "en": "the city {value} is not in the bundled data",
+        "zh": "内置数据中没有城市 {value}",
     },
     "url.notice.year": {
         "en": "{param}={value} is not a year from {first} to {last}; the time range was ignored",
         "zh": "{param}={value} 不是 {first}–{last} 之间的年份；已忽略时间范围",
     },
     "url.notice.range": {
-        "en": "the time range {first}–{last} runs backwards", "zh": "时间范围 {first}–{last} 起止颠倒",
+        "en": "the time range {first}–{last} runs backwards",
+        "zh": "时间范围 {first}–{last} 起止颠倒",
     },
     "url.notice.choice": {
-        "en": "{param}={value} is not one of {choices}", "zh": "{param}={value} 不在可选值 {choices} 之中",
+        "en": "{param}={value} is not one of {choices}",
+        "zh": "{param}={value} 不在可选值 {choices} 之中",
     },
     "export.menu": {"en": "Export", "zh": "导出"},
     "export.html": {"en": "Chart (HTML, works offline)", "zh": "图表（HTML，可离线打开）"},
@@ -543,41 +624,56 @@ STRINGS: dict[str, dict[str, str]] = {
     "indicator_view.title.indexed": {"en": " — index, {year} = 100", "zh": "（指数，{year} 年 = 100）"},
     "indicator_view.title.growth": {"en": " — change on previous year", "zh": "（比上年增长）"},
     "indicator_view.legend.derived": {"en": "Rests on a qualified value", "zh": "由限定值计算"},
-    "indicator_view.conflict": {"en": "{n} sources; the documented rule picked this value.",
-                                "zh": "共 {n} 个来源，按既定规则选取此值。"},
+    "indicator_view.conflict": {
+        "en": "{n} sources; the documented rule picked this value.",
+        "zh": "共 {n} 个来源，按既定规则选取此值。",
+    },
     "indicator_view.target.label": {"en": "Target: {value}", "zh": "目标：{value}"},
     "indicator_view.target.short": {"en": "Target {year}", "zh": "{year} 年目标"},
     "indicator_view.target.legend": {"en": "Target (from the document)", "zh": "目标（来自文档）"},
     "indicator_view.target.no_year": {"en": "Target (no year stated)", "zh": "目标（未注明年份）"},
     "indicator_view.target.source": {"en": "Target: {name}", "zh": "目标来源：{name}"},
     "indicators.pillar": {"en": "Pillar", "zh": "支柱"},
-    "indicators.indicator_option": {"en": "{label} · years: {years} · cities: {cities}",
-                                    "zh": "{label} · {years} 个年份 · {cities} 个城市"},
+    "indicators.indicator_option": {
+        "en": "{label} · years: {years} · cities: {cities}",
+        "zh": "{label} · {years} 个年份 · {cities} 个城市",
+    },
     "indicators.data": {"en": "Data: {names}", "zh": "数据：{names}"},
     "indicators.datasets": {"en": "Datasets to view", "zh": "查看的数据集"},
     "indicators.datasets_help": {
         "en": "Pick one dataset, or several to view them combined (a value given by two datasets is kept once).",
-        "zh": "选择一个数据集，或选择多个合并查看（两个数据集中相同的数值只保留一次）。"},
+        "zh": "选择一个数据集，或选择多个合并查看（两个数据集中相同的数值只保留一次）。",
+    },
     "indicators.dataset.bundled": {"en": "Bundled city indicators", "zh": "内置城市指标"},
     "indicators.dataset.upload": {"en": "{name} (uploaded, {rows} values)", "zh": "{name}（上传，{rows} 个数值）"},
     "indicators.upload": {"en": "Upload an indicator table (.csv or .xlsx)", "zh": "上传指标表（.csv 或 .xlsx）"},
     "indicators.upload_help": {
         "en": "Long form (one row per city, year and indicator) or wide form (one column per year, as in "
-              "yearbooks). CSV in UTF-8 or GB18030; up to {limit} MB. Columns: see data/indicators/UPLOAD.md.",
+        "yearbooks). CSV in UTF-8 or GB18030; up to {limit} MB. Columns: see data/indicators/UPLOAD.md.",
         "zh": "长表（每行一个城市、年份和指标）或宽表（每年一列，如统计年鉴）。CSV 可为 UTF-8 或 GB18030；"
-              "不超过 {limit} MB。列说明见 data/indicators/UPLOAD.md。"},
+        "不超过 {limit} MB。列说明见 data/indicators/UPLOAD.md。",
+    },
     "indicators.upload.loaded": {
         "en": "Loaded {name}: {rows} values, {indicators} indicators, {cities} cities. It is now in view.",
-        "zh": "已载入 {name}：{rows} 个数值、{indicators} 个指标、{cities} 个城市，现已显示。"},
+        "zh": "已载入 {name}：{rows} 个数值、{indicators} 个指标、{cities} 个城市，现已显示。",
+    },
     "indicators.upload.failed": {
         "en": "{name} was not loaded: {n} problem(s). Nothing was changed; the datasets loaded before stay.",
-        "zh": "未载入 {name}：发现 {n} 个问题。未作任何改动，之前载入的数据集保持不变。"},
+        "zh": "未载入 {name}：发现 {n} 个问题。未作任何改动，之前载入的数据集保持不变。",
+    },
     "indicators.upload.detail": {"en": "Detail: {text}", "zh": "详细说明（英文）：{text}"},
     "indicators.combine_failed": {
         "en": "These datasets cannot be combined: {reason} Showing {name} only.",
-        "zh": "这些数据集无法合并：{reason} 现仅显示 {name}。"},
-    "indicators.no_dataset": {"en": "No dataset picked: showing the bundled data.", "zh": "未选择数据集：显示内置数据。"},
-    "indicators.no_city_data": {"en": "No value for this indicator in: {cities}.", "zh": "以下城市没有该指标的数值：{cities}。"},
+        "zh": "这些数据集无法合并：{reason} 现仅显示 {name}。",
+    },
+    "indicators.no_dataset": {
+        "en": "No dataset picked: showing the bundled data.",
+        "zh": "未选择数据集：显示内置数据。",
+    },
+    "indicators.no_city_data": {
+        "en": "No value for this indicator in: {cities}.",
+        "zh": "以下城市没有该指标的数值：{cities}。",
+    },
     "indicators.years": {"en": "Years", "zh": "年份"},
     "indicators.one_year": {"en": "Only {year} has a value.", "zh": "仅 {year} 年有数值。"},
     "indicators.measure": {"en": "Measure", "zh": "度量"},
@@ -591,36 +687,48 @@ STRINGS: dict[str, dict[str, str]] = {
     "indicators.scale.log": {"en": "Log", "zh": "对数"},
     "indicators.log_nonpositive": {
         "en": "A log scale cannot show values at or below zero: {n} point(s) are not drawn.",
-        "zh": "对数刻度无法显示零或负值：{n} 个点未绘出。"},
+        "zh": "对数刻度无法显示零或负值：{n} 个点未绘出。",
+    },
     "indicators.view": {"en": "View", "zh": "视图"},
     "indicators.view.chart": {"en": "Chart", "zh": "折线图"},
     "indicators.view.bar": {"en": "Bar (one year)", "zh": "柱状图（单年）"},
     "indicators.view.table": {"en": "Table", "zh": "表格"},
     "indicators.view.compare": {"en": "Compare cities", "zh": "城市对比"},
     "indicators.bar_year": {"en": "Year of the bars", "zh": "柱状图年份"},
-    "indicators.bar_missing": {"en": "No bar for {cities}: no value in {year}.", "zh": "{cities} 在 {year} 年无数值，未绘柱。"},
+    "indicators.bar_missing": {
+        "en": "No bar for {cities}: no value in {year}.",
+        "zh": "{cities} 在 {year} 年无数值，未绘柱。",
+    },
     "indicators.gap": {"en": "{city}, {years}: {reason}", "zh": "{city}（{years}）：{reason}"},
     "indicators.nothing_to_show": {
         "en": "No value can be shown in this measure for these cities and years.",
-        "zh": "在当前度量、城市和年份下没有可显示的数值。"},
+        "zh": "在当前度量、城市和年份下没有可显示的数值。",
+    },
     "indicators.sources_panel": {"en": "Sources of this view ({n})", "zh": "本视图的数据来源（{n}）"},
     "indicators.compare_caption": {
         "en": "Years down, cities across, in the chosen measure; an empty cell is a year without a value (never filled).",
-        "zh": "纵向为年份、横向为城市（当前度量）；空白单元格表示该年无数值（不做填补）。"},
+        "zh": "纵向为年份、横向为城市（当前度量）；空白单元格表示该年无数值（不做填补）。",
+    },
     "indicators.compare_qualified": {
         "en": "* rests on a lower-bound, approximate or preliminary value: read with care.",
-        "zh": "* 表示由下限值、约数或初步数计算得出，请谨慎解读。"},
+        "zh": "* 表示由下限值、约数或初步数计算得出，请谨慎解读。",
+    },
     "indicators.text.title": {"en": "In the text", "zh": "文中相关内容"},
     "indicators.text.keywords": {"en": "Keywords of this indicator: {keywords}", "zh": "该指标的关键词：{keywords}"},
     "indicators.text.no_keywords": {
         "en": "This indicator has no {language} keywords in data/indicators/keywords.csv, so it links to no text.",
-        "zh": "data/indicators/keywords.csv 中该指标没有{language}关键词，因此不关联任何文本。"},
+        "zh": "data/indicators/keywords.csv 中该指标没有{language}关键词，因此不关联任何文本。",
+    },
     "indicators.text.none": {
         "en": "The current document ({name}) does not mention this indicator's keywords.",
-        "zh": "当前文档（{name}）没有提到该指标的关键词。"},
+        "zh": "当前文档（{name}）没有提到该指标的关键词。",
+    },
     "indicators.text.count": {"en": "{n} paragraph(s) of {name} speak about it.", "zh": "{name} 中有 {n} 段提到它。"},
     "indicators.linked.title": {"en": "Linked indicators", "zh": "关联指标"},
-    "indicators.linked.term": {"en": "Term (empty: the terms of the pillars in view)", "zh": "词语（留空：当前支柱的词表词语）"},
+    "indicators.linked.term": {
+        "en": "Term (empty: the terms of the pillars in view)",
+        "zh": "词语（留空：当前支柱的词表词语）",
+    },
     "indicators.linked.what_term": {"en": "the term “{term}”", "zh": "词语“{term}”"},
     "indicators.linked.what_pillars": {"en": "the codebook terms of {names}", "zh": "{names} 的词表词语"},
     "indicators.linked.count": {"en": "{n} indicator(s) linked to {what}:", "zh": "与{what}关联的指标有 {n} 个："},
@@ -640,11 +748,13 @@ STRINGS: dict[str, dict[str, str]] = {
     "coverage.title": {"en": "Coverage", "zh": "数据覆盖"},
     "coverage.intro": {
         "en": "Which values exist for the chosen cities: a filled square per city, indicator and year with a value; "
-              "an open square is a year where none of the chosen cities has one.",
-        "zh": "所选城市有哪些数值：每个有数值的城市、指标和年份一个实心方块；空心方块表示所选城市在该年均无数值。"},
+        "an open square is a year where none of the chosen cities has one.",
+        "zh": "所选城市有哪些数值：每个有数值的城市、指标和年份一个实心方块；空心方块表示所选城市在该年均无数值。",
+    },
     "coverage.summary": {
         "en": "{filled} of {cells} indicator-years ({share}%) have a value for at least one chosen city.",
-        "zh": "{cells} 个“指标-年份”中有 {filled} 个（{share}%）至少有一个所选城市的数值。"},
+        "zh": "{cells} 个“指标-年份”中有 {filled} 个（{share}%）至少有一个所选城市的数值。",
+    },
     "coverage.click_hint": {
         "en": "Click a square to see where the document speaks about that indicator.",
         "zh": "点击方块，查看文档中提到该指标的段落。",
@@ -656,35 +766,48 @@ STRINGS: dict[str, dict[str, str]] = {
     "targets.title": {"en": "Numeric targets", "zh": "数字目标"},
     "targets.intro": {
         "en": "Quantitative statements in the document: a number with a unit and a target year (by 2025, 到2025年) or a "
-              "target verb (reach, exceed, 达到, 突破, 超过, 力争), by pillar. Where a target matches an indicator (by "
-              "keywords and unit) it can be charted against the actual series.",
+        "target verb (reach, exceed, 达到, 突破, 超过, 力争), by pillar. Where a target matches an indicator (by "
+        "keywords and unit) it can be charted against the actual series.",
         "zh": "文档中的量化表述：带单位的数字，并有目标年份（到2025年）或目标动词（达到、突破、超过、力争），按支柱列出。"
-              "目标与指标（按关键词和单位）匹配时，可与实际数据对照作图。"},
+        "目标与指标（按关键词和单位）匹配时，可与实际数据对照作图。",
+    },
     "targets.none": {
         "en": "No numeric targets found in {name}: no number with a unit comes with a target year or a target verb.",
-        "zh": "{name} 中未发现数字目标：没有带单位的数字同时带有目标年份或目标动词。"},
-    "targets.count": {"en": "{n} target(s) in {paragraphs} paragraph(s).", "zh": "共 {n} 个目标，分布在 {paragraphs} 段中。"},
+        "zh": "{name} 中未发现数字目标：没有带单位的数字同时带有目标年份或目标动词。",
+    },
+    "targets.count": {
+        "en": "{n} target(s) in {paragraphs} paragraph(s).",
+        "zh": "共 {n} 个目标，分布在 {paragraphs} 段中。",
+    },
     "targets.filtered_out": {"en": "No target in the pillars in view.", "zh": "当前支柱中没有目标。"},
     "targets.item": {"en": "{value} · {year} · {verb}", "zh": "{value} · {year} · {verb}"},
     "targets.year": {"en": "target year {year}", "zh": "目标年份 {year}"},
     "targets.no_year": {"en": "no target year", "zh": "未注明目标年份"},
     "targets.no_verb": {"en": "no target verb", "zh": "无目标动词"},
     "targets.matches": {"en": "Matches: {indicators}", "zh": "匹配指标：{indicators}"},
-    "targets.no_match": {"en": "No indicator matches this target (by keywords and unit).",
-                         "zh": "没有与该目标匹配的指标（按关键词和单位）。"},
+    "targets.no_match": {
+        "en": "No indicator matches this target (by keywords and unit).",
+        "zh": "没有与该目标匹配的指标（按关键词和单位）。",
+    },
     "targets.chart": {"en": "Target against the actual series", "zh": "目标与实际数据对照"},
     "targets.pick": {"en": "Target and indicator", "zh": "目标与指标"},
-    "targets.no_matches": {"en": "None of these targets matches an indicator of the data in view, so there is nothing to chart.",
-                           "zh": "这些目标都没有与当前数据中的指标匹配，因此无可作图。"},
+    "targets.no_matches": {
+        "en": "None of these targets matches an indicator of the data in view, so there is nothing to chart.",
+        "zh": "这些目标都没有与当前数据中的指标匹配，因此无可作图。",
+    },
     "targets.city": {"en": "City of the actual series", "zh": "实际数据的城市"},
     "targets.city_note": {
         "en": "The document does not say which city a target is for: the series shown is {city}'s.",
-        "zh": "文档未说明目标所指城市：图中实际数据为{city}。"},
-    "targets.no_series": {"en": "{city} has no values for this indicator in the data in view.",
-                          "zh": "当前数据中{city}没有该指标的数值。"},
+        "zh": "文档未说明目标所指城市：图中实际数据为{city}。",
+    },
+    "targets.no_series": {
+        "en": "{city} has no values for this indicator in the data in view.",
+        "zh": "当前数据中{city}没有该指标的数值。",
+    },
     "targets.unit_mismatch": {
         "en": "The target's unit ({unit}) does not convert into the chart unit ({chart}): the target is not drawn.",
-        "zh": "目标单位（{unit}）无法换算为图表单位（{chart}）：未绘出目标。"},
+        "zh": "目标单位（{unit}）无法换算为图表单位（{chart}）：未绘出目标。",
+    },
     "error.generic": {
         "en": "Something went wrong while drawing this view: {error}. The rest of the app keeps working.",
         "zh": "绘制此视图时出错：{error}。应用的其他部分仍可使用。",
@@ -693,7 +816,7 @@ STRINGS: dict[str, dict[str, str]] = {
     "upload.unnamed": {"en": "unnamed file", "zh": "未命名文件"},
     "upload.renamed": {
         "en": "The file name held characters that cannot be kept (control or text-direction characters, or a "
-              "folder path) or was too long, so it is listed as {name}.",
+        "folder path) or was too long, so it is listed as {name}.",
         "zh": "文件名含有无法保留的字符（控制字符、文字方向字符或目录路径）或过长，因此列为 {name}。",
     },
     "indicator_upload.error.bad_source_url": {

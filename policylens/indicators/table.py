@@ -55,9 +55,13 @@ OFFICIAL_TITLE_MARKERS = ("统计局", "統計局", "统计公报", "統計公�
 
 # Unit codes that measure the same thing at a power-of-ten scale: code -> (base, exponent).
 UNIT_SCALES = {
-    "100m_cny": ("cny", 8), "trillion_cny": ("cny", 12),
-    "firms": ("firms", 0), "10k_firms": ("firms", 4),
-    "persons": ("persons", 0), "10k_persons": ("persons", 4), "million_persons": ("persons", 6),
+    "100m_cny": ("cny", 8),
+    "trillion_cny": ("cny", 12),
+    "firms": ("firms", 0),
+    "10k_firms": ("firms", 4),
+    "persons": ("persons", 0),
+    "10k_persons": ("persons", 4),
+    "million_persons": ("persons", 6),
 }
 
 _REQUIRED_TEXT = (CITY, PILLAR, INDICATOR_ID, UNIT_CODE, SOURCE_TITLE, SOURCE_URL)
@@ -91,8 +95,11 @@ def load_units(path: Path | str = UNITS_TABLE) -> pd.DataFrame:
 @lru_cache(maxsize=1)
 def _unit_labels() -> dict[tuple[str, str], str]:
     units = load_units()
-    return {(code, lang): label for lang, column in (("en", LABEL_EN), ("zh", LABEL_ZH))
-            for code, label in zip(units[UNIT_CODE], units[column], strict=True)}
+    return {
+        (code, lang): label
+        for lang, column in (("en", LABEL_EN), ("zh", LABEL_ZH))
+        for code, label in zip(units[UNIT_CODE], units[column], strict=True)
+    }
 
 
 def unit_label(unit_code: str, lang: str = "en") -> str:
@@ -142,8 +149,10 @@ def load_indicators(path: Path | str = paths.INDICATORS_TABLE) -> pd.DataFrame:
 
 def _scaled(values: pd.Series, codes: pd.Series) -> pd.Series:
     """Values in their base unit (for comparison only); codes without a scale stay as they are."""
-    return pd.Series([float(Decimal(str(v)).scaleb(UNIT_SCALES.get(c, (c, 0))[1]))
-                      for v, c in zip(values, codes, strict=True)], index=values.index)
+    return pd.Series(
+        [float(Decimal(str(v)).scaleb(UNIT_SCALES.get(c, (c, 0))[1])) for v, c in zip(values, codes, strict=True)],
+        index=values.index,
+    )
 
 
 def _is_official(title: str, url: str) -> bool:
@@ -168,19 +177,24 @@ def pick_one_value_per_year(df: pd.DataFrame) -> pd.DataFrame:
     ranked = ranked.assign(
         _period=(ranked[PERIOD_NOTE] != FULL_YEAR_NOTE).astype(int),
         _qualifier=ranked[QUALIFIER].map({q: i for i, q in enumerate(QUALIFIER_PREFERENCE)}),
-        _official=[0 if _is_official(t, u) else 1
-                   for t, u in zip(ranked[SOURCE_TITLE], ranked[SOURCE_URL], strict=True)],
+        _official=[
+            0 if _is_official(t, u) else 1 for t, u in zip(ranked[SOURCE_TITLE], ranked[SOURCE_URL], strict=True)
+        ],
         _order=range(len(ranked)),
         _value_key=base + ":" + _scaled(ranked[VALUE], ranked[UNIT_CODE]).astype(str),
     )
     groups = ranked.groupby(_KEY, sort=False)
-    ranked = ranked.assign(**{
-        N_SOURCES: groups[SOURCE_URL].transform("nunique").astype("int64"),
-        CONFLICT: groups["_value_key"].transform("nunique") > 1,
-    })
-    picked = (ranked.sort_values(["_period", "_qualifier", "_official", "_order"], kind="stable")
-              .drop_duplicates(_KEY, keep="first")
-              .sort_values(_KEY, kind="stable"))
+    ranked = ranked.assign(
+        **{
+            N_SOURCES: groups[SOURCE_URL].transform("nunique").astype("int64"),
+            CONFLICT: groups["_value_key"].transform("nunique") > 1,
+        }
+    )
+    picked = (
+        ranked.sort_values(["_period", "_qualifier", "_official", "_order"], kind="stable")
+        .drop_duplicates(_KEY, keep="first")
+        .sort_values(_KEY, kind="stable")
+    )
     helpers = [c for c in picked.columns if c.startswith("_")]
     return picked.drop(columns=helpers).reset_index(drop=True)
 
@@ -199,17 +213,21 @@ def harmonise_units(df: pd.DataFrame) -> pd.DataFrame:
     Raises IndicatorError when one indicator mixes units that are not powers of ten apart.
     """
     target = df.groupby(INDICATOR_ID, sort=False)[UNIT_CODE].transform(chart_unit)
-    scale = [(UNIT_SCALES.get(c, (c, 0)), UNIT_SCALES.get(t, (t, 0)))
-             for c, t in zip(df[UNIT_CODE], target, strict=True)]
+    scale = [
+        (UNIT_SCALES.get(c, (c, 0)), UNIT_SCALES.get(t, (t, 0))) for c, t in zip(df[UNIT_CODE], target, strict=True)
+    ]
     mixed = sorted({i for i, (s, t) in zip(df[INDICATOR_ID], scale, strict=True) if s[0] != t[0]})
     if mixed:
         raise IndicatorError(f"units that do not convert into each other within {mixed}")
-    converted = [float(Decimal(str(v)).scaleb(s[1] - t[1]))
-                 for v, (s, t) in zip(df[VALUE], scale, strict=True)]
-    return df.assign(**{
-        PUBLISHED_VALUE: df[VALUE], PUBLISHED_UNIT_CODE: df[UNIT_CODE],
-        VALUE: pd.Series(converted, index=df.index, dtype="float64"), UNIT_CODE: target,
-    })
+    converted = [float(Decimal(str(v)).scaleb(s[1] - t[1])) for v, (s, t) in zip(df[VALUE], scale, strict=True)]
+    return df.assign(
+        **{
+            PUBLISHED_VALUE: df[VALUE],
+            PUBLISHED_UNIT_CODE: df[UNIT_CODE],
+            VALUE: pd.Series(converted, index=df.index, dtype="float64"),
+            UNIT_CODE: target,
+        }
+    )
 
 
 def summarise_coverage(df: pd.DataFrame) -> pd.DataFrame:
@@ -236,25 +254,29 @@ def list_indicators(df: pd.DataFrame, pillars: tuple[str, ...] | None = None) ->
     if pillars is not None:
         df = df[df[PILLAR].isin(pillars)]
     grouped = df.groupby(INDICATOR_ID, sort=False)
-    table = pd.DataFrame({
-        PILLAR: grouped[PILLAR].agg(_most_common),
-        INDICATOR_EN: grouped[INDICATOR_EN].agg(_most_common),
-        INDICATOR_ZH: grouped[INDICATOR_ZH].agg(_most_common),
-        UNIT_CODE: grouped[UNIT_CODE].agg(chart_unit),
-        N_YEARS: grouped[YEAR].nunique().astype("int64"),
-        N_CITIES: grouped[CITY].nunique().astype("int64"),
-        FIRST_YEAR: grouped[YEAR].min().astype("Int64"),
-        LAST_YEAR: grouped[YEAR].max().astype("Int64"),
-    }).rename_axis(INDICATOR_ID).reset_index()
+    table = (
+        pd.DataFrame(
+            {
+                PILLAR: grouped[PILLAR].agg(_most_common),
+                INDICATOR_EN: grouped[INDICATOR_EN].agg(_most_common),
+                INDICATOR_ZH: grouped[INDICATOR_ZH].agg(_most_common),
+                UNIT_CODE: grouped[UNIT_CODE].agg(chart_unit),
+                N_YEARS: grouped[YEAR].nunique().astype("int64"),
+                N_CITIES: grouped[CITY].nunique().astype("int64"),
+                FIRST_YEAR: grouped[YEAR].min().astype("Int64"),
+                LAST_YEAR: grouped[YEAR].max().astype("Int64"),
+            }
+        )
+        .rename_axis(INDICATOR_ID)
+        .reset_index()
+    )
     order = table[PILLAR].map({p: i for i, p in enumerate(PILLARS)})
     table = table.assign(_order=order).sort_values(["_order", INDICATOR_ID], kind="stable")
-    columns = [PILLAR, INDICATOR_ID, INDICATOR_EN, INDICATOR_ZH, UNIT_CODE,
-               N_YEARS, N_CITIES, FIRST_YEAR, LAST_YEAR]
+    columns = [PILLAR, INDICATOR_ID, INDICATOR_EN, INDICATOR_ZH, UNIT_CODE, N_YEARS, N_CITIES, FIRST_YEAR, LAST_YEAR]
     return table.loc[:, columns].reset_index(drop=True)
 
 
-def select_headline_indicators(df: pd.DataFrame, city: str = "Nanjing",
-                               per_pillar: int = 2) -> pd.DataFrame:
+def select_headline_indicators(df: pd.DataFrame, city: str = "Nanjing", per_pillar: int = 2) -> pd.DataFrame:
     """For each pillar, the city's `per_pillar` indicators with most years, at their latest year.
 
     Ties go to the later latest year, then to indicator_id. The value is the one picked by
@@ -265,9 +287,23 @@ def select_headline_indicators(df: pd.DataFrame, city: str = "Nanjing",
     picked = picked.assign(**{N_YEARS: picked.groupby(INDICATOR_ID)[YEAR].transform("nunique")})
     latest = picked.sort_values(YEAR, kind="stable").drop_duplicates(INDICATOR_ID, keep="last")
     latest = latest.assign(_order=latest[PILLAR].map({p: i for i, p in enumerate(PILLARS)}))
-    latest = latest.sort_values(["_order", N_YEARS, YEAR, INDICATOR_ID],
-                                ascending=[True, False, False, True], kind="stable")
+    latest = latest.sort_values(
+        ["_order", N_YEARS, YEAR, INDICATOR_ID], ascending=[True, False, False, True], kind="stable"
+    )
     top = latest.groupby(PILLAR, sort=False).head(per_pillar)
-    columns = [PILLAR, INDICATOR_ID, INDICATOR_EN, INDICATOR_ZH, N_YEARS, YEAR, VALUE, QUALIFIER,
-               UNIT, UNIT_CODE, SOURCE_TITLE, SOURCE_URL, CONFLICT]
+    columns = [
+        PILLAR,
+        INDICATOR_ID,
+        INDICATOR_EN,
+        INDICATOR_ZH,
+        N_YEARS,
+        YEAR,
+        VALUE,
+        QUALIFIER,
+        UNIT,
+        UNIT_CODE,
+        SOURCE_TITLE,
+        SOURCE_URL,
+        CONFLICT,
+    ]
     return top.loc[:, columns].astype({N_YEARS: "int64"}).reset_index(drop=True)

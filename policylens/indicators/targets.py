@@ -26,36 +26,81 @@ SENTENCE, VERB, START, END, DISTANCE, NEAREST = "sentence", "verb", "start", "en
 TARGET_COLUMNS = (PARAGRAPH, SENTENCE, VALUE, UNIT, UNIT_CODE, YEAR, VERB, QUALIFIER, START, END)
 
 # Units as written after a number, longest first so that 万亿元 wins over 亿元.
-_ZH_UNITS = ("万亿元", "亿元", "万元", "万家", "万户", "万人", "万件", "个百分点", "家", "户", "人", "名", "件", "项",
-             "个", "所", "%", "％")
+_ZH_UNITS = (
+    "万亿元",
+    "亿元",
+    "万元",
+    "万家",
+    "万户",
+    "万人",
+    "万件",
+    "个百分点",
+    "家",
+    "户",
+    "人",
+    "名",
+    "件",
+    "项",
+    "个",
+    "所",
+    "%",
+    "％",
+)
 _EN_CURRENCY = r"(?:trillion|billion|100 million|million) (?:yuan|RMB|CNY)"
 _EN_UNITS = (_EN_CURRENCY, r"percentage points?", r"per ?cent", "%")
 # Count nouns may follow a few adjectives: "10,000 high-tech enterprises".
 _EN_NOUNS = r"firms?|compan(?:y|ies)|enterprises?|SMEs|institutions?|laborator(?:y|ies)|labs?|people|persons|patents?"
 _NUMBER = rf"(?<![\d.,A-Za-z]){units.NUMBER}"
-_ZH_QUANTITY = re.compile(rf"(?P<number>{_NUMBER})\s*(?P<unit>{'|'.join(map(re.escape, _ZH_UNITS))})"
-                          r"(?P<post>以上|左右)?")
-_EN_QUANTITY = re.compile(rf"(?P<number>{_NUMBER})\s*(?:(?P<unit>{'|'.join(_EN_UNITS)})"
-                          rf"|(?:[\w-]+ ){{0,3}}?(?P<noun>{_EN_NOUNS}))(?![A-Za-z])(?P<post> or (?:more|above))?",
-                          re.IGNORECASE)
+_ZH_QUANTITY = re.compile(
+    rf"(?P<number>{_NUMBER})\s*(?P<unit>{'|'.join(map(re.escape, _ZH_UNITS))})"
+    r"(?P<post>以上|左右)?"
+)
+_EN_QUANTITY = re.compile(
+    rf"(?P<number>{_NUMBER})\s*(?:(?P<unit>{'|'.join(_EN_UNITS)})"
+    rf"|(?:[\w-]+ ){{0,3}}?(?P<noun>{_EN_NOUNS}))(?![A-Za-z])(?P<post> or (?:more|above))?",
+    re.IGNORECASE,
+)
 
 # Target verbs (as written -> qualifier); the one nearest before the number in its clause counts.
 ZH_VERBS = {
-    "提高到": "exact", "提高至": "exact", "提升到": "exact", "提升至": "exact", "增加到": "exact", "增加至": "exact",
-    "增长到": "exact", "增长至": "exact", "达到": "exact", "达": "exact", "保持在": "exact", "稳定在": "exact",
-    "力争": "exact", "增长": "exact", "突破": "lower_bound", "超过": "lower_bound", "超": "lower_bound",
-    "不低于": "lower_bound", "不少于": "lower_bound",
+    "提高到": "exact",
+    "提高至": "exact",
+    "提升到": "exact",
+    "提升至": "exact",
+    "增加到": "exact",
+    "增加至": "exact",
+    "增长到": "exact",
+    "增长至": "exact",
+    "达到": "exact",
+    "达": "exact",
+    "保持在": "exact",
+    "稳定在": "exact",
+    "力争": "exact",
+    "增长": "exact",
+    "突破": "lower_bound",
+    "超过": "lower_bound",
+    "超": "lower_bound",
+    "不低于": "lower_bound",
+    "不少于": "lower_bound",
 }
 EN_VERBS = {
-    "increase to": "exact", "reach": "exact", "exceed": "lower_bound", "more than": "lower_bound",
-    "at least": "lower_bound", "no less than": "lower_bound", "over": "lower_bound", "above": "lower_bound",
+    "increase to": "exact",
+    "reach": "exact",
+    "exceed": "lower_bound",
+    "more than": "lower_bound",
+    "at least": "lower_bound",
+    "no less than": "lower_bound",
+    "over": "lower_bound",
+    "above": "lower_bound",
 }
 _EN_VERB_PATTERNS = (
     (re.compile(r"\b(?:increas|rais|ris|grow|boost|lift)\w*\b(?:(?!\bto\b)[^,;])*\bto\s*$", re.I), "increase to"),
     (re.compile(r"\breach\w*\s+(?:\w+\s+){0,2}?$", re.I), "reach"),
     (re.compile(r"\bexceed\w*\s+$", re.I), "exceed"),
-    *((re.compile(rf"\b{verb}\s+$", re.I), verb) for verb in ("more than", "at least", "no less than", "over",
-                                                                "above")),
+    *(
+        (re.compile(rf"\b{verb}\s+$", re.I), verb)
+        for verb in ("more than", "at least", "no less than", "over", "above")
+    ),
 )
 APPROX_WORDS = {"约": "approx", "左右": "approx", "about": "approx", "around": "approx", "approximately": "approx"}
 POST_MARKERS = {"以上": "lower_bound", "左右": "approx", "or more": "lower_bound", "or above": "lower_bound"}
@@ -67,13 +112,26 @@ _ZH_GAP = re.compile(r"[\s约近]")
 _APPROX_BEFORE = re.compile(r"(?:约|\babout|\baround|\bapproximately)\s*$", re.I)
 
 # Target years: "到2025年", "2027年前", "by 2025", and the end of a five-year plan.
-FIVE_YEAR_PLAN_ENDS = {"十三五": 2020, "十四五": 2025, "十五五": 2030, "十六五": 2035,
-                       "13th": 2020, "14th": 2025, "15th": 2030, "16th": 2035}
+FIVE_YEAR_PLAN_ENDS = {
+    "十三五": 2020,
+    "十四五": 2025,
+    "十五五": 2030,
+    "十六五": 2035,
+    "13th": 2020,
+    "14th": 2025,
+    "15th": 2030,
+    "16th": 2035,
+}
 _YEAR_PATTERNS = {
-    "zh": re.compile(r"(?:到|至)\s*(?P<y1>\d{4})\s*年|(?P<y2>\d{4})\s*年\s*(?:底前|之前|前)|力争(?:在|于)?\s*(?P<y3>\d{4})\s*年"
-                     r"|[“\"]?(?P<plan>十[三四五六]五)[”\"]?(?:时期|期)?末"),
-    "en": re.compile(r"\b(?:by|before)\s+(?:the\s+end\s+of\s+|end[- ])?(?P<y1>\d{4})\b"
-                     r"|\bby\s+the\s+end\s+of\s+the\s+(?P<plan>1[3-6]th)\s+five[- ]year\s+plan", re.I),
+    "zh": re.compile(
+        r"(?:到|至)\s*(?P<y1>\d{4})\s*年|(?P<y2>\d{4})\s*年\s*(?:底前|之前|前)|力争(?:在|于)?\s*(?P<y3>\d{4})\s*年"
+        r"|[“\"]?(?P<plan>十[三四五六]五)[”\"]?(?:时期|期)?末"
+    ),
+    "en": re.compile(
+        r"\b(?:by|before)\s+(?:the\s+end\s+of\s+|end[- ])?(?P<y1>\d{4})\b"
+        r"|\bby\s+the\s+end\s+of\s+the\s+(?P<plan>1[3-6]th)\s+five[- ]year\s+plan",
+        re.I,
+    ),
 }
 _SENTENCES = {
     "zh": re.compile(r"[^。！？；!?;\n]+[。！？；!?;]*"),
@@ -96,8 +154,12 @@ def _verb(before: str, language: str) -> str | None:
     """The target verb nearest before the number, within its clause."""
     clause = _CLAUSE_BREAK.split(before)[-1]
     if language == "zh":
-        near = [m.group() for m in _ZH_VERB.finditer(clause) if m.group() == "力争"
-                or len(_ZH_GAP.sub("", clause[m.end():])) <= (0 if len(m.group()) == 1 else ZH_VERB_REACH)]
+        near = [
+            m.group()
+            for m in _ZH_VERB.finditer(clause)
+            if m.group() == "力争"
+            or len(_ZH_GAP.sub("", clause[m.end() :])) <= (0 if len(m.group()) == 1 else ZH_VERB_REACH)
+        ]
         return near[-1] if near else None
     ends = [(m.end(), m.start(), verb) for pattern, verb in _EN_VERB_PATTERNS if (m := pattern.search(clause))]
     return max(ends)[2] if ends else None
@@ -128,21 +190,44 @@ def extract_targets(paragraphs: Sequence[str], language: str) -> pd.DataFrame:
                 if year is None and verb is None and not post:
                     continue
                 unit = match.group("unit") or match.group("noun")
-                qualifier = (POST_MARKERS.get(post) or ("approx" if _APPROX_BEFORE.search(before) else None)
-                             or (ZH_VERBS if language == "zh" else EN_VERBS).get(verb or "", "exact"))
+                qualifier = (
+                    POST_MARKERS.get(post)
+                    or ("approx" if _APPROX_BEFORE.search(before) else None)
+                    or (ZH_VERBS if language == "zh" else EN_VERBS).get(verb or "", "exact")
+                )
                 start = match.start("number")
-                rows.append({
-                    PARAGRAPH: number, SENTENCE: sentence, VALUE: units.parse_number(match.group("number")),
-                    UNIT: unit, UNIT_CODE: units.find_unit_code(unit), YEAR: year, VERB: verb or post or None,
-                    QUALIFIER: qualifier, START: start, END: start + len(match.group("number")),
-                })
-    types = {PARAGRAPH: "int64", SENTENCE: "str", VALUE: "float64", UNIT: "str", UNIT_CODE: "object",
-             YEAR: "Int64", VERB: "object", QUALIFIER: "str", START: "int64", END: "int64"}
+                rows.append(
+                    {
+                        PARAGRAPH: number,
+                        SENTENCE: sentence,
+                        VALUE: units.parse_number(match.group("number")),
+                        UNIT: unit,
+                        UNIT_CODE: units.find_unit_code(unit),
+                        YEAR: year,
+                        VERB: verb or post or None,
+                        QUALIFIER: qualifier,
+                        START: start,
+                        END: start + len(match.group("number")),
+                    }
+                )
+    types = {
+        PARAGRAPH: "int64",
+        SENTENCE: "str",
+        VALUE: "float64",
+        UNIT: "str",
+        UNIT_CODE: "object",
+        YEAR: "Int64",
+        VERB: "object",
+        QUALIFIER: "str",
+        START: "int64",
+        END: "int64",
+    }
     # Built column by column: a text column holding None would otherwise turn it into NaN.
     return pd.DataFrame({c: pd.Series([r[c] for r in rows], dtype=t) for c, t in types.items()})
 
 
 # ---- keywords: indicators in the text, and indicators for a term ---------------------------
+
 
 def load_indicator_keywords(path: Path | str = KEYWORDS_TABLE) -> pd.DataFrame:
     """The indicator keywords. Columns: indicator_id, language ("en" / "zh"), keyword (all str)."""
@@ -150,8 +235,10 @@ def load_indicator_keywords(path: Path | str = KEYWORDS_TABLE) -> pd.DataFrame:
     missing = {INDICATOR_ID, LANGUAGE, KEYWORD} - set(table.columns)
     bad = ~table.get(LANGUAGE, pd.Series(dtype=str)).isin(indicators.LANGS) | table.eq("").any(axis=1)
     if missing or bad.any() or table.duplicated().any():
-        raise indicators.IndicatorError(f"{Path(path).name}: missing columns {sorted(missing)}, or an empty cell, "
-                                        "an unknown language or a repeated row")
+        raise indicators.IndicatorError(
+            f"{Path(path).name}: missing columns {sorted(missing)}, or an empty cell, "
+            "an unknown language or a repeated row"
+        )
     return table.loc[:, [INDICATOR_ID, LANGUAGE, KEYWORD]]
 
 
@@ -178,8 +265,9 @@ def fold_text(text: str) -> str:
     return _fold(text)
 
 
-def find_linked_paragraphs(paragraphs: Sequence[str], indicator_id: str, keywords: pd.DataFrame,
-                           language: str) -> list[int]:
+def find_linked_paragraphs(
+    paragraphs: Sequence[str], indicator_id: str, keywords: pd.DataFrame, language: str
+) -> list[int]:
     """1-based numbers of the paragraphs that mention one of the indicator's keywords in `language`."""
     patterns = keyword_patterns(indicator_id, keywords, language)
     return [n for n, text in enumerate(paragraphs, start=1) if any(p.search(_fold(text)) for p in patterns)]
@@ -209,14 +297,16 @@ def _compatible(target_code: object, target_unit: str, indicator_code: str, zh_l
     institutions: units.csv's Chinese label before its parenthesis)."""
     if isinstance(target_code, str):
         scales = indicators.UNIT_SCALES
-        if target_code == indicator_code or (target_code in scales and indicator_code in scales
-                                             and scales[target_code][0] == scales[indicator_code][0]):
+        if target_code == indicator_code or (
+            target_code in scales and indicator_code in scales and scales[target_code][0] == scales[indicator_code][0]
+        ):
             return True
     return units.bare_unit(target_unit) == zh_labels.get(indicator_code, "").split("(")[0]
 
 
-def match_targets_to_indicators(targets: pd.DataFrame, indicator_catalogue: pd.DataFrame,
-                                keywords: pd.DataFrame) -> pd.DataFrame:
+def match_targets_to_indicators(
+    targets: pd.DataFrame, indicator_catalogue: pd.DataFrame, keywords: pd.DataFrame
+) -> pd.DataFrame:
     """Pair each target with the indicators its sentence names (a keyword, either language) in a compatible unit.
 
     `indicator_catalogue` needs indicator_id and unit_code (indicators.list_indicators gives both).
@@ -229,8 +319,11 @@ def match_targets_to_indicators(targets: pd.DataFrame, indicator_catalogue: pd.D
     units_of = dict(zip(indicator_catalogue[INDICATOR_ID], indicator_catalogue[UNIT_CODE], strict=True))
     labels = indicators.load_units()
     zh_labels = dict(zip(labels[UNIT_CODE], labels[indicators.LABEL_ZH], strict=True))
-    patterns = [(i, k, _keyword_pattern(k)) for i, k in zip(keywords[INDICATOR_ID], keywords[KEYWORD], strict=True)
-                if i in units_of]
+    patterns = [
+        (i, k, _keyword_pattern(k))
+        for i, k in zip(keywords[INDICATOR_ID], keywords[KEYWORD], strict=True)
+        if i in units_of
+    ]
     rows = []
     for order, target in enumerate(targets.to_dict("records")):
         sentence = _fold(target[SENTENCE])
@@ -240,12 +333,14 @@ def match_targets_to_indicators(targets: pd.DataFrame, indicator_catalogue: pd.D
             if not _compatible(target[UNIT_CODE], target[UNIT], units_of[indicator_id], zh_labels):
                 continue
             for match in pattern.finditer(sentence):
-                between = sentence[match.end():start] if match.end() <= start else sentence[end:match.start()]
+                between = sentence[match.end() : start] if match.end() <= start else sentence[end : match.start()]
                 key = (int(bool(_CLAUSE_BREAK.search(between))), len(between), keyword)
                 if indicator_id not in best or key < best[indicator_id]:
                     best[indicator_id] = key
-        rows += [{**target, INDICATOR_ID: i, KEYWORD: k, DISTANCE: d, "_apart": a, "_order": order}
-                 for i, (a, d, k) in best.items()]
+        rows += [
+            {**target, INDICATOR_ID: i, KEYWORD: k, DISTANCE: d, "_apart": a, "_order": order}
+            for i, (a, d, k) in best.items()
+        ]
     columns = [*targets.columns, INDICATOR_ID, KEYWORD, DISTANCE, NEAREST]
     types = targets.dtypes.to_dict() | {INDICATOR_ID: "str", KEYWORD: "str", DISTANCE: "int64", NEAREST: "bool"}
     if not rows:

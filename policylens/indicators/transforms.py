@@ -41,15 +41,23 @@ def _check_one_value_per_year(df: pd.DataFrame) -> None:
     repeated = df.duplicated([*_SERIES, YEAR], keep=False)
     if repeated.any():
         first = df[repeated].iloc[0]
-        raise IndicatorError(f"several values for {first[CITY]}, {first[INDICATOR_ID]}, {first[YEAR]} "
-                             "(and maybe more): run prepare_series first")
+        raise IndicatorError(
+            f"several values for {first[CITY]}, {first[INDICATOR_ID]}, {first[YEAR]} "
+            "(and maybe more): run prepare_series first"
+        )
     mixed = df.groupby(INDICATOR_ID)[UNIT_CODE].nunique()
     if (mixed > 1).any():
         raise IndicatorError(f"more than one unit in {sorted(mixed[mixed > 1].index)}: run prepare_series first")
 
 
-def _derive(df: pd.DataFrame, column: str, other: list[tuple], formula: Callable[[pd.Series, pd.Series], pd.Series],
-            missing: str, zero: str) -> pd.DataFrame:
+def _derive(
+    df: pd.DataFrame,
+    column: str,
+    other: list[tuple],
+    formula: Callable[[pd.Series, pd.Series], pd.Series],
+    missing: str,
+    zero: str,
+) -> pd.DataFrame:
     """Apply `formula(value, other value)` where the other row (base or previous year) exists, is not 0
     and the unit is a level; note why not elsewhere, and note a result that rests on a non-exact value."""
     keys = pd.DataFrame(other, columns=[*_SERIES, YEAR]).astype({YEAR: "Int64"})
@@ -113,8 +121,9 @@ def align_cities(df: pd.DataFrame, indicator_id: str, cities: Sequence[str]) -> 
     rows = df[(df[INDICATOR_ID] == indicator_id) & df[CITY].isin(list(cities))]
     _check_one_value_per_year(rows)
     table = rows.pivot(index=YEAR, columns=CITY, values=VALUE)
-    years = (range(int(table.index.min()), int(table.index.max()) + 1) if len(table) else range(0))
+    years = range(int(table.index.min()), int(table.index.max()) + 1) if len(table) else range(0)
     table.index = table.index.astype("int64")
-    full = table.reindex(index=pd.Index(years, dtype="int64", name=YEAR),
-                         columns=pd.Index(list(cities), dtype="str", name=CITY))
+    full = table.reindex(
+        index=pd.Index(years, dtype="int64", name=YEAR), columns=pd.Index(list(cities), dtype="str", name=CITY)
+    )
     return full.astype("float64")

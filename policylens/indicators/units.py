@@ -42,9 +42,16 @@ _COMPILED = tuple((code, re.compile(pattern, re.IGNORECASE)) for code, pattern i
 
 # Markers written in a value cell, and the qualifier each implies (schema.QUALIFIERS).
 PREFIX_MARKERS: tuple[tuple[str, str], ...] = (
-    ("预计", "preliminary"), ("超过", "lower_bound"), ("突破", "lower_bound"), ("超", "lower_bound"),
-    (">=", "lower_bound"), ("≥", "lower_bound"), (">", "lower_bound"),
-    ("约", "approx"), ("~", "approx"), ("≈", "approx"),
+    ("预计", "preliminary"),
+    ("超过", "lower_bound"),
+    ("突破", "lower_bound"),
+    ("超", "lower_bound"),
+    (">=", "lower_bound"),
+    ("≥", "lower_bound"),
+    (">", "lower_bound"),
+    ("约", "approx"),
+    ("~", "approx"),
+    ("≈", "approx"),
 )
 SUFFIX_MARKERS: tuple[tuple[str, str], ...] = (("以上", "lower_bound"), ("左右", "approx"))
 # A number as written: optional sign, thousands separators only in groups of three, decimals.
@@ -120,7 +127,7 @@ def _strip_markers(text: str) -> tuple[str, set[str]]:
         changed = False
         for marker, qualifier in PREFIX_MARKERS:
             if text.startswith(marker):
-                text, changed = text[len(marker):].lstrip(), True
+                text, changed = text[len(marker) :].lstrip(), True
                 found.add(qualifier)
         for marker, qualifier in SUFFIX_MARKERS:
             if text.endswith(marker):
@@ -140,7 +147,7 @@ def parse_cell(text: str, unit: str) -> CellValue:
         return CellValue(float(plain.group().replace(",", "")), None)
     cleaned, qualifiers = _strip_markers(unicodedata.normalize("NFKC", text).strip())
     match = _NUMBER_AT_START.match(cleaned)
-    rest = cleaned[match.end():].strip() if match else cleaned
+    rest = cleaned[match.end() :].strip() if match else cleaned
     rest, more = _strip_markers(rest)
     qualifiers |= more
     if match is None or (rest and rest.casefold() != bare_unit(unit).casefold()):
@@ -149,6 +156,5 @@ def parse_cell(text: str, unit: str) -> CellValue:
             raise CellError(f'"{text}" is written in {rest}, but the unit column {says}', "unit_mismatch")
         raise CellError(f'"{text}" is not a number', "non_numeric")
     if len(qualifiers) > 1:
-        raise CellError(f'"{text}" has markers that disagree ({", ".join(sorted(qualifiers))})',
-                        "qualifier_conflict")
+        raise CellError(f'"{text}" has markers that disagree ({", ".join(sorted(qualifiers))})', "qualifier_conflict")
     return CellValue(float(match.group().replace(",", "")), qualifiers.pop() if qualifiers else None)

@@ -58,7 +58,8 @@ IDENTITY = [CITY, YEAR, INDICATOR_ID, SOURCE_URL]  # a row's identity, as in the
 
 # Header texts (after NFKC, casefold, spaces and hyphens to "_") -> canonical column.
 HEADER_ALIASES: dict[str, str] = {
-    alias: column for column, aliases in {
+    alias: column
+    for column, aliases in {
         CITY: ("city", "城市", "地区", "城市名称"),
         YEAR: ("year", "年份", "年度", "年"),
         PILLAR: ("pillar", "支柱"),
@@ -73,7 +74,8 @@ HEADER_ALIASES: dict[str, str] = {
         SOURCE_TITLE: ("source_title", "source", "来源", "资料来源", "数据来源", "来源标题"),
         SOURCE_URL: ("source_url", "url", "link", "链接", "网址", "来源链接"),
         SOURCE_QUOTE: ("source_quote", "quote", "原文", "引文"),
-    }.items() for alias in aliases
+    }.items()
+    for alias in aliases
 }
 # The bundled cities' Chinese names (南京, 南京市) are stored as the bundled table's English names.
 CITY_NAMES = {zh: en for en, zh in CITY_LABELS_ZH.items()}
@@ -113,6 +115,7 @@ def _rows_text(rows: list[int]) -> str:
 
 # ---- bytes to a grid of text cells, numbered as the file's rows ------------------------------
 
+
 def _cell_text(cell: object, number_format: str | None = None) -> str:
     if cell is None:
         return ""
@@ -142,14 +145,18 @@ def _read_xlsx_grid(data: bytes) -> Iterator[list[str]]:
     import openpyxl  # only uploads of .xlsx pay for the import
 
     if not data.startswith(b"PK\x03\x04"):
-        raise _fail("xlsx", "The file is not an .xlsx workbook (it is not a ZIP package). "
-                            "A CSV file needs the .csv extension; an old .xls needs saving as .xlsx.")
+        raise _fail(
+            "xlsx",
+            "The file is not an .xlsx workbook (it is not a ZIP package). "
+            "A CSV file needs the .csv extension; an old .xls needs saving as .xlsx.",
+        )
     try:
         book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
         sheet = book.worksheets[0]
         sheet.reset_dimensions()  # some writers store a wrong sheet size; read every row there is
-        rows = [[_cell_text(c.value, getattr(c, "number_format", None)) for c in row]
-                for row in sheet.iter_rows(min_row=1)]
+        rows = [
+            [_cell_text(c.value, getattr(c, "number_format", None)) for c in row] for row in sheet.iter_rows(min_row=1)
+        ]
     except Exception as exc:  # openpyxl reports damage as zip, XML, key and value errors alike
         raise _fail("xlsx", f"The workbook could not be read as .xlsx ({type(exc).__name__}).") from exc
     yield from rows
@@ -181,6 +188,7 @@ def _read_grid(data: bytes, name: str) -> list[tuple[int, list[str]]]:
 
 # ---- header and layout: long (year, value columns) or wide (one column per year) -------------
 
+
 def _nfkc(text: str) -> str:
     """NFKC (full-width digits, ％ and （ to ASCII) for the cells that are parsed; text cells stay as written."""
     return text if text.isascii() else unicodedata.normalize("NFKC", text)
@@ -210,35 +218,69 @@ def _read_layout(header_row: int, header: list[str]) -> _Layout:
         column = HEADER_ALIASES.get(_header_key(text))
         year = _parse_year(text)
         if column in columns:
-            problems.append(UploadProblem("duplicate_column", (header_row,), (
-                f"Two columns mean {column}: {header[columns[column]]!r} and {text!r} (row {header_row}).")))
+            problems.append(
+                UploadProblem(
+                    "duplicate_column",
+                    (header_row,),
+                    (f"Two columns mean {column}: {header[columns[column]]!r} and {text!r} (row {header_row})."),
+                )
+            )
         elif column:
             columns[column] = position
         elif year is not None:
             if not YEAR_RANGE[0] <= year <= YEAR_RANGE[1]:
-                problems.append(UploadProblem("year_out_of_range", (header_row,), (
-                    f"The year column {text!r} is outside {YEAR_RANGE[0]}–{YEAR_RANGE[1]} (row {header_row}).")))
+                problems.append(
+                    UploadProblem(
+                        "year_out_of_range",
+                        (header_row,),
+                        (f"The year column {text!r} is outside {YEAR_RANGE[0]}–{YEAR_RANGE[1]} (row {header_row})."),
+                    )
+                )
             years.append((position, year))
     if years and (YEAR in columns or VALUE in columns):
-        problems.append(UploadProblem("ambiguous_layout", (header_row,), (
-            "The header has year columns (wide form) and a year or value column (long form); keep one layout.")))
+        problems.append(
+            UploadProblem(
+                "ambiguous_layout",
+                (header_row,),
+                ("The header has year columns (wide form) and a year or value column (long form); keep one layout."),
+            )
+        )
     required = [*REQUIRED_TEXT, *(() if years else (YEAR, VALUE))]
     missing = [c for c in required if c not in columns]
     if not any(c in columns for c in NAME_COLUMNS):
         missing.append(" or ".join(NAME_COLUMNS))
     if missing:
         form = "wide form (one column per year)" if years else "long form"
-        problems.append(UploadProblem("missing_columns", (header_row,), (
-            f"Missing columns for the {form}: {', '.join(missing)}. The header (row {header_row}) has: "
-            f"{', '.join(repr(h) for h in header if h)}. See data/indicators/UPLOAD.md.")))
+        problems.append(
+            UploadProblem(
+                "missing_columns",
+                (header_row,),
+                (
+                    f"Missing columns for the {form}: {', '.join(missing)}. The header (row {header_row}) has: "
+                    f"{', '.join(repr(h) for h in header if h)}. See data/indicators/UPLOAD.md."
+                ),
+            )
+        )
     if problems:
         raise IndicatorUploadError(problems)
     return _Layout(columns, tuple(years))
 
 
 ROW, WHERE = "_row", "_where"  # helper columns: the file row, and "row 3" / "row 3, column 2020"
-ALL_COLUMNS = (CITY, YEAR, PILLAR, *NAME_COLUMNS, VALUE, UNIT, UNIT_CODE, QUALIFIER, PERIOD_NOTE, SOURCE_TITLE,
-               SOURCE_URL, SOURCE_QUOTE)
+ALL_COLUMNS = (
+    CITY,
+    YEAR,
+    PILLAR,
+    *NAME_COLUMNS,
+    VALUE,
+    UNIT,
+    UNIT_CODE,
+    QUALIFIER,
+    PERIOD_NOTE,
+    SOURCE_TITLE,
+    SOURCE_URL,
+    SOURCE_QUOTE,
+)
 
 
 def _raw_table(rows: list[tuple[int, list[str]]], layout: _Layout) -> pd.DataFrame:
@@ -256,12 +298,21 @@ def _raw_table(rows: list[tuple[int, list[str]]], layout: _Layout) -> pd.DataFra
     parts = []
     for position, year in layout.years:
         keep = ~grid[position].str.casefold().isin(GAP_MARKERS) & (YEAR_RANGE[0] <= year <= YEAR_RANGE[1])
-        parts.append(base.assign(**{YEAR: str(year), VALUE: grid[position], ROW: numbers,
-                                    WHERE: "row " + numbers.astype("str") + f", column {year}"})[keep])
+        parts.append(
+            base.assign(
+                **{
+                    YEAR: str(year),
+                    VALUE: grid[position],
+                    ROW: numbers,
+                    WHERE: "row " + numbers.astype("str") + f", column {year}",
+                }
+            )[keep]
+        )
     return pd.concat(parts).sort_index(kind="stable").reset_index(drop=True)
 
 
 # ---- validation: every problem is collected, with the rows it occurs in ----------------------
+
 
 class _Problems:
     def __init__(self, table: pd.DataFrame) -> None:
@@ -269,8 +320,16 @@ class _Problems:
         self.bad = pd.Series(False, index=table.index)
         self.found: list[UploadProblem] = []
 
-    def add(self, code: str, what: str, mask: pd.Series, examples: pd.Series | None = None,
-            cell: bool = False, hint: str = "", quote: bool = False) -> None:
+    def add(
+        self,
+        code: str,
+        what: str,
+        mask: pd.Series,
+        examples: pd.Series | None = None,
+        cell: bool = False,
+        hint: str = "",
+        quote: bool = False,
+    ) -> None:
         """Note a problem in the rows of `mask`, with up to three examples (`quote`: shown as repr);
         `cell` problems (year, value) name the wide form's year column in examples."""
         if not mask.any():
@@ -280,8 +339,11 @@ class _Problems:
         detail = ""
         if examples is not None:
             where = self.table.loc[mask, WHERE] if cell else "row " + self.table.loc[mask, ROW].astype("str")
-            shown = list(dict.fromkeys(f"{e!r} ({w})" if quote else f"{e} ({w})"
-                                       for e, w in zip(examples[mask], where, strict=True)))[:3]
+            shown = list(
+                dict.fromkeys(
+                    f"{e!r} ({w})" if quote else f"{e} ({w})" for e, w in zip(examples[mask], where, strict=True)
+                )
+            )[:3]
             detail = f"; e.g. {'; '.join(shown)}"
         self.found.append(UploadProblem(code, tuple(rows), f"{what} in {_rows_text(rows)}{detail}.{hint}"))
 
@@ -307,8 +369,9 @@ def _build_reference(table: pd.DataFrame) -> _Reference:
     for column in (INDICATOR_EN, INDICATOR_ZH):
         for name, indicator_id in zip(table[column], table[INDICATOR_ID], strict=True):
             names[_name_key(name)].add(indicator_id)
-    return _Reference({i: p for i, p in pillars.items() if p},
-                      {n: next(iter(ids)) for n, ids in names.items() if len(ids) == 1 and n})
+    return _Reference(
+        {i: p for i, p in pillars.items() if p}, {n: next(iter(ids)) for n, ids in names.items() if len(ids) == 1 and n}
+    )
 
 
 @lru_cache(maxsize=1)
@@ -343,9 +406,11 @@ def _parse_values(table: pd.DataFrame, problems: _Problems) -> tuple[pd.Series, 
         except units.CellError as exc:
             errors[i], codes[i] = str(exc), exc.code
     problems.add("empty_cell", "Empty value", text == "")
-    for code, what in (("non_numeric", "Value is not a number"),
-                       ("unit_mismatch", "Value written in another unit than the unit column"),
-                       ("qualifier_conflict", "Value markers that disagree")):
+    for code, what in (
+        ("non_numeric", "Value is not a number"),
+        ("unit_mismatch", "Value written in another unit than the unit column"),
+        ("qualifier_conflict", "Value markers that disagree"),
+    ):
         problems.add(code, what, codes == code, errors, cell=True)
     return values, markers
 
@@ -355,57 +420,119 @@ def _validate(table: pd.DataFrame, reference: _Reference) -> tuple[pd.DataFrame,
     problems = _Problems(table)
     for column in REQUIRED_TEXT:
         problems.add("empty_cell", f"Empty {column}", table[column] == "")
-    problems.add("empty_cell", f"Empty indicator ({', '.join(NAME_COLUMNS)} all empty)",
-                 (table[list(NAME_COLUMNS)] == "").all(axis=1))
+    problems.add(
+        "empty_cell",
+        f"Empty indicator ({', '.join(NAME_COLUMNS)} all empty)",
+        (table[list(NAME_COLUMNS)] == "").all(axis=1),
+    )
     # a source link is drawn as a link: only an absolute http(s) URL (no javascript:, data:, "//host")
-    problems.add("bad_source_url", "Source URL is not an http:// or https:// address",
-                 (table[SOURCE_URL] != "") & ~_mapped(table[SOURCE_URL], is_web_url).astype(bool), table[SOURCE_URL],
-                 quote=True, hint=" Give the full address of the source, starting with http:// or https://.")
+    problems.add(
+        "bad_source_url",
+        "Source URL is not an http:// or https:// address",
+        (table[SOURCE_URL] != "") & ~_mapped(table[SOURCE_URL], is_web_url).astype(bool),
+        table[SOURCE_URL],
+        quote=True,
+        hint=" Give the full address of the source, starting with http:// or https://.",
+    )
     years = _mapped(table[YEAR], _parse_year).astype("Int64")
     problems.add("empty_cell", "Empty year", table[YEAR] == "")
-    problems.add("invalid_year", "Year is not a four-digit year", (table[YEAR] != "") & years.isna(),
-                 table[YEAR], cell=True, quote=True)
-    problems.add("year_out_of_range", f"Year outside {YEAR_RANGE[0]}–{YEAR_RANGE[1]}",
-                 years.notna() & ~years.between(*YEAR_RANGE).fillna(False), table[YEAR], cell=True)
+    problems.add(
+        "invalid_year",
+        "Year is not a four-digit year",
+        (table[YEAR] != "") & years.isna(),
+        table[YEAR],
+        cell=True,
+        quote=True,
+    )
+    problems.add(
+        "year_out_of_range",
+        f"Year outside {YEAR_RANGE[0]}–{YEAR_RANGE[1]}",
+        years.notna() & ~years.between(*YEAR_RANGE).fillna(False),
+        table[YEAR],
+        cell=True,
+    )
     values, markers = _parse_values(table, problems)
     given_code = table[UNIT_CODE]
     codes = given_code.where(given_code != "", _mapped(table[UNIT], lambda u: units.find_unit_code(u) or ""))
-    problems.add("unknown_unit_code", "Unknown unit_code", (given_code != "") & ~given_code.isin(
-        indicators.load_units()[UNIT_CODE]), given_code, quote=True, hint=" Use a code from data/indicators/units.csv.")
-    problems.add("unknown_unit", "Unit not recognised", (given_code == "") & (table[UNIT] != "") & (codes == ""),
-                 table[UNIT], quote=True, hint=" Use a unit listed in data/indicators/UPLOAD.md, or add a unit_code column.")
+    problems.add(
+        "unknown_unit_code",
+        "Unknown unit_code",
+        (given_code != "") & ~given_code.isin(indicators.load_units()[UNIT_CODE]),
+        given_code,
+        quote=True,
+        hint=" Use a code from data/indicators/units.csv.",
+    )
+    problems.add(
+        "unknown_unit",
+        "Unit not recognised",
+        (given_code == "") & (table[UNIT] != "") & (codes == ""),
+        table[UNIT],
+        quote=True,
+        hint=" Use a unit listed in data/indicators/UPLOAD.md, or add a unit_code column.",
+    )
     stated = table[QUALIFIER]
     unknown = (stated != "") & ~stated.isin(QUALIFIERS)
-    problems.add("unknown_qualifier", "Unknown qualifier", unknown, stated, quote=True,
-                 hint=f" Allowed: {', '.join(QUALIFIERS)}.")
+    problems.add(
+        "unknown_qualifier",
+        "Unknown qualifier",
+        unknown,
+        stated,
+        quote=True,
+        hint=f" Allowed: {', '.join(QUALIFIERS)}.",
+    )
     disagree = (stated != "") & ~unknown & markers.notna() & (stated != markers)
-    problems.add("qualifier_conflict", "Qualifier column disagrees with the value's marker", disagree,
-                 pd.Series([f"{v!r} means {m}, the qualifier column says {q}" for v, m, q in zip(
-                     table.loc[disagree, VALUE], markers[disagree], stated[disagree], strict=True)],
-                           index=table.index[disagree], dtype="object").reindex(table.index))
+    problems.add(
+        "qualifier_conflict",
+        "Qualifier column disagrees with the value's marker",
+        disagree,
+        pd.Series(
+            [
+                f"{v!r} means {m}, the qualifier column says {q}"
+                for v, m, q in zip(table.loc[disagree, VALUE], markers[disagree], stated[disagree], strict=True)
+            ],
+            index=table.index[disagree],
+            dtype="object",
+        ).reindex(table.index),
+    )
     names = list(zip(*(table[c] for c in NAME_COLUMNS), strict=True))
     ids_of = {n: _indicator_id(*n, reference) for n in dict.fromkeys(names)}
     ids = pd.Series([ids_of[n] for n in names], index=table.index, dtype="str")
     stated_pillar = table[PILLAR]
     pillars = stated_pillar.str.casefold().map(PILLAR_ALIASES)
-    problems.add("unknown_pillar", "Unknown pillar", (stated_pillar != "") & pillars.isna(), stated_pillar, quote=True,
-                 hint=f" Allowed: {', '.join(indicators.PILLARS)} (or 新, 强, 融).")
+    problems.add(
+        "unknown_pillar",
+        "Unknown pillar",
+        (stated_pillar != "") & pillars.isna(),
+        stated_pillar,
+        quote=True,
+        hint=f" Allowed: {', '.join(indicators.PILLARS)} (or 新, 强, 融).",
+    )
     pillars = pillars.where(stated_pillar != "", ids.map(reference.pillars))
-    problems.add("missing_pillar", "No pillar for an indicator that the bundled table lacks",
-                 (stated_pillar == "") & (ids != "") & pillars.isna(), ids,
-                 hint=" Give these rows a pillar: new, strong or fusion.")
+    problems.add(
+        "missing_pillar",
+        "No pillar for an indicator that the bundled table lacks",
+        (stated_pillar == "") & (ids != "") & pillars.isna(),
+        ids,
+        hint=" Give these rows a pillar: new, strong or fusion.",
+    )
     good = ~problems.bad
-    out = table.assign(**{
-        CITY: _mapped(table[CITY], lambda c: CITY_NAMES.get(c.removesuffix("市"), c)), YEAR: years,
-        PILLAR: pillars, INDICATOR_ID: ids, VALUE: values, UNIT_CODE: codes,
-        QUALIFIER: stated.where(stated != "", markers.fillna("exact")),
-    })[good]
+    out = table.assign(
+        **{
+            CITY: _mapped(table[CITY], lambda c: CITY_NAMES.get(c.removesuffix("市"), c)),
+            YEAR: years,
+            PILLAR: pillars,
+            INDICATOR_ID: ids,
+            VALUE: values,
+            UNIT_CODE: codes,
+            QUALIFIER: stated.where(stated != "", markers.fillna("exact")),
+        }
+    )[good]
     types = {c: "Int64" if c == YEAR else "float64" if c == VALUE else "str" for c in INDICATOR_COLUMNS}
     return out.loc[:, [*INDICATOR_COLUMNS, ROW]].astype(types).reset_index(drop=True), problems.found
 
 
 def _base_values(values: pd.Series, codes: pd.Series) -> pd.Series:
-    """"base:value" in the base unit of UNIT_SCALES (exact powers of ten), to compare across scales."""
+    """ "base:value" in the base unit of UNIT_SCALES (exact powers of ten), to compare across scales."""
     keys = []
     for value, code in zip(values, codes, strict=True):
         base, exponent = indicators.UNIT_SCALES.get(code, (code, 0))
@@ -428,9 +555,16 @@ def _check_duplicates(frame: pd.DataFrame) -> list[UploadProblem]:
     rows = sorted(set(repeated.loc[clash[clash].index, ROW]))
     keys = repeated[clash].drop_duplicates(IDENTITY).head(3)
     examples = "; ".join(f"{k[CITY]} {k[YEAR]} {k[INDICATOR_ID]} from {k[SOURCE_URL]}" for _, k in keys.iterrows())
-    return [UploadProblem("duplicate_conflict", tuple(rows), (
-        f"The same city, year, indicator_id and source_url with different values in {_rows_text(rows)}; "
-        f"e.g. {examples}. Different sources may disagree (both rows are kept as a conflict); one source may not."))]
+    return [
+        UploadProblem(
+            "duplicate_conflict",
+            tuple(rows),
+            (
+                f"The same city, year, indicator_id and source_url with different values in {_rows_text(rows)}; "
+                f"e.g. {examples}. Different sources may disagree (both rows are kept as a conflict); one source may not."
+            ),
+        )
+    ]
 
 
 def read_indicator_upload(data: bytes, name: str, *, reference: pd.DataFrame | None = None) -> pd.DataFrame:
@@ -474,7 +608,10 @@ def combine_indicator_tables(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
     if clash.any():
         groups = combined[clash].groupby(IDENTITY, sort=False)[DATASET].agg(lambda s: ", ".join(dict.fromkeys(s)))
         listed = "; ".join(f"{' '.join(map(str, k[:3]))} from {k[3]} ({d})" for k, d in list(groups.items())[:3])
-        raise _fail("dataset_conflict", f"Different values for the same city, year, indicator and source in "
-                                        f"{len(groups)} case(s), e.g. {listed}. Correct one dataset or drop it.")
+        raise _fail(
+            "dataset_conflict",
+            f"Different values for the same city, year, indicator and source in "
+            f"{len(groups)} case(s), e.g. {listed}. Correct one dataset or drop it.",
+        )
     first = combined[DATASET].groupby([*keys, values]).transform("first")
     return combined[combined[DATASET] == first].reset_index(drop=True).loc[:, columns]

@@ -98,8 +98,9 @@ def build_measure_series(df_one_indicator: pd.DataFrame, measure: str, base_year
         raise ValueError(f"unknown measure {measure!r}; expected one of {MEASURES}")
     series = prepare_series(df_one_indicator)
     if measure == "absolute":
-        return series.assign(**{SHOWN: series[VALUE].astype("float64"), NOTE: pd.Series(pd.NA, index=series.index,
-                                                                                       dtype="str")})
+        return series.assign(
+            **{SHOWN: series[VALUE].astype("float64"), NOTE: pd.Series(pd.NA, index=series.index, dtype="str")}
+        )
     if measure == "indexed":
         if base_year is None:
             raise ValueError("an index needs a base year")
@@ -129,7 +130,9 @@ def format_derived(value: float) -> str:
     return "" if pd.isna(value) else f"{value:,.1f}"
 
 
-def build_view_table(series: pd.DataFrame, measure: str, lang: str = "en", base_year: int | None = None) -> pd.DataFrame:
+def build_view_table(
+    series: pd.DataFrame, measure: str, lang: str = "en", base_year: int | None = None
+) -> pd.DataFrame:
     """The table behind a chart, one row per city and year, for display.
 
     Columns: city (display label), year (int64), value (text: the number with ≥ / ≈ for lower
@@ -141,18 +144,20 @@ def build_view_table(series: pd.DataFrame, measure: str, lang: str = "en", base_
     shown = ["" if measure == "absolute" else format_derived(v) for v in rows[SHOWN]]
     notes = ["" if pd.isna(n) else t(f"indicator_transforms.note.{n}", lang, year=base_year) for n in rows[NOTE]]
     conflicts = [t("indicator_view.conflict", lang, n=n) if c else "" for c, n in zip(rows[CONFLICT], rows[N_SOURCES])]
-    return pd.DataFrame({
-        CITY: [city_label(c, lang) for c in rows[CITY]],
-        YEAR: rows[YEAR].astype("int64").to_numpy(),
-        VALUE: [format_number(v, q) for v, q in zip(rows[VALUE], rows[QUALIFIER])],
-        QUALIFIER: [t(f"qualifier.{q}", lang) for q in rows[QUALIFIER]],
-        "unit": [indicators.unit_label(c, lang) for c in rows[UNIT_CODE]],
-        SHOWN: shown,
-        NOTE: [" ".join(filter(None, pair)) for pair in zip(notes, conflicts)],
-        "sources": rows[N_SOURCES].astype("int64").to_numpy(),
-        SOURCE_TITLE: rows[SOURCE_TITLE].to_numpy(),
-        SOURCE_URL: rows[SOURCE_URL].to_numpy(),
-    })
+    return pd.DataFrame(
+        {
+            CITY: [city_label(c, lang) for c in rows[CITY]],
+            YEAR: rows[YEAR].astype("int64").to_numpy(),
+            VALUE: [format_number(v, q) for v, q in zip(rows[VALUE], rows[QUALIFIER])],
+            QUALIFIER: [t(f"qualifier.{q}", lang) for q in rows[QUALIFIER]],
+            "unit": [indicators.unit_label(c, lang) for c in rows[UNIT_CODE]],
+            SHOWN: shown,
+            NOTE: [" ".join(filter(None, pair)) for pair in zip(notes, conflicts)],
+            "sources": rows[N_SOURCES].astype("int64").to_numpy(),
+            SOURCE_TITLE: rows[SOURCE_TITLE].to_numpy(),
+            SOURCE_URL: rows[SOURCE_URL].to_numpy(),
+        }
+    )
 
 
 def list_sources(rows: pd.DataFrame) -> pd.DataFrame:
@@ -161,12 +166,14 @@ def list_sources(rows: pd.DataFrame) -> pd.DataFrame:
     Columns: source_title, source_url, n_values (int64).
     """
     counts = rows.groupby([SOURCE_TITLE, SOURCE_URL], sort=False).size().rename(N_VALUES).reset_index()
-    return counts.sort_values(N_VALUES, ascending=False, kind="stable").reset_index(drop=True).astype(
-        {N_VALUES: "int64"})
+    return (
+        counts.sort_values(N_VALUES, ascending=False, kind="stable").reset_index(drop=True).astype({N_VALUES: "int64"})
+    )
 
 
-def build_compare_table(series: pd.DataFrame, indicator_id: str, cities: Sequence[str], lang: str = "en",
-                        measure: str = "absolute") -> pd.DataFrame:
+def build_compare_table(
+    series: pd.DataFrame, indicator_id: str, cities: Sequence[str], lang: str = "en", measure: str = "absolute"
+) -> pd.DataFrame:
     """Cities side by side by year (transforms.align_cities on the measure), as text for display.
 
     Columns: year (int64), then one column per city (display label) in the order given; a year
@@ -183,8 +190,10 @@ def build_compare_table(series: pd.DataFrame, indicator_id: str, cities: Sequenc
         if measure == "absolute":
             texts = [format_number(v, qualifier.get((city, y), "exact")) for y, v in zip(aligned.index, aligned[city])]
         else:
-            texts = [format_derived(v) + (" *" if (city, y) in qualified else "")
-                     for y, v in zip(aligned.index, aligned[city])]
+            texts = [
+                format_derived(v) + (" *" if (city, y) in qualified else "")
+                for y, v in zip(aligned.index, aligned[city])
+            ]
         table[city_label(city, lang)] = ["" if text in ("", " *") else text for text in texts]
     return table
 

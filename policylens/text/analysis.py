@@ -51,7 +51,9 @@ def summarise_pillars(analysis: Analysis, codebook: Codebook) -> pd.DataFrame:
 
     Columns: pillar, paragraphs, share (of paragraphs), char_share (of characters).
     """
-    lengths = pd.Series([len(p) for p in analysis.document.paragraphs], index=range(1, len(analysis.document.paragraphs) + 1))
+    lengths = pd.Series(
+        [len(p) for p in analysis.document.paragraphs], index=range(1, len(analysis.document.paragraphs) + 1)
+    )
     assigned = analysis.assignment.set_index(schema.PARAGRAPH)[schema.PILLAR]
     total_paragraphs, total_chars = len(assigned), int(lengths.sum())
     rows = []
@@ -71,13 +73,21 @@ def build_analysis_report(analysis: Analysis, codebook: Codebook, top: int = 100
     terms = summarise_terms(analysis.term_counts).head(top)
     return {
         "document": {
-            "name": doc.name, "language": doc.language, "encoding": doc.encoding, "script": doc.script,
-            "characters": doc.characters, "paragraphs": len(doc.paragraphs), "sha256": doc.sha256,
+            "name": doc.name,
+            "language": doc.language,
+            "encoding": doc.encoding,
+            "script": doc.script,
+            "characters": doc.characters,
+            "paragraphs": len(doc.paragraphs),
+            "sha256": doc.sha256,
         },
         "pillars": [
             {
-                "id": p.id, "label_en": p.label_en, "label_zh": p.label_zh,
-                "paragraphs": int(row[schema.PARAGRAPHS]), "share": round(float(row[schema.SHARE]), 4),
+                "id": p.id,
+                "label_en": p.label_en,
+                "label_zh": p.label_zh,
+                "paragraphs": int(row[schema.PARAGRAPHS]),
+                "share": round(float(row[schema.SHARE]), 4),
             }
             for p, row in zip(codebook.pillars, pillars.head(len(codebook.pillars)).to_dict("records"))
         ],

@@ -20,7 +20,12 @@ def build_codebook_tables(codebook: Codebook) -> tuple[pd.DataFrame, pd.DataFram
     """(pillars, terms): columns PILLAR_COLUMNS, and pillar, language, term, weight."""
     pillars = pd.DataFrame([[getattr(p, c) for c in PILLAR_COLUMNS] for p in codebook.pillars], columns=PILLAR_COLUMNS)
     terms = pd.DataFrame(
-        [(p.id, lang, term, weight) for p in codebook.pillars for lang in ("en", "zh") for term, weight in p.terms(lang).items()],
+        [
+            (p.id, lang, term, weight)
+            for p in codebook.pillars
+            for lang in ("en", "zh")
+            for term, weight in p.terms(lang).items()
+        ],
         columns=TERM_COLUMNS,
     )
     return pillars, terms

@@ -31,12 +31,14 @@ def build_term_dispersion(paragraph_terms: Sequence[Sequence[str]], terms: Seque
         for index, (paragraph, counts) in enumerate(zip(paragraph_terms, per_paragraph), 1)
         if counts[term]
     ]
-    return pd.DataFrame({
-        schema.TERM: pd.Series([r[0] for r in rows], dtype="object"),
-        schema.PARAGRAPH: pd.Series([r[1] for r in rows], dtype="int64"),
-        schema.COUNT: pd.Series([r[2] for r in rows], dtype="int64"),
-        RELATIVE: pd.Series([r[3] for r in rows], dtype="float64"),
-    })
+    return pd.DataFrame(
+        {
+            schema.TERM: pd.Series([r[0] for r in rows], dtype="object"),
+            schema.PARAGRAPH: pd.Series([r[1] for r in rows], dtype="int64"),
+            schema.COUNT: pd.Series([r[2] for r in rows], dtype="int64"),
+            RELATIVE: pd.Series([r[3] for r in rows], dtype="float64"),
+        }
+    )
 
 
 def summarise_dispersion(paragraph_terms: Sequence[Sequence[str]], terms: Sequence[str]) -> pd.DataFrame:
@@ -57,7 +59,8 @@ def summarise_dispersion(paragraph_terms: Sequence[Sequence[str]], terms: Sequen
         observed = dict(zip(part[schema.PARAGRAPH], part[schema.COUNT]))
         dp = (
             0.5 * sum(abs(observed.get(i, 0) / count - size / total) for i, size in enumerate(sizes, 1))
-            if count else float("nan")
+            if count
+            else float("nan")
         )
         rows.append((term, count, len(part), dp))
     return pd.DataFrame(rows, columns=[schema.TERM, schema.COUNT, schema.PARAGRAPHS, DP]).astype(

@@ -55,7 +55,9 @@ def log_likelihood(a: np.ndarray, b: np.ndarray, c: float, d: float) -> np.ndarr
 
 
 def build_term_statistics(
-    term_counts: pd.DataFrame, assignment: pd.DataFrame, pillar_ids: Sequence[str],
+    term_counts: pd.DataFrame,
+    assignment: pd.DataFrame,
+    pillar_ids: Sequence[str],
     min_g2: float = SIGNIFICANT_G2,
 ) -> pd.DataFrame:
     """One row per term, most frequent first (ties by term).
@@ -69,10 +71,12 @@ def build_term_statistics(
     pillar_of = assignment.set_index(schema.PARAGRAPH)[schema.PILLAR]
     counts = term_counts.assign(**{schema.PILLAR: term_counts[schema.PARAGRAPH].map(pillar_of)})
     grouped = counts.groupby(schema.TERM, sort=False)
-    table = pd.DataFrame({
-        schema.COUNT: grouped[schema.COUNT].sum(),
-        schema.PARAGRAPHS: grouped[schema.PARAGRAPH].nunique(),
-    })
+    table = pd.DataFrame(
+        {
+            schema.COUNT: grouped[schema.COUNT].sum(),
+            schema.PARAGRAPHS: grouped[schema.PARAGRAPH].nunique(),
+        }
+    )
     total = int(table[schema.COUNT].sum())
     table.insert(1, PER_10K, table[schema.COUNT] * 10_000 / total if total else 0.0)
     columns = [keyness_column(p) for p in pillar_ids]

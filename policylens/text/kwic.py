@@ -34,8 +34,6 @@ _HEX_COLOR = re.compile(r"#(?:[0-9a-fA-F]{3}){1,2}")
 _FALLBACK_COLOR = "#9e9e9e"
 
 
-
-
 class QueryError(ValueError):
     """A search query that cannot be used. `key` and `values` give the message in either UI
     language (policylens.i18n); str(error) is the English text."""
@@ -206,10 +204,12 @@ def find_keyword_in_context(
             rows.append((index, start, end, surface, term, left, right, pillars.get(index)))
     columns = list(zip(*rows)) or [()] * len(KWIC_COLUMNS)
     # object columns, like the other term tables; a missing pillar stays None, not NaN
-    return pd.DataFrame({
-        name: pd.Series(values, dtype="int64" if name in (schema.PARAGRAPH, START, END) else "object")
-        for name, values in zip(KWIC_COLUMNS, columns)
-    })
+    return pd.DataFrame(
+        {
+            name: pd.Series(values, dtype="int64" if name in (schema.PARAGRAPH, START, END) else "object")
+            for name, values in zip(KWIC_COLUMNS, columns)
+        }
+    )
 
 
 def find_patterns_in_context(
@@ -237,9 +237,15 @@ def find_patterns_in_context(
             folded.append(piece)
             origin.extend([position] * len(piece))
         folded_text, origin = "".join(folded), [*origin, len(text)]
-        spans = sorted({(origin[m.start()], origin[m.end()] if m.end() < len(origin) else len(text))
-                        for p in patterns for m in p.finditer(folded_text) if m.end() > m.start()},
-                       key=lambda s: (s[0], -s[1]))
+        spans = sorted(
+            {
+                (origin[m.start()], origin[m.end()] if m.end() < len(origin) else len(text))
+                for p in patterns
+                for m in p.finditer(folded_text)
+                if m.end() > m.start()
+            },
+            key=lambda s: (s[0], -s[1]),
+        )
         last_end = -1
         for start, end in spans:
             if start < last_end:
@@ -249,17 +255,25 @@ def find_patterns_in_context(
                 left, right = text[max(0, start - window) : start], text[end : end + window]
             else:
                 before, after = list(_CHUNK.finditer(text, 0, start)), list(_CHUNK.finditer(text, end))
-                left = text[before[-window].start() : start] if window and len(before) >= window else (
-                    text[:start] if window else "")
-                right = text[end : after[window - 1].end()] if window and len(after) >= window else (
-                    text[end:] if window else "")
+                left = (
+                    text[before[-window].start() : start]
+                    if window and len(before) >= window
+                    else (text[:start] if window else "")
+                )
+                right = (
+                    text[end : after[window - 1].end()]
+                    if window and len(after) >= window
+                    else (text[end:] if window else "")
+                )
             surface = text[start:end]
             rows.append((index, start, end, surface, surface, left, right, pillars.get(index)))
     columns = list(zip(*rows)) or [()] * len(KWIC_COLUMNS)
-    return pd.DataFrame({
-        name: pd.Series(values, dtype="int64" if name in (schema.PARAGRAPH, START, END) else "object")
-        for name, values in zip(KWIC_COLUMNS, columns)
-    })
+    return pd.DataFrame(
+        {
+            name: pd.Series(values, dtype="int64" if name in (schema.PARAGRAPH, START, END) else "object")
+            for name, values in zip(KWIC_COLUMNS, columns)
+        }
+    )
 
 
 def _word_context(text: str, words: TokenSpans, a: int, b: int, window: int) -> tuple[str, str]:

@@ -83,12 +83,14 @@ def build_cooccurrence(
         else:
             weight = 2 * co / (units_of[a] + units_of[b])
         rows.append((a, b, co, weight))
-    edges = pd.DataFrame({
-        SOURCE: pd.Series([r[0] for r in rows], dtype="object"),
-        TARGET: pd.Series([r[1] for r in rows], dtype="object"),
-        COOCCURRENCES: pd.Series([r[2] for r in rows], dtype="int64"),
-        WEIGHT: pd.Series([r[3] for r in rows], dtype="float64"),
-    })
+    edges = pd.DataFrame(
+        {
+            SOURCE: pd.Series([r[0] for r in rows], dtype="object"),
+            TARGET: pd.Series([r[1] for r in rows], dtype="object"),
+            COOCCURRENCES: pd.Series([r[2] for r in rows], dtype="int64"),
+            WEIGHT: pd.Series([r[3] for r in rows], dtype="float64"),
+        }
+    )
     return edges.sort_values(
         [WEIGHT, COOCCURRENCES, SOURCE, TARGET], ascending=[False, False, True, True], kind="stable"
     ).reset_index(drop=True)
@@ -136,9 +138,12 @@ def count_term_frequencies(paragraph_terms: Sequence[Sequence[str]]) -> dict[str
     return dict(Counter(term for terms in paragraph_terms for term in terms))
 
 
-
 def build_network(
-    paragraph_terms: Sequence[Sequence[str]], top_n: int, unit: str, measure: str, min_weight: float,
+    paragraph_terms: Sequence[Sequence[str]],
+    top_n: int,
+    unit: str,
+    measure: str,
+    min_weight: float,
 ) -> tuple[nx.Graph, dict[str, tuple[float, float]], dict[str, int]]:
     """(graph, positions, communities) of the co-occurrence network of the `top_n` terms: what the
     Network page draws."""

@@ -82,11 +82,18 @@ def parse_codebook(text: str) -> Codebook:
             terms_zh = tuple((t.strip(), float(w)) for t, w in terms.get("zh", {}).items())
         except (TypeError, ValueError) as exc:
             raise CodebookError(f"Pillar {raw['id']!r} has a weight that is not a number.") from exc
-        pillars.append(Pillar(
-            id=raw["id"], label_en=raw["label_en"], label_zh=raw["label_zh"], color=raw["color"],
-            description_en=raw.get("description_en", ""), description_zh=raw.get("description_zh", ""),
-            terms_en=terms_en, terms_zh=terms_zh,
-        ))
+        pillars.append(
+            Pillar(
+                id=raw["id"],
+                label_en=raw["label_en"],
+                label_zh=raw["label_zh"],
+                color=raw["color"],
+                description_en=raw.get("description_en", ""),
+                description_zh=raw.get("description_zh", ""),
+                terms_en=terms_en,
+                terms_zh=terms_zh,
+            )
+        )
     if not pillars:
         raise CodebookError("The codebook defines no pillars.")
     ids = [p.id for p in pillars]
@@ -100,9 +107,7 @@ def load_codebook(path: Path = paths.PILLARS_CODEBOOK) -> Codebook:
     return parse_codebook(Path(path).read_text(encoding="utf-8"))
 
 
-def score_paragraphs(
-    paragraph_terms: Sequence[Sequence[str]], codebook: Codebook, language: str
-) -> pd.DataFrame:
+def score_paragraphs(paragraph_terms: Sequence[Sequence[str]], codebook: Codebook, language: str) -> pd.DataFrame:
     """Score every paragraph against every pillar.
 
     Score = sum over matched codebook terms of weight x occurrences.
@@ -137,11 +142,13 @@ def assign_pillars(scores: pd.DataFrame, codebook: Codebook) -> pd.DataFrame:
     assigned = (top >= codebook.min_score) & (margin >= codebook.min_margin)
     best_ids = [ids[i] for i in best]
     evidence = scores.set_index([schema.PARAGRAPH, schema.PILLAR])[schema.EVIDENCE]
-    return pd.DataFrame({
-        schema.PARAGRAPH: table.index.to_numpy(),
-        # object dtype keeps None (general) as None rather than pandas' missing-string marker
-        schema.PILLAR: pd.Series([b if a else None for b, a in zip(best_ids, assigned)], dtype="object"),
-        schema.SCORE: top,
-        "margin": margin,
-        schema.EVIDENCE: pd.Series([evidence[(p, b)] for p, b in zip(table.index, best_ids)], dtype="object"),
-    })
+    return pd.DataFrame(
+        {
+            schema.PARAGRAPH: table.index.to_numpy(),
+            # object dtype keeps None (general) as None rather than pandas' missing-string marker
+            schema.PILLAR: pd.Series([b if a else None for b, a in zip(best_ids, assigned)], dtype="object"),
+            schema.SCORE: top,
+            "margin": margin,
+            schema.EVIDENCE: pd.Series([evidence[(p, b)] for p, b in zip(table.index, best_ids)], dtype="object"),
+        }
+    )

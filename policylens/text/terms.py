@@ -13,11 +13,7 @@ from policylens.text.pillars import Codebook
 
 def count_terms(paragraph_terms: Sequence[Sequence[str]]) -> pd.DataFrame:
     """Term counts per paragraph. Columns: paragraph (1-based), term, count."""
-    rows = [
-        (index, term, n)
-        for index, terms in enumerate(paragraph_terms, 1)
-        for term, n in Counter(terms).items()
-    ]
+    rows = [(index, term, n) for index, terms in enumerate(paragraph_terms, 1) for term, n in Counter(terms).items()]
     return pd.DataFrame(rows, columns=[schema.PARAGRAPH, schema.TERM, schema.COUNT]).astype(
         {schema.PARAGRAPH: "int64", schema.TERM: "object", schema.COUNT: "int64"}
     )

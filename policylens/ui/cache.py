@@ -79,7 +79,9 @@ def get_token_spans(document_key: str, settings_key: str, _document: Document, _
 
 
 @st.cache_data(show_spinner=False, max_entries=8)
-def get_term_statistics(document_key: str, settings_key: str, _analysis: analysis.Analysis, pillar_ids: tuple[str, ...]) -> pd.DataFrame:
+def get_term_statistics(
+    document_key: str, settings_key: str, _analysis: analysis.Analysis, pillar_ids: tuple[str, ...]
+) -> pd.DataFrame:
     """Counts, relative frequencies and keyness per pillar for every term."""
     from policylens.text.keyness import build_term_statistics
 
@@ -88,7 +90,13 @@ def get_term_statistics(document_key: str, settings_key: str, _analysis: analysi
 
 @st.cache_data(show_spinner=False, max_entries=16)
 def get_network(
-    document_key: str, settings_key: str, _analysis: analysis.Analysis, top_n: int, unit: str, measure: str, min_weight: float
+    document_key: str,
+    settings_key: str,
+    _analysis: analysis.Analysis,
+    top_n: int,
+    unit: str,
+    measure: str,
+    min_weight: float,
 ) -> tuple:
     """(graph, positions, communities) of the co-occurrence network of the top terms."""
     from policylens.text.network import build_network  # networkx takes about 0.5 s to import: only this page pays
@@ -107,7 +115,9 @@ def get_headline_indicators(city: str) -> pd.DataFrame:
 
 
 @st.cache_data(show_spinner=False, max_entries=8)
-def get_combined_indicators(dataset_ids: tuple[str, ...], _uploads: tuple[tuple[str, pd.DataFrame], ...]) -> pd.DataFrame:
+def get_combined_indicators(
+    dataset_ids: tuple[str, ...], _uploads: tuple[tuple[str, pd.DataFrame], ...]
+) -> pd.DataFrame:
     """Several datasets stacked with a `dataset` column (indicator_io.combine_indicator_tables)."""
     from policylens.indicators.upload import BUNDLED_DATASET, combine_indicator_tables
 
@@ -145,8 +155,15 @@ def get_view_figure(dataset_key: str, spec, lang: str, color: str, _data: pd.Dat
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
-def get_coverage_figure(dataset_key: str, cities: tuple[str, ...], pillar_ids: tuple[str, ...], lang: str, source: str,
-                        color: str, _data: pd.DataFrame) -> dict | None:
+def get_coverage_figure(
+    dataset_key: str,
+    cities: tuple[str, ...],
+    pillar_ids: tuple[str, ...],
+    lang: str,
+    source: str,
+    color: str,
+    _data: pd.DataFrame,
+) -> dict | None:
     """The indicator × year coverage of the chosen cities and pillars as plotly JSON; None when empty."""
     from policylens.figures.indicators import build_coverage_figure, indicator_name
 
@@ -155,7 +172,9 @@ def get_coverage_figure(dataset_key: str, cities: tuple[str, ...], pillar_ids: t
         return None
     catalogue = indicators.list_indicators(rows)
     labels = {r[schema.INDICATOR_ID]: indicator_name(r, lang) for r in catalogue.to_dict("records")}
-    return build_coverage_figure(indicators.summarise_coverage(rows), lang, labels, source or None, color).to_plotly_json()
+    return build_coverage_figure(
+        indicators.summarise_coverage(rows), lang, labels, source or None, color
+    ).to_plotly_json()
 
 
 @st.cache_data(show_spinner=False)
@@ -175,8 +194,9 @@ def get_linked_indicators(terms: tuple[str, ...]) -> list[str]:
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
-def get_indicator_text_links(document_key: str, indicator_id: str, language: str, window: int,
-                             _paragraphs: tuple[str, ...]) -> tuple[list[int], pd.DataFrame]:
+def get_indicator_text_links(
+    document_key: str, indicator_id: str, language: str, window: int, _paragraphs: tuple[str, ...]
+) -> tuple[list[int], pd.DataFrame]:
     """The paragraphs that speak about the indicator (targets.find_linked_paragraphs) and the KWIC
     lines of its keywords in them (kwic.KWIC_COLUMNS)."""
     from policylens.indicators.targets import find_linked_paragraphs, fold_text, keyword_patterns
@@ -197,7 +217,9 @@ def get_targets(document_key: str, _paragraphs: tuple[str, ...], language: str) 
 
 
 @st.cache_data(show_spinner=False, max_entries=32)
-def get_target_matches(document_key: str, dataset_key: str, _targets: pd.DataFrame, _data: pd.DataFrame) -> pd.DataFrame:
+def get_target_matches(
+    document_key: str, dataset_key: str, _targets: pd.DataFrame, _data: pd.DataFrame
+) -> pd.DataFrame:
     """Targets paired with the indicators of the dataset they name (targets.match_targets_to_indicators),
     with `_target`: the target's row in the targets table."""
     from policylens.indicators.targets import match_targets_to_indicators
@@ -205,12 +227,23 @@ def get_target_matches(document_key: str, dataset_key: str, _targets: pd.DataFra
     numbered = _targets.reset_index(drop=True)
     matches = match_targets_to_indicators(numbered, get_full_catalogue(dataset_key, _data), get_indicator_keywords())
     order = {tuple(r): i for i, r in enumerate(numbered[["paragraph", "start", "sentence"]].itertuples(index=False))}
-    return matches.assign(_target=[order[tuple(r)] for r in matches[["paragraph", "start", "sentence"]].itertuples(index=False)])
+    return matches.assign(
+        _target=[order[tuple(r)] for r in matches[["paragraph", "start", "sentence"]].itertuples(index=False)]
+    )
 
 
 @st.cache_data(show_spinner=False, max_entries=32)
-def get_target_figure(dataset_key: str, document_key: str, target: int, indicator_id: str, city: str, lang: str,
-                      document_name: str, _data: pd.DataFrame, _targets: pd.DataFrame) -> tuple[dict, bool]:
+def get_target_figure(
+    dataset_key: str,
+    document_key: str,
+    target: int,
+    indicator_id: str,
+    city: str,
+    lang: str,
+    document_name: str,
+    _data: pd.DataFrame,
+    _targets: pd.DataFrame,
+) -> tuple[dict, bool]:
     """A target against one city's series, as plotly JSON, and whether the target could be drawn."""
     from policylens.figures.indicator_views import build_target_figure
 
@@ -228,8 +261,9 @@ def get_image_export_problem():
 
 
 @st.cache_data(show_spinner=False, max_entries=32)
-def get_cloud_figure(frequencies: tuple[tuple[str, int], ...], colors: tuple[tuple[str, str], ...], title: str,
-                     source: str) -> dict:
+def get_cloud_figure(
+    frequencies: tuple[tuple[str, int], ...], colors: tuple[tuple[str, str], ...], title: str, source: str
+) -> dict:
     """The interactive cloud (same layout as get_cloud's image) as plotly JSON: rebuilt per run, not held."""
     from policylens.figures.clouds import build_cloud_figure
 
@@ -237,12 +271,24 @@ def get_cloud_figure(frequencies: tuple[tuple[str, int], ...], colors: tuple[tup
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
-def get_overview(document_key: str, settings_key: str, pillars: tuple[str, ...], lang: str, source: str,
-                 highlight: str | None, _analysis: analysis.Analysis, _codebook: Codebook) -> tuple:
+def get_overview(
+    document_key: str,
+    settings_key: str,
+    pillars: tuple[str, ...],
+    lang: str,
+    source: str,
+    highlight: str | None,
+    _analysis: analysis.Analysis,
+    _codebook: Codebook,
+) -> tuple:
     """(summary, classified, pillar-share chart, ((pillar id, top-term chart or None), ...)) of the
     Overview, charts as plotly JSON: a filter change back to a view seen before costs no figure build."""
     from policylens.figures.overview import build_overview
 
     view = build_overview(_analysis, _codebook, pillars, lang, source, highlight)
-    return (view.summary, view.classified, view.share_figure.to_plotly_json(),
-            tuple((pid, None if fig is None else fig.to_plotly_json()) for pid, fig in view.term_figures))
+    return (
+        view.summary,
+        view.classified,
+        view.share_figure.to_plotly_json(),
+        tuple((pid, None if fig is None else fig.to_plotly_json()) for pid, fig in view.term_figures),
+    )

@@ -134,7 +134,8 @@ async def serve_download(request):  # a starlette Request -> Response
         return PlainTextResponse(
             "This download link has expired. Reload PolicyLens and click the button again.\n"
             "此下载链接已失效。请刷新 PolicyLens 页面后再次点击按钮。\n",
-            status_code=404, headers={"Cache-Control": "no-store"},
+            status_code=404,
+            headers={"Cache-Control": "no-store"},
         )
     try:
         data = await asyncio.to_thread(entry.build)
@@ -143,12 +144,14 @@ async def serve_download(request):  # a starlette Request -> Response
         return PlainTextResponse(
             "PolicyLens could not build this file. The app is unaffected; try again.\n"
             "PolicyLens 无法生成此文件。应用不受影响，请重试。\n",
-            status_code=500, headers={"Cache-Control": "no-store"},
+            status_code=500,
+            headers={"Cache-Control": "no-store"},
         )
     if isinstance(data, str):
         data = data.encode("utf-8")
     return Response(
-        content=data, media_type=entry.mime,
+        content=data,
+        media_type=entry.mime,
         headers={
             "Content-Disposition": content_disposition(entry.file_name),
             "Cache-Control": "no-store",
@@ -176,16 +179,34 @@ def fallback_file_name(file_name: str, document_key: str | None) -> str:
     return f"{stem}_{tag}{dot}{ext}"
 
 
-def render_download(label: str, build: Build, file_name: str, mime: str, *, key: str,
-                    document_key: str | None = None, icon: str | None = None, help: str | None = None,
-                    disabled: bool = False, container=None) -> None:
+def render_download(
+    label: str,
+    build: Build,
+    file_name: str,
+    mime: str,
+    *,
+    key: str,
+    document_key: str | None = None,
+    icon: str | None = None,
+    help: str | None = None,
+    disabled: bool = False,
+    container=None,
+) -> None:
     """One download button; ``build`` runs only when it is clicked. ``document_key`` names the
     document the file comes from (part of the file name when Streamlit serves the file)."""
     target = container if container is not None else st
     if disabled or not route_served():
         target.download_button(
-            label, build, fallback_file_name(file_name, document_key), mime, key=key, on_click="ignore",
-            icon=icon, help=help, disabled=disabled, width="stretch",
+            label,
+            build,
+            fallback_file_name(file_name, document_key),
+            mime,
+            key=key,
+            on_click="ignore",
+            icon=icon,
+            help=help,
+            disabled=disabled,
+            width="stretch",
         )
         return
     token = STORE.register(session_owner(), key, build, file_name, mime)

@@ -70,7 +70,11 @@ def describe_problems(exc: IndicatorUploadError, lang: str) -> tuple[str, ...]:
         key = f"indicator_upload.error.{problem.code}"
         short = t(key, lang) if key in STRINGS else escape_markdown(problem.code)
         rows = t("indicator_upload.rows", lang, rows=", ".join(map(str, problem.rows[:20]))) if problem.rows else ""
-        detail = t_md("indicators.upload.detail", lang, text=problem.message) if lang == "zh" else escape_markdown(problem.message)
+        detail = (
+            t_md("indicators.upload.detail", lang, text=problem.message)
+            if lang == "zh"
+            else escape_markdown(problem.message)
+        )
         lines.append(" ".join(filter(None, [f"**{short}**", rows, "—", detail])))
     return tuple(lines)
 
@@ -109,15 +113,26 @@ def load_indicator_uploads() -> None:
         datasets[dataset_id] = UploadedDataset(name, table)
         st.session_state[state.INDICATORS_DATASETS] = datasets
         _show(dataset_id, table)
-        _notify("success", t_md("indicators.upload.loaded", lang, name=name, rows=f"{len(table):,}",
-                                indicators=table[schema.INDICATOR_ID].nunique(),
-                                cities=table[schema.CITY].nunique()) + note)
+        _notify(
+            "success",
+            t_md(
+                "indicators.upload.loaded",
+                lang,
+                name=name,
+                rows=f"{len(table):,}",
+                indicators=table[schema.INDICATOR_ID].nunique(),
+                cities=table[schema.CITY].nunique(),
+            )
+            + note,
+        )
 
 
 def get_view_data(lang: str) -> IndicatorData:
     """The datasets in view, combined when there are several (cached by their ids)."""
     uploads = get_uploads()
-    chosen = [i for i in st.session_state.get(state.INDICATORS_DATASET_CHOICE, []) if i == BUNDLED_DATASET or i in uploads]
+    chosen = [
+        i for i in st.session_state.get(state.INDICATORS_DATASET_CHOICE, []) if i == BUNDLED_DATASET or i in uploads
+    ]
     warning = None if chosen else t("indicators.no_dataset", lang)
     chosen = chosen or [BUNDLED_DATASET]
     names = tuple(dataset_label(i, lang) for i in chosen)
@@ -136,16 +151,25 @@ def render_dataset_picker(lang: str, upload: bool = False) -> IndicatorData:
     """The datasets in view (and, on the Indicators page, the uploader); returns the data in view."""
     options = [BUNDLED_DATASET, *get_uploads()]
     st.session_state[state.INDICATORS_DATASET_CHOICE] = [
-        i for i in st.session_state.get(state.INDICATORS_DATASET_CHOICE, []) if i in options]
+        i for i in st.session_state.get(state.INDICATORS_DATASET_CHOICE, []) if i in options
+    ]
     view = get_view_data(lang)
     with st.expander(t_md("indicators.data", lang, names=" + ".join(view.names)), expanded=False):
-        st.multiselect(t("indicators.datasets", lang), options, format_func=lambda i: dataset_label(i, lang),
-                       help=t("indicators.datasets_help", lang), **state.bind(state.INDICATORS_DATASET_CHOICE))
+        st.multiselect(
+            t("indicators.datasets", lang),
+            options,
+            format_func=lambda i: dataset_label(i, lang),
+            help=t("indicators.datasets_help", lang),
+            **state.bind(state.INDICATORS_DATASET_CHOICE),
+        )
         if upload:
             st.file_uploader(
                 # no `type=` (see ui/sidebar.py): read_indicator_upload refuses other types itself
-                t("indicators.upload", lang), accept_multiple_files=True, key=state.widget_key(state.INDICATORS_UPLOAD),
-                on_change=load_indicator_uploads, help=t("indicators.upload_help", lang, limit=MAX_UPLOAD_BYTES // 2**20),
+                t("indicators.upload", lang),
+                accept_multiple_files=True,
+                key=state.widget_key(state.INDICATORS_UPLOAD),
+                on_change=load_indicator_uploads,
+                help=t("indicators.upload_help", lang, limit=MAX_UPLOAD_BYTES // 2**20),
             )
     for kind, text, problems in st.session_state.pop(state.INDICATORS_NOTICES, []):
         if kind == "error":

@@ -99,8 +99,9 @@ def _indicator_label(indicator_id: str, lang: str) -> str:
     return str(rows.iloc[0][schema.INDICATOR_ZH if lang == "zh" else schema.INDICATOR_EN])
 
 
-def describe_selection(selection: model.Selection, codebook: Codebook, lang: str,
-                       render: Callable[..., str] = t) -> list[str]:
+def describe_selection(
+    selection: model.Selection, codebook: Codebook, lang: str, render: Callable[..., str] = t
+) -> list[str]:
     """One display phrase per selected part, in the UI language: plain text, or HTML with
     ``render=markup.t_html`` (the pillar labels, term and indicator name escaped)."""
     parts = []
@@ -126,5 +127,10 @@ def render_selection_bar(codebook: Codebook, lang: str) -> None:
         f'padding:4px 10px"><b>{t_html("selection.label", lang)}</b> {parts}</div>',
         unsafe_allow_html=True,
     )
-    button.button(t("selection.clear", lang), key="selection.clear", on_click=clear_selection,
-                  icon=":material/close:", width="stretch")
+    button.button(
+        t("selection.clear", lang),
+        key="selection.clear",
+        on_click=clear_selection,
+        icon=":material/close:",
+        width="stretch",
+    )

@@ -18,22 +18,35 @@ def render_sidebar(document: Document, codebook: Codebook) -> None:
         st.markdown(f"### {t('app.title', lang)}")
         st.caption(t("app.tagline", lang))
         render_document_picker(lang)
-        st.caption(t_md(
-            "sidebar.document_caption", lang, name=document.name,
-            language=t(f"language.{document.language}", lang),
-            paragraphs=len(document.paragraphs), characters=document.characters,
-        ))
+        st.caption(
+            t_md(
+                "sidebar.document_caption",
+                lang,
+                name=document.name,
+                language=t(f"language.{document.language}", lang),
+                paragraphs=len(document.paragraphs),
+                characters=document.characters,
+            )
+        )
         st.multiselect(
-            t("sidebar.pillars", lang), options=list(codebook.ids),
+            t("sidebar.pillars", lang),
+            options=list(codebook.ids),
             format_func=lambda pid: f"{codebook.get(pid).label_en} {codebook.get(pid).label_zh}",
-            key=state.seed_widget(state.GLOBAL_PILLARS), on_change=state.store_widget,
-            args=(state.GLOBAL_PILLARS,), placeholder=t("sidebar.pillars_placeholder", lang),
+            key=state.seed_widget(state.GLOBAL_PILLARS),
+            on_change=state.store_widget,
+            args=(state.GLOBAL_PILLARS,),
+            placeholder=t("sidebar.pillars_placeholder", lang),
             help=t("sidebar.pillars_help", lang),
         )
         st.segmented_control(
-            t("sidebar.language", lang), options=list(LANGUAGES), format_func=LANGUAGE_NAMES.get,
-            key=state.seed_widget(state.GLOBAL_LANG), on_change=state.store_widget, args=(state.GLOBAL_LANG,),
-            selection_mode="single", required=True,
+            t("sidebar.language", lang),
+            options=list(LANGUAGES),
+            format_func=LANGUAGE_NAMES.get,
+            key=state.seed_widget(state.GLOBAL_LANG),
+            on_change=state.store_widget,
+            args=(state.GLOBAL_LANG,),
+            selection_mode="single",
+            required=True,
         )
 
 
@@ -43,16 +56,23 @@ def render_document_picker(lang: str) -> None:
     if st.session_state.get(state.DOCS_ACTIVE) not in docs:
         st.session_state[state.DOCS_ACTIVE] = library.SEED_ID
     st.selectbox(
-        t("sidebar.document", lang), list(docs),
-        format_func=lambda doc_id: docs[doc_id].name + (f" ({t('docs.seed', lang)})" if doc_id == library.SEED_ID else ""),
-        key=state.seed_widget(state.DOCS_ACTIVE), on_change=state.store_widget, args=(state.DOCS_ACTIVE,),
+        t("sidebar.document", lang),
+        list(docs),
+        format_func=lambda doc_id: (
+            docs[doc_id].name + (f" ({t('docs.seed', lang)})" if doc_id == library.SEED_ID else "")
+        ),
+        key=state.seed_widget(state.DOCS_ACTIVE),
+        on_change=state.store_widget,
+        args=(state.DOCS_ACTIVE,),
     )
     with st.expander(t("docs.add", lang)):
         st.file_uploader(
             # no `type=`: Streamlit's own check of the name (a NUL, another extension) raises on every
             # rerun while the browser keeps the file; the loader refuses other types with a message
-            t("docs.upload", lang), accept_multiple_files=True,
-            key=state.widget_key(state.DOCS_UPLOAD), on_change=library.load_uploads,
+            t("docs.upload", lang),
+            accept_multiple_files=True,
+            key=state.widget_key(state.DOCS_UPLOAD),
+            on_change=library.load_uploads,
             help=t("docs.upload_help", lang, limit=MAX_BYTES // 2**20, types=", ".join(SUPPORTED_EXTENSIONS)),
         )
         st.text_area(t("docs.paste", lang), key=state.widget_key(state.DOCS_PASTE), height=100)

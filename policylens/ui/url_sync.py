@@ -23,8 +23,12 @@ def _known(codebook: Codebook, vocabulary: frozenset[str] | None, documents: fro
     table = cache.get_indicators()
     years = (int(table[schema.YEAR].min()), int(table[schema.YEAR].max())) if len(table) else url_state.YEAR_BOUNDS
     return url_state.KnownValues(
-        pillars=frozenset(codebook.ids), terms=vocabulary, documents=documents,
-        indicators=frozenset(table[schema.INDICATOR_ID]), cities=frozenset(table[schema.CITY]), years=years,
+        pillars=frozenset(codebook.ids),
+        terms=vocabulary,
+        documents=documents,
+        indicators=frozenset(table[schema.INDICATOR_ID]),
+        cities=frozenset(table[schema.CITY]),
+        years=years,
     )
 
 
@@ -32,7 +36,9 @@ def _vocabulary(document: Document, codebook: Codebook) -> frozenset[str]:
     from policylens.ui.settings import get_segmenter
 
     segmenter = get_segmenter(codebook)
-    analysis = cache.get_analysis(document.key, f"{hash(codebook)}:{hash(segmenter.config)}", document, codebook, segmenter)
+    analysis = cache.get_analysis(
+        document.key, f"{hash(codebook)}:{hash(segmenter.config)}", document, codebook, segmenter
+    )
     return frozenset(analysis.term_counts[schema.TERM])
 
 
@@ -87,7 +93,8 @@ def current_view_state() -> url_state.ViewState:
     cities = list(ss.get(state.INDICATORS_CITIES) or [])
     years = ss.get(state.INDICATORS_YEARS)
     return url_state.ViewState(
-        pillars=state.get_pillars(), term=ss.get(state.SELECTION_TERM) or None,
+        pillars=state.get_pillars(),
+        term=ss.get(state.SELECTION_TERM) or None,
         document=document.name if document is not None else None,
         lang=state.get_lang() if ss.get(state.GLOBAL_LANG_SET_BY_USER) else None,
         indicator=ss.get(state.INDICATORS_SELECTED) or None,
@@ -115,5 +122,7 @@ def render_url_notices(lang: str) -> None:
     if not notices:
         return
     lines = [t_md(n.key, lang, **n.values) for n in notices]  # the values come from the URL
-    st.warning(t("url.notice.title", lang) + "\n\n" + "\n".join(f"- {line}" for line in lines), icon=":material/link_off:")
+    st.warning(
+        t("url.notice.title", lang) + "\n\n" + "\n".join(f"- {line}" for line in lines), icon=":material/link_off:"
+    )
     st.button(t("url.notice.dismiss", lang), key="url.dismiss", on_click=dismiss_notices)

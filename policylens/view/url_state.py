@@ -83,12 +83,15 @@ def _parse_year(name: str, raw: str | None, bounds: tuple[int, int], notices: li
     text = raw.strip()
     if text.isascii() and text.isdigit() and bounds[0] <= int(text) <= bounds[1]:
         return int(text)
-    notices.append(Notice("url.notice.year", {"param": name, "value": _shown(raw), "first": bounds[0], "last": bounds[1]}))
+    notices.append(
+        Notice("url.notice.year", {"param": name, "value": _shown(raw), "first": bounds[0], "last": bounds[1]})
+    )
     return False
 
 
-def _parse_years(raw_from: str | None, raw_to: str | None, bounds: tuple[int, int],
-                 notices: list[Notice]) -> tuple[int, int] | None:
+def _parse_years(
+    raw_from: str | None, raw_to: str | None, bounds: tuple[int, int], notices: list[Notice]
+) -> tuple[int, int] | None:
     first = _parse_year(YEAR_FROM, raw_from, bounds, notices)
     last = _parse_year(YEAR_TO, raw_to, bounds, notices)
     if first is False or last is False or (first is None and last is None):
@@ -160,11 +163,15 @@ def parse_view_state(params: Mapping[str, str | Sequence[str]], known: KnownValu
             notices.append(Notice("url.notice.city", {"value": _shown(city)}))
 
     view = ViewState(
-        pillars=tuple(pillars), term=term, document=document,
+        pillars=tuple(pillars),
+        term=term,
+        document=document,
         lang=_choice(LANG, get[LANG], LANGUAGES, notices),
-        indicator=indicator, cities=tuple(cities),
+        indicator=indicator,
+        cities=tuple(cities),
         years=_parse_years(get[YEAR_FROM], get[YEAR_TO], known.years, notices),
-        mode=_choice(MODE, get[MODE], MODES, notices), scale=_choice(SCALE, get[SCALE], SCALES, notices),
+        mode=_choice(MODE, get[MODE], MODES, notices),
+        scale=_choice(SCALE, get[SCALE], SCALES, notices),
     )
     return view, notices
 
@@ -172,9 +179,15 @@ def parse_view_state(params: Mapping[str, str | Sequence[str]], known: KnownValu
 def build_query_params(view: ViewState) -> dict[str, str]:
     """The URL query of ``view``: defaults are left out, lists are comma-separated."""
     params = {
-        PILLARS: SEPARATOR.join(view.pillars), TERM: view.term or "", DOC: view.document or "",
-        LANG: view.lang or "", INDICATOR: view.indicator or "", CITIES: SEPARATOR.join(view.cities),
-        YEAR_FROM: str(view.years[0]) if view.years else "", YEAR_TO: str(view.years[1]) if view.years else "",
-        MODE: view.mode or "", SCALE: view.scale or "",
+        PILLARS: SEPARATOR.join(view.pillars),
+        TERM: view.term or "",
+        DOC: view.document or "",
+        LANG: view.lang or "",
+        INDICATOR: view.indicator or "",
+        CITIES: SEPARATOR.join(view.cities),
+        YEAR_FROM: str(view.years[0]) if view.years else "",
+        YEAR_TO: str(view.years[1]) if view.years else "",
+        MODE: view.mode or "",
+        SCALE: view.scale or "",
     }
     return {name: value for name, value in params.items() if value}

@@ -115,9 +115,13 @@ BAD_FILES = [
     pytest.param("photo.txt", PNG_HEADER, "The file looks binary", id="binary-as-txt"),
     pytest.param("tokyo.txt", SHIFT_JIS, "The text encoding could not be recognised", id="shift-jis"),
     pytest.param("noise.txt", HIGH_BYTES, "The text encoding could not be recognised", id="random-high-bytes"),
-    pytest.param("report.docx", b"This is plain text, not a Word file.", "not a Word .docx document", id="docx-not-zip"),
+    pytest.param(
+        "report.docx", b"This is plain text, not a Word file.", "not a Word .docx document", id="docx-not-zip"
+    ),
     pytest.param("report.docx", make_zip_without_word_parts(), "damaged or not a Word document", id="docx-damaged"),
-    pytest.param("report.pdf", b"%PDF-1.4\n1 0 obj garbage\n%%EOF", "The PDF file is damaged or not a PDF", id="pdf-corrupt"),
+    pytest.param(
+        "report.pdf", b"%PDF-1.4\n1 0 obj garbage\n%%EOF", "The PDF file is damaged or not a PDF", id="pdf-corrupt"
+    ),
     pytest.param("scan.pdf", make_blank_pdf(), "The PDF has no text layer", id="pdf-without-text"),
     pytest.param("huge.txt", b"a" * (MAX_BYTES + 1), "the limit is 20 MB", id="over-20-mb"),
 ]
@@ -240,7 +244,9 @@ def test_gb18030_text_file_loads_and_reports_its_encoding():
 
 def test_docx_loads_with_encoding_not_applicable():
     at = open_app(lang="en")
-    upload(at, ("policy.docx", make_docx("推动数字经济和实体经济深度融合。", "加快发展新质生产力。", "Third paragraph.")))
+    upload(
+        at, ("policy.docx", make_docx("推动数字经济和实体经济深度融合。", "加快发展新质生产力。", "Third paragraph."))
+    )
     assert not at.exception and sidebar_errors(at) == []
     assert sidebar_successes(at) == ["Loaded policy.docx (n/a)."]
     shown = metrics(at)
@@ -281,7 +287,9 @@ def test_html_script_is_dropped_and_markup_in_the_text_stays_text():
 @pytest.mark.parametrize(
     ("name", "data", "reason"),
     [
-        pytest.param("扫描件.pdf", make_blank_pdf(), "PDF 没有文字层（可能是扫描件），无法提取文本。", id="pdf-without-text"),
+        pytest.param(
+            "扫描件.pdf", make_blank_pdf(), "PDF 没有文字层（可能是扫描件），无法提取文本。", id="pdf-without-text"
+        ),
         pytest.param("空.txt", b"", "文件为空。", id="empty"),
         pytest.param("日文.txt", SHIFT_JIS, "无法识别文本编码", id="encoding"),
     ],

@@ -140,7 +140,9 @@ def test_sources_panel_lists_every_source_with_a_link():
 def test_upload_of_a_wide_csv_adds_a_dataset_and_shows_its_values():
     at = open_page()
     upload(at, "yearbook.csv", WIDE_CSV.encode("gb18030"))
-    assert [shown_text(s.value) for s in at.success] == ["Loaded yearbook.csv: 6 values, 1 indicators, 2 cities. It is now in view."]
+    assert [shown_text(s.value) for s in at.success] == [
+        "Loaded yearbook.csv: 6 values, 1 indicators, 2 cities. It is now in view."
+    ]
     picker = at.multiselect(key="widget.indicators.dataset_choice")
     assert picker.value[0].startswith("upload:") and "Bundled city indicators" in picker.options
     assert at.selectbox(key="widget.indicators.indicator").value == "yearbook_rd_staff"
@@ -154,10 +156,13 @@ def test_upload_of_a_wide_csv_adds_a_dataset_and_shows_its_values():
     assert shown_text(at.expander[0].label).startswith("Data: Bundled city indicators + yearbook.csv")
 
 
-@pytest.mark.parametrize(("lang", "summary", "short"), [
-    ("en", "bad.csv was not loaded: 1 problem(s).", "A value is not a number."),
-    ("zh", "未载入 bad.csv：发现 1 个问题。", "数值不是数字。"),
-])
+@pytest.mark.parametrize(
+    ("lang", "summary", "short"),
+    [
+        ("en", "bad.csv was not loaded: 1 problem(s).", "A value is not a number."),
+        ("zh", "未载入 bad.csv：发现 1 个问题。", "数值不是数字。"),
+    ],
+)
 def test_bad_upload_says_what_and_where_and_keeps_the_previous_dataset(lang, summary, short):
     at = open_page(lang=lang)
     upload(at, "yearbook.csv", WIDE_CSV.encode("utf-8"))
@@ -185,7 +190,8 @@ def test_targets_page_on_the_seed_says_none_found():
     at = open_page("pages/targets.py")
     assert [shown_text(i.value) for i in at.info] == [
         "No numeric targets found in 000_785e541e3328616f.txt: no number with a unit comes with a target year or "
-        "a target verb."]
+        "a target verb."
+    ]
     assert not at.get("plotly_chart")
 
 

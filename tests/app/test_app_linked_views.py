@@ -52,6 +52,7 @@ def selection_bar(at: AppTest) -> str:
 
 # --- the click handler, as a plain function in a script run ---------------------------------
 
+
 def click_script() -> None:
     import streamlit as st
 
@@ -95,13 +96,19 @@ def test_a_term_click_selects_it_and_asks_for_keyword_in_context():
 
 # --- the selection across the app ------------------------------------------------------------
 
+
 def test_charts_that_select_are_clickable_and_carry_what_they_select():
     at = open_app()
     assert len(selectable(at)) == 4  # the share bars and the three pillar term bars
     share = chart(at, "overview.share")
     assert share["data"][0]["customdata"][:3] == ["new", "strong", "fusion"]
-    for page, n in [("pages/themes.py", 1), ("pages/terms.py", 2), ("pages/network.py", 1),
-                    ("pages/distribution.py", 1), ("pages/statistics.py", 1)]:
+    for page, n in [
+        ("pages/themes.py", 1),
+        ("pages/terms.py", 2),
+        ("pages/network.py", 1),
+        ("pages/distribution.py", 1),
+        ("pages/statistics.py", 1),
+    ]:
         at.switch_page(page).run()
         assert len(selectable(at)) == n, page
         for _, figure in charts(at):
@@ -148,6 +155,7 @@ def test_the_selection_bar_shows_the_pillar_filter_on_every_page_and_clears_it()
 
 # --- the URL ---------------------------------------------------------------------------------
 
+
 def test_the_url_follows_the_state_and_restores_it_in_a_new_session():
     at = open_app()
     assert query(at) == {}
@@ -161,23 +169,46 @@ def test_the_url_follows_the_state_and_restores_it_in_a_new_session():
     at.session_state[state.INDICATORS_SELECTED] = "college_students"
     at.run()
     shared = query(at)
-    assert shared == {"pillars": "fusion,new", "lang": "zh", "term": TERM, "indicator": "college_students",
-                      "cities": "Nanjing,Hangzhou", "from": "2018", "to": "2023", "mode": "indexed", "scale": "log"}
+    assert shared == {
+        "pillars": "fusion,new",
+        "lang": "zh",
+        "term": TERM,
+        "indicator": "college_students",
+        "cities": "Nanjing,Hangzhou",
+        "from": "2018",
+        "to": "2023",
+        "mode": "indexed",
+        "scale": "log",
+    }
 
     fresh = open_app(shared)  # a new browser session opening the shared link
     assert fresh.multiselect(key=PILLARS).value == ["fusion", "new"]
     assert fresh.title[0].value == "概览"
-    for key, value in [(state.SELECTION_TERM, TERM), (state.INDICATORS_SELECTED, "college_students"),
-                       (state.INDICATORS_CITIES, ["Nanjing", "Hangzhou"]), (state.INDICATORS_YEARS, (2018, 2023)),
-                       (state.INDICATORS_MEASURE, "indexed"), (state.INDICATORS_SCALE, "log")]:
+    for key, value in [
+        (state.SELECTION_TERM, TERM),
+        (state.INDICATORS_SELECTED, "college_students"),
+        (state.INDICATORS_CITIES, ["Nanjing", "Hangzhou"]),
+        (state.INDICATORS_YEARS, (2018, 2023)),
+        (state.INDICATORS_MEASURE, "indexed"),
+        (state.INDICATORS_SCALE, "log"),
+    ]:
         assert fresh.session_state[key] == value, key
     assert not fresh.warning
     assert query(fresh) == shared
 
 
 def test_invalid_parameters_are_ignored_with_a_notice_in_the_ui_language():
-    at = open_app({"pillars": "strong,bogus", "term": "不存在的词", "doc": "plan.docx", "mode": "3d",
-                   "from": "1800", "cities": "Atlantis", "utm_source": "mail"})
+    at = open_app(
+        {
+            "pillars": "strong,bogus",
+            "term": "不存在的词",
+            "doc": "plan.docx",
+            "mode": "3d",
+            "from": "1800",
+            "cities": "Atlantis",
+            "utm_source": "mail",
+        }
+    )
     assert at.multiselect(key=PILLARS).value == ["strong"]  # the valid part is kept
     (notice,) = [w.value for w in at.warning]
     for expected in ("bogus", "不存在的词", "plan\\.docx", "3d", "1800", "Atlantis", "utm\\_source"):
@@ -204,6 +235,7 @@ def test_a_shared_link_to_a_page_restores_that_page_and_its_selection():
 
 # --- exports ---------------------------------------------------------------------------------
 
+
 def download_labels(at: AppTest) -> list[str]:
     return [b.label for b in at.get("download_button")]
 
@@ -217,8 +249,11 @@ def test_every_chart_has_its_export_menu_and_every_table_its_downloads():
         assert labels.count(t("export.html", "en")) == charts, page
         assert labels.count(t("export.csv", "en")) == charts, page
         assert t("export.bundle", "en") in labels and t("export.report", "en") in labels, page
-        assert all(b.proto.deferred_file_id for b in at.get("download_button") if b.label.startswith(("Chart", "This", "Report"))), \
-            "a view export is built on a rerun instead of on click"
+        assert all(
+            b.proto.deferred_file_id
+            for b in at.get("download_button")
+            if b.label.startswith(("Chart", "This", "Report"))
+        ), "a view export is built on a rerun instead of on click"
     at.switch_page("pages/statistics.py").run()
     assert download_labels(at).count("CSV") == 1 and download_labels(at).count("Excel") == 1
     at.switch_page("pages/terms.py").run()
@@ -233,15 +268,32 @@ ENGLISH_ONLY = {v["en"] for v in STRINGS.values() if v["en"] != v["zh"] and "{" 
 
 def visible_labels(at: AppTest) -> list[str]:
     texts = [e.value for e in [*at.title, *at.header, *at.subheader, *at.caption]]
-    for kind in ("button", "download_button", "slider", "selectbox", "multiselect", "text_input", "number_input",
-                 "toggle", "segmented_control", "text_area", "expander", "tab", "metric", "popover"):
+    for kind in (
+        "button",
+        "download_button",
+        "slider",
+        "selectbox",
+        "multiselect",
+        "text_input",
+        "number_input",
+        "toggle",
+        "segmented_control",
+        "text_area",
+        "expander",
+        "tab",
+        "metric",
+        "popover",
+    ):
         texts += [getattr(e, "label", "") or "" for e in at.get(kind)]
     for frame in at.dataframe:
         config = json.loads(frame.proto.columns or "{}")
         texts += [c.get("label", "") for c in config.values() if isinstance(c, dict)]
         # a column shown without a configured label shows its raw (English) name
-        texts += [f"raw column {name}" for name in frame.value.columns
-                  if str(name) not in config and re.fullmatch(r"[A-Za-z_ ]+", str(name))]
+        texts += [
+            f"raw column {name}"
+            for name in frame.value.columns
+            if str(name) not in config and re.fullmatch(r"[A-Za-z_ ]+", str(name))
+        ]
     return [text for text in texts if text]
 
 

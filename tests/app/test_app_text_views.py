@@ -99,7 +99,9 @@ def paragraphs_of(analysis: Analysis, pillar: str | None) -> set[int]:
 
 def test_kwic_without_a_query_asks_for_one():
     at = open_page("pages/kwic.py")
-    assert [i.value for i in at.info] == ['Type a word to search for, e.g. 创新*, industr* or "new quality productivity".']
+    assert [i.value for i in at.info] == [
+        'Type a word to search for, e.g. 创新*, industr* or "new quality productivity".'
+    ]
     assert not [m for m in at.markdown if "policylens-kwic" in m.value]
 
 
@@ -284,9 +286,7 @@ def test_locking_a_split_term_keeps_it_whole_in_every_view():
 
     at.button(key="dictionary.lock.数字经济").click().run()
     assert not at.exception
-    assert [s.value for s in at.main.success] == [
-        "Locked 数字经济: whole occurrences 0 → 3. Every view now uses it."
-    ]
+    assert [s.value for s in at.main.success] == ["Locked 数字经济: whole occurrences 0 → 3. Every view now uses it."]
     table = at.dataframe[0].value.set_index("term")
     assert table.loc["数字经济"].tolist() == [True, "数字经济", 3, 3]
     assert at.session_state["custom.user_words"] == ("数字经济",)
@@ -382,7 +382,9 @@ def test_editing_a_weight_previews_applies_and_resets():
     row = terms.index[(terms["pillar"] == "new") & (terms["language"] == "en") & (terms["term"] == "new")]
     assert len(row) == 1 and terms.loc[row[0], "weight"] == 0.5
     at.session_state["codebook.terms_editor"] = {
-        "edited_rows": {int(row[0]): {"weight": 5.0}}, "added_rows": [], "deleted_rows": [],
+        "edited_rows": {int(row[0]): {"weight": 5.0}},
+        "added_rows": [],
+        "deleted_rows": [],
     }
     at.run()
     assert not at.exception and not at.error

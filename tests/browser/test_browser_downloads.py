@@ -79,8 +79,9 @@ def test_two_users_exporting_two_versions_of_one_long_document_each_get_their_ow
         files = {}
         for user in ("a", "b"):  # A exports first, then B: B must not receive A's file
             page = sessions[user][1]
-            files[user] = download(page, page.locator('[data-testid="stMain"]').get_by_text(
-                t("export.table_csv", "en"), exact=True).first).read_bytes()
+            files[user] = download(
+                page, page.locator('[data-testid="stMain"]').get_by_text(t("export.table_csv", "en"), exact=True).first
+            ).read_bytes()
             assert_no_errors(page)
         for user, other in (("a", "b"), ("b", "a")):
             assert len(files[user]) > 1 << 20, "the export is under 1 MiB: the test no longer covers sampled ids"
@@ -95,9 +96,21 @@ def test_two_users_exporting_two_versions_of_one_long_document_each_get_their_ow
 def test_every_download_succeeds_with_ten_busy_sessions(streamlit_server, chromium_path):
     """bench/downloads.py: 10 sessions clicking exports at once while the others rerun (60 downloads)."""
     result = subprocess.run(
-        [sys.executable, str(paths.ROOT / "bench" / "downloads.py"), "--url", streamlit_server,
-         "--sessions", "10", "--rounds", "3", "--json"],
-        cwd=paths.ROOT, capture_output=True, text=True, timeout=900,
+        [
+            sys.executable,
+            str(paths.ROOT / "bench" / "downloads.py"),
+            "--url",
+            streamlit_server,
+            "--sessions",
+            "10",
+            "--rounds",
+            "3",
+            "--json",
+        ],
+        cwd=paths.ROOT,
+        capture_output=True,
+        text=True,
+        timeout=900,
     )
     assert result.returncode == 0, result.stderr[-2000:]
     outcome = json.loads(result.stdout.strip().splitlines()[-1])

@@ -59,7 +59,9 @@ TITLE_CHANGED_FROM_JS = """old => {
   const titles = [...document.querySelectorAll('[data-testid="stMain"] h1')].map(h => h.textContent.trim());
   return titles.length > 0 && !titles.includes(old);
 }"""
-MAIN_SHOWS_JS = """text => (document.querySelector('[data-testid="stMain"]') || {innerText: ''}).innerText.includes(text)"""
+MAIN_SHOWS_JS = (
+    """text => (document.querySelector('[data-testid="stMain"]') || {innerText: ''}).innerText.includes(text)"""
+)
 
 # True when the sidebar has not scrolled across two animation frames.
 SIDEBAR_STILL_JS = """() => new Promise(resolve => {
@@ -157,7 +159,9 @@ def error_text(page) -> str:
 def wait_for_outcome(page, done_js: str, arg: str, timeout: int = RERUN_TIMEOUT_MS) -> None:
     """Wait until `done_js(arg)` holds and the app has settled; fail at once if the app shows an error."""
     page.wait_for_function(
-        f"arg => document.querySelector({ERROR_SELECTOR!r}) !== null || ({done_js})(arg)", arg=arg, timeout=timeout,
+        f"arg => document.querySelector({ERROR_SELECTOR!r}) !== null || ({done_js})(arg)",
+        arg=arg,
+        timeout=timeout,
     )
     assert not page.locator(ERROR_SELECTOR).count(), f"the app shows an error: {error_text(page)}"
     settle(page, timeout)
@@ -313,9 +317,7 @@ def test_every_page_renders_through_the_sidebar_nav(app, lang, pillar):
             assert drawn, f"{name} shows no plotly chart"
             assert all(c["nonempty"] for c in drawn), f"{name} has an empty chart: {drawn}"
         if pillar and path in KNOWN_PAGES:
-            assert page.locator('[data-testid="stMain"]').get_by_text(
-                filtered_to("strong", lang)
-            ).count() >= 1
+            assert page.locator('[data-testid="stMain"]').get_by_text(filtered_to("strong", lang)).count() >= 1
         save_screenshot(page, f"{lang}-{pillar or 'all'}-{number}-{name}")
 
 
@@ -491,7 +493,9 @@ def test_clicking_a_pillar_bar_filters_and_the_shared_link_shows_the_same_view(a
         other.goto(shared_url)
         wait_for_outcome(other, MAIN_SHOWS_JS, filtered_to("strong", "en"), FIRST_LOAD_TIMEOUT_MS)
         assert title_of(other) == "Overview" and "Strong" in pillar_filter(other).inner_text()
-        assert eventually(other, lambda: charts(other) and charts(other)[0]["bars"] == 1), "the share chart is not filtered"
+        assert eventually(other, lambda: charts(other) and charts(other)[0]["bars"] == 1), (
+            "the share chart is not filtered"
+        )
         assert_no_errors(other)
     finally:
         context.close()
@@ -525,7 +529,9 @@ def test_downloads_csv_png_and_report_are_what_they_claim(fresh_app):
     assert texts[0].startswith("'=HYPERLINK(") and texts[1].startswith("'+1 ") and texts[2].startswith("'@SUM")
     assert len(table) == 3
 
-    report = download(page, page.locator('[data-testid="stSidebar"]').get_by_role("link", name=t("export.report", "en")))
+    report = download(
+        page, page.locator('[data-testid="stSidebar"]').get_by_role("link", name=t("export.report", "en"))
+    )
     html_text = report.read_text(encoding="utf-8")
     assert html_text.count('class="plotly-graph-div"') >= 1 and "Plotly.newPlot" in html_text
     assert not REPORT_REMOTE_LOAD.search(html_text), "the report loads something from the network"

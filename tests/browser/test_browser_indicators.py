@@ -24,7 +24,9 @@ SETTLED_JS = """() => {
   }
   return true;
 }"""
-MAIN_SHOWS_JS = """text => (document.querySelector('[data-testid="stMain"]') || {innerText: ''}).innerText.includes(text)"""
+MAIN_SHOWS_JS = (
+    """text => (document.querySelector('[data-testid="stMain"]') || {innerText: ''}).innerText.includes(text)"""
+)
 # The drawn chart: its title, and per trace the name, the data and how many markers the SVG holds.
 CHART_JS = """gd => ({
   title: (gd.querySelector('.gtitle') || {}).textContent || '',
@@ -44,8 +46,11 @@ WIDE_CSV = (
 
 def wait_for(page, text: str, timeout: int = RERUN_TIMEOUT_MS) -> None:
     """Until the main area shows `text` (or an error) and the app has settled; fail on an error."""
-    page.wait_for_function(f"arg => document.querySelector({ERROR_SELECTOR!r}) !== null || ({MAIN_SHOWS_JS})(arg)",
-                           arg=text, timeout=timeout)
+    page.wait_for_function(
+        f"arg => document.querySelector({ERROR_SELECTOR!r}) !== null || ({MAIN_SHOWS_JS})(arg)",
+        arg=text,
+        timeout=timeout,
+    )
     errors = page.locator(ERROR_SELECTOR)
     assert not errors.count(), f"the app shows an error: {errors.all_inner_texts()}"
     page.wait_for_function(SETTLED_JS, timeout=timeout)
@@ -89,8 +94,16 @@ def test_upload_a_wide_csv_and_see_it_in_the_chart_and_the_table(browser, stream
         cells = eventually(page, lambda: (found := page.evaluate(GRID_CELLS_JS)) and "13.75" in found and found, 30)
         page.wait_for_function(SETTLED_JS, timeout=RERUN_TIMEOUT_MS)
         assert cells, page.evaluate(GRID_CELLS_JS)
-        for value in ("10.5", "12.25", "13.75", "20.5", "21.5", "23.5", "南京统计年鉴2023",
-                      "https://tjj.suzhou.gov.cn/yearbook/2023"):
+        for value in (
+            "10.5",
+            "12.25",
+            "13.75",
+            "20.5",
+            "21.5",
+            "23.5",
+            "南京统计年鉴2023",
+            "https://tjj.suzhou.gov.cn/yearbook/2023",
+        ):
             assert value in cells
         assert "—" not in cells
         SCREENSHOTS.mkdir(parents=True, exist_ok=True)

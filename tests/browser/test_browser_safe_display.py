@@ -70,14 +70,20 @@ def test_hostile_names_text_and_cells_show_as_text_on_every_page(browser, stream
             if path == "/themes":
                 # a WORD JOINER (U+2060) before "//" keeps Streamlit from linking bare URLs
                 main = page.locator('[data-testid="stMain"]').inner_text().replace("\u2060", "")
-                assert f"![p](http://{TRAP}/para.png)" in main and f"<img src=http://{TRAP}/raw.png>" in main and "a\\b" in main
+                assert (
+                    f"![p](http://{TRAP}/para.png)" in main
+                    and f"<img src=http://{TRAP}/raw.png>" in main
+                    and "a\\b" in main
+                )
                 save_screenshot(page, "safe-display-themes")
 
         follow_nav_link(page, "/indicators")
         page.get_by_text("Data: Bundled city indicators").click()
         uploader = page.locator('[data-testid="stMain"] [data-testid="stFileUploaderDropzoneInput"]')
-        for name, content, outcome in (("hostile.csv", CELLS, "Loaded hostile.csv"),
-                                       ("scripted.csv", SCRIPTED, "javascript:alert(1)")):
+        for name, content, outcome in (
+            ("hostile.csv", CELLS, "Loaded hostile.csv"),
+            ("scripted.csv", SCRIPTED, "javascript:alert(1)"),
+        ):
             (tmp_path / name).write_text(content, encoding="utf-8")
             uploader.set_input_files(str(tmp_path / name))
             page.wait_for_function("t => document.body.innerText.includes(t)", arg=outcome)

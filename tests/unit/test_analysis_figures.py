@@ -16,7 +16,9 @@ from policylens.text.network import build_cooccurrence, build_term_graph, count_
 COLORS = {"new": "#2E6FD8", "strong": "#E07B24"}
 LABELS = {"new": "New", "strong": "Strong"}
 PARAGRAPHS = [["a", "b", "c", "a"], ["a", "b"], ["c", "<b>", "a"]]
-ASSIGNMENT = pd.DataFrame({schema.PARAGRAPH: [1, 2, 3], schema.PILLAR: pd.Series(["new", None, "strong"], dtype=object)})
+ASSIGNMENT = pd.DataFrame(
+    {schema.PARAGRAPH: [1, 2, 3], schema.PILLAR: pd.Series(["new", None, "strong"], dtype=object)}
+)
 
 
 @pytest.fixture
@@ -35,8 +37,18 @@ def nodes_of(fig):
 
 
 def test_network_nodes_carry_terms_sizes_and_pillar_colours(graph):
-    fig = build_network_figure(graph, POSITIONS, COMMUNITIES, TERM_PILLARS, COLORS, "pillar", "en", "Source: test",
-                               measure="jaccard", pillar_labels=LABELS)
+    fig = build_network_figure(
+        graph,
+        POSITIONS,
+        COMMUNITIES,
+        TERM_PILLARS,
+        COLORS,
+        "pillar",
+        "en",
+        "Source: test",
+        measure="jaccard",
+        pillar_labels=LABELS,
+    )
     nodes = nodes_of(fig)
     assert nodes.type == "scatter" and nodes.mode == "markers+text"
     assert list(nodes.customdata) == ["a", "b", "c", "<b>"]
@@ -57,10 +69,25 @@ def test_network_edges_are_line_traces_with_width_by_weight(graph):
 
 
 def test_network_community_colours_title_and_subtitle(graph):
-    fig = build_network_figure(graph, POSITIONS, COMMUNITIES, TERM_PILLARS, COLORS, "community", "en", "Source: test",
-                               measure="jaccard", unit="window", window=5)
-    assert list(nodes_of(fig).marker.color) == [COMMUNITY_COLORS[0], COMMUNITY_COLORS[0], COMMUNITY_COLORS[1],
-                                                COMMUNITY_COLORS[1]]
+    fig = build_network_figure(
+        graph,
+        POSITIONS,
+        COMMUNITIES,
+        TERM_PILLARS,
+        COLORS,
+        "community",
+        "en",
+        "Source: test",
+        measure="jaccard",
+        unit="window",
+        window=5,
+    )
+    assert list(nodes_of(fig).marker.color) == [
+        COMMUNITY_COLORS[0],
+        COMMUNITY_COLORS[0],
+        COMMUNITY_COLORS[1],
+        COMMUNITY_COLORS[1],
+    ]
     assert fig.layout.title.text == "Which terms occur together"
     assert fig.layout.title.subtitle.text == (
         "4 terms · link: Jaccard index of co-occurrence in the same window of 5 terms · colour: community"
@@ -70,30 +97,44 @@ def test_network_community_colours_title_and_subtitle(graph):
 
 
 def test_network_in_chinese_and_empty(graph):
-    fig = build_network_figure(graph, POSITIONS, COMMUNITIES, TERM_PILLARS, COLORS, "pillar", "zh", "来源:测试",
-                               measure="dice")
+    fig = build_network_figure(
+        graph, POSITIONS, COMMUNITIES, TERM_PILLARS, COLORS, "pillar", "zh", "来源:测试", measure="dice"
+    )
     assert fig.layout.title.text == "哪些词语共同出现" and "Dice 系数" in fig.layout.title.subtitle.text
-    empty = build_network_figure(build_term_graph(build_cooccurrence(PARAGRAPHS, 4), {}, 99), {}, {}, {}, COLORS,
-                                 "pillar", "en", "Source: test")
+    empty = build_network_figure(
+        build_term_graph(build_cooccurrence(PARAGRAPHS, 4), {}, 99), {}, {}, {}, COLORS, "pillar", "en", "Source: test"
+    )
     assert list(nodes_of(empty).customdata or []) == []
     assert "No pair of terms" in empty.layout.annotations[0].text
 
 
-DISPERSION = pd.DataFrame({
-    schema.TERM: pd.Series(["b", "a", "a", "a"], dtype=object), schema.PARAGRAPH: [2, 1, 2, 3],
-    schema.COUNT: [1, 4, 1, 1], "relative": [500.0, 500.0, 500.0, 333.3],
-})
+DISPERSION = pd.DataFrame(
+    {
+        schema.TERM: pd.Series(["b", "a", "a", "a"], dtype=object),
+        schema.PARAGRAPH: [2, 1, 2, 3],
+        schema.COUNT: [1, 4, 1, 1],
+        "relative": [500.0, 500.0, 500.0, 333.3],
+    }
+)
 
 
 def test_dispersion_band_and_bubbles_per_pillar():
-    fig = build_dispersion_figure(DISPERSION, ["a", "b", "c"], ASSIGNMENT, COLORS, "en", "Source: test",
-                                  pillar_labels=LABELS)
+    fig = build_dispersion_figure(
+        DISPERSION, ["a", "b", "c"], ASSIGNMENT, COLORS, "en", "Source: test", pillar_labels=LABELS
+    )
     assert [(t.meta, t.name) for t in fig.data] == [
-        ("band", "New"), ("terms", "New"), ("band", "Strong"), ("terms", "Strong"), ("band", "General"), ("terms", "General"),
+        ("band", "New"),
+        ("terms", "New"),
+        ("band", "Strong"),
+        ("terms", "Strong"),
+        ("band", "General"),
+        ("terms", "General"),
     ]
     band = [t for t in fig.data if t.meta == "band"]
     assert [(list(t.x), t.marker.color, t.marker.symbol) for t in band] == [
-        ([1], "#2E6FD8", "square"), ([3], "#E07B24", "square"), ([2], GENERAL_COLOR, "square"),
+        ([1], "#2E6FD8", "square"),
+        ([3], "#E07B24", "square"),
+        ([2], GENERAL_COLOR, "square"),
     ]
     assert [tuple(c) for c in band[0].customdata] == [("", 1)]
     general = fig.data[5]
@@ -113,10 +154,12 @@ def test_dispersion_in_chinese_uses_the_string_table():
     assert fig.data[-2].name == "综合"
 
 
-STATS = pd.DataFrame({
-    schema.TERM: pd.Series(["up", "tiny", "down", "flat", "more"], dtype=object),
-    "keyness_new": [12.5, -1.0, -8.0, 0.0, 3.0],
-})
+STATS = pd.DataFrame(
+    {
+        schema.TERM: pd.Series(["up", "tiny", "down", "flat", "more"], dtype=object),
+        "keyness_new": [12.5, -1.0, -8.0, 0.0, 3.0],
+    }
+)
 
 
 def test_keyness_bars_diverge_most_positive_on_top():
@@ -137,4 +180,3 @@ def test_keyness_bars_diverge_most_positive_on_top():
 def test_keyness_without_key_terms_says_so():
     fig = build_keyness_figure(STATS.assign(keyness_new=0.0), "new", 5, "#2E6FD8", "zh", "来源:测试")
     assert list(fig.data[0].x) == [] and fig.layout.annotations[0].text == "该支柱没有突出的词语。"
-

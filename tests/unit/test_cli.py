@@ -17,7 +17,11 @@ FIXTURES = paths.ROOT / "tests" / "fixtures"
 
 def run_cli(*args: str) -> subprocess.CompletedProcess:
     return subprocess.run(
-        [sys.executable, "-m", "policylens", *args], capture_output=True, text=True, cwd=paths.ROOT, timeout=120,
+        [sys.executable, "-m", "policylens", *args],
+        capture_output=True,
+        text=True,
+        cwd=paths.ROOT,
+        timeout=120,
     )
 
 
@@ -32,7 +36,7 @@ def test_analyze_seed_prints_the_documented_json():
     assert {"label_en", "label_zh", "paragraphs", "share"} <= set(report["pillars"][0])
     assert report["paragraphs"][0]["index"] == 1
     pillar_of = {p["text"][:15]: p["pillar"] for p in report["paragraphs"]}
-    assert pillar_of['To the "new" co'] == "new" and pillar_of["Building a \"str"] == "strong"
+    assert pillar_of['To the "new" co'] == "new" and pillar_of['Building a "str'] == "strong"
     assert set(report["paragraphs"][12]["scores"]) == {"new", "strong", "fusion"}
     assert "industrial system" in report["paragraphs"][12]["evidence"]
     counts = [t["count"] for t in report["terms"]]
@@ -64,7 +68,10 @@ def test_analyze_traditional_big5_file_reports_encoding_and_script(tmp_path):
     assert result.returncode == 0, result.stderr
     report = json.loads(result.stdout)
     assert {k: report["document"][k] for k in ("encoding", "script", "language", "paragraphs")} == {
-        "encoding": "big5", "script": "traditional", "language": "zh", "paragraphs": 2,
+        "encoding": "big5",
+        "script": "traditional",
+        "language": "zh",
+        "paragraphs": 2,
     }
     assert report["paragraphs"][0]["text"] == "南京要加快发展新质生产力，推动高质量发展。"
     assert "新质生产力" in {t["term"] for t in report["terms"]}
@@ -79,7 +86,11 @@ def test_analyze_reads_structured_formats(tmp_path):
         result = run_cli("analyze", str(path))
         assert result.returncode == 0, result.stderr
         document = json.loads(result.stdout)["document"]
-        assert (document["encoding"], document["script"], document["paragraphs"]) == (encoding, "simplified", paragraphs)
+        assert (document["encoding"], document["script"], document["paragraphs"]) == (
+            encoding,
+            "simplified",
+            paragraphs,
+        )
 
 
 def test_analyze_damaged_pdf_exits_2_with_one_line_and_no_pypdf_warnings(tmp_path):
@@ -96,7 +107,11 @@ def test_analyze_damaged_pdf_exits_2_with_one_line_and_no_pypdf_warnings(tmp_pat
         ("scan.pdf", "blank-pdf", "error: The PDF has no text layer (scanned?): it holds only images."),
         ("bad.docx", b"not a zip", "error: The file is not a Word .docx document (it is not a ZIP package)."),
         ("data.xlsx", b"x", "error: Unsupported file type '.xlsx'. Supported types: .txt, .md, .markdown, .html, .htm"),
-        ("cp1252.txt", "caf\u00e9 \u201cnew\u201d".encode("cp1252"), "error: The text encoding could not be recognised"),
+        (
+            "cp1252.txt",
+            "caf\u00e9 \u201cnew\u201d".encode("cp1252"),
+            "error: The text encoding could not be recognised",
+        ),
         ("bin.txt", b"\x89PNG\r\n\x1a\n\x00\x00", "error: The file looks binary (it contains NUL bytes), not text."),
     ],
 )
@@ -118,23 +133,35 @@ def build_blank_pdf() -> bytes:
 
 # ---- `python -m policylens indicators FILE --format json` -------------------------------------
 
+
 def test_indicators_prints_the_validated_long_rows_as_json():
     result = run_cli("indicators", str(paths.INDICATORS_DIR / "example_wide.csv"), "--format", "json")
     assert result.returncode == 0, result.stderr
     rows = json.loads(result.stdout)
     assert len(rows) == 13 and all(list(row) == list(schema.INDICATOR_COLUMNS) for row in rows)
-    assert {k: rows[3][k] for k in ("city", "year", "pillar", "indicator_id", "value", "unit", "unit_code",
-                                    "qualifier")} == {
-        "city": "Nanjing", "year": 2021, "pillar": "strong", "indicator_id": "gdp", "value": 1.6, "unit": "万亿元",
-        "unit_code": "trillion_cny", "qualifier": "lower_bound"}
+    assert {
+        k: rows[3][k] for k in ("city", "year", "pillar", "indicator_id", "value", "unit", "unit_code", "qualifier")
+    } == {
+        "city": "Nanjing",
+        "year": 2021,
+        "pillar": "strong",
+        "indicator_id": "gdp",
+        "value": 1.6,
+        "unit": "万亿元",
+        "unit_code": "trillion_cny",
+        "qualifier": "lower_bound",
+    }
 
 
 def test_indicators_reports_every_problem_with_rows_on_stderr_and_exits_2(tmp_path):
     path = tmp_path / "bad.csv"
-    path.write_text("city,year,indicator_id,value,unit,source_title,source_url\n"
-                    "Nanjing,2022,gdp,16908,亿元,T,https://example.com/u\n"
-                    "Nanjing,1900,gdp,1,亿元,T,https://example.com/u\n"
-                    "Nanjing,2021,gdp,abc,亿元,T,https://example.com/u\n", encoding="gb18030")
+    path.write_text(
+        "city,year,indicator_id,value,unit,source_title,source_url\n"
+        "Nanjing,2022,gdp,16908,亿元,T,https://example.com/u\n"
+        "Nanjing,1900,gdp,1,亿元,T,https://example.com/u\n"
+        "Nanjing,2021,gdp,abc,亿元,T,https://example.com/u\n",
+        encoding="gb18030",
+    )
     result = run_cli("indicators", str(path), "--format", "json")
     assert result.returncode == 2 and result.stdout == "" and "Traceback" not in result.stderr
     lines = result.stderr.splitlines()
@@ -145,7 +172,10 @@ def test_indicators_reports_every_problem_with_rows_on_stderr_and_exits_2(tmp_pa
 
 def test_indicators_reads_xlsx_and_refuses_missing_or_unsupported_files(tmp_path, capsys):
     book = openpyxl.Workbook()
-    for row in (["城市", "指标", "单位", "来源", "链接", "2022年"], ["南京", "地区生产总值", "亿元", "统计公报", "https://example.com/u", 16908]):
+    for row in (
+        ["城市", "指标", "单位", "来源", "链接", "2022年"],
+        ["南京", "地区生产总值", "亿元", "统计公报", "https://example.com/u", 16908],
+    ):
         book.active.append(row)
     book.save(tmp_path / "book.xlsx")
     assert main(["indicators", str(tmp_path / "book.xlsx")]) == 0
@@ -155,4 +185,3 @@ def test_indicators_reads_xlsx_and_refuses_missing_or_unsupported_files(tmp_path
     (tmp_path / "table.xls").write_bytes(b"x")
     assert main(["indicators", str(tmp_path / "table.xls")]) == 2
     assert capsys.readouterr().err.splitlines()[-1].startswith("error: [unsupported] Unsupported file type '.xls'.")
-

@@ -19,10 +19,15 @@ TEXT = "推动数字经济和实体经济深度融合，发展新质生产力。
 
 def test_check_segmentation_before_and_after_locking_a_term():
     before = check_segmentation(["数字经济", "新质生产力", ""], TEXT, Segmenter())
-    expected = pd.DataFrame({
-        schema.TERM: ["数字经济", "新质生产力"], "whole": [False, True],
-        "segmented_as": ["数字 / 经济", "新质生产力"], "in_text": [2, 2], "as_token": [0, 2],
-    })
+    expected = pd.DataFrame(
+        {
+            schema.TERM: ["数字经济", "新质生产力"],
+            "whole": [False, True],
+            "segmented_as": ["数字 / 经济", "新质生产力"],
+            "in_text": [2, 2],
+            "as_token": [0, 2],
+        }
+    )
     pd.testing.assert_frame_equal(before, expected)
     after = check_segmentation(["数字经济"], TEXT, Segmenter(SegmenterConfig(user_words_zh=("数字经济",))))
     assert after.loc[0, "whole"] and after.loc[0, "as_token"] == 2
@@ -37,8 +42,12 @@ def test_userdict_round_trip_and_jieba_line_format():
 
 @pytest.mark.parametrize(
     ("data", "message"),
-    [(b"", "empty"), ("坏 行 有 四".encode(), "Lines 1"), ("词".encode("gb18030") * 3 + b"\xff", "UTF-8"),
-     (b"a\x00b", "binary")],
+    [
+        (b"", "empty"),
+        ("坏 行 有 四".encode(), "Lines 1"),
+        ("词".encode("gb18030") * 3 + b"\xff", "UTF-8"),
+        (b"a\x00b", "binary"),
+    ],
 )
 def test_bad_lists_get_specific_messages(data, message):
     with pytest.raises(WordListError, match=message):

@@ -13,12 +13,14 @@ PARAGRAPHS = [["a", "b", "a", "c"], [], ["b", "b"], ["a"]]
 
 def test_dispersion_lists_paragraphs_where_each_term_occurs():
     got = build_term_dispersion(PARAGRAPHS, ["b", "a", "missing", "b"])
-    expected = pd.DataFrame({
-        schema.TERM: pd.Series(["b", "b", "a", "a"], dtype=object),
-        schema.PARAGRAPH: [1, 3, 1, 4],
-        schema.COUNT: [1, 2, 2, 1],
-        "relative": [1000 * 1 / 4, 1000 * 2 / 2, 1000 * 2 / 4, 1000 * 1 / 1],
-    })
+    expected = pd.DataFrame(
+        {
+            schema.TERM: pd.Series(["b", "b", "a", "a"], dtype=object),
+            schema.PARAGRAPH: [1, 3, 1, 4],
+            schema.COUNT: [1, 2, 2, 1],
+            "relative": [1000 * 1 / 4, 1000 * 2 / 2, 1000 * 2 / 4, 1000 * 1 / 1],
+        }
+    )
     pd.testing.assert_frame_equal(got, expected)
 
 
@@ -32,10 +34,14 @@ def test_deviation_of_proportions():
     # a: term shares 2/3, 0, 0, 1/3 against size shares 4/7, 0, 2/7, 1/7
     dp_a = 0.5 * (abs(2 / 3 - 4 / 7) + 0 + abs(0 - 2 / 7) + abs(1 / 3 - 1 / 7))
     dp_c = 0.5 * (abs(1 - 4 / 7) + 0 + 2 / 7 + 1 / 7)
-    expected = pd.DataFrame({
-        schema.TERM: pd.Series(["a", "c", "zz"], dtype=object),
-        schema.COUNT: [3, 1, 0], schema.PARAGRAPHS: [2, 1, 0], "dp": [dp_a, dp_c, math.nan],
-    })
+    expected = pd.DataFrame(
+        {
+            schema.TERM: pd.Series(["a", "c", "zz"], dtype=object),
+            schema.COUNT: [3, 1, 0],
+            schema.PARAGRAPHS: [2, 1, 0],
+            "dp": [dp_a, dp_c, math.nan],
+        }
+    )
     pd.testing.assert_frame_equal(got, expected)
 
 

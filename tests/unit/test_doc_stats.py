@@ -31,8 +31,14 @@ def test_summary_of_a_small_chinese_document():
     doc = load_pasted_text("南京新质生产力\n\n以“新”为勇。坚持科技创新引领！\n\n以“强”筑基。")
     terms = (("南京", "新质生产力"), ("新", "勇", "坚持", "科技创新", "引领"), ("强", "筑基"))
     assert summarise_document(doc, terms) == DocumentSummary(
-        characters=7 + 16 + 7, tokens=9, vocabulary=9, paragraphs=3, sentences=4,
-        language="zh", encoding="n/a", script="simplified",
+        characters=7 + 16 + 7,
+        tokens=9,
+        vocabulary=9,
+        paragraphs=3,
+        sentences=4,
+        language="zh",
+        encoding="n/a",
+        script="simplified",
     )
 
 
@@ -40,8 +46,14 @@ def test_summary_reports_encoding_and_script_of_a_traditional_big5_file():
     doc = load_document_bytes("南京新質生產力。推動發展。".encode("big5"), "tw.txt")
     summary = summarise_document(doc, (("南京", "新质生产力", "推动", "发展", "发展"),))
     assert dataclasses.asdict(summary) == {
-        "characters": 13, "tokens": 5, "vocabulary": 4, "paragraphs": 1, "sentences": 2,
-        "language": "zh", "encoding": "big5", "script": "traditional",
+        "characters": 13,
+        "tokens": 5,
+        "vocabulary": 4,
+        "paragraphs": 1,
+        "sentences": 2,
+        "language": "zh",
+        "encoding": "big5",
+        "script": "traditional",
     }
 
 

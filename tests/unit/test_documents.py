@@ -76,7 +76,9 @@ def test_detect_language(text, language):
 
 
 def test_hard_wrapped_chinese_joins_after_chinese_punctuation_without_a_space():
-    assert split_paragraphs("南京要加快发展新质生产力，\n推动高质量发展。") == ("南京要加快发展新质生产力，推动高质量发展。",)
+    assert split_paragraphs("南京要加快发展新质生产力，\n推动高质量发展。") == (
+        "南京要加快发展新质生产力，推动高质量发展。",
+    )
 
 
 def test_normalize_drops_control_characters_and_unicode_line_separators_break_lines():
@@ -92,7 +94,12 @@ def test_reflow_joins_full_lines_and_ends_paragraphs_at_short_lines_and_blanks()
     full = "x" * 60
     lines = ["Heading", full, full, "end of one.", full, "", "after a blank", "短", "新" * 30, "质" * 30, "完。"]
     assert reflow_lines(lines) == (
-        "Heading", f"{full} {full} end of one.", full, "after a blank", "短", "新" * 30 + "质" * 30 + "完。",
+        "Heading",
+        f"{full} {full} end of one.",
+        full,
+        "after a blank",
+        "短",
+        "新" * 30 + "质" * 30 + "完。",
     )
     assert reflow_lines(["a", "b", ""]) == ("a", "b")  # lines too short to be wrapped prose stay apart
     assert reflow_lines([]) == ()

@@ -18,8 +18,16 @@ TIMEOUT = 120
 
 
 def request_for(token: str) -> Request:
-    return Request({"type": "http", "method": "GET", "path": f"/api/download/{token}", "headers": [],
-                    "path_params": {"token": token}, "query_string": b""})
+    return Request(
+        {
+            "type": "http",
+            "method": "GET",
+            "path": f"/api/download/{token}",
+            "headers": [],
+            "path_params": {"token": token},
+            "query_string": b"",
+        }
+    )
 
 
 def serve(token: str):
@@ -29,6 +37,7 @@ def serve(token: str):
 
 
 # --- the store -------------------------------------------------------------------------------
+
 
 def test_a_button_keeps_its_token_across_runs_and_builds_with_the_latest_function():
     store, owner = downloads.DownloadStore(), downloads._Owner()
@@ -68,6 +77,7 @@ def test_tokens_die_with_their_session_and_after_the_ttl(monkeypatch):
 
 # --- the route -------------------------------------------------------------------------------
 
+
 def test_the_route_sends_the_file_as_an_attachment_with_its_chinese_name(monkeypatch):
     owner = downloads._Owner()
     monkeypatch.setattr(downloads, "STORE", downloads.DownloadStore())
@@ -105,6 +115,7 @@ def test_content_disposition_quotes_nothing_a_header_could_break_on():
 
 
 # --- the buttons a page draws ------------------------------------------------------------------
+
 
 def open_kwic(route: bool, monkeypatch) -> AppTest:
     monkeypatch.setitem(downloads._route, "served", route)

@@ -39,11 +39,13 @@ TRIGGERS = ["=1+1", "+1", "-1", "@SUM(A1)", "\tx", "\rx", "＝1", "＋1", "－1"
 
 @pytest.fixture
 def table():
-    return pd.DataFrame({
-        "term": ["=HYPERLINK(\"http://x\")", "新质生产力", "-2", "plain"],
-        "count": [3, -1, 2, 0],
-        "evidence": [("a", "b"), (), ("=x",), ("c",)],
-    })
+    return pd.DataFrame(
+        {
+            "term": ['=HYPERLINK("http://x")', "新质生产力", "-2", "plain"],
+            "count": [3, -1, 2, 0],
+            "evidence": [("a", "b"), (), ("=x",), ("c",)],
+        }
+    )
 
 
 @pytest.fixture
@@ -65,11 +67,13 @@ def test_other_cells_are_unchanged(value):
 
 
 def test_neutralise_table_keeps_numbers_numeric_and_joins_tuples(table):
-    expected = pd.DataFrame({
-        "term": ["'=HYPERLINK(\"http://x\")", "新质生产力", "'-2", "plain"],
-        "count": [3, -1, 2, 0],
-        "evidence": ["a; b", "", "'=x", "c"],
-    })
+    expected = pd.DataFrame(
+        {
+            "term": ['\'=HYPERLINK("http://x")', "新质生产力", "'-2", "plain"],
+            "count": [3, -1, 2, 0],
+            "evidence": ["a; b", "", "'=x", "c"],
+        }
+    )
     pd.testing.assert_frame_equal(neutralise_table(table), expected, check_dtype=False)
     assert pd.api.types.is_integer_dtype(neutralise_table(table)["count"])
 
@@ -78,7 +82,7 @@ def test_csv_is_utf8_with_bom_and_reads_back_neutralised(table):
     data = build_csv(table)
     assert data.startswith(b"\xef\xbb\xbf")
     back = pd.read_csv(io.BytesIO(data), encoding="utf-8-sig", keep_default_na=False, dtype={"term": str})
-    assert list(back["term"]) == ["'=HYPERLINK(\"http://x\")", "新质生产力", "'-2", "plain"]
+    assert list(back["term"]) == ['\'=HYPERLINK("http://x")', "新质生产力", "'-2", "plain"]
     assert list(back["count"]) == [3, -1, 2, 0]
 
 
@@ -87,7 +91,7 @@ def test_xlsx_holds_text_not_formulas_and_numbers_as_numbers(table):
     sheet = book["terms"]
     cells = [cell for row in sheet.iter_rows() for cell in row]
     assert not [c.coordinate for c in cells if c.data_type == "f"]
-    assert sheet["A2"].value == "'=HYPERLINK(\"http://x\")" and sheet["A3"].value == "新质生产力"
+    assert sheet["A2"].value == '\'=HYPERLINK("http://x")' and sheet["A3"].value == "新质生产力"
     assert [sheet.cell(row=r, column=2).value for r in range(2, 6)] == [3, -1, 2, 0]
     assert {sheet.cell(row=r, column=2).data_type for r in range(2, 6)} == {"n"}
     assert sheet.freeze_panes == "A2"
@@ -102,10 +106,16 @@ def test_xlsx_sheet_names_are_cut_cleaned_and_unique(table):
 
 
 def test_chart_data_lists_plotted_points_without_legend_only_traces(bar_figure):
-    expected = pd.DataFrame({
-        "trace": [0, 0], "series": ["terms", "terms"], "x": [3, 1], "y": ["创新", "=cmd"],
-        "label": ["3", "1"], "customdata": ["new", "strong"],
-    })
+    expected = pd.DataFrame(
+        {
+            "trace": [0, 0],
+            "series": ["terms", "terms"],
+            "x": [3, 1],
+            "y": ["创新", "=cmd"],
+            "label": ["3", "1"],
+            "customdata": ["new", "strong"],
+        }
+    )
     pd.testing.assert_frame_equal(build_chart_data(bar_figure), expected, check_dtype=False)
     assert b"'=cmd" in build_csv(build_chart_data(bar_figure))
 
@@ -150,8 +160,13 @@ def test_provenance_records_document_codebook_session_filters_and_versions(prove
     assert parse_codebook(provenance["codebook_toml"]) == load_codebook()
     assert provenance["user_dictionary"] == ["新质生产力"]
     assert provenance["stopword_edits"] == [{"language": "zh", "action": "add", "word": "推动"}]
-    assert provenance["filters"] == {"pillars": ["new"], "term": "创新", "indicator": "gdp",
-                                     "cities": ["Nanjing"], "years": [2020, 2024]}
+    assert provenance["filters"] == {
+        "pillars": ["new"],
+        "term": "创新",
+        "indicator": "gdp",
+        "cities": ["Nanjing"],
+        "years": [2020, 2024],
+    }
     assert set(provenance["packages"]) == {"streamlit", "plotly", "pandas", "jieba", "wordcloud", "kaleido"}
     assert provenance["packages"]["plotly"]
     json.dumps(provenance)
@@ -167,13 +182,22 @@ def test_bundle_holds_html_csv_clouds_tables_and_provenance(bar_figure, provenan
     cloud = render_cloud({"创新": 3, "产业": 2}, {}, CloudOptions(width=200, height=100))
     bundle = build_export_bundle(
         [ChartExport("Top terms", bar_figure), ChartExport("Top terms", bar_figure, data=table)],
-        provenance, clouds={"terms cloud": cloud}, tables={"terms": table}, images=False,
+        provenance,
+        clouds={"terms cloud": cloud},
+        tables={"terms": table},
+        images=False,
     )
     archive = _open(bundle)
     names = set(archive.namelist())
     assert names == {
-        "provenance.json", "charts/Top_terms.html", "charts/Top_terms_2.html", "data/Top_terms.csv",
-        "data/Top_terms_2.csv", "clouds/terms_cloud.png", "clouds/terms_cloud.svg", "tables/terms.csv",
+        "provenance.json",
+        "charts/Top_terms.html",
+        "charts/Top_terms_2.html",
+        "data/Top_terms.csv",
+        "data/Top_terms_2.csv",
+        "clouds/terms_cloud.png",
+        "clouds/terms_cloud.svg",
+        "tables/terms.csv",
     }
     record = json.loads(archive.read("provenance.json"))
     assert record["files"] == sorted(names - {"provenance.json"})

@@ -24,7 +24,9 @@ def build_docx() -> bytes:
     document.add_heading(TITLE, level=1)
     document.add_paragraph(NEW)
     table = document.add_table(rows=3, cols=3)
-    for r, row in enumerate([["指标", "2023年", "2024年"], ["研发投入", "3.2%", "3.5%"], ["高新技术企业", "9000家", "1万家"]]):
+    for r, row in enumerate(
+        [["指标", "2023年", "2024年"], ["研发投入", "3.2%", "3.5%"], ["高新技术企业", "9000家", "1万家"]]
+    ):
         for c, value in enumerate(row):
             table.cell(r, c).text = value
     table.cell(0, 1).merge(table.cell(0, 2))  # keeps both texts in one cell
@@ -78,7 +80,18 @@ def test_docx_paragraphs_and_table_cells_in_document_order(tmp_path):
     path.write_bytes(build_docx())
     doc = load_document(path)
     assert doc.paragraphs == (
-        TITLE, NEW, "指标", "2023年", "2024年", "研发投入", "高新技术企业", "3.2%", "3.5%", "9000家", "1万家", STRONG,
+        TITLE,
+        NEW,
+        "指标",
+        "2023年",
+        "2024年",
+        "研发投入",
+        "高新技术企业",
+        "3.2%",
+        "3.5%",
+        "9000家",
+        "1万家",
+        STRONG,
     )
     assert (doc.name, doc.language, doc.encoding, doc.script) == ("要点.docx", "zh", "n/a", "simplified")
 
@@ -216,27 +229,57 @@ def _zip_without_word_part() -> bytes:
 @pytest.mark.parametrize(
     ("data", "name", "code", "message"),
     [
-        (b"\xd0\xcf\x11\xe0 an old binary .doc", "old.docx", "docx",
-         "The file is not a Word .docx document (it is not a ZIP package). An old .doc file must be saved as .docx."),
+        (
+            b"\xd0\xcf\x11\xe0 an old binary .doc",
+            "old.docx",
+            "docx",
+            "The file is not a Word .docx document (it is not a ZIP package). An old .doc file must be saved as .docx.",
+        ),
         (_zip_without_word_part(), "zip.docx", "docx", "The Word .docx file is damaged or not a Word document ("),
         (build_docx()[:2000], "cut.docx", "docx", "The file is not a Word .docx document"),
         (b"%PDF-1.4\ngarbage", "bad.pdf", "pdf", "The PDF file is damaged or not a PDF ("),
         (b"plain text, not a pdf", "text.pdf", "pdf", "The PDF file is damaged or not a PDF ("),
         (build_pdf([[TITLE]])[:600], "cut.pdf", "pdf", "The PDF file is damaged or not a PDF ("),
-        (build_blank_pdf(), "scan.pdf", "pdf_no_text",
-         "The PDF has no text layer (scanned?): it holds only images. Run OCR on it first, or upload the text."),
-        (build_blank_pdf(password="secret"), "locked.pdf", "pdf_encrypted",
-         "The PDF is password-protected; save an unprotected copy."),
+        (
+            build_blank_pdf(),
+            "scan.pdf",
+            "pdf_no_text",
+            "The PDF has no text layer (scanned?): it holds only images. Run OCR on it first, or upload the text.",
+        ),
+        (
+            build_blank_pdf(password="secret"),
+            "locked.pdf",
+            "pdf_encrypted",
+            "The PDF is password-protected; save an unprotected copy.",
+        ),
         (b"<html><script>alert(1)</script></html>", "empty.html", "no_text", "The file contains no text."),
         (b"```\n```\n", "empty.md", "no_text", "The file contains no text."),
         (b"", "empty.docx", "empty", "The file is empty."),
         (b"\n \n", "blank.md", "empty", "The file is empty."),
-        (b"text", "report.doc", "unsupported",
-         "Unsupported file type '.doc'. Supported types: .txt, .md, .markdown, .html, .htm, .docx, .pdf."),
+        (
+            b"text",
+            "report.doc",
+            "unsupported",
+            "Unsupported file type '.doc'. Supported types: .txt, .md, .markdown, .html, .htm, .docx, .pdf.",
+        ),
         (b"text", "README", "unsupported", "Unsupported file type without an extension. Supported types: .txt"),
     ],
-    ids=["doc-not-zip", "zip-not-docx", "truncated-docx", "pdf-garbage", "text-as-pdf", "truncated-pdf",
-         "scanned-pdf", "locked-pdf", "html-only-script", "md-empty-fence", "empty", "blank", "doc", "no-extension"],
+    ids=[
+        "doc-not-zip",
+        "zip-not-docx",
+        "truncated-docx",
+        "pdf-garbage",
+        "text-as-pdf",
+        "truncated-pdf",
+        "scanned-pdf",
+        "locked-pdf",
+        "html-only-script",
+        "md-empty-fence",
+        "empty",
+        "blank",
+        "doc",
+        "no-extension",
+    ],
 )
 def test_bad_documents_raise_a_specific_message(data, name, code, message):
     with pytest.raises(DocumentError) as info:

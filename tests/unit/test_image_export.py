@@ -28,11 +28,17 @@ TITLE_SIZE = 60
 
 def _title_figure() -> go.Figure:
     """Nothing but a large Chinese title on white, so every dark pixel belongs to the title."""
-    return go.Figure(layout=dict(
-        width=600, height=160, margin=dict(l=20, r=20, t=100, b=10), paper_bgcolor="white",
-        title=dict(text=TITLE, font=dict(size=TITLE_SIZE, family="Noto Sans SC"), x=0.05, y=0.8),
-        xaxis=dict(visible=False), yaxis=dict(visible=False),
-    ))
+    return go.Figure(
+        layout=dict(
+            width=600,
+            height=160,
+            margin=dict(l=20, r=20, t=100, b=10),
+            paper_bgcolor="white",
+            title=dict(text=TITLE, font=dict(size=TITLE_SIZE, family="Noto Sans SC"), x=0.05, y=0.8),
+            xaxis=dict(visible=False),
+            yaxis=dict(visible=False),
+        )
+    )
 
 
 def _glyph_runs(png: bytes) -> list[np.ndarray]:
@@ -132,8 +138,10 @@ def _render_without_cjk_font(fig: go.Figure, tmp_path) -> bytes:
     font_dir.mkdir()
     shutil.copy(LATIN_ONLY_FONT, font_dir)
     config = tmp_path / "fonts.conf"
-    config.write_text(f'<?xml version="1.0"?><fontconfig><dir>{font_dir}</dir>'
-                      f'<cachedir>{tmp_path / "cache"}</cachedir></fontconfig>', encoding="utf-8")
+    config.write_text(
+        f'<?xml version="1.0"?><fontconfig><dir>{font_dir}</dir><cachedir>{tmp_path / "cache"}</cachedir></fontconfig>',
+        encoding="utf-8",
+    )
     browser_cls = image_export._chromium_with_fontconfig(config)
 
     async def render() -> bytes:

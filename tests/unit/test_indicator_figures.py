@@ -21,11 +21,20 @@ FULL_YEAR = indicators.FULL_YEAR_NOTE
 
 def row(**overrides: object) -> dict[str, object]:
     base = {
-        schema.CITY: "Nanjing", schema.YEAR: 2017, schema.PILLAR: "strong", schema.INDICATOR_ID: "gdp",
-        schema.INDICATOR_EN: "Gross domestic product", schema.INDICATOR_ZH: "地区生产总值",
-        schema.VALUE: 11715.1, schema.UNIT: "亿元 (100 million CNY)", schema.UNIT_CODE: "100m_cny",
-        schema.QUALIFIER: "exact", schema.PERIOD_NOTE: FULL_YEAR, schema.SOURCE_TITLE: "Bulletin 2017",
-        schema.SOURCE_URL: "https://example.com/2017", schema.SOURCE_QUOTE: "11715.1亿元",
+        schema.CITY: "Nanjing",
+        schema.YEAR: 2017,
+        schema.PILLAR: "strong",
+        schema.INDICATOR_ID: "gdp",
+        schema.INDICATOR_EN: "Gross domestic product",
+        schema.INDICATOR_ZH: "地区生产总值",
+        schema.VALUE: 11715.1,
+        schema.UNIT: "亿元 (100 million CNY)",
+        schema.UNIT_CODE: "100m_cny",
+        schema.QUALIFIER: "exact",
+        schema.PERIOD_NOTE: FULL_YEAR,
+        schema.SOURCE_TITLE: "Bulletin 2017",
+        schema.SOURCE_URL: "https://example.com/2017",
+        schema.SOURCE_QUOTE: "11715.1亿元",
     }
     return {**base, **overrides}
 
@@ -46,8 +55,7 @@ def source_annotation(fig: go.Figure) -> str:
     return text
 
 
-TWO_YEARS = [row(), row(year=2019, value=14030.2, source_title="Bulletin 2019",
-                        source_url="https://example.com/2019")]
+TWO_YEARS = [row(), row(year=2019, value=14030.2, source_title="Bulletin 2019", source_url="https://example.com/2019")]
 
 
 def test_missing_year_is_a_gap_not_an_interpolation():
@@ -60,8 +68,10 @@ def test_missing_year_is_a_gap_not_an_interpolation():
 
 
 def test_single_year_indicator_is_a_value_chart_without_lines():
-    rows = [row(year=2023, value=188.0, unit_code="firms", city="Hefei"),
-            row(year=2023, value=213.0, unit_code="firms", source_url="https://example.com/nj")]
+    rows = [
+        row(year=2023, value=188.0, unit_code="firms", city="Hefei"),
+        row(year=2023, value=213.0, unit_code="firms", source_url="https://example.com/nj"),
+    ]
     fig = build_indicator_figure(frame(rows))
     assert not any("lines" in (getattr(t, "mode", None) or "") for t in fig.data)
     (bar,) = [t for t in fig.data if t.type == "bar"]
@@ -78,9 +88,12 @@ def test_value_chart_labels_cities_with_their_years_when_years_differ():
 
 
 def test_qualifiers_get_their_own_symbols_legend_and_hover():
-    rows = [row(), row(year=2018, value=12820.0, qualifier="approx", source_url="https://e.com/18"),
-            row(year=2020, value=14817.0, qualifier="preliminary", source_url="https://e.com/20"),
-            row(year=2021, value=16000.0, qualifier="lower_bound", source_url="https://e.com/21")]
+    rows = [
+        row(),
+        row(year=2018, value=12820.0, qualifier="approx", source_url="https://e.com/18"),
+        row(year=2020, value=14817.0, qualifier="preliminary", source_url="https://e.com/20"),
+        row(year=2021, value=16000.0, qualifier="lower_bound", source_url="https://e.com/21"),
+    ]
     fig = build_indicator_figure(frame(rows))
     trace = data_trace(fig, "Nanjing")
     assert list(trace.x) == [2017, 2018, 2019, 2020, 2021]
@@ -89,8 +102,11 @@ def test_qualifiers_get_their_own_symbols_legend_and_hover():
     assert "≈ 12,820 100 million CNY (approximate)" in trace.hovertext[1]
     assert trace.hovertext[2] == ""
     legend = {t.name: t.marker.symbol for t in fig.data if t.legendgroup == "qualifier"}
-    assert legend == {"Lower bound (≥)": ("triangle-up",), "Approximate (≈)": ("circle-open",),
-                      "Preliminary": ("diamond",)}
+    assert legend == {
+        "Lower bound (≥)": ("triangle-up",),
+        "Approximate (≈)": ("circle-open",),
+        "Preliminary": ("diamond",),
+    }
 
 
 def test_value_chart_marks_lower_bound_with_its_symbol():
@@ -104,9 +120,11 @@ def test_value_chart_marks_lower_bound_with_its_symbol():
 
 
 def test_conflict_shows_picked_value_and_flags_the_others_in_hover():
-    rows = [row(year=2020, value=3.38, unit_code="pct", source_url="http://www.hkcd.com/x"),
-            row(year=2020, value=3.48, unit_code="pct", source_url="http://www.njsw.gov.cn/plan"),
-            row(year=2021, value=3.6, unit_code="pct", source_url="https://example.com/21")]
+    rows = [
+        row(year=2020, value=3.38, unit_code="pct", source_url="http://www.hkcd.com/x"),
+        row(year=2020, value=3.48, unit_code="pct", source_url="http://www.njsw.gov.cn/plan"),
+        row(year=2021, value=3.6, unit_code="pct", source_url="https://example.com/21"),
+    ]
     trace = data_trace(build_indicator_figure(frame(rows)), "Nanjing")
     assert list(trace.y) == [3.48, 3.6]
     assert "Conflict: 2 sources disagree; also published: 3.38%" in trace.hovertext[0]
@@ -114,17 +132,24 @@ def test_conflict_shows_picked_value_and_flags_the_others_in_hover():
 
 
 def test_mixed_units_are_charted_in_one_unit_and_hover_shows_the_published_value():
-    rows = [*TWO_YEARS, row(year=2021, value=1.6, unit_code="trillion_cny", qualifier="lower_bound",
-                            source_url="https://example.com/21")]
+    rows = [
+        *TWO_YEARS,
+        row(
+            year=2021, value=1.6, unit_code="trillion_cny", qualifier="lower_bound", source_url="https://example.com/21"
+        ),
+    ]
     trace = data_trace(build_indicator_figure(frame(rows)), "Nanjing")
     assert list(trace.y) == [11715.1, None, 14030.2, None, 16000.0]
     assert "as published: 1.6 trillion CNY" in trace.hovertext[4]
 
 
-@pytest.mark.parametrize(("lang", "unit", "title"), [
-    ("en", "100 million CNY", "Gross domestic product"),
-    ("zh", "亿元", "地区生产总值"),
-])
+@pytest.mark.parametrize(
+    ("lang", "unit", "title"),
+    [
+        ("en", "100 million CNY", "Gross domestic product"),
+        ("zh", "亿元", "地区生产总值"),
+    ],
+)
 def test_axis_title_has_the_unit_and_title_is_the_indicator_label(lang, unit, title):
     fig = build_indicator_figure(frame(TWO_YEARS), lang=lang)
     assert unit in fig.layout.yaxis.title.text
@@ -132,9 +157,16 @@ def test_axis_title_has_the_unit_and_title_is_the_indicator_label(lang, unit, ti
 
 
 def test_rank_axis_is_reversed_with_one_at_the_top():
-    rows = [row(indicator_id="gii_cluster_rank", unit_code="rank", value=94.0),
-            row(indicator_id="gii_cluster_rank", unit_code="rank", year=2018, value=27.0,
-                source_url="https://example.com/18")]
+    rows = [
+        row(indicator_id="gii_cluster_rank", unit_code="rank", value=94.0),
+        row(
+            indicator_id="gii_cluster_rank",
+            unit_code="rank",
+            year=2018,
+            value=27.0,
+            source_url="https://example.com/18",
+        ),
+    ]
     fig = build_indicator_figure(frame(rows))
     assert fig.layout.yaxis.autorange == "reversed"
     assert fig.layout.yaxis.title.text == "rank (1 = top)"
@@ -184,10 +216,14 @@ def test_every_bundled_indicator_builds_with_its_sources():
 
 
 def test_coverage_figure_draws_squares_and_gaps():
-    coverage = pd.DataFrame({
-        schema.CITY: ["Nanjing", "Nanjing", "Nanjing"], schema.INDICATOR_ID: ["gdp", "gdp", "rd"],
-        schema.YEAR: pd.array([2017, 2019, 2018], dtype="Int64"), indicators.N_VALUES: [1, 2, 1],
-    })
+    coverage = pd.DataFrame(
+        {
+            schema.CITY: ["Nanjing", "Nanjing", "Nanjing"],
+            schema.INDICATOR_ID: ["gdp", "gdp", "rd"],
+            schema.YEAR: pd.array([2017, 2019, 2018], dtype="Int64"),
+            indicators.N_VALUES: [1, 2, 1],
+        }
+    )
     fig = build_coverage_figure(coverage, lang="en", indicator_labels={"gdp": "GDP"})
     gaps, nanjing = fig.data
     assert gaps.marker.color == GAP_COLOR

@@ -28,26 +28,39 @@ FULL_YEAR = indicators.FULL_YEAR_NOTE
 
 def row(**overrides: object) -> dict[str, object]:
     base = {
-        schema.CITY: "Nanjing", schema.YEAR: 2017, schema.PILLAR: "strong", schema.INDICATOR_ID: "gdp",
-        schema.INDICATOR_EN: "Gross domestic product", schema.INDICATOR_ZH: "地区生产总值",
-        schema.VALUE: 100.0, schema.UNIT: "亿元", schema.UNIT_CODE: "100m_cny",
-        schema.QUALIFIER: "exact", schema.PERIOD_NOTE: FULL_YEAR, schema.SOURCE_TITLE: "Bulletin",
-        schema.SOURCE_URL: "https://example.gov.cn/a", schema.SOURCE_QUOTE: "",
+        schema.CITY: "Nanjing",
+        schema.YEAR: 2017,
+        schema.PILLAR: "strong",
+        schema.INDICATOR_ID: "gdp",
+        schema.INDICATOR_EN: "Gross domestic product",
+        schema.INDICATOR_ZH: "地区生产总值",
+        schema.VALUE: 100.0,
+        schema.UNIT: "亿元",
+        schema.UNIT_CODE: "100m_cny",
+        schema.QUALIFIER: "exact",
+        schema.PERIOD_NOTE: FULL_YEAR,
+        schema.SOURCE_TITLE: "Bulletin",
+        schema.SOURCE_URL: "https://example.gov.cn/a",
+        schema.SOURCE_QUOTE: "",
     }
     return {**base, **overrides}
 
 
 def frame(rows: list[dict[str, object]]) -> pd.DataFrame:
-    return pd.DataFrame(rows, columns=list(schema.INDICATOR_COLUMNS)).astype({schema.YEAR: "Int64", schema.VALUE: "float64"})
+    return pd.DataFrame(rows, columns=list(schema.INDICATOR_COLUMNS)).astype(
+        {schema.YEAR: "Int64", schema.VALUE: "float64"}
+    )
 
 
-DATA = frame([
-    row(year=2017, value=100.0),
-    row(year=2018, value=110.0, qualifier="approx", source_title="Press", source_url="https://news.example.com/b"),
-    row(year=2020, value=1.5, unit="万亿元", unit_code="trillion_cny"),  # 15,000 亿元: converted by a power of ten
-    row(city="Suzhou", year=2018, value=200.0),
-    row(city="Suzhou", year=2019, value=220.0),
-])
+DATA = frame(
+    [
+        row(year=2017, value=100.0),
+        row(year=2018, value=110.0, qualifier="approx", source_title="Press", source_url="https://news.example.com/b"),
+        row(year=2020, value=1.5, unit="万亿元", unit_code="trillion_cny"),  # 15,000 亿元: converted by a power of ten
+        row(city="Suzhou", year=2018, value=200.0),
+        row(city="Suzhou", year=2019, value=220.0),
+    ]
+)
 
 
 def test_indexed_series_is_100_in_the_base_year_and_says_why_a_city_has_none():
@@ -80,8 +93,18 @@ def test_view_series_of_an_indicator_without_rows_is_empty():
 
 def test_view_table_marks_qualifiers_and_keeps_sources():
     table = build_view_table(build_measure_series(DATA, "absolute"), "absolute", "en")
-    assert table.columns.tolist() == [schema.CITY, schema.YEAR, schema.VALUE, schema.QUALIFIER, "unit", SHOWN, "note",
-                                      "sources", schema.SOURCE_TITLE, schema.SOURCE_URL]
+    assert table.columns.tolist() == [
+        schema.CITY,
+        schema.YEAR,
+        schema.VALUE,
+        schema.QUALIFIER,
+        "unit",
+        SHOWN,
+        "note",
+        "sources",
+        schema.SOURCE_TITLE,
+        schema.SOURCE_URL,
+    ]
     first = table.iloc[1]
     assert (first[schema.YEAR], first[schema.VALUE], first[schema.QUALIFIER]) == (2018, "≈ 110", "approximate")
     assert first[schema.SOURCE_URL] == "https://news.example.com/b"
@@ -105,20 +128,31 @@ def test_compare_table_aligns_years_and_leaves_gaps_empty():
 
 
 def test_compare_table_of_an_index_marks_values_that_rest_on_a_qualified_value():
-    table = build_compare_table(build_measure_series(DATA, "indexed", 2017), "gdp", ["Nanjing", "Suzhou"], "en", "indexed")
+    table = build_compare_table(
+        build_measure_series(DATA, "indexed", 2017), "gdp", ["Nanjing", "Suzhou"], "en", "indexed"
+    )
     assert table["Nanjing"].tolist() == ["100.0", "110.0 *", "", "15,000.0"]
     assert table["Suzhou"].tolist() == ["", "", "", ""]
 
 
 def test_sources_list_every_source_with_its_count():
     sources = list_sources(DATA)
-    assert sources.values.tolist() == [["Bulletin", "https://example.gov.cn/a", 4], ["Press", "https://news.example.com/b", 1]]
+    assert sources.values.tolist() == [
+        ["Bulletin", "https://example.gov.cn/a", 4],
+        ["Press", "https://news.example.com/b", 1],
+    ]
 
 
-@pytest.mark.parametrize(("value", "source", "target", "expected"), [
-    (2.0, "trillion_cny", "100m_cny", 20000.0), (1.2, "10k_firms", "firms", 12000.0), (3.8, "pct", "pct", 3.8),
-    (500.0, None, "firms", 500.0), (3.0, "pct", "100m_cny", None),
-])
+@pytest.mark.parametrize(
+    ("value", "source", "target", "expected"),
+    [
+        (2.0, "trillion_cny", "100m_cny", 20000.0),
+        (1.2, "10k_firms", "firms", 12000.0),
+        (3.8, "pct", "pct", 3.8),
+        (500.0, None, "firms", 500.0),
+        (3.0, "pct", "100m_cny", None),
+    ],
+)
 def test_convert_value_by_powers_of_ten_only(value, source, target, expected):
     assert convert_value(value, source, target) == expected
 
@@ -157,7 +191,9 @@ def test_target_is_drawn_at_its_year_in_the_chart_unit_with_the_document_as_sour
 
 
 def test_target_without_year_is_a_dashed_line_and_a_foreign_unit_is_not_drawn():
-    found = targets.extract_targets(["GDP reached 3% more than planned.", "GDP to exceed 5,000 100 million yuan."], "en")
+    found = targets.extract_targets(
+        ["GDP reached 3% more than planned.", "GDP to exceed 5,000 100 million yuan."], "en"
+    )
     no_year = found[found[schema.UNIT_CODE] == "100m_cny"].iloc[0].to_dict()
     fig, drawn = build_target_figure(DATA[DATA[schema.CITY] == "Nanjing"], no_year, "plan.txt")
     assert drawn and [s.y0 for s in fig.layout.shapes if s.line.dash == "dash"] == [5000.0]
@@ -171,15 +207,20 @@ def test_keyword_lines_find_the_same_paragraphs_as_the_linked_paragraphs():
     patterns = targets.keyword_patterns("academicians", keywords, "zh")
     lines = kwic.find_patterns_in_context(paragraphs, patterns, 3, language="zh", fold=targets.fold_text)
     assert lines[[schema.PARAGRAPH, kwic.MATCH, kwic.LEFT, kwic.RIGHT]].values.tolist() == [
-        [1, "两院院士", "南京", "达到９"], [3, "院士", "", "工作站"]]
-    assert sorted(set(lines[schema.PARAGRAPH])) == targets.find_linked_paragraphs(paragraphs, "academicians", keywords, "zh")
+        [1, "两院院士", "南京", "达到９"],
+        [3, "院士", "", "工作站"],
+    ]
+    assert sorted(set(lines[schema.PARAGRAPH])) == targets.find_linked_paragraphs(
+        paragraphs, "academicians", keywords, "zh"
+    )
 
 
 def test_keyword_lines_in_english_keep_offsets_and_word_windows():
     keywords = targets.load_indicator_keywords()
     text = "Nanjing has 96 Academicians and many academician workstations."
-    lines = kwic.find_patterns_in_context([text], targets.keyword_patterns("academicians", keywords, "en"), 2,
-                                          language="en", fold=targets.fold_text)
+    lines = kwic.find_patterns_in_context(
+        [text], targets.keyword_patterns("academicians", keywords, "en"), 2, language="en", fold=targets.fold_text
+    )
     assert lines[kwic.MATCH].tolist() == ["Academicians", "academician"]
     assert [text[s:e] for s, e in zip(lines[kwic.START], lines[kwic.END])] == lines[kwic.MATCH].tolist()
     assert lines[kwic.LEFT].tolist() == ["has 96 ", "and many "]

@@ -43,11 +43,20 @@ build = _load_build_script()
 def row(**overrides: object) -> dict[str, object]:
     """One valid long-table row; override any column."""
     base = {
-        schema.CITY: "Nanjing", schema.YEAR: 2020, schema.PILLAR: "new",
-        schema.INDICATOR_ID: "rd_intensity_pct", schema.INDICATOR_EN: "R&D intensity",
-        schema.INDICATOR_ZH: "研发投入强度", schema.VALUE: 3.0, schema.UNIT: "%", schema.UNIT_CODE: "pct",
-        schema.QUALIFIER: "exact", schema.PERIOD_NOTE: FULL_YEAR, schema.SOURCE_TITLE: "Bulletin",
-        schema.SOURCE_URL: "https://example.com/a", schema.SOURCE_QUOTE: "达3%",
+        schema.CITY: "Nanjing",
+        schema.YEAR: 2020,
+        schema.PILLAR: "new",
+        schema.INDICATOR_ID: "rd_intensity_pct",
+        schema.INDICATOR_EN: "R&D intensity",
+        schema.INDICATOR_ZH: "研发投入强度",
+        schema.VALUE: 3.0,
+        schema.UNIT: "%",
+        schema.UNIT_CODE: "pct",
+        schema.QUALIFIER: "exact",
+        schema.PERIOD_NOTE: FULL_YEAR,
+        schema.SOURCE_TITLE: "Bulletin",
+        schema.SOURCE_URL: "https://example.com/a",
+        schema.SOURCE_QUOTE: "达3%",
     }
     return {**base, **overrides}
 
@@ -69,6 +78,7 @@ def frame(rows: list[dict[str, object]]) -> pd.DataFrame:
 
 
 # --- the bundled table -----------------------------------------------------------------------
+
 
 def test_bundled_table_has_169_rows_each_with_its_source():
     df = load_indicators()
@@ -120,19 +130,28 @@ def test_bundled_table_is_reproducible_from_the_shared_files(tmp_path):
 def test_bundled_conflicts_resolve_as_documented():
     picked = pick_one_value_per_year(load_indicators())
     conflicts = picked[picked[CONFLICT]][[schema.YEAR, schema.INDICATOR_ID, schema.VALUE, N_SOURCES]]
-    expected = pd.DataFrame({
-        schema.YEAR: pd.array([2017, 2023, 2021, 2020, 2022, 2020, 2023], dtype="Int64"),
-        schema.INDICATOR_ID: ["high_tech_enterprises", "high_tech_enterprises", "rd_expenditure",
-                              "rd_intensity_pct", "single_champions",
-                              "tech_progress_contribution_pct", "zjtx_little_giants"],
-        schema.VALUE: [1850.0, 10000.0, 578.8, 3.48, 16.0, 66.5, 213.0],
-        N_SOURCES: [2, 2, 2, 2, 2, 2, 3],
-    })
+    expected = pd.DataFrame(
+        {
+            schema.YEAR: pd.array([2017, 2023, 2021, 2020, 2022, 2020, 2023], dtype="Int64"),
+            schema.INDICATOR_ID: [
+                "high_tech_enterprises",
+                "high_tech_enterprises",
+                "rd_expenditure",
+                "rd_intensity_pct",
+                "single_champions",
+                "tech_progress_contribution_pct",
+                "zjtx_little_giants",
+            ],
+            schema.VALUE: [1850.0, 10000.0, 578.8, 3.48, 16.0, 66.5, 213.0],
+            N_SOURCES: [2, 2, 2, 2, 2, 2, 3],
+        }
+    )
     pd.testing.assert_frame_equal(conflicts.reset_index(drop=True), expected, check_dtype=False)
     assert len(picked) == 169 - 15 + 7
 
 
 # --- validation ------------------------------------------------------------------------------
+
 
 def test_load_valid_fixture(tmp_path):
     rows = [row(), row(year=2021, value=3.6, source_url="https://example.com/b")]
@@ -144,16 +163,19 @@ def test_missing_column_is_named(tmp_path):
         load_indicators(write_table(tmp_path, [row()], drop=schema.SOURCE_URL))
 
 
-@pytest.mark.parametrize(("bad_row", "message"), [
-    (row(value="about 3"), r"non-numeric value in row 2\b"),
-    (row(value=""), r"non-numeric value in row 2\b"),
-    (row(pillar="weak"), r"unknown pillar .* in row 2\b"),
-    (row(qualifier="exact_as_published"), r"unknown qualifier .* in row 2\b"),
-    (row(year="2020.5"), r"four-digit year in row 2\b"),
-    (row(source_url=""), r"empty source_url in row 2\b"),
-    (row(source_title=" "), r"empty source_title in row 2\b"),
-    (row(unit_code="percent"), r"unit_code not in units.csv in row 2\b"),
-])
+@pytest.mark.parametrize(
+    ("bad_row", "message"),
+    [
+        (row(value="about 3"), r"non-numeric value in row 2\b"),
+        (row(value=""), r"non-numeric value in row 2\b"),
+        (row(pillar="weak"), r"unknown pillar .* in row 2\b"),
+        (row(qualifier="exact_as_published"), r"unknown qualifier .* in row 2\b"),
+        (row(year="2020.5"), r"four-digit year in row 2\b"),
+        (row(source_url=""), r"empty source_url in row 2\b"),
+        (row(source_title=" "), r"empty source_title in row 2\b"),
+        (row(unit_code="percent"), r"unit_code not in units.csv in row 2\b"),
+    ],
+)
 def test_each_validation_error_names_its_row(tmp_path, bad_row, message):
     rows = [row(source_url="https://example.com/ok"), bad_row, row(year=2019)]
     with pytest.raises(IndicatorError, match=message):
@@ -189,37 +211,54 @@ def picked_values(rows: list[dict[str, object]]) -> pd.DataFrame:
 
 
 def expected_pick(year: int, value: float, url: str, n_sources: int, conflict: bool) -> pd.DataFrame:
-    return pd.DataFrame({
-        schema.YEAR: pd.array([year], dtype="Int64"), schema.VALUE: [value], schema.SOURCE_URL: [url],
-        N_SOURCES: [n_sources], CONFLICT: [conflict],
-    }).astype({schema.SOURCE_URL: "str"})
+    return pd.DataFrame(
+        {
+            schema.YEAR: pd.array([year], dtype="Int64"),
+            schema.VALUE: [value],
+            schema.SOURCE_URL: [url],
+            N_SOURCES: [n_sources],
+            CONFLICT: [conflict],
+        }
+    ).astype({schema.SOURCE_URL: "str"})
 
 
 def test_year_end_value_beats_an_as_of_value_even_when_exact():
-    rows = [row(value=9068.0, period_note="(as stated Jul 2023)", source_url="https://a.cn/1"),
-            row(value=10000.0, qualifier="lower_bound", source_url="https://b.com/2")]
+    rows = [
+        row(value=9068.0, period_note="(as stated Jul 2023)", source_url="https://a.cn/1"),
+        row(value=10000.0, qualifier="lower_bound", source_url="https://b.com/2"),
+    ]
     pd.testing.assert_frame_equal(picked_values(rows), expected_pick(2020, 10000.0, "https://b.com/2", 2, True))
 
 
-@pytest.mark.parametrize(("first", "second", "winner"), [
-    ("lower_bound", "exact", "exact"),
-    ("approx", "preliminary", "preliminary"),
-    ("lower_bound", "approx", "approx"),
-])
+@pytest.mark.parametrize(
+    ("first", "second", "winner"),
+    [
+        ("lower_bound", "exact", "exact"),
+        ("approx", "preliminary", "preliminary"),
+        ("lower_bound", "approx", "approx"),
+    ],
+)
 def test_qualifier_order_exact_preliminary_approx_lower_bound(first, second, winner):
-    rows = [row(value=1.0, qualifier=first, source_url="https://a.com/1"),
-            row(value=2.0, qualifier=second, source_url="https://b.com/2")]
+    rows = [
+        row(value=1.0, qualifier=first, source_url="https://a.com/1"),
+        row(value=2.0, qualifier=second, source_url="https://b.com/2"),
+    ]
     assert pick_one_value_per_year(frame(rows))[schema.QUALIFIER].tolist() == [winner]
 
 
-@pytest.mark.parametrize(("official", "title"), [
-    ("http://www.njsw.gov.cn/plan.html", "Plan"),
-    ("https://mirror.example/tjgb.html", "南京市2017年国民经济和社会发展统计公报"),
-    ("https://mirror.example/jsstats.html", "江苏省统计局数据(转载)"),
-])
+@pytest.mark.parametrize(
+    ("official", "title"),
+    [
+        ("http://www.njsw.gov.cn/plan.html", "Plan"),
+        ("https://mirror.example/tjgb.html", "南京市2017年国民经济和社会发展统计公报"),
+        ("https://mirror.example/jsstats.html", "江苏省统计局数据(转载)"),
+    ],
+)
 def test_official_source_beats_a_press_report(official, title):
-    rows = [row(value=3.38, source_url="http://www.hkcd.com/x", source_title="Press"),
-            row(value=3.48, source_url=official, source_title=title)]
+    rows = [
+        row(value=3.38, source_url="http://www.hkcd.com/x", source_title="Press"),
+        row(value=3.48, source_url=official, source_title=title),
+    ]
     pd.testing.assert_frame_equal(picked_values(rows), expected_pick(2020, 3.48, official, 2, True))
 
 
@@ -229,8 +268,10 @@ def test_remaining_ties_go_to_the_earlier_row():
 
 
 def test_agreeing_sources_are_not_a_conflict_even_in_different_units():
-    rows = [row(indicator_id="gdp", value=1.6, unit_code="trillion_cny", source_url="https://a.com/1"),
-            row(indicator_id="gdp", value=16000.0, unit_code="100m_cny", source_url="https://b.com/2")]
+    rows = [
+        row(indicator_id="gdp", value=1.6, unit_code="trillion_cny", source_url="https://a.com/1"),
+        row(indicator_id="gdp", value=16000.0, unit_code="100m_cny", source_url="https://b.com/2"),
+    ]
     pd.testing.assert_frame_equal(picked_values(rows), expected_pick(2020, 1.6, "https://a.com/1", 2, False))
 
 
@@ -238,17 +279,23 @@ def test_single_source_years_pass_through_sorted():
     rows = [row(year=2021, value=3.6), row(year=2020, value=3.5, city="Wuhan"), row(year=2019, value=3.4)]
     got = pick_one_value_per_year(frame(rows))
     assert got[[schema.CITY, schema.YEAR]].astype({schema.YEAR: int}).values.tolist() == [
-        ["Nanjing", 2019], ["Nanjing", 2021], ["Wuhan", 2020]]
+        ["Nanjing", 2019],
+        ["Nanjing", 2021],
+        ["Wuhan", 2020],
+    ]
     assert not got[CONFLICT].any()
     assert (got[N_SOURCES] == 1).all()
 
 
 # --- units -----------------------------------------------------------------------------------
 
+
 def test_harmonise_units_converts_exactly_to_the_finest_unit():
-    rows = [row(indicator_id="gdp", value=1.6, unit_code="trillion_cny"),
-            row(indicator_id="gdp", year=2022, value=16908.0, unit_code="100m_cny"),
-            row(indicator_id="gdp", year=2023, value=3.46, unit_code="trillion_cny")]
+    rows = [
+        row(indicator_id="gdp", value=1.6, unit_code="trillion_cny"),
+        row(indicator_id="gdp", year=2022, value=16908.0, unit_code="100m_cny"),
+        row(indicator_id="gdp", year=2023, value=3.46, unit_code="trillion_cny"),
+    ]
     got = harmonise_units(frame(rows))
     assert got[schema.VALUE].tolist() == [16000.0, 16908.0, 34600.0]
     assert got[schema.UNIT_CODE].tolist() == ["100m_cny"] * 3
@@ -263,30 +310,57 @@ def test_harmonise_units_refuses_units_that_do_not_convert():
 
 # --- summaries -------------------------------------------------------------------------------
 
+
 def test_summarise_coverage_counts_values_per_city_indicator_year():
-    rows = [row(year=2020), row(year=2020, source_url="https://b.com"), row(year=2022),
-            row(city="Wuhan", year=2021)]
-    expected = pd.DataFrame({
-        schema.CITY: ["Nanjing", "Nanjing", "Wuhan"], schema.INDICATOR_ID: ["rd_intensity_pct"] * 3,
-        schema.YEAR: pd.array([2020, 2022, 2021], dtype="Int64"), indicators.N_VALUES: [2, 1, 1],
-    })
+    rows = [row(year=2020), row(year=2020, source_url="https://b.com"), row(year=2022), row(city="Wuhan", year=2021)]
+    expected = pd.DataFrame(
+        {
+            schema.CITY: ["Nanjing", "Nanjing", "Wuhan"],
+            schema.INDICATOR_ID: ["rd_intensity_pct"] * 3,
+            schema.YEAR: pd.array([2020, 2022, 2021], dtype="Int64"),
+            indicators.N_VALUES: [2, 1, 1],
+        }
+    )
     pd.testing.assert_frame_equal(summarise_coverage(frame(rows)), expected, check_dtype=False)
 
 
 def test_list_indicators_uses_most_common_label_and_filters_pillars():
-    rows = [row(year=2015, indicator_en="R&D share (as stated 2016)"), row(year=2020), row(year=2022),
-            row(year=2021, city="Shenzhen"),
-            row(pillar="strong", indicator_id="gdp", indicator_en="GDP", indicator_zh="地区生产总值",
-                unit_code="trillion_cny", value=1.6),
-            row(pillar="strong", indicator_id="gdp", indicator_en="GDP", indicator_zh="地区生产总值",
-                unit_code="100m_cny", year=2022, value=16908.0)]
-    expected = pd.DataFrame({
-        schema.PILLAR: ["new", "strong"], schema.INDICATOR_ID: ["rd_intensity_pct", "gdp"],
-        schema.INDICATOR_EN: ["R&D intensity", "GDP"], schema.INDICATOR_ZH: ["研发投入强度", "地区生产总值"],
-        schema.UNIT_CODE: ["pct", "100m_cny"], indicators.N_YEARS: [4, 2], indicators.N_CITIES: [2, 1],
-        indicators.FIRST_YEAR: pd.array([2015, 2020], dtype="Int64"),
-        indicators.LAST_YEAR: pd.array([2022, 2022], dtype="Int64"),
-    })
+    rows = [
+        row(year=2015, indicator_en="R&D share (as stated 2016)"),
+        row(year=2020),
+        row(year=2022),
+        row(year=2021, city="Shenzhen"),
+        row(
+            pillar="strong",
+            indicator_id="gdp",
+            indicator_en="GDP",
+            indicator_zh="地区生产总值",
+            unit_code="trillion_cny",
+            value=1.6,
+        ),
+        row(
+            pillar="strong",
+            indicator_id="gdp",
+            indicator_en="GDP",
+            indicator_zh="地区生产总值",
+            unit_code="100m_cny",
+            year=2022,
+            value=16908.0,
+        ),
+    ]
+    expected = pd.DataFrame(
+        {
+            schema.PILLAR: ["new", "strong"],
+            schema.INDICATOR_ID: ["rd_intensity_pct", "gdp"],
+            schema.INDICATOR_EN: ["R&D intensity", "GDP"],
+            schema.INDICATOR_ZH: ["研发投入强度", "地区生产总值"],
+            schema.UNIT_CODE: ["pct", "100m_cny"],
+            indicators.N_YEARS: [4, 2],
+            indicators.N_CITIES: [2, 1],
+            indicators.FIRST_YEAR: pd.array([2015, 2020], dtype="Int64"),
+            indicators.LAST_YEAR: pd.array([2022, 2022], dtype="Int64"),
+        }
+    )
     pd.testing.assert_frame_equal(list_indicators(frame(rows)), expected, check_dtype=False)
     assert list_indicators(frame(rows), ("strong",))[schema.INDICATOR_ID].tolist() == ["gdp"]
 
@@ -298,11 +372,16 @@ def test_select_headline_indicators_takes_longest_series_at_latest_year():
     rows += [row(indicator_id="d", year=2023, pillar="fusion", qualifier="lower_bound", value=96.0)]
     rows += [row(indicator_id="e", year=y, city="Wuhan") for y in (2010, 2011, 2012, 2013)]
     got = select_headline_indicators(frame(rows), city="Nanjing")
-    expected = pd.DataFrame({
-        schema.PILLAR: ["new", "new", "fusion"], schema.INDICATOR_ID: ["a", "c", "d"],
-        indicators.N_YEARS: [3, 2, 1], schema.YEAR: pd.array([2020, 2022, 2023], dtype="Int64"),
-        schema.VALUE: [2020.0, 3.0, 96.0], schema.QUALIFIER: ["exact", "exact", "lower_bound"],
-    })
+    expected = pd.DataFrame(
+        {
+            schema.PILLAR: ["new", "new", "fusion"],
+            schema.INDICATOR_ID: ["a", "c", "d"],
+            indicators.N_YEARS: [3, 2, 1],
+            schema.YEAR: pd.array([2020, 2022, 2023], dtype="Int64"),
+            schema.VALUE: [2020.0, 3.0, 96.0],
+            schema.QUALIFIER: ["exact", "exact", "lower_bound"],
+        }
+    )
     pd.testing.assert_frame_equal(got[list(expected.columns)], expected, check_dtype=False)
     assert got[schema.SOURCE_URL].tolist() == ["https://example.com/a"] * 3
 
@@ -316,20 +395,24 @@ def test_bundled_headline_indicators_cover_each_pillar_for_nanjing():
 
 # --- the build script ------------------------------------------------------------------------
 
-@pytest.mark.parametrize(("text", "code"), [
-    ("亿元 (100 million CNY)", "100m_cny"),
-    ('亿元 (100 million CNY; "突破700亿元" = lower bound)', "100m_cny"),
-    ("万亿元 (trillion CNY; rounded)", "trillion_cny"),
-    ('家 (firms; "超4000家" = lower bound)', "firms"),
-    ("户 (firms)", "firms"),
-    ('firms ("exceeded 10,000" = lower bound)', "firms"),
-    ("家 (institutions)", "institutions"),
-    ("家 (labs)", "labs"),
-    ("件 (items per 10,000 persons)", "items_per_10k_persons"),
-    ('% (approx. "29%左右", refers to recent years)', "pct"),
-    ("% (y/y)", "pct_yoy"),
-    ("rank", "rank"),
-])
+
+@pytest.mark.parametrize(
+    ("text", "code"),
+    [
+        ("亿元 (100 million CNY)", "100m_cny"),
+        ('亿元 (100 million CNY; "突破700亿元" = lower bound)', "100m_cny"),
+        ("万亿元 (trillion CNY; rounded)", "trillion_cny"),
+        ('家 (firms; "超4000家" = lower bound)', "firms"),
+        ("户 (firms)", "firms"),
+        ('firms ("exceeded 10,000" = lower bound)', "firms"),
+        ("家 (institutions)", "institutions"),
+        ("家 (labs)", "labs"),
+        ("件 (items per 10,000 persons)", "items_per_10k_persons"),
+        ('% (approx. "29%左右", refers to recent years)', "pct"),
+        ("% (y/y)", "pct_yoy"),
+        ("rank", "rank"),
+    ],
+)
 def test_map_unit(text, code):
     assert build.map_unit(text) == code
 
@@ -341,8 +424,9 @@ def test_map_unit_fails_loudly_on_unknown_text(text):
 
 
 def _raw(**overrides: str) -> dict[str, str]:
-    base = {c: str(v) for c, v in row(unit="%").items()
-            if c not in (schema.UNIT_CODE, schema.QUALIFIER, schema.PERIOD_NOTE)}
+    base = {
+        c: str(v) for c, v in row(unit="%").items() if c not in (schema.UNIT_CODE, schema.QUALIFIER, schema.PERIOD_NOTE)
+    }
     return {**base, **overrides}
 
 
@@ -372,6 +456,10 @@ def test_empty_selection_gives_empty_tables_with_their_columns():
     empty = frame([row()]).iloc[0:0]
     assert list(pick_one_value_per_year(empty).columns) == [*schema.INDICATOR_COLUMNS, N_SOURCES, CONFLICT]
     assert len(list_indicators(empty).columns) == 9
-    assert list(summarise_coverage(empty).columns) == [schema.CITY, schema.INDICATOR_ID, schema.YEAR,
-                                                       indicators.N_VALUES]
+    assert list(summarise_coverage(empty).columns) == [
+        schema.CITY,
+        schema.INDICATOR_ID,
+        schema.YEAR,
+        indicators.N_VALUES,
+    ]
     assert select_headline_indicators(frame([row()]), city="Nowhere").empty

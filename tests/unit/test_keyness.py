@@ -11,9 +11,12 @@ from policylens.text.terms import count_terms
 
 # pillar a: paragraphs 1 and 3 (5 tokens); pillar b: paragraph 2 (2 tokens); paragraph 4 general
 PARAGRAPHS = [["x", "y", "x"], ["y", "z"], ["z", "x"], ["w"]]
-ASSIGNMENT = pd.DataFrame({
-    schema.PARAGRAPH: [1, 2, 3, 4], schema.PILLAR: pd.Series(["a", "b", "a", None], dtype=object),
-})
+ASSIGNMENT = pd.DataFrame(
+    {
+        schema.PARAGRAPH: [1, 2, 3, 4],
+        schema.PILLAR: pd.Series(["a", "b", "a", None], dtype=object),
+    }
+)
 
 
 def g2_by_hand(a, b, c, d):
@@ -42,15 +45,27 @@ def test_g2_is_negative_when_under_represented_and_zero_without_a_comparison():
 def test_term_statistics_table():
     got = build_term_statistics(count_terms(PARAGRAPHS), ASSIGNMENT, ["a", "b"], min_g2=3.0)
     # (term, in pillar a, elsewhere) with c = 5, d = 3 for a; c = 2, d = 6 for b
-    expected = pd.DataFrame({
-        schema.TERM: pd.Series(["x", "y", "z", "w"], dtype=object),
-        schema.COUNT: [3, 2, 2, 1],
-        "per_10k": [3750.0, 2500.0, 2500.0, 1250.0],
-        schema.PARAGRAPHS: [2, 2, 2, 1],
-        "keyness_a": [g2_by_hand(3, 0, 5, 3), -g2_by_hand(1, 1, 5, 3), -g2_by_hand(1, 1, 5, 3), -g2_by_hand(0, 1, 5, 3)],
-        "keyness_b": [-g2_by_hand(0, 3, 2, 6), g2_by_hand(1, 1, 2, 6), g2_by_hand(1, 1, 2, 6), -g2_by_hand(0, 1, 2, 6)],
-        "top_pillar": pd.Series(["a", None, None, None], dtype=object),
-    })
+    expected = pd.DataFrame(
+        {
+            schema.TERM: pd.Series(["x", "y", "z", "w"], dtype=object),
+            schema.COUNT: [3, 2, 2, 1],
+            "per_10k": [3750.0, 2500.0, 2500.0, 1250.0],
+            schema.PARAGRAPHS: [2, 2, 2, 1],
+            "keyness_a": [
+                g2_by_hand(3, 0, 5, 3),
+                -g2_by_hand(1, 1, 5, 3),
+                -g2_by_hand(1, 1, 5, 3),
+                -g2_by_hand(0, 1, 5, 3),
+            ],
+            "keyness_b": [
+                -g2_by_hand(0, 3, 2, 6),
+                g2_by_hand(1, 1, 2, 6),
+                g2_by_hand(1, 1, 2, 6),
+                -g2_by_hand(0, 1, 2, 6),
+            ],
+            "top_pillar": pd.Series(["a", None, None, None], dtype=object),
+        }
+    )
     pd.testing.assert_frame_equal(got, expected, check_exact=False, rtol=1e-12)
 
 

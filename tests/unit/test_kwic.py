@@ -72,15 +72,30 @@ def test_parse_query_rejects_unbalanced_quotes_and_bare_wildcards():
 
 
 def test_chinese_tokens_come_from_the_user_dictionary(zh_tokens):
-    assert [t for t, _, _ in zh_tokens[0]] == ["推动", "科技创新", "和", "产业创新", "深度融合", "，", "打造", "创新链", "。"]
+    assert [t for t, _, _ in zh_tokens[0]] == [
+        "推动",
+        "科技创新",
+        "和",
+        "产业创新",
+        "深度融合",
+        "，",
+        "打造",
+        "创新链",
+        "。",
+    ]
     assert zh_tokens[1][5] == ("创新生态", 8, 12)
 
 
 def test_chinese_wildcard_matches_whole_tokens_with_character_windows(zh_tokens):
     got = find_keyword_in_context(ZH, zh_tokens, "创新*", 3, {1: "new", 2: None}, language="zh")
     expected = kwic_frame(
-        paragraph=[1, 2, 2], start=[18, 0, 8], end=[21, 2, 12], match=["创新链", "创新", "创新生态"],
-        term=["创新链", "创新", "创新生态"], left=["，打造", "", "动力，"], right=["。", "是第一", "持续优"],
+        paragraph=[1, 2, 2],
+        start=[18, 0, 8],
+        end=[21, 2, 12],
+        match=["创新链", "创新", "创新生态"],
+        term=["创新链", "创新", "创新生态"],
+        left=["，打造", "", "动力，"],
+        right=["。", "是第一", "持续优"],
         pillar=["new", None, None],
     )
     pd.testing.assert_frame_equal(got, expected)
@@ -124,7 +139,13 @@ def test_english_tokens_follow_the_segmenter_but_split_phrases_into_words(segmen
     assert ("new quality productive force", 17, 46) in merged
     words = build_token_spans(SimpleNamespace(language="en", paragraphs=(text,)), segmenter)[0]
     assert words[:4] == tuple(merged[:4])
-    assert words[4:] == (("new", 17, 20), ("quality", 21, 28), ("productive", 29, 39), ("force", 40, 46), ("grow", 47, 51))
+    assert words[4:] == (
+        ("new", 17, 20),
+        ("quality", 21, 28),
+        ("productive", 29, 39),
+        ("force", 40, 46),
+        ("grow", 47, 51),
+    )
 
 
 def test_english_word_inside_a_phrase_is_found(segmenter):
@@ -137,8 +158,14 @@ def test_english_word_inside_a_phrase_is_found(segmenter):
 def test_english_phrase_query_with_word_windows(en_tokens):
     got = find_keyword_in_context(EN, en_tokens, '"new quality productive forces"', 2, {1: "new"}, language="en")
     expected = kwic_frame(
-        paragraph=[1], start=[8], end=[37], match=["new quality productive forces"],
-        term=["new quality productive force"], left=["Develop "], right=[" and modern"], pillar=["new"],
+        paragraph=[1],
+        start=[8],
+        end=[37],
+        match=["new quality productive forces"],
+        term=["new quality productive force"],
+        left=["Develop "],
+        right=[" and modern"],
+        pillar=["new"],
     )
     pd.testing.assert_frame_equal(got, expected)
 
@@ -155,7 +182,8 @@ def test_english_wildcard_matches_surface_or_lemma_case_insensitively(en_tokens)
 def test_english_lemma_query_finds_inflected_forms(en_tokens):
     got = find_keyword_in_context(EN, en_tokens, Query("force", (("force",),)), 1, {}, language="en")
     assert got[["paragraph", "match", "left", "right"]].values.tolist() == [
-        [1, "forces", "productive ", " and"], [2, "forces", "China's ", " grow."],
+        [1, "forces", "productive ", " and"],
+        [2, "forces", "China's ", " grow."],
     ]
 
 
@@ -166,8 +194,13 @@ def test_no_match_gives_an_empty_table_with_the_columns(en_tokens):
 
 
 SORTABLE = kwic_frame(
-    paragraph=[1, 2, 3, 4], start=[0, 0, 0, 0], end=[1, 1, 1, 1], match=["x"] * 4, term=["x"] * 4,
-    left=["the big ", "a small ", "one big ", "Zed "], right=[" runs", " Ate it", " runs away", " b"],
+    paragraph=[1, 2, 3, 4],
+    start=[0, 0, 0, 0],
+    end=[1, 1, 1, 1],
+    match=["x"] * 4,
+    term=["x"] * 4,
+    left=["the big ", "a small ", "one big ", "Zed "],
+    right=[" runs", " Ate it", " runs away", " b"],
     pillar=[None] * 4,
 )
 
@@ -201,4 +234,3 @@ def test_kwic_html_escapes_document_text_and_rejects_unsafe_colours():
     unsafe = build_kwic_html(row, 'red;"><script>x</script>')
     assert "<script>" not in unsafe and "#9e9e9e" in unsafe
     assert "#aabbcc" in build_kwic_html(row, "#abc")
-

@@ -18,17 +18,24 @@ CLUSTERS = [["d", "e", "f", "g"]] * 3 + [["a", "b", "c"]] * 3 + [["c", "d"]]
 
 
 def edges(source, target, cooccurrences, weight):
-    return pd.DataFrame({
-        "source": pd.Series(source, dtype=object), "target": pd.Series(target, dtype=object),
-        "cooccurrences": pd.Series(cooccurrences, dtype="int64"), "weight": pd.Series(weight, dtype="float64"),
-    })
+    return pd.DataFrame(
+        {
+            "source": pd.Series(source, dtype=object),
+            "target": pd.Series(target, dtype=object),
+            "cooccurrences": pd.Series(cooccurrences, dtype="int64"),
+            "weight": pd.Series(weight, dtype="float64"),
+        }
+    )
 
 
-@pytest.mark.parametrize(("measure", "weights"), [
-    ("count", [2.0, 2.0, 1.0]),
-    ("jaccard", [2 / (3 + 2 - 2), 2 / (3 + 2 - 2), 1 / (2 + 2 - 1)]),
-    ("dice", [2 * 2 / (3 + 2), 2 * 2 / (3 + 2), 2 * 1 / (2 + 2)]),
-])
+@pytest.mark.parametrize(
+    ("measure", "weights"),
+    [
+        ("count", [2.0, 2.0, 1.0]),
+        ("jaccard", [2 / (3 + 2 - 2), 2 / (3 + 2 - 2), 1 / (2 + 2 - 1)]),
+        ("dice", [2 * 2 / (3 + 2), 2 * 2 / (3 + 2), 2 * 1 / (2 + 2)]),
+    ],
+)
 def test_paragraph_cooccurrence_per_measure(measure, weights):
     got = build_cooccurrence(PARAGRAPHS, 3, "paragraph", measure=measure)
     pd.testing.assert_frame_equal(got, edges(["a", "a", "b"], ["b", "c", "c"], [2, 2, 1], weights))
@@ -38,7 +45,9 @@ def test_window_cooccurrence_counts_windows_inside_paragraphs():
     # windows of 2: {a,b} {b,c} {c,a} | {a,b} | {c,d} {d,a}; units holding a 4, b 3, c 3, d 2
     got = build_cooccurrence(PARAGRAPHS, 4, "window", window=2, measure="jaccard")
     expected = edges(
-        ["a", "c", "a", "b", "a"], ["b", "d", "d", "c", "c"], [2, 1, 1, 1, 1],
+        ["a", "c", "a", "b", "a"],
+        ["b", "d", "d", "c", "c"],
+        [2, 1, 1, 1, 1],
         [2 / (4 + 3 - 2), 1 / (3 + 2 - 1), 1 / (4 + 2 - 1), 1 / (3 + 3 - 1), 1 / (4 + 3 - 1)],
     )
     pd.testing.assert_frame_equal(got, expected)
@@ -50,8 +59,13 @@ def test_window_longer_than_a_paragraph_makes_it_one_unit():
 
 
 def test_cooccurrence_rejects_bad_options():
-    for kwargs in ({"unit": "sentence"}, {"measure": "pmi"}, {"top_n": 0}, {"top_n": 301},
-                   {"unit": "window", "window": 1}):
+    for kwargs in (
+        {"unit": "sentence"},
+        {"measure": "pmi"},
+        {"top_n": 0},
+        {"top_n": 301},
+        {"unit": "window", "window": 1},
+    ):
         with pytest.raises(ValueError):
             build_cooccurrence(PARAGRAPHS, **{"top_n": 3, **kwargs})
 

@@ -36,7 +36,7 @@ def test_a_filter_keeps_only_its_pillar_and_highlights_the_term(seed):
     view = build_overview(analysis, codebook, ("strong",), "zh", "来源", highlight="future industry")
     assert [pid for pid, _ in view.term_figures] == ["strong"]
     assert set(bars(view.share_figure)) == {"强"}
-    (_, figure), = view.term_figures
+    ((_, figure),) = view.term_figures
     assert "invisible hand" not in bars(figure) and "hand" not in bars(figure)
     opacity = dict(zip(figure.data[0].y, figure.data[0].marker.opacity))
     assert opacity.pop("future industry") == 1.0 and set(opacity.values()) == {0.35}  # the others pale

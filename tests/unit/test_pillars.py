@@ -54,12 +54,14 @@ def test_english_codebook_terms_are_normalised_like_tokens():
 def test_score_and_assign_on_a_tiny_codebook():
     tiny = parse_codebook(TINY)
     scores = score_paragraphs([["alpha", "alpha", "beta"], ["beta"], ["alpha", "beta", "beta"]], tiny, "en")
-    expected = pd.DataFrame({
-        schema.PARAGRAPH: [1, 1, 2, 2, 3, 3],
-        schema.PILLAR: ["a", "b"] * 3,
-        schema.SCORE: [4.0, 1.5, 0.0, 1.5, 2.0, 3.0],
-        schema.EVIDENCE: [("alpha",), ("beta",), (), ("beta",), ("alpha",), ("beta",)],
-    })
+    expected = pd.DataFrame(
+        {
+            schema.PARAGRAPH: [1, 1, 2, 2, 3, 3],
+            schema.PILLAR: ["a", "b"] * 3,
+            schema.SCORE: [4.0, 1.5, 0.0, 1.5, 2.0, 3.0],
+            schema.EVIDENCE: [("alpha",), ("beta",), (), ("beta",), ("alpha",), ("beta",)],
+        }
+    )
     pd.testing.assert_frame_equal(scores, expected, check_dtype=False)
     assigned = assign_pillars(scores, tiny)
     # 1: a wins clearly; 2: too weak (1.5 < 2); 3: b leads by 1.0, exactly the margin
@@ -69,8 +71,11 @@ def test_score_and_assign_on_a_tiny_codebook():
 
 @pytest.mark.parametrize(
     ("text", "message"),
-    [("not toml = [", "not valid TOML"), ("[classification]\n", "no pillars"),
-     ('[[pillars]]\nid = "x"\n', "lacks label_en")],
+    [
+        ("not toml = [", "not valid TOML"),
+        ("[classification]\n", "no pillars"),
+        ('[[pillars]]\nid = "x"\n', "lacks label_en"),
+    ],
 )
 def test_bad_codebook_gets_a_specific_message(text, message):
     with pytest.raises(CodebookError, match=message):
@@ -108,7 +113,7 @@ def test_same_text_in_gb18030_gives_the_same_classification(codebook):
 
 @pytest.mark.parametrize(
     ("color", "pillar_id", "message"),
-    [('red;background:url(x)', "a", "colour"), ("#12345", "a", "colour"), ("#123456", "A b", "Pillar id")],
+    [("red;background:url(x)", "a", "colour"), ("#12345", "a", "colour"), ("#123456", "A b", "Pillar id")],
 )
 def test_codebook_rejects_colours_and_ids_that_could_reach_html(color, pillar_id, message):
     text = f'[[pillars]]\nid = "{pillar_id}"\nlabel_en = "A"\nlabel_zh = "甲"\ncolor = "{color}"\n'

@@ -22,12 +22,14 @@ from policylens.text.segment import Segmenter
 
 SECTIONS = ("summary", "pillars", "clouds", "terms", "kwic", "indicators")
 ATTACK = "<script>alert(1)</script>"
-TEXT = "\n".join([
-    f"加快科技创新,发展新质生产力。{ATTACK}科技创新引领产业创新,研发投入持续增长。",
-    "建设现代化产业体系,做强制造业,培育战略性新兴产业和未来产业,产业集群加快成长。",
-    "推动科技创新和产业创新深度融合,四链融合,协同发展。",
-    "南京的高质量发展迈出新步伐。",
-])
+TEXT = "\n".join(
+    [
+        f"加快科技创新,发展新质生产力。{ATTACK}科技创新引领产业创新,研发投入持续增长。",
+        "建设现代化产业体系,做强制造业,培育战略性新兴产业和未来产业,产业集群加快成长。",
+        "推动科技创新和产业创新深度融合,四链融合,协同发展。",
+        "南京的高质量发展迈出新步伐。",
+    ]
+)
 RESOURCE_TAGS = {"script", "link", "img", "iframe", "source", "video", "audio", "embed", "object", "image", "use"}
 
 
@@ -77,7 +79,9 @@ def segmenter(codebook):
 def indicator_table():
     table = indicators.load_indicators()
     # An uploaded table may carry a hostile link; it must not become a clickable javascript: URL.
-    return table.assign(**{"source_url": table["source_url"].mask(table["indicator_id"] == "gdp", "javascript:alert(1)")})
+    return table.assign(
+        **{"source_url": table["source_url"].mask(table["indicator_id"] == "gdp", "javascript:alert(1)")}
+    )
 
 
 @pytest.fixture(scope="module")
@@ -171,8 +175,17 @@ def test_cli_writes_the_report_with_extra_indicators(tmp_path, capsys):
     extra = indicators.load_indicators().head(3).assign(city="Testville")
     extra.to_csv(tmp_path / "extra.csv", index=False)
     out = tmp_path / "report.html"
-    code = _run(str(paths.SEED_DOCUMENT), "--indicators", str(tmp_path / "extra.csv"), "--out", str(out),
-                "--lang", "zh", "--pillar", "fusion")
+    code = _run(
+        str(paths.SEED_DOCUMENT),
+        "--indicators",
+        str(tmp_path / "extra.csv"),
+        "--out",
+        str(out),
+        "--lang",
+        "zh",
+        "--pillar",
+        "fusion",
+    )
     assert code == 0
     page = out.read_text(encoding="utf-8")
     assert page.startswith("<!DOCTYPE html>") and "支柱:融" in page
@@ -193,4 +206,3 @@ def test_cli_bad_input_exits_2_with_a_message(tmp_path, capsys, problem):
     assert _run(*args, "--out", str(tmp_path / "r.html")) == 2
     assert capsys.readouterr().err.startswith("error: ")
     assert not (tmp_path / "r.html").exists()
-

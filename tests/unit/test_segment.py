@@ -50,7 +50,11 @@ def test_extra_terms_are_kept_whole_and_never_stopwords():
 def test_english_phrases_are_kept_whole_and_lemmatised(segmenter):
     text = "Nanjing's emerging industries and the innovation chain drive high-quality development of new quality productive forces."
     assert segmenter.tokenize(text, "en") == [
-        "nanjing", "emerging industry", "innovation chain", "drive", "high-quality development",
+        "nanjing",
+        "emerging industry",
+        "innovation chain",
+        "drive",
+        "high-quality development",
         "new quality productive force",
     ]
 
@@ -77,8 +81,22 @@ def test_find_spans_maps_terms_back_to_the_text(segmenter):
 def test_numbers_with_units_and_designations_stay_whole(segmenter):
     text = "GDP超2万亿元，研发投入强度达3.5%，培育1000余家企业，建设“2+6+6”和4+4+1体系，51所高校，2025年"
     assert segmenter.tokenize(text, "zh") == [
-        "GDP", "超", "2万亿元", "研发投入", "强度", "达", "3.5%", "培育", "1000余家", "企业", "建设", "2+6+6",
-        "4+4+1", "体系", "51所", "高校",
+        "GDP",
+        "超",
+        "2万亿元",
+        "研发投入",
+        "强度",
+        "达",
+        "3.5%",
+        "培育",
+        "1000余家",
+        "企业",
+        "建设",
+        "2+6+6",
+        "4+4+1",
+        "体系",
+        "51所",
+        "高校",
     ]
     assert segmenter.tokenize("R&D intensity reached 3.5% in 2025", "en") == ["r&d", "intensity", "reach", "3.5%"]
 
@@ -91,7 +109,15 @@ def test_session_user_words_and_stopword_edits():
 
 
 def test_discourse_fillers_go_but_the_visible_and_invisible_hand_stay(segmenter):
-    text = ("On the one hand, upgrade traditional industries; on the other hand, use the government's "
-            "visible hand and the market's invisible hand.")
+    text = (
+        "On the one hand, upgrade traditional industries; on the other hand, use the government's "
+        "visible hand and the market's invisible hand."
+    )
     assert segmenter.tokenize(text, "en") == [
-        "upgrade", "traditional industry", "government", "visible hand", "market", "invisible hand"]
+        "upgrade",
+        "traditional industry",
+        "government",
+        "visible hand",
+        "market",
+        "invisible hand",
+    ]

@@ -17,9 +17,13 @@ ASSIGNMENT = pd.DataFrame({schema.PARAGRAPH: [1, 2, 3], schema.PILLAR: pd.Series
 
 
 def test_count_terms_per_paragraph():
-    expected = pd.DataFrame({
-        schema.PARAGRAPH: [1, 1, 2, 2, 3], schema.TERM: ["x", "y", "y", "z", "z"], schema.COUNT: [2, 1, 1, 1, 1],
-    })
+    expected = pd.DataFrame(
+        {
+            schema.PARAGRAPH: [1, 1, 2, 2, 3],
+            schema.TERM: ["x", "y", "y", "z", "z"],
+            schema.COUNT: [2, 1, 1, 1, 1],
+        }
+    )
     pd.testing.assert_frame_equal(count_terms(PARAGRAPHS), expected, check_dtype=False)
 
 
@@ -35,9 +39,13 @@ def test_filter_paragraphs_by_pillar():
 
 
 def test_count_terms_by_pillar_excludes_general_paragraphs():
-    expected = pd.DataFrame({
-        schema.PILLAR: ["a", "a", "b", "b"], schema.TERM: ["x", "y", "y", "z"], schema.COUNT: [2, 1, 1, 1],
-    })
+    expected = pd.DataFrame(
+        {
+            schema.PILLAR: ["a", "a", "b", "b"],
+            schema.TERM: ["x", "y", "y", "z"],
+            schema.COUNT: [2, 1, 1, 1],
+        }
+    )
     got = count_terms_by_pillar(count_terms(PARAGRAPHS), ASSIGNMENT)
     pd.testing.assert_frame_equal(got, expected, check_dtype=False)
 
@@ -50,5 +58,8 @@ def test_term_pillar_prefers_codebook_then_usage():
     by_pillar = count_terms_by_pillar(count_terms(PARAGRAPHS), ASSIGNMENT)
     # x is a codebook term of b although it is used in a; y ties 1-1 (a wins alphabetically); w is unused
     assert assign_term_pillars(["x", "y", "z", "w"], by_pillar, codebook, "en") == {
-        "x": "b", "y": "a", "z": "b", "w": None,
+        "x": "b",
+        "y": "a",
+        "z": "b",
+        "w": None,
     }

@@ -32,14 +32,19 @@ def round_trip(view: ViewState) -> tuple[ViewState, list[Notice]]:
     return parse_view_state(parse_qs(query), KNOWN)
 
 
-@pytest.mark.parametrize("view", [
-    ViewState(),
-    ViewState(pillars=("strong",)),
-    ViewState(pillars=("fusion", "new"), term="创新", lang="zh"),
-    ViewState(term="new quality productivity", document="report 2024.docx", lang="en"),
-    ViewState(indicator="rd_intensity", cities=("Nanjing", "Hangzhou"), years=(2018, 2023), mode="indexed", scale="log"),
-    ViewState(indicator="gdp", years=(2015, 2015), mode="growth", scale="linear"),
-])
+@pytest.mark.parametrize(
+    "view",
+    [
+        ViewState(),
+        ViewState(pillars=("strong",)),
+        ViewState(pillars=("fusion", "new"), term="创新", lang="zh"),
+        ViewState(term="new quality productivity", document="report 2024.docx", lang="en"),
+        ViewState(
+            indicator="rd_intensity", cities=("Nanjing", "Hangzhou"), years=(2018, 2023), mode="indexed", scale="log"
+        ),
+        ViewState(indicator="gdp", years=(2015, 2015), mode="growth", scale="linear"),
+    ],
+)
 def test_valid_view_states_round_trip(view):
     parsed, notices = round_trip(view)
     assert parsed == view and notices == []
@@ -48,7 +53,9 @@ def test_valid_view_states_round_trip(view):
 def test_defaults_are_left_out_of_the_url():
     assert build_query_params(ViewState()) == {}
     assert build_query_params(ViewState(pillars=("new", "strong"), years=(2016, 2020))) == {
-        "pillars": "new,strong", "from": "2016", "to": "2020",
+        "pillars": "new,strong",
+        "from": "2016",
+        "to": "2020",
     }
 
 
@@ -69,21 +76,24 @@ def test_unknown_pillars_are_dropped_and_known_ones_kept():
     assert keys(notices) == ["url.notice.pillar"] and notices[0].values == {"value": "bogus"}
 
 
-@pytest.mark.parametrize(("params", "key"), [
-    ({"zoom": "3"}, "url.notice.unknown_param"),
-    ({"term": "不存在的词"}, "url.notice.term"),
-    ({"doc": "secret.pdf"}, "url.notice.doc"),
-    ({"indicator": "=HYPERLINK(1)"}, "url.notice.indicator"),
-    ({"cities": "Atlantis"}, "url.notice.city"),
-    ({"lang": "fr"}, "url.notice.choice"),
-    ({"mode": "cumulative"}, "url.notice.choice"),
-    ({"scale": "sqrt"}, "url.notice.choice"),
-    ({"from": "20x5"}, "url.notice.year"),
-    ({"to": "1900"}, "url.notice.year"),
-    ({"from": "２０２０"}, "url.notice.year"),  # full-width digits are not a year here
-    ({"from": "2023", "to": "2018"}, "url.notice.range"),
-    ({"term": "创" * 101}, "url.notice.too_long"),
-])
+@pytest.mark.parametrize(
+    ("params", "key"),
+    [
+        ({"zoom": "3"}, "url.notice.unknown_param"),
+        ({"term": "不存在的词"}, "url.notice.term"),
+        ({"doc": "secret.pdf"}, "url.notice.doc"),
+        ({"indicator": "=HYPERLINK(1)"}, "url.notice.indicator"),
+        ({"cities": "Atlantis"}, "url.notice.city"),
+        ({"lang": "fr"}, "url.notice.choice"),
+        ({"mode": "cumulative"}, "url.notice.choice"),
+        ({"scale": "sqrt"}, "url.notice.choice"),
+        ({"from": "20x5"}, "url.notice.year"),
+        ({"to": "1900"}, "url.notice.year"),
+        ({"from": "２０２０"}, "url.notice.year"),  # full-width digits are not a year here
+        ({"from": "2023", "to": "2018"}, "url.notice.range"),
+        ({"term": "创" * 101}, "url.notice.too_long"),
+    ],
+)
 def test_each_invalid_parameter_is_ignored_with_its_notice(params, key):
     view, notices = parse_view_state(params, KNOWN)
     assert view == ViewState()

@@ -67,7 +67,8 @@ def test_small_slices_are_woff2_holding_their_characters(manifest, number):
 
 def test_the_first_two_slices_hold_the_whole_interface_and_stay_small(manifest):
     first_two = parse_unicode_range(manifest["slices"][0]["unicode_range"]) | parse_unicode_range(
-        manifest["slices"][1]["unicode_range"])
+        manifest["slices"][1]["unicode_range"]
+    )
     assert {ord(c) for c in interface_characters()} <= first_two
     assert {ord(c) for c in "新强融综合中文概览Aa1,.%（）"} <= first_two
     assert manifest["slices"][0]["bytes"] + manifest["slices"][1]["bytes"] < 400_000

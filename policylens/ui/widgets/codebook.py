@@ -23,18 +23,32 @@ def render_codebook_editor(ctx: PageContext) -> Codebook | None:
     lang = ctx.lang
     pillars, terms = build_codebook_tables(ctx.codebook)
     cols = st.columns(2)
-    min_score = cols[0].number_input(t("codebook.min_score", lang), 0.0, 100.0, ctx.codebook.min_score, 0.5, key="codebook.min_score")
-    min_margin = cols[1].number_input(t("codebook.min_margin", lang), 0.0, 100.0, ctx.codebook.min_margin, 0.5, key="codebook.min_margin")
+    min_score = cols[0].number_input(
+        t("codebook.min_score", lang), 0.0, 100.0, ctx.codebook.min_score, 0.5, key="codebook.min_score"
+    )
+    min_margin = cols[1].number_input(
+        t("codebook.min_margin", lang), 0.0, 100.0, ctx.codebook.min_margin, 0.5, key="codebook.min_margin"
+    )
     st.markdown(f"**{t('codebook.pillars', lang)}**")
     pillars = st.data_editor(
-        pillars, num_rows="dynamic", hide_index=True, width="stretch", key="codebook.pillars_editor",
+        pillars,
+        num_rows="dynamic",
+        hide_index=True,
+        width="stretch",
+        key="codebook.pillars_editor",
         column_config={c: t(f"codebook.column.{c}", lang) for c in pillars.columns},
     )
     st.markdown(f"**{t('codebook.terms', lang)}**")
     terms = st.data_editor(
-        terms, num_rows="dynamic", hide_index=True, width="stretch", key="codebook.terms_editor",
+        terms,
+        num_rows="dynamic",
+        hide_index=True,
+        width="stretch",
+        key="codebook.terms_editor",
         column_config={
-            schema.PILLAR: st.column_config.SelectboxColumn(t("column.pillar", lang), options=list(pillars["id"].dropna())),
+            schema.PILLAR: st.column_config.SelectboxColumn(
+                t("column.pillar", lang), options=list(pillars["id"].dropna())
+            ),
             "language": st.column_config.SelectboxColumn(t("codebook.language", lang), options=["en", "zh"]),
             schema.TERM: t("column.term", lang),
             "weight": st.column_config.NumberColumn(t("codebook.weight", lang), min_value=0.1, step=0.5),
@@ -56,10 +70,12 @@ def render_preview(ctx: PageContext, edited: Codebook) -> None:
     changed = [p for p in before.index if before[p] != after[p] and not (pd.isna(before[p]) and pd.isna(after[p]))]
     shares = summarise_pillars(preview, edited)
     st.dataframe(
-        pd.DataFrame({
-            t("column.pillar", lang): [pillar_label(edited, p, lang) for p in shares[schema.PILLAR]],
-            t("column.paragraphs", lang): shares[schema.PARAGRAPHS],
-        }),
+        pd.DataFrame(
+            {
+                t("column.pillar", lang): [pillar_label(edited, p, lang) for p in shares[schema.PILLAR]],
+                t("column.paragraphs", lang): shares[schema.PARAGRAPHS],
+            }
+        ),
         hide_index=True,
     )
     if changed:
@@ -93,8 +109,13 @@ def render_codebook_files(ctx: PageContext) -> None:
     """Download the codebook in use; upload a TOML codebook to use instead."""
     lang = ctx.lang
     codebook = ctx.codebook
-    render_download(t("codebook.download", lang), lambda: format_codebook(codebook).encode("utf-8"),
-                    "policylens_pillars.toml", "application/toml", key="codebook.download")
+    render_download(
+        t("codebook.download", lang),
+        lambda: format_codebook(codebook).encode("utf-8"),
+        "policylens_pillars.toml",
+        "application/toml",
+        key="codebook.download",
+    )
     # no `type=` (see ui/sidebar.py): a file that is not TOML fails to parse and is reported
     upload = st.file_uploader(t("codebook.upload", lang), key="codebook.upload")
     if upload is not None and st.button(t("codebook.apply_upload", lang), key="codebook.apply_upload"):

@@ -37,8 +37,13 @@ def render_segmentation_check(ctx: PageContext) -> None:
     lang = ctx.lang
     st.subheader(t("dictionary.check", lang))
     st.caption(t("dictionary.check_help", lang))
-    own = st.text_area(t("dictionary.own_terms", lang), key=state.seed_widget(state.DICTIONARY_OWN_TERMS),
-                       on_change=state.store_widget, args=(state.DICTIONARY_OWN_TERMS,), height=90)
+    own = st.text_area(
+        t("dictionary.own_terms", lang),
+        key=state.seed_widget(state.DICTIONARY_OWN_TERMS),
+        on_change=state.store_widget,
+        args=(state.DICTIONARY_OWN_TERMS,),
+        height=90,
+    )
     terms = [*own.split(), *ctx.codebook.all_terms("zh"), *st.session_state.get(state.CUSTOM_USER_WORDS, ())]
     table = check_segmentation(terms, ctx.document.text, ctx.segmenter)
     last = st.session_state.pop(state.DICTIONARY_LAST_LOCK, None)
@@ -50,18 +55,23 @@ def render_segmentation_check(ctx: PageContext) -> None:
     st.dataframe(
         table.sort_values(["whole", "in_text"], ascending=[True, False]),
         column_config={
-            schema.TERM: t("column.term", lang), "whole": t("dictionary.whole", lang),
-            "segmented_as": t("dictionary.segmented_as", lang), "in_text": t("dictionary.in_text", lang),
+            schema.TERM: t("column.term", lang),
+            "whole": t("dictionary.whole", lang),
+            "segmented_as": t("dictionary.segmented_as", lang),
+            "in_text": t("dictionary.in_text", lang),
             "as_token": t("dictionary.as_token", lang),
         },
-        hide_index=True, width="stretch",
+        hide_index=True,
+        width="stretch",
     )
     if split.empty:
         st.info(t("dictionary.all_whole", lang))
     for row in split.head(MAX_LOCK_BUTTONS).to_dict("records"):
         st.button(
             t_md("dictionary.lock", lang, term=row[schema.TERM], cut=row["segmented_as"], n=row["in_text"]),
-            key=f"dictionary.lock.{row[schema.TERM]}", on_click=lock_term, args=(row[schema.TERM], row["as_token"]),
+            key=f"dictionary.lock.{row[schema.TERM]}",
+            on_click=lock_term,
+            args=(row[schema.TERM], row["as_token"]),
         )
 
 
@@ -69,17 +79,27 @@ def render_user_dictionary(lang: str) -> None:
     """The session user dictionary: list, remove, download, upload."""
     st.subheader(t("dictionary.user", lang))
     words = list(st.session_state.get(state.CUSTOM_USER_WORDS, ()))
-    keep = st.multiselect(t("dictionary.user_words", lang), words, default=words, key=f"dictionary.user_words.{hash(tuple(words))}")
+    keep = st.multiselect(
+        t("dictionary.user_words", lang), words, default=words, key=f"dictionary.user_words.{hash(tuple(words))}"
+    )
     if keep != words:
         st.session_state[state.CUSTOM_USER_WORDS] = tuple(keep)
         st.rerun()
-    render_download(t("dictionary.download", lang), lambda: format_userdict(words).encode("utf-8"),
-                    "policylens_userdict.txt", "text/plain", key="dictionary.download", disabled=not words)
+    render_download(
+        t("dictionary.download", lang),
+        lambda: format_userdict(words).encode("utf-8"),
+        "policylens_userdict.txt",
+        "text/plain",
+        key="dictionary.download",
+        disabled=not words,
+    )
     # no `type=` (see ui/sidebar.py): a file that is not a UTF-8 word list is reported by the parser
     upload = st.file_uploader(t("dictionary.upload", lang), key="dictionary.upload")
     if upload is not None and st.button(t("dictionary.apply_upload", lang), key="dictionary.apply_upload"):
         try:
-            st.session_state[state.CUSTOM_USER_WORDS] = tuple(dict.fromkeys([*words, *parse_userdict(upload.getvalue())]))
+            st.session_state[state.CUSTOM_USER_WORDS] = tuple(
+                dict.fromkeys([*words, *parse_userdict(upload.getvalue())])
+            )
             st.rerun()
         except WordListError as exc:
             st.error(t_md("dictionary.bad_list", lang, reason=str(exc)))
@@ -108,20 +128,37 @@ def render_stopwords(ctx: PageContext) -> None:
     lang = ctx.lang
     st.subheader(t("dictionary.stopwords", lang))
     language = st.segmented_control(
-        t("dictionary.stopword_language", lang), ["zh", "en"], format_func=lambda x: t(f"language.{x}", lang),
-        default=ctx.document.language, key="dictionary.stopword_language", required=True,
+        t("dictionary.stopword_language", lang),
+        ["zh", "en"],
+        format_func=lambda x: t(f"language.{x}", lang),
+        default=ctx.document.language,
+        key="dictionary.stopword_language",
+        required=True,
     )
     current = sorted(get_segmenter(ctx.codebook).stopwords(language))
     st.caption(t("dictionary.stopword_count", lang, n=len(current)))
     add_col, remove_col = st.columns(2)
     add_col.text_input(t("dictionary.stopword_add", lang), key=f"dictionary.add.{language}")
-    add_col.button(t("dictionary.add_button", lang), key=f"dictionary.add_button.{language}",
-                   on_click=add_stopwords, args=(language,))
+    add_col.button(
+        t("dictionary.add_button", lang),
+        key=f"dictionary.add_button.{language}",
+        on_click=add_stopwords,
+        args=(language,),
+    )
     remove_col.multiselect(t("dictionary.stopword_remove", lang), current, key=f"dictionary.remove.{language}")
-    remove_col.button(t("dictionary.remove_button", lang), key=f"dictionary.remove_button.{language}",
-                      on_click=remove_stopwords, args=(language,))
-    render_download(t("dictionary.stopword_download", lang), lambda: ("\n".join(current) + "\n").encode("utf-8"),
-                    f"policylens_stopwords_{language}.txt", "text/plain", key=f"dictionary.stop_download.{language}")
+    remove_col.button(
+        t("dictionary.remove_button", lang),
+        key=f"dictionary.remove_button.{language}",
+        on_click=remove_stopwords,
+        args=(language,),
+    )
+    render_download(
+        t("dictionary.stopword_download", lang),
+        lambda: ("\n".join(current) + "\n").encode("utf-8"),
+        f"policylens_stopwords_{language}.txt",
+        "text/plain",
+        key=f"dictionary.stop_download.{language}",
+    )
     upload = st.file_uploader(t("dictionary.stopword_upload", lang), key=f"dictionary.stop_upload.{language}")
     if upload is not None and st.button(t("dictionary.apply_upload", lang), key=f"dictionary.stop_apply.{language}"):
         try:
@@ -130,7 +167,9 @@ def render_stopwords(ctx: PageContext) -> None:
             st.error(t_md("dictionary.bad_list", lang, reason=str(exc)))
             return
         st.session_state[state.CUSTOM_STOPWORD_EDITS] = apply_stopword_edits(
-            tuple(st.session_state.get(state.CUSTOM_STOPWORD_EDITS, ())), language,
-            add=sorted(wanted - set(current)), remove=sorted(set(current) - wanted)
+            tuple(st.session_state.get(state.CUSTOM_STOPWORD_EDITS, ())),
+            language,
+            add=sorted(wanted - set(current)),
+            remove=sorted(set(current) - wanted),
         )
         st.rerun()

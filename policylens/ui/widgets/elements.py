@@ -30,8 +30,14 @@ def chart_config(name: str) -> dict:
 
 
 def render_chart(
-    fig: go.Figure | dict, key: str, *, on_click: str | None = None, value_index: int = 0,
-    data: pd.DataFrame | None = None, stretch: bool = True, downloads: bool = True,
+    fig: go.Figure | dict,
+    key: str,
+    *,
+    on_click: str | None = None,
+    value_index: int = 0,
+    data: pd.DataFrame | None = None,
+    stretch: bool = True,
+    downloads: bool = True,
 ) -> None:
     """A plotly chart with the figure's own template (not Streamlit's theme) and an Export menu.
 
@@ -48,7 +54,12 @@ def render_chart(
         # A callback, not on_select="rerun": the chart keeps its selection across reruns, and a
         # callback fires only when it changes, so a cleared selection is not re-applied.
         st.plotly_chart(
-            fig, key=widget, theme=None, config=config, width=width, selection_mode=("points",),
+            fig,
+            key=widget,
+            theme=None,
+            config=config,
+            width=width,
+            selection_mode=("points",),
             on_select=lambda: selection.handle_chart_click(widget, on_click, value_index),
         )
     if downloads:
@@ -56,7 +67,11 @@ def render_chart(
 
 
 def render_paragraph(
-    analysis: Analysis, segmenter: Segmenter, codebook: Codebook, paragraph: int, lang: str,
+    analysis: Analysis,
+    segmenter: Segmenter,
+    codebook: Codebook,
+    paragraph: int,
+    lang: str,
     spans: list[tuple[int, int, str]] | None = None,
 ) -> None:
     """One paragraph card: number, pillar badge, score, and highlighted spans in the text.
@@ -159,33 +174,45 @@ def render_headline_indicators(pillars: tuple[str, ...], codebook: Codebook, lan
                     f'<div style="font-size:1.6rem;line-height:1.3;margin:2px 0">{escape_html(value)}</div>',
                     unsafe_allow_html=True,
                 )
-                st.caption(t("indicators.as_of", lang, year=row[schema.YEAR],
-                             qualifier=t(f"qualifier.{row[schema.QUALIFIER]}", lang)))
+                st.caption(
+                    t(
+                        "indicators.as_of",
+                        lang,
+                        year=row[schema.YEAR],
+                        qualifier=t(f"qualifier.{row[schema.QUALIFIER]}", lang),
+                    )
+                )
                 render_source(row[schema.SOURCE_TITLE], row[schema.SOURCE_URL], lang)
 
 
 def render_indicator_sources(rows: pd.DataFrame, lang: str) -> None:
     """Every value behind a chart with its qualifier, period note and linked source."""
     table = rows.sort_values([schema.CITY, schema.YEAR], kind="stable")
-    shown = pd.DataFrame({
-        schema.CITY: [city_label(c, lang) for c in table[schema.CITY]],
-        schema.YEAR: table[schema.YEAR],
-        "shown": [format_value(v, u, q, lang) for v, u, q in
-                  zip(table[schema.VALUE], table[schema.UNIT_CODE], table[schema.QUALIFIER])],
-        schema.PERIOD_NOTE: [translate_period_note(n, lang) for n in table[schema.PERIOD_NOTE]],
-        schema.SOURCE_TITLE: table[schema.SOURCE_TITLE],
-        schema.SOURCE_URL: table[schema.SOURCE_URL],
-    })
+    shown = pd.DataFrame(
+        {
+            schema.CITY: [city_label(c, lang) for c in table[schema.CITY]],
+            schema.YEAR: table[schema.YEAR],
+            "shown": [
+                format_value(v, u, q, lang)
+                for v, u, q in zip(table[schema.VALUE], table[schema.UNIT_CODE], table[schema.QUALIFIER])
+            ],
+            schema.PERIOD_NOTE: [translate_period_note(n, lang) for n in table[schema.PERIOD_NOTE]],
+            schema.SOURCE_TITLE: table[schema.SOURCE_TITLE],
+            schema.SOURCE_URL: table[schema.SOURCE_URL],
+        }
+    )
     st.dataframe(
         keep_web_links(shown),
         column_config={
             schema.CITY: t("column.city", lang),
             schema.YEAR: st.column_config.NumberColumn(t("column.year", lang), format="%d"),
-            "shown": t("column.value", lang), schema.PERIOD_NOTE: t("column.period_note", lang),
+            "shown": t("column.value", lang),
+            schema.PERIOD_NOTE: t("column.period_note", lang),
             schema.SOURCE_TITLE: t("column.source_title", lang),
             schema.SOURCE_URL: st.column_config.LinkColumn(t("column.source_url", lang)),
         },
-        hide_index=True, width="stretch",
+        hide_index=True,
+        width="stretch",
     )
 
 
@@ -196,25 +223,29 @@ def build_kwic_table(lines: pd.DataFrame, codebook: Codebook, lang: str) -> pd.D
     """KWIC lines as a download table with headers in the UI language: paragraph, pillar, left, match, right."""
     from policylens.text.kwic import LEFT, MATCH, RIGHT
 
-    return pd.DataFrame({
-        t("kwic.column.paragraph", lang): lines[schema.PARAGRAPH].to_numpy(),
-        t("column.pillar", lang): [pillar_label(codebook, p, lang) for p in lines[schema.PILLAR]],
-        t("kwic.column.left", lang): lines[LEFT].to_numpy(),
-        t("kwic.column.match", lang): lines[MATCH].to_numpy(),
-        t("kwic.column.right", lang): lines[RIGHT].to_numpy(),
-    })
+    return pd.DataFrame(
+        {
+            t("kwic.column.paragraph", lang): lines[schema.PARAGRAPH].to_numpy(),
+            t("column.pillar", lang): [pillar_label(codebook, p, lang) for p in lines[schema.PILLAR]],
+            t("kwic.column.left", lang): lines[LEFT].to_numpy(),
+            t("kwic.column.match", lang): lines[MATCH].to_numpy(),
+            t("kwic.column.right", lang): lines[RIGHT].to_numpy(),
+        }
+    )
 
 
 def render_paragraph_table_exports(analysis: Analysis, codebook: Codebook, shown: pd.DataFrame, lang: str) -> None:
     """CSV/XLSX of the paragraphs shown: number, pillar, score, evidence and text (UI-language headers)."""
     text = analysis.document.paragraphs
-    table = pd.DataFrame({
-        t("kwic.column.paragraph", lang): shown[schema.PARAGRAPH].to_numpy(),
-        t("column.pillar", lang): [pillar_label(codebook, p, lang) for p in shown[schema.PILLAR]],
-        t("themes.column.score", lang): shown[schema.SCORE].to_numpy(),
-        t("themes.column.evidence", lang): ["; ".join(e) for e in shown[schema.EVIDENCE]],
-        t("themes.column.text", lang): [text[int(p) - 1] for p in shown[schema.PARAGRAPH]],
-    })
+    table = pd.DataFrame(
+        {
+            t("kwic.column.paragraph", lang): shown[schema.PARAGRAPH].to_numpy(),
+            t("column.pillar", lang): [pillar_label(codebook, p, lang) for p in shown[schema.PILLAR]],
+            t("themes.column.score", lang): shown[schema.SCORE].to_numpy(),
+            t("themes.column.evidence", lang): ["; ".join(e) for e in shown[schema.EVIDENCE]],
+            t("themes.column.text", lang): [text[int(p) - 1] for p in shown[schema.PARAGRAPH]],
+        }
+    )
     exports.render_table_exports(table, "paragraphs", lang)
 
 
@@ -223,9 +254,7 @@ def render_kwic_lines(lines: pd.DataFrame, codebook: Codebook, lang: str) -> Non
     from policylens.text.kwic import build_kwic_html
 
     shown = lines.head(MAX_KWIC_LINES)
-    rows = "".join(
-        build_kwic_html(row, pillar_color(codebook, row[schema.PILLAR])) for row in shown.to_dict("records")
-    )
+    rows = "".join(build_kwic_html(row, pillar_color(codebook, row[schema.PILLAR])) for row in shown.to_dict("records"))
     st.markdown(f'<div class="policylens-kwic">{rows}</div>', unsafe_allow_html=True)
     if len(lines) > MAX_KWIC_LINES:
         st.caption(t("kwic.truncated", lang, shown=MAX_KWIC_LINES, n=len(lines)))
@@ -241,5 +270,7 @@ def render_document_summary(summary: DocumentSummary, classified: int, lang: str
     first[4].metric(t("overview.vocabulary", lang), f"{summary.vocabulary:,}")
     second[0].metric(t("overview.classified", lang), f"{classified} / {summary.paragraphs}")
     second[1].metric(t("overview.language", lang), t(f"language.{summary.language}", lang))
-    second[2].metric(t("overview.encoding", lang), t("script.n/a", lang) if summary.encoding == "n/a" else summary.encoding)
+    second[2].metric(
+        t("overview.encoding", lang), t("script.n/a", lang) if summary.encoding == "n/a" else summary.encoding
+    )
     second[3].metric(t("overview.script", lang), t(f"script.{summary.script}", lang))

@@ -116,11 +116,24 @@ def render_table_exports(table: pd.DataFrame, name: str, lang: str) -> None:
         return build_xlsx({name: table})
 
     csv_col, xlsx_col, _ = st.columns([1, 1, 3])
-    _download(t("export.table_csv", lang), table_csv, f"{stem}.csv", "text/csv", f"{key}.csv",
-              icon=":material/download:", container=csv_col)
-    _download(t("export.table_xlsx", lang), table_xlsx, f"{stem}.xlsx",
-              "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", f"{key}.xlsx",
-              icon=":material/download:", container=xlsx_col)
+    _download(
+        t("export.table_csv", lang),
+        table_csv,
+        f"{stem}.csv",
+        "text/csv",
+        f"{key}.csv",
+        icon=":material/download:",
+        container=csv_col,
+    )
+    _download(
+        t("export.table_xlsx", lang),
+        table_xlsx,
+        f"{stem}.xlsx",
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        f"{key}.xlsx",
+        icon=":material/download:",
+        container=xlsx_col,
+    )
 
 
 def render_cloud_exports(cloud, name: str, lang: str) -> None:  # a clouds.CloudResult
@@ -131,7 +144,9 @@ def render_cloud_exports(cloud, name: str, lang: str) -> None:  # a clouds.Cloud
     stem, key = file_stem(name), f"export.{name}"
     width_col, png_col, svg_col = st.columns([2, 1, 1], vertical_alignment="bottom")
     width = width_col.selectbox(
-        t("terms.cloud_width", lang), CLOUD_WIDTHS, format_func=lambda w: f"{w} × {w * cloud.options.height // cloud.options.width}",
+        t("terms.cloud_width", lang),
+        CLOUD_WIDTHS,
+        format_func=lambda w: f"{w} × {w * cloud.options.height // cloud.options.width}",
         **state.bind(state.TERMS_CLOUD_WIDTH),
     )
 
@@ -145,10 +160,24 @@ def render_cloud_exports(cloud, name: str, lang: str) -> None:  # a clouds.Cloud
 
         return build_cloud_svg(cloud, embed_font=True).encode("utf-8")
 
-    _download(t("export.cloud_png", lang), cloud_png, f"{stem}_{width}.png", "image/png", f"{key}.png",
-              icon=":material/download:", container=png_col)
-    _download(t("export.cloud_svg", lang), cloud_svg, f"{stem}.svg", "image/svg+xml", f"{key}.svg",
-              icon=":material/download:", container=svg_col)
+    _download(
+        t("export.cloud_png", lang),
+        cloud_png,
+        f"{stem}_{width}.png",
+        "image/png",
+        f"{key}.png",
+        icon=":material/download:",
+        container=png_col,
+    )
+    _download(
+        t("export.cloud_svg", lang),
+        cloud_svg,
+        f"{stem}.svg",
+        "image/svg+xml",
+        f"{key}.svg",
+        icon=":material/download:",
+        container=svg_col,
+    )
 
 
 def render_view_exports(ctx, view: ViewExports) -> None:  # a ui.context.PageContext
@@ -168,22 +197,39 @@ def render_view_exports(ctx, view: ViewExports) -> None:  # a ui.context.PageCon
         from policylens.export.files import ChartExport, ViewFilters, build_export_bundle, build_provenance
 
         charts = [ChartExport(name, _as_figure(fig), data) for name, fig, data in view.charts]
-        filters = ViewFilters(pillars=selection.pillars, term=selection.term, indicator=selection.indicator,
-                              cities=cities, years=years)
+        filters = ViewFilters(
+            pillars=selection.pillars, term=selection.term, indicator=selection.indicator, cities=cities, years=years
+        )
         provenance = build_provenance(document, ctx.codebook, ctx.segmenter.config, filters)
-        return build_export_bundle(charts, provenance, clouds=view.clouds, tables=view.tables,
-                                   images=images, lang=lang)
+        return build_export_bundle(charts, provenance, clouds=view.clouds, tables=view.tables, images=images, lang=lang)
 
     def report() -> bytes:
         from policylens.export.report import build_report_html
 
-        return build_report_html(ctx.analysis, ctx.codebook, ctx.segmenter, indicator_table,
-                                 ctx.pillars, lang).encode("utf-8")
+        return build_report_html(ctx.analysis, ctx.codebook, ctx.segmenter, indicator_table, ctx.pillars, lang).encode(
+            "utf-8"
+        )
 
     with st.sidebar:
         st.markdown(f"**{t('export.view', lang)}**")
         stem = file_stem(document.name.rsplit(".", 1)[0])
-        render_download(t("export.bundle", lang), bundle, f"{stem}_view.zip", "application/zip", key="export.bundle",
-                        document_key=document.key, help=t("export.bundle_help", lang), icon=":material/folder_zip:")
-        render_download(t("export.report", lang), report, f"{stem}_report.html", "text/html", key="export.report",
-                        document_key=document.key, help=t("export.report_help", lang), icon=":material/description:")
+        render_download(
+            t("export.bundle", lang),
+            bundle,
+            f"{stem}_view.zip",
+            "application/zip",
+            key="export.bundle",
+            document_key=document.key,
+            help=t("export.bundle_help", lang),
+            icon=":material/folder_zip:",
+        )
+        render_download(
+            t("export.report", lang),
+            report,
+            f"{stem}_report.html",
+            "text/html",
+            key="export.report",
+            document_key=document.key,
+            help=t("export.report_help", lang),
+            icon=":material/description:",
+        )

@@ -74,17 +74,24 @@ def _choose(key: str, selected_from: str | None) -> None:
     st.session_state[state.INDICATORS_SELECTED] = st.session_state[selected_from] if selected_from else None
 
 
-def render_indicator_picker(codebook: Codebook, pillar_ids: tuple[str, ...], view: IndicatorData,
-                            lang: str) -> tuple[Pillar, pd.Series | None]:
+def render_indicator_picker(
+    codebook: Codebook, pillar_ids: tuple[str, ...], view: IndicatorData, lang: str
+) -> tuple[Pillar, pd.Series | None]:
     """Pillar (within the global filter) and one of its indicators in the data in view."""
     pillars = [p for p in codebook.pillars if p.id in pillar_ids] or list(codebook.pillars)
     _follow_selected_indicator(view, [p.id for p in pillars])
     keep_valid(state.INDICATORS_PILLAR, [p.id for p in pillars], pillars[0].id)
     left, right = st.columns([2, 5])
-    left.segmented_control(t("indicators.pillar", lang), [p.id for p in pillars],
-                           format_func=lambda pid: escape_markdown(codebook.get(pid).label(lang)), selection_mode="single",
-                           required=True, key=state.seed_widget(state.INDICATORS_PILLAR), on_change=_choose,
-                           args=(state.INDICATORS_PILLAR, None))
+    left.segmented_control(
+        t("indicators.pillar", lang),
+        [p.id for p in pillars],
+        format_func=lambda pid: escape_markdown(codebook.get(pid).label(lang)),
+        selection_mode="single",
+        required=True,
+        key=state.seed_widget(state.INDICATORS_PILLAR),
+        on_change=_choose,
+        args=(state.INDICATORS_PILLAR, None),
+    )
     pillar = codebook.get(st.session_state[state.INDICATORS_PILLAR])
     catalogue = cache.get_indicator_catalogue(view.key, pillar.id, view.data)
     if catalogue.empty:
@@ -93,10 +100,18 @@ def render_indicator_picker(codebook: Codebook, pillar_ids: tuple[str, ...], vie
     rows = {r[schema.INDICATOR_ID]: r for r in catalogue.to_dict("records")}
     keep_valid(state.INDICATORS_INDICATOR, list(rows), next(iter(rows)))
     right.selectbox(
-        t("indicators.indicator", lang), list(rows), key=state.seed_widget(state.INDICATORS_INDICATOR),
-        on_change=_choose, args=(state.INDICATORS_INDICATOR, state.INDICATORS_INDICATOR),
-        format_func=lambda i: t("indicators.indicator_option", lang, label=indicator_label(rows[i], lang),
-                                years=rows[i][schema.N_YEARS], cities=rows[i][schema.N_CITIES]),
+        t("indicators.indicator", lang),
+        list(rows),
+        key=state.seed_widget(state.INDICATORS_INDICATOR),
+        on_change=_choose,
+        args=(state.INDICATORS_INDICATOR, state.INDICATORS_INDICATOR),
+        format_func=lambda i: t(
+            "indicators.indicator_option",
+            lang,
+            label=indicator_label(rows[i], lang),
+            years=rows[i][schema.N_YEARS],
+            cities=rows[i][schema.N_CITIES],
+        ),
     )
     return pillar, pd.Series(rows[st.session_state[state.INDICATORS_INDICATOR]])
 
@@ -106,10 +121,15 @@ def render_city_picker(view: IndicatorData, indicator_id: str | None, lang: str)
     the indicator (if one is given)."""
     options = order_cities(view.data[schema.CITY])
     default = [FOCUS_CITY] if FOCUS_CITY in options else options[:1]
-    st.session_state[state.INDICATORS_CITIES] = [c for c in st.session_state.get(state.INDICATORS_CITIES, [])
-                                                 if c in options]
-    st.multiselect(t("indicators.cities", lang), options, format_func=lambda c: city_label(c, lang),
-                   **state.bind(state.INDICATORS_CITIES))
+    st.session_state[state.INDICATORS_CITIES] = [
+        c for c in st.session_state.get(state.INDICATORS_CITIES, []) if c in options
+    ]
+    st.multiselect(
+        t("indicators.cities", lang),
+        options,
+        format_func=lambda c: city_label(c, lang),
+        **state.bind(state.INDICATORS_CITIES),
+    )
     cities = tuple(st.session_state[state.INDICATORS_CITIES]) or tuple(default)
     missing = cities_without_data(view.data, indicator_id, cities) if indicator_id else []
     if missing:
@@ -124,7 +144,9 @@ def _store_years(key: str, full: tuple[int, int]) -> None:
     st.session_state[state.INDICATORS_YEARS] = None if value == full else value
 
 
-def render_series_controls(view: IndicatorData, indicator_id: str, cities: tuple[str, ...], lang: str) -> ViewSpec | None:
+def render_series_controls(
+    view: IndicatorData, indicator_id: str, cities: tuple[str, ...], lang: str
+) -> ViewSpec | None:
     """Time range, measure, base year, scale, view and bar year; the spec of the view, or None without data."""
     years = list_years(select_rows(view.data, ViewSpec(indicator_id, cities)))
     if not years:
@@ -138,64 +160,101 @@ def render_series_controls(view: IndicatorData, indicator_id: str, cities: tuple
         # Streamlit reads a range from `value` (not from session state), and keeps a keyed widget's
         # value when its options change: the key names the years, so other years start a new slider.
         key = f"{state.widget_key(state.INDICATORS_YEARS)}.{years[0]}-{years[-1]}-{len(years)}"
-        first, last = cols[0].select_slider(t("indicators.years", lang), years, value=tuple(stored), key=key,
-                                            on_change=_store_years, args=(key, full))
+        first, last = cols[0].select_slider(
+            t("indicators.years", lang), years, value=tuple(stored), key=key, on_change=_store_years, args=(key, full)
+        )
     else:
         cols[0].caption(t("indicators.one_year", lang, year=years[0]))
         first = last = years[0]
     in_range = [y for y in years if first <= y <= last]
     keep_valid(state.INDICATORS_MEASURE, list(MEASURES), "absolute")
-    cols[1].segmented_control(t("indicators.measure", lang), list(MEASURES), selection_mode="single", required=True,
-                              format_func=lambda m: t(f"indicators.measure.{m}", lang),
-                              **state.bind(state.INDICATORS_MEASURE))
+    cols[1].segmented_control(
+        t("indicators.measure", lang),
+        list(MEASURES),
+        selection_mode="single",
+        required=True,
+        format_func=lambda m: t(f"indicators.measure.{m}", lang),
+        **state.bind(state.INDICATORS_MEASURE),
+    )
     measure = st.session_state[state.INDICATORS_MEASURE]
     base_year = None
     if measure == "indexed":
         keep_valid(state.INDICATORS_BASE_YEAR, in_range, in_range[0])
-        base_year = cols[2].selectbox(t("indicators.base_year", lang), in_range, help=t("indicators.base_year_help", lang),
-                                      **state.bind(state.INDICATORS_BASE_YEAR))
+        base_year = cols[2].selectbox(
+            t("indicators.base_year", lang),
+            in_range,
+            help=t("indicators.base_year_help", lang),
+            **state.bind(state.INDICATORS_BASE_YEAR),
+        )
     keep_valid(state.INDICATORS_SCALE, list(SCALES), "linear")
-    cols[3].segmented_control(t("indicators.scale", lang), list(SCALES), selection_mode="single", required=True,
-                              format_func=lambda s: t(f"indicators.scale.{s}", lang), disabled=measure == "growth",
-                              **state.bind(state.INDICATORS_SCALE))
+    cols[3].segmented_control(
+        t("indicators.scale", lang),
+        list(SCALES),
+        selection_mode="single",
+        required=True,
+        format_func=lambda s: t(f"indicators.scale.{s}", lang),
+        disabled=measure == "growth",
+        **state.bind(state.INDICATORS_SCALE),
+    )
     keep_valid(state.INDICATORS_VIEW, list(VIEWS), "chart")
     left, right = st.columns([5, 2])
-    left.segmented_control(t("indicators.view", lang), list(VIEWS), selection_mode="single", required=True,
-                           format_func=lambda v: t(f"indicators.view.{v}", lang), **state.bind(state.INDICATORS_VIEW))
+    left.segmented_control(
+        t("indicators.view", lang),
+        list(VIEWS),
+        selection_mode="single",
+        required=True,
+        format_func=lambda v: t(f"indicators.view.{v}", lang),
+        **state.bind(state.INDICATORS_VIEW),
+    )
     bar_year = None
     if st.session_state[state.INDICATORS_VIEW] == "bar":
         keep_valid(state.INDICATORS_BAR_YEAR, in_range, in_range[-1])
         bar_year = right.selectbox(t("indicators.bar_year", lang), in_range, **state.bind(state.INDICATORS_BAR_YEAR))
-    return ViewSpec(indicator_id, cities, (first, last), measure, base_year,
-                    "bar" if bar_year is not None else "line", bar_year,
-                    st.session_state[state.INDICATORS_SCALE] == "log" and measure != "growth")
+    return ViewSpec(
+        indicator_id,
+        cities,
+        (first, last),
+        measure,
+        base_year,
+        "bar" if bar_year is not None else "line",
+        bar_year,
+        st.session_state[state.INDICATORS_SCALE] == "log" and measure != "growth",
+    )
 
 
 def render_source_links(sources: pd.DataFrame, lang: str) -> None:
     """The source line under a chart: the first sources' titles, each linked, and how many more."""
-    links = [widgets.build_source_link(s, u)
-             for s, u in zip(sources[schema.SOURCE_TITLE][:MAX_SOURCE_LINKS], sources[schema.SOURCE_URL])]
+    links = [
+        widgets.build_source_link(s, u)
+        for s, u in zip(sources[schema.SOURCE_TITLE][:MAX_SOURCE_LINKS], sources[schema.SOURCE_URL])
+    ]
     more = len(sources) - MAX_SOURCE_LINKS
     tail = f"; {t_html('indicator_figure.more', lang, n=more)}" if more > 0 else ""
-    st.markdown(f'<div style="font-size:0.8rem;color:#6b6b6b">{t_html("indicators.sources_label", lang)}'
-                f'{"; ".join(links)}{tail}</div>', unsafe_allow_html=True)
+    st.markdown(
+        f'<div style="font-size:0.8rem;color:#6b6b6b">{t_html("indicators.sources_label", lang)}'
+        f"{'; '.join(links)}{tail}</div>",
+        unsafe_allow_html=True,
+    )
 
 
 def render_gaps(series: pd.DataFrame, spec: ViewSpec, lang: str) -> None:
     """Why a city or year has no index or growth rate: said, never filled."""
     for note, city, years in summarise_gaps(series):
         reason = t(f"indicator_transforms.note.{note}", lang, year=spec.base_year)
-        st.caption(t_md("indicators.gap", lang, city=city_label(city, lang), years=", ".join(map(str, years)),
-                        reason=reason))
+        st.caption(
+            t_md("indicators.gap", lang, city=city_label(city, lang), years=", ".join(map(str, years)), reason=reason)
+        )
 
 
 def _column_config(lang: str, measure: str) -> dict:
     config = {
         schema.CITY: t("column.city", lang),
         schema.YEAR: st.column_config.NumberColumn(t("column.year", lang), format="%d"),
-        schema.VALUE: t("column.chart_value", lang), schema.QUALIFIER: t("column.qualifier", lang),
+        schema.VALUE: t("column.chart_value", lang),
+        schema.QUALIFIER: t("column.qualifier", lang),
         "unit": t("column.unit", lang),
-        NOTE: t("column.note", lang), "sources": t("column.n_sources", lang),
+        NOTE: t("column.note", lang),
+        "sources": t("column.n_sources", lang),
         schema.SOURCE_TITLE: t("column.source_title", lang),
         schema.SOURCE_URL: st.column_config.LinkColumn(t("column.source_url", lang)),
     }
@@ -212,8 +271,9 @@ def render_indicator_view(view: IndicatorData, spec: ViewSpec, pillar: Pillar, l
         render_gaps(series, spec, lang)
     if shown_view != "table":
         if series[SHOWN].notna().any():
-            widgets.render_chart(cache.get_view_figure(view.key, spec, lang, pillar.color, view.data),
-                                 key="indicators.chart")
+            widgets.render_chart(
+                cache.get_view_figure(view.key, spec, lang, pillar.color, view.data), key="indicators.chart"
+            )
         else:
             st.info(t("indicators.nothing_to_show", lang))
         if spec.log and (series[SHOWN] <= 0).any():
@@ -221,8 +281,14 @@ def render_indicator_view(view: IndicatorData, spec: ViewSpec, pillar: Pillar, l
         if spec.kind == "bar":
             missing = [c for c in spec.cities if c not in set(series.dropna(subset=[SHOWN])[schema.CITY])]
             if missing:
-                st.caption(t_md("indicators.bar_missing", lang, year=spec.bar_year,
-                                cities=", ".join(city_label(c, lang) for c in missing)))
+                st.caption(
+                    t_md(
+                        "indicators.bar_missing",
+                        lang,
+                        year=spec.bar_year,
+                        cities=", ".join(city_label(c, lang) for c in missing),
+                    )
+                )
     rows = select_rows(view.data, spec)
     rows = rows[rows[schema.YEAR].between(*(spec.years or (0, 9999)))]
     sources = list_sources(rows if spec.kind == "line" else rows[rows[schema.YEAR] == spec.bar_year])
@@ -233,20 +299,37 @@ def render_indicator_view(view: IndicatorData, spec: ViewSpec, pillar: Pillar, l
             table = table.drop(columns=SHOWN)
         if not table[NOTE].any():
             table = table.drop(columns=NOTE)
-        st.dataframe(widgets.keep_web_links(table), column_config=_column_config(lang, spec.measure), hide_index=True,
-                     width="stretch")
+        st.dataframe(
+            widgets.keep_web_links(table),
+            column_config=_column_config(lang, spec.measure),
+            hide_index=True,
+            width="stretch",
+        )
         exports.render_table_exports(table, f"indicator-{spec.indicator_id}", lang)
     elif shown_view == "compare":
-        st.caption(t("indicators.compare_caption", lang) + ("" if spec.measure == "absolute"
-                                                             else " " + t("indicators.compare_qualified", lang)))
+        st.caption(
+            t("indicators.compare_caption", lang)
+            + ("" if spec.measure == "absolute" else " " + t("indicators.compare_qualified", lang))
+        )
         compare = build_compare_table(series, spec.indicator_id, spec.cities, lang, spec.measure)
-        st.dataframe(compare, hide_index=True, width="stretch",
-                     column_config={schema.YEAR: st.column_config.NumberColumn(t("column.year", lang), format="%d")})
+        st.dataframe(
+            compare,
+            hide_index=True,
+            width="stretch",
+            column_config={schema.YEAR: st.column_config.NumberColumn(t("column.year", lang), format="%d")},
+        )
         exports.render_table_exports(compare, f"compare-{spec.indicator_id}", lang)
     with st.expander(t("indicators.sources_panel", lang, n=len(sources))):
-        st.dataframe(widgets.keep_web_links(sources), hide_index=True, width="stretch", column_config={
-            schema.SOURCE_TITLE: t("column.source_title", lang), "n_values": t("column.n_values", lang),
-            schema.SOURCE_URL: st.column_config.LinkColumn(t("column.source_url", lang))})
+        st.dataframe(
+            widgets.keep_web_links(sources),
+            hide_index=True,
+            width="stretch",
+            column_config={
+                schema.SOURCE_TITLE: t("column.source_title", lang),
+                "n_values": t("column.n_values", lang),
+                schema.SOURCE_URL: st.column_config.LinkColumn(t("column.source_url", lang)),
+            },
+        )
         exports.render_table_exports(sources, f"sources-{spec.indicator_id}", lang)
 
 
@@ -254,24 +337,34 @@ def render_indicator_text(ctx: PageContext, indicator: pd.Series, lang: str) -> 
     """The paragraphs and KWIC lines of the current document that speak about the indicator."""
     document = ctx.document
     keywords = cache.get_indicator_keywords()
-    mine = keywords[(keywords[schema.INDICATOR_ID] == indicator[schema.INDICATOR_ID])
-                    & (keywords["language"] == document.language)]["keyword"].tolist()
+    mine = keywords[
+        (keywords[schema.INDICATOR_ID] == indicator[schema.INDICATOR_ID]) & (keywords["language"] == document.language)
+    ]["keyword"].tolist()
     if not mine:
         st.info(t("indicators.text.no_keywords", lang, language=t(f"language.{document.language}", lang)))
         return
     st.caption(t_md("indicators.text.keywords", lang, keywords=", ".join(mine)))
-    paragraphs, lines = cache.get_indicator_text_links(document.key, indicator[schema.INDICATOR_ID], document.language,
-                                                       KWIC_WINDOW, tuple(document.paragraphs))
+    paragraphs, lines = cache.get_indicator_text_links(
+        document.key, indicator[schema.INDICATOR_ID], document.language, KWIC_WINDOW, tuple(document.paragraphs)
+    )
     if not paragraphs:
         st.info(t_md("indicators.text.none", lang, name=document.name))
         return
     st.caption(t_md("indicators.text.count", lang, n=len(paragraphs), name=document.name))
     pillar_of = dict(zip(ctx.analysis.assignment[schema.PARAGRAPH], ctx.analysis.assignment[schema.PILLAR]))
-    widgets.render_kwic_lines(lines.assign(**{schema.PILLAR: lines[schema.PARAGRAPH].map(pillar_of)}), ctx.codebook, lang)
+    widgets.render_kwic_lines(
+        lines.assign(**{schema.PILLAR: lines[schema.PARAGRAPH].map(pillar_of)}), ctx.codebook, lang
+    )
     for paragraph in paragraphs[:MAX_PARAGRAPHS]:
         hits = lines[lines[schema.PARAGRAPH] == paragraph]
-        widgets.render_paragraph(ctx.analysis, ctx.segmenter, ctx.codebook, paragraph, lang,
-                                 spans=list(zip(hits["start"], hits["end"], hits["match"])))
+        widgets.render_paragraph(
+            ctx.analysis,
+            ctx.segmenter,
+            ctx.codebook,
+            paragraph,
+            lang,
+            spans=list(zip(hits["start"], hits["end"], hits["match"])),
+        )
 
 
 def render_selected_indicator_text(ctx: PageContext, rows: pd.DataFrame, lang: str) -> None:
@@ -284,8 +377,13 @@ def render_selected_indicator_text(ctx: PageContext, rows: pd.DataFrame, lang: s
     row = picked.iloc[0]
     name, pillar_id = indicator_label(row, lang), row[schema.PILLAR]
     st.subheader(t_md("coverage.selected", lang, name=name))
-    st.button(t("coverage.open", lang), icon=":material/monitoring:", key="coverage.open",
-              on_click=_open_indicator, args=(pillar_id, selected, INDICATORS_PAGE))
+    st.button(
+        t("coverage.open", lang),
+        icon=":material/monitoring:",
+        key="coverage.open",
+        on_click=_open_indicator,
+        args=(pillar_id, selected, INDICATORS_PAGE),
+    )
     render_indicator_text(ctx, row, lang)
 
 
@@ -310,23 +408,42 @@ def render_linked_indicators(ctx: PageContext, view: IndicatorData, lang: str) -
         terms = tuple(sorted({w for p in pillars for lang_ in ("zh", "en") for w in p.terms(lang_)}))
         what = t_md("indicators.linked.what_pillars", lang, names=", ".join(p.label(lang) for p in pillars))
     catalogue = cache.get_full_catalogue(view.key, view.data)
-    linked = catalogue.set_index(schema.INDICATOR_ID).reindex(
-        [i for i in cache.get_linked_indicators(terms) if i in set(catalogue[schema.INDICATOR_ID])]).reset_index()
+    linked = (
+        catalogue.set_index(schema.INDICATOR_ID)
+        .reindex([i for i in cache.get_linked_indicators(terms) if i in set(catalogue[schema.INDICATOR_ID])])
+        .reset_index()
+    )
     if linked.empty:
         st.info(t("indicators.linked.none", lang, what=what))
         return
     st.caption(t("indicators.linked.count", lang, n=len(linked), what=what))
-    st.dataframe(pd.DataFrame({
-        t("column.pillar", lang): [ctx.codebook.get(p).label(lang) if p in ctx.codebook.ids else p
-                                   for p in linked[schema.PILLAR]],
-        t("column.indicator", lang): [indicator_name(r, lang) for r in linked.to_dict("records")],
-        t("column.years_with_data", lang): linked[schema.N_YEARS],
-    }), hide_index=True, width="stretch")
+    st.dataframe(
+        pd.DataFrame(
+            {
+                t("column.pillar", lang): [
+                    ctx.codebook.get(p).label(lang) if p in ctx.codebook.ids else p for p in linked[schema.PILLAR]
+                ],
+                t("column.indicator", lang): [indicator_name(r, lang) for r in linked.to_dict("records")],
+                t("column.years_with_data", lang): linked[schema.N_YEARS],
+            }
+        ),
+        hide_index=True,
+        width="stretch",
+    )
     labels = {r[schema.INDICATOR_ID]: indicator_name(r, lang) for r in linked.to_dict("records")}
     pillar_of = dict(zip(linked[schema.INDICATOR_ID], linked[schema.PILLAR]))
     left, right = st.columns([4, 1])
-    chosen = left.selectbox(t("indicators.indicator", lang), list(labels), format_func=labels.get,
-                            key="indicators.linked_pick", label_visibility="collapsed")
+    chosen = left.selectbox(
+        t("indicators.indicator", lang),
+        list(labels),
+        format_func=labels.get,
+        key="indicators.linked_pick",
+        label_visibility="collapsed",
+    )
     if pillar_of[chosen] in ctx.codebook.ids:
-        right.button(t("indicators.linked.open", lang), key="indicators.linked_open",
-                     on_click=_open_indicator, args=(pillar_of[chosen], chosen))
+        right.button(
+            t("indicators.linked.open", lang),
+            key="indicators.linked_open",
+            on_click=_open_indicator,
+            args=(pillar_of[chosen], chosen),
+        )

@@ -23,14 +23,19 @@ QUALIFIER_WORDS = {"lower_bound": "≥ ", "approx": "≈ "}
 
 
 def target_text(target: dict | pd.Series, lang: str) -> str:
-    """"≥ 2 万亿元 · target year 2025 · 突破"."""
+    """ "≥ 2 万亿元 · target year 2025 · 突破"."""
     value = QUALIFIER_WORDS.get(target[schema.QUALIFIER], "") + f"{target[schema.VALUE]:,.12g} {target[schema.UNIT]}"
-    year = t("targets.no_year", lang) if pd.isna(target[schema.YEAR]) else t("targets.year", lang, year=target[schema.YEAR])
+    year = (
+        t("targets.no_year", lang)
+        if pd.isna(target[schema.YEAR])
+        else t("targets.year", lang, year=target[schema.YEAR])
+    )
     return t("targets.item", lang, value=value, year=year, verb=target["verb"] or t("targets.no_verb", lang))
 
 
-def render_target_list(ctx: PageContext, targets: pd.DataFrame, matches: pd.DataFrame, catalogue: pd.DataFrame,
-                       lang: str) -> None:
+def render_target_list(
+    ctx: PageContext, targets: pd.DataFrame, matches: pd.DataFrame, catalogue: pd.DataFrame, lang: str
+) -> None:
     """Every target under its paragraph's pillar: the sentence with the number marked, and its matches."""
     pillar_of = dict(zip(ctx.analysis.assignment[schema.PARAGRAPH], ctx.analysis.assignment[schema.PILLAR]))
     pillars = targets[schema.PARAGRAPH].map(lambda p: pillar_of.get(p) if isinstance(pillar_of.get(p), str) else "")
@@ -48,8 +53,11 @@ def render_target_list(ctx: PageContext, targets: pd.DataFrame, matches: pd.Data
         for index, target in mine.iterrows():
             linked = matches[matches["_target"] == index][schema.INDICATOR_ID].map(labels).tolist()
             sentence = build_highlighted_html(target["sentence"], [(target["start"], target["end"], "")], color)
-            found = (t_html("targets.matches", lang, indicators="; ".join(linked)) if linked
-                     else t_html("targets.no_match", lang))
+            found = (
+                t_html("targets.matches", lang, indicators="; ".join(linked))
+                if linked
+                else t_html("targets.no_match", lang)
+            )
             st.markdown(
                 f'<div style="border-left:4px solid {escape_html(color)};padding:4px 12px;margin:6px 0">'
                 f'<div style="font-size:0.85rem;color:#555">¶{int(target[schema.PARAGRAPH])} · '
@@ -59,8 +67,14 @@ def render_target_list(ctx: PageContext, targets: pd.DataFrame, matches: pd.Data
             )
 
 
-def render_target_chart(ctx: PageContext, view: IndicatorData, targets: pd.DataFrame, matches: pd.DataFrame,
-                        catalogue: pd.DataFrame, lang: str) -> None:
+def render_target_chart(
+    ctx: PageContext,
+    view: IndicatorData,
+    targets: pd.DataFrame,
+    matches: pd.DataFrame,
+    catalogue: pd.DataFrame,
+    lang: str,
+) -> None:
     """One matched target against the actual series of its indicator, for a city the user picks."""
     st.subheader(t("targets.chart", lang))
     if matches.empty:
@@ -71,22 +85,42 @@ def render_target_chart(ctx: PageContext, view: IndicatorData, targets: pd.DataF
     options = list(range(len(matches)))
     keep_valid(state.TARGETS_PICK, options, 0)
     choice = st.selectbox(
-        t("targets.pick", lang), options, **state.bind(state.TARGETS_PICK),
-        format_func=lambda i: f"¶{matches.at[i, schema.PARAGRAPH]} · {target_text(matches.iloc[i], lang)} → "
-                              f"{labels.get(matches.at[i, schema.INDICATOR_ID], matches.at[i, schema.INDICATOR_ID])}",
+        t("targets.pick", lang),
+        options,
+        **state.bind(state.TARGETS_PICK),
+        format_func=lambda i: (
+            f"¶{matches.at[i, schema.PARAGRAPH]} · {target_text(matches.iloc[i], lang)} → "
+            f"{labels.get(matches.at[i, schema.INDICATOR_ID], matches.at[i, schema.INDICATOR_ID])}"
+        ),
     )
     match = matches.iloc[choice]
     rows = view.data[view.data[schema.INDICATOR_ID] == match[schema.INDICATOR_ID]]
     cities = order_cities(rows[schema.CITY])
     keep_valid(state.TARGETS_CITY, cities, cities[0])
-    city = st.selectbox(t("targets.city", lang), cities, format_func=lambda c: city_label(c, lang),
-                        **state.bind(state.TARGETS_CITY))
+    city = st.selectbox(
+        t("targets.city", lang), cities, format_func=lambda c: city_label(c, lang), **state.bind(state.TARGETS_CITY)
+    )
     st.caption(t_md("targets.city_note", lang, city=city_label(city, lang)))
-    figure, drawn = cache.get_target_figure(view.key, ctx.document.key, int(match["_target"]), match[schema.INDICATOR_ID],
-                                            city, lang, ctx.document.name, view.data, targets)
+    figure, drawn = cache.get_target_figure(
+        view.key,
+        ctx.document.key,
+        int(match["_target"]),
+        match[schema.INDICATOR_ID],
+        city,
+        lang,
+        ctx.document.name,
+        view.data,
+        targets,
+    )
     if not drawn:
-        st.warning(t_md("targets.unit_mismatch", lang, unit=match[schema.UNIT],
-                        chart=unescape_plotly(figure["layout"]["yaxis"]["title"]["text"])))
+        st.warning(
+            t_md(
+                "targets.unit_mismatch",
+                lang,
+                unit=match[schema.UNIT],
+                chart=unescape_plotly(figure["layout"]["yaxis"]["title"]["text"]),
+            )
+        )
     widgets.render_chart(figure, key="targets.chart")
     render_source_links(list_sources(rows[rows[schema.CITY] == city]), lang)
     st.caption(t_md("indicator_view.target.source", lang, name=ctx.document.name))
