@@ -12,6 +12,10 @@ from collections.abc import Sequence
 from pathlib import PurePath
 from urllib.parse import urlsplit
 
+import jinja2
+import jinja2.ext
+from markupsafe import Markup
+
 from policylens.i18n import t
 
 # C0 and C1 controls (NUL, tab, newline, ESC ... U+0080-U+009F), DEL and the Unicode line separators.
@@ -65,30 +69,57 @@ def escape_html(text: object) -> str:
     return "".join(_HTML_ESCAPES.get(c, c) for c in _AUTOLINK.sub(WORD_JOINER, text))
 
 
-def t_html(key: str, lang: str = "en", **values: object) -> str:
+def t_html(key: str, lang: str = "en", **values: object) -> Markup:
     """policylens.i18n.t for HTML given to st.markdown: the trusted template HTML-escaped, every str
-    value through escape_html (numbers stay numbers, for format specs)."""
+    value through escape_html (numbers stay numbers, for format specs). Markup, so a card template
+    takes it as it is."""
     template = html.escape(t(key, lang), quote=False)
-    return template.format(**{k: escape_html(v) if isinstance(v, str) else v for k, v in values.items()})
+    return Markup(template.format(**{k: escape_html(v) if isinstance(v, str) else v for k, v in values.items()}))
 
 
-def build_highlighted_html(text: str, spans: Sequence[tuple[int, int, str]], color: str) -> str:
+def _escape_value(value: object) -> Markup:
+    # Jinja2's autoescape is HTML only: st.markdown would still read Markdown and autolinks in the text.
+    return value if isinstance(value, Markup) else Markup(escape_html(value))
+
+
+class _JoinLines(jinja2.ext.Extension):
+    """Templates are written across lines; the HTML they give st.markdown is one line, since a blank
+    line would end Markdown's HTML block and an indented one could start a code block."""
+
+    def preprocess(self, source: str, name: str | None, filename: str | None = None) -> str:
+        return re.sub(r"\n\s*", "", source)
+
+
+# The cards that st.markdown(..., unsafe_allow_html=True) shows (policylens/templates/). One rule for
+# every {{ value }}: escape_html, unless it is Markup (t_html, or HTML another template or builder here made).
+MARKDOWN_TEMPLATES = jinja2.Environment(
+    loader=jinja2.PackageLoader("policylens", "templates"),
+    autoescape=True,
+    finalize=_escape_value,
+    undefined=jinja2.StrictUndefined,
+    extensions=[_JoinLines],
+)
+
+
+def render_markdown_html(template: str, **values: object) -> Markup:
+    """HTML for st.markdown(..., unsafe_allow_html=True) from policylens/templates/`template`: every
+    value escaped with escape_html unless it is Markup."""
+    return Markup(MARKDOWN_TEMPLATES.get_template(template).render(**values))
+
+
+def build_highlighted_html(text: str, spans: Sequence[tuple[int, int, str]], color: str) -> Markup:
     """Escape `text` and wrap each (start, end, term) span in a coloured <mark>.
 
     Overlapping spans keep the earlier one. Nothing from the document reaches the page unescaped.
     """
-    out, cursor = [], 0
+    pieces, cursor = [], 0  # (text, term); term None for the text between marks
     for start, end, term in sorted(spans):
         if start < cursor:
             continue
-        out.append(escape_html(text[cursor:start]))
-        out.append(
-            f'<mark style="background:{escape_html(color)}33;border-bottom:2px solid {escape_html(color)};'
-            f'padding:0 1px" title="{escape_html(term)}">{escape_html(text[start:end])}</mark>'
-        )
+        pieces += [(text[cursor:start], None), (text[start:end], term)]
         cursor = end
-    out.append(escape_html(text[cursor:]))
-    return "".join(out)
+    pieces.append((text[cursor:], None))
+    return render_markdown_html("highlight.html", pieces=pieces, color=color)
 
 
 def escape_plotly(text: object) -> str:

@@ -14,9 +14,11 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from importlib import metadata
 
+import jinja2
 import pandas as pd
 import plotly.graph_objects as go
 import plotly.io as pio
+from markupsafe import Markup
 from PIL import Image
 from plotly.offline import get_plotlyjs
 from wordcloud import WordCloud
@@ -38,6 +40,14 @@ CHART_CONFIG = {"displaylogo": False, "responsive": True}
 TRACE, SERIES, X, Y, LABEL, CUSTOMDATA = "trace", "series", "x", "y", "label", "customdata"
 _UNSAFE_NAME = re.compile(r"[^\w.-]+")  # Unicode letters stay: zipfile flags UTF-8 names
 _SHEET_FORBIDDEN = re.compile(r"[\[\]:*?/\\]")
+# The chart page and the report (export/templates/): files opened in a browser, so autoescape suffices.
+PAGE_TEMPLATES = jinja2.Environment(
+    loader=jinja2.PackageLoader("policylens.export", "templates"),
+    autoescape=True,
+    trim_blocks=True,
+    lstrip_blocks=True,
+    undefined=jinja2.StrictUndefined,
+)
 
 
 def neutralise_cell(value: object) -> object:
@@ -97,6 +107,12 @@ def build_xlsx(tables: pd.DataFrame | Mapping[str, pd.DataFrame]) -> bytes:
     return buffer.getvalue()
 
 
+def render_page(template: str, **values: object) -> str:
+    """A standalone page from export/templates/`template`, ending in a newline. Values are
+    autoescaped (a file, not Markdown: HTML escaping is all it needs) unless they are Markup."""
+    return PAGE_TEMPLATES.get_template(template).render(**values) + "\n"
+
+
 def collect_figure_text(fig: go.Figure) -> str:
     """Every character of the figure's JSON (titles, labels, hover text), non-ASCII unescaped and
     plotly's &lt; &gt; &amp; decoded (the characters the figure draws)."""
@@ -114,12 +130,13 @@ def build_chart_html(fig: go.Figure, title: str = "", font_css: str | None = Non
     if font_css is None:
         font_css = build_font_face_css(collect_figure_text(fig) + title)
     div = pio.to_html(fig, full_html=False, include_plotlyjs=False, config=CHART_CONFIG)
-    return (
-        f'<!DOCTYPE html>\n<html lang="{html.escape(lang)}"><head><meta charset="utf-8">'
-        f"<title>{html.escape(title)}</title>"
-        f'<style>{font_css}body{{margin:0;font-family:"Noto Sans SC",sans-serif}}</style>'
-        f'<script type="text/javascript">{get_plotlyjs()}</script></head>'
-        f"<body>{div}</body></html>\n"
+    return render_page(
+        "chart.html",
+        lang=lang,
+        title=title,
+        font_css=Markup(font_css),
+        plotly_js=Markup(get_plotlyjs()),
+        chart=Markup(div),
     )
 
 

@@ -19,6 +19,7 @@ from policylens.indicators.upload import (
     combine_indicator_tables,
     read_indicator_upload,
 )
+from policylens.indicators.upload.layout import sniff_delimiter
 
 LONG_HEADER = ["city", "year", "indicator_id", "value", "unit", "source_title", "source_url"]
 
@@ -172,6 +173,41 @@ def test_chinese_headers_and_year_headers_in_gb18030_map_names_to_bundled_ids_an
 def test_utf8_bom_header_is_recognised():
     data = b"\xef\xbb\xbf" + csv_bytes([LONG_HEADER, long_row()])
     pd.testing.assert_frame_equal(read_indicator_upload(data, "bom.csv"), expected([GDP_2022]))
+
+
+def delimited_bytes(rows: list[list[object]], delimiter: str) -> bytes:
+    out = io.StringIO()
+    csv.writer(out, delimiter=delimiter, lineterminator="\n").writerows(rows)
+    return out.getvalue().encode("utf-8")
+
+
+@pytest.mark.parametrize("delimiter", [",", "\t", ";"], ids=["comma", "tab", "semicolon"])
+def test_comma_tab_and_semicolon_files_are_read_alike(delimiter):
+    data = delimited_bytes([LONG_HEADER, long_row()], delimiter)
+    assert sniff_delimiter(data.decode()) == delimiter
+    pd.testing.assert_frame_equal(read_indicator_upload(data, "upload.csv"), expected([GDP_2022]))
+
+
+def test_a_quoted_comma_in_a_semicolon_file_stays_inside_its_cell():
+    # a comma in the header no longer makes it a comma file: the sniffer skips quoted cells
+    data = (
+        ";".join(LONG_HEADER)
+        + ';"note, free text"\n'
+        + ";".join(map(str, long_row()[:5]))
+        + ';"Bulletin, 2023 edition";https://example.com/a;"a, b"\n'
+    )
+    assert sniff_delimiter(data) == ";"
+    table = read_indicator_upload(data.encode(), "upload.csv")
+    assert table["source_title"].tolist() == ["Bulletin, 2023 edition"] and table["value"].tolist() == [16908.0]
+
+
+def test_a_one_column_file_is_read_as_comma_separated():
+    data = "city\nNanjing\nSuzhou\n"
+    assert sniff_delimiter(data) == ","
+    with pytest.raises(IndicatorUploadError) as caught:
+        read_indicator_upload(data.encode(), "one.csv")
+    (problem,) = caught.value.problems
+    assert problem.code == "missing_columns" and "The header (row 1) has: 'city'." in problem.message
 
 
 def test_english_name_without_id_becomes_a_slug_and_needs_a_pillar():
