@@ -20,6 +20,7 @@ __all__ = [
     "SUPPORTED_EXTENSIONS",
     "Document",
     "DocumentError",
+    "LANGUAGE_LABELS",
     "decode_bytes",
     "detect_language",
     "load_document",
@@ -33,6 +34,7 @@ __all__ = [
 MAX_BYTES = 20 * 1024 * 1024  # the stated upload limit: 20 MB
 SUPPORTED_EXTENSIONS = (".txt", ".md", ".markdown", ".html", ".htm", ".docx", ".pdf")
 NO_ENCODING = "n/a"  # the encoding of pasted text and of .docx/.pdf, which carry their own
+LANGUAGE_LABELS = {"zh": "language.zh", "en": "language.en"}  # the string key naming each Document.language
 
 
 @dataclass(frozen=True)

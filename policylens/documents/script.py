@@ -9,6 +9,7 @@ from functools import cache
 import opencc
 
 SIMPLIFIED, TRADITIONAL, NOT_APPLICABLE = "simplified", "traditional", "n/a"
+SCRIPT_LABELS = {SIMPLIFIED: "script.simplified", TRADITIONAL: "script.traditional", NOT_APPLICABLE: "script.n/a"}
 # Traditional running text has roughly a quarter to a third of its characters differ from Simplified;
 # below this share of traditional-only characters a text is not called Traditional.
 MIN_TRADITIONAL_SHARE = 0.05

@@ -28,6 +28,13 @@ EDGE_WIDTHS = (0.6, 1.4, 2.6, 4.2)  # one line trace per quarter of the weight r
 NODE_SIZE = (10.0, 40.0)  # px, smallest and largest term
 BUBBLE_SIZE = (6.0, 24.0)
 HIGHLIGHT_COLOR = "rgba(255, 214, 0, 0.28)"  # the selected term's row
+# The label of each network measure (text.network.MEASURES) and node colouring, in the figure and its pickers.
+MEASURE_LABELS = {
+    "count": "figure.network.measure.count",
+    "jaccard": "figure.network.measure.jaccard",
+    "dice": "figure.network.measure.dice",
+}
+COLOR_BY_LABELS = {"pillar": "figure.network.color.pillar", "community": "figure.network.color.community"}
 
 
 def _t(key: str, lang: str, **values: object) -> str:
@@ -70,7 +77,7 @@ def build_network_figure(
     ("community"). Traces: edge line traces (no hover), then the node trace (mode markers+text,
     customdata = term, meta "nodes"), then legend-only traces (no points).
     """
-    if color_by not in ("pillar", "community"):
+    if color_by not in COLOR_BY_LABELS:
         raise ValueError(f"color_by must be 'pillar' or 'community', not {color_by!r}")
     labels = dict(pillar_labels or {})
     fig = go.Figure()
@@ -169,9 +176,9 @@ def build_network_figure(
             "figure.network.subtitle",
             lang,
             n=len(nodes),
-            measure=_t(f"figure.network.measure.{measure}", lang),
+            measure=_t(MEASURE_LABELS[measure], lang),
             unit=unit_text,
-            color_by=_t(f"figure.network.color.{color_by}", lang),
+            color_by=_t(COLOR_BY_LABELS[color_by], lang),
         )
     )
     return fig

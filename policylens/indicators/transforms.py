@@ -18,13 +18,21 @@ from policylens.schema import CITY, INDICATOR_ID, QUALIFIER, UNIT_CODE, VALUE, Y
 
 INDEX_VALUE = "index_value"  # value / value in the base year * 100
 GROWTH_PCT = "growth_pct"  # percent change against the previous calendar year
-NOTE = "note"  # why index_value or growth_pct is NaN (a code; see STRINGS), else NA
+NOTE = "note"  # why index_value or growth_pct is NaN (a code of NOTE_LABELS), else NA
 
 # Shares, rates and ranks have no index or growth rate: the change of a share is in percentage points.
 NOT_LEVEL_UNITS = frozenset({"pct", "pct_yoy", "rank"})
 _SERIES = [CITY, INDICATOR_ID]
 
-# The UI's wording of the note codes lives in policylens.i18n (indicator_transforms.note.*).
+# The key of each note code's wording in policylens.i18n.
+NOTE_LABELS = {
+    "no_base_year": "indicator_transforms.note.no_base_year",
+    "zero_base": "indicator_transforms.note.zero_base",
+    "no_previous_year": "indicator_transforms.note.no_previous_year",
+    "zero_previous": "indicator_transforms.note.zero_previous",
+    "not_a_level": "indicator_transforms.note.not_a_level",
+    "qualified": "indicator_transforms.note.qualified",
+}
 
 
 def prepare_series(df: pd.DataFrame) -> pd.DataFrame:
