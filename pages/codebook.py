@@ -4,10 +4,10 @@ import streamlit as st
 
 from policylens.i18n import t
 from policylens.ui import state
-from policylens.ui.context import build_context
+from policylens.ui.context import get_context
 from policylens.ui.widgets import codebook as codebook_widgets
 
-ctx = build_context()
+ctx = get_context()
 st.title(t("codebook.title", ctx.lang))
 st.caption(t("codebook.intro", ctx.lang))
 if st.session_state.get(state.CUSTOM_CODEBOOK):

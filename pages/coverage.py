@@ -6,11 +6,12 @@ from policylens import schema
 from policylens.i18n import t
 from policylens.indicators.views import count_coverage
 from policylens.ui import cache, indicator_data
-from policylens.ui.context import build_context
+from policylens.ui.context import get_context
 from policylens.ui.widgets import elements as widgets
+from policylens.ui.widgets import indicator_text
 from policylens.ui.widgets import indicators as indicator_widgets
 
-ctx = build_context()
+ctx = get_context()
 lang, codebook = ctx.lang, ctx.codebook
 
 st.title(t("coverage.title", lang))
@@ -32,4 +33,4 @@ widgets.render_chart(
     key="coverage.chart",
     on_click="indicator",
 )
-indicator_widgets.render_selected_indicator_text(ctx, rows, lang)
+indicator_text.render_selected_indicator_text(ctx, rows, lang)

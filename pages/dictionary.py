@@ -3,10 +3,10 @@
 import streamlit as st
 
 from policylens.i18n import t
-from policylens.ui.context import build_context
+from policylens.ui.context import get_context
 from policylens.ui.widgets import dictionary as dictionary_widgets
 
-ctx = build_context()
+ctx = get_context()
 st.title(t("dictionary.title", ctx.lang))
 if ctx.document.language == "zh":
     dictionary_widgets.render_segmentation_check(ctx)

@@ -8,12 +8,12 @@ from policylens.i18n import t
 from policylens.text.distribution import build_term_dispersion, summarise_dispersion
 from policylens.text.terms import summarise_terms
 from policylens.ui import state
-from policylens.ui.context import build_context
+from policylens.ui.context import get_context
 from policylens.ui.widgets import elements as widgets
 from policylens.ui.widgets import exports
 from policylens.view.selection import include_term
 
-ctx = build_context()
+ctx = get_context()
 lang, codebook, analysis = ctx.lang, ctx.codebook, ctx.analysis
 st.title(t("distribution.title", lang))
 

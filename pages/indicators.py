@@ -5,10 +5,11 @@ import streamlit as st
 
 from policylens.i18n import t
 from policylens.ui import indicator_data
-from policylens.ui.context import build_context
+from policylens.ui.context import get_context
+from policylens.ui.widgets import indicator_text
 from policylens.ui.widgets import indicators as indicator_widgets
 
-ctx = build_context()
+ctx = get_context()
 lang, codebook = ctx.lang, ctx.codebook
 
 st.title(t("indicators.title", lang))
@@ -26,7 +27,7 @@ else:
     indicator_widgets.render_indicator_view(view, spec, pillar, lang)
 
 st.subheader(t("indicators.text.title", lang))
-indicator_widgets.render_indicator_text(ctx, indicator, lang)
+indicator_text.render_indicator_text(ctx, indicator, lang)
 
 st.subheader(t("indicators.linked.title", lang))
-indicator_widgets.render_linked_indicators(ctx, view, lang)
+indicator_text.render_linked_indicators(ctx, view, lang)

@@ -7,11 +7,13 @@ from policylens.i18n import t
 from policylens.markup import t_md
 from policylens.text.kwic import LEFT, RIGHT, QueryError, find_keyword_in_context, sort_kwic
 from policylens.ui import cache, state
-from policylens.ui.context import build_context
+from policylens.ui.context import get_context
 from policylens.ui.widgets import elements as widgets
 from policylens.ui.widgets import exports
 
-ctx = build_context()
+SORT_LABELS = {"position": "kwic.sort.position", LEFT: "kwic.sort.left", RIGHT: "kwic.sort.right"}
+
+ctx = get_context()
 lang, codebook, analysis = ctx.lang, ctx.codebook, ctx.analysis
 st.title(t("kwic.title", lang))
 
@@ -22,8 +24,8 @@ window = cols[1].number_input(
 )
 sort = cols[2].selectbox(
     t("kwic.sort", lang),
-    ["position", LEFT, RIGHT],
-    format_func=lambda s: t(f"kwic.sort.{s}", lang),
+    list(SORT_LABELS),
+    format_func=lambda s: t(SORT_LABELS[s], lang),
     **state.bind(state.KWIC_SORT),
 )
 if not query.strip():

@@ -3,28 +3,30 @@
 import pandas as pd
 import streamlit as st
 
-from policylens.figures.analysis import build_network_figure
+from policylens.figures.analysis import COLOR_BY_LABELS, MEASURE_LABELS, build_network_figure
 from policylens.i18n import t
 from policylens.text.network import MEASURES, UNITS
 from policylens.text.terms import assign_term_pillars
 from policylens.ui import cache, state
-from policylens.ui.context import build_context
+from policylens.ui.context import get_context
 from policylens.ui.widgets import elements as widgets
 from policylens.ui.widgets import exports
 
-ctx = build_context()
+UNIT_LABELS = {"paragraph": "network.unit.paragraph", "window": "network.unit.window"}  # one per UNITS
+
+ctx = get_context()
 lang, codebook, analysis = ctx.lang, ctx.codebook, ctx.analysis
 st.title(t("network.title", lang))
 
 cols = st.columns(5)
 top_n = cols[0].slider(t("network.top_n", lang), 10, 150, step=5, **state.bind(state.NETWORK_TOP_N))
 unit = cols[1].selectbox(
-    t("network.unit", lang), UNITS, format_func=lambda u: t(f"network.unit.{u}", lang), **state.bind(state.NETWORK_UNIT)
+    t("network.unit", lang), UNITS, format_func=lambda u: t(UNIT_LABELS[u], lang), **state.bind(state.NETWORK_UNIT)
 )
 measure = cols[2].selectbox(
     t("network.measure", lang),
     MEASURES,
-    format_func=lambda m: t(f"figure.network.measure.{m}", lang),
+    format_func=lambda m: t(MEASURE_LABELS[m], lang),
     **state.bind(state.NETWORK_MEASURE),
 )
 min_weight = cols[3].number_input(
@@ -32,8 +34,8 @@ min_weight = cols[3].number_input(
 )
 color_by = cols[4].selectbox(
     t("network.color_by", lang),
-    ["pillar", "community"],
-    format_func=lambda c: t(f"figure.network.color.{c}", lang),
+    list(COLOR_BY_LABELS),
+    format_func=lambda c: t(COLOR_BY_LABELS[c], lang),
     **state.bind(state.NETWORK_COLOR_BY),
 )
 
@@ -68,6 +70,10 @@ with st.expander(t("network.edges", lang)):
         edges,
         hide_index=True,
         width="stretch",
-        column_config={c: t(f"network.column.{c}", lang) for c in edges.columns},
+        column_config={
+            "source": t("network.column.source", lang),
+            "target": t("network.column.target", lang),
+            "weight": t("network.column.weight", lang),
+        },
     )
     exports.render_table_exports(edges, "network-links", lang)

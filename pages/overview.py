@@ -5,10 +5,10 @@ import streamlit as st
 from policylens.i18n import t
 from policylens.markup import escape_markdown
 from policylens.ui import cache
-from policylens.ui.context import build_context
+from policylens.ui.context import get_context
 from policylens.ui.widgets import elements as widgets
 
-ctx = build_context()
+ctx = get_context()
 lang, codebook, analysis = ctx.lang, ctx.codebook, ctx.analysis
 
 st.title(t("overview.title", lang))

@@ -8,11 +8,11 @@ from policylens.i18n import t
 from policylens.markup import escape_markdown
 from policylens.text.keyness import TOP_PILLAR, keyness_column
 from policylens.ui import cache
-from policylens.ui.context import build_context
+from policylens.ui.context import get_context
 from policylens.ui.widgets import elements as widgets
 from policylens.ui.widgets import exports
 
-ctx = build_context()
+ctx = get_context()
 lang, codebook = ctx.lang, ctx.codebook
 st.title(t("statistics.title", lang))
 st.caption(t("statistics.intro", lang))

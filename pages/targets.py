@@ -6,10 +6,10 @@ import streamlit as st
 from policylens.i18n import t
 from policylens.markup import t_md
 from policylens.ui import cache, indicator_data
-from policylens.ui.context import build_context
+from policylens.ui.context import get_context
 from policylens.ui.widgets import targets as target_widgets
 
-ctx = build_context()
+ctx = get_context()
 lang, document = ctx.lang, ctx.document
 
 st.title(t("targets.title", lang))

@@ -8,11 +8,11 @@ from policylens.figures.text import build_term_bar_figure
 from policylens.i18n import t
 from policylens.text.terms import assign_term_pillars, filter_paragraphs, summarise_terms
 from policylens.ui import cache, state
-from policylens.ui.context import build_context
+from policylens.ui.context import get_context
 from policylens.ui.widgets import elements as widgets
 from policylens.ui.widgets import exports
 
-ctx = build_context()
+ctx = get_context()
 lang, codebook, analysis = ctx.lang, ctx.codebook, ctx.analysis
 
 st.title(t("terms.title", lang))

@@ -7,10 +7,10 @@ from policylens.figures.text import build_paragraph_map_figure
 from policylens.i18n import t
 from policylens.text.terms import filter_paragraphs
 from policylens.ui import state
-from policylens.ui.context import build_context
+from policylens.ui.context import get_context
 from policylens.ui.widgets import elements as widgets
 
-ctx = build_context()
+ctx = get_context()
 lang, codebook, analysis = ctx.lang, ctx.codebook, ctx.analysis
 
 st.title(t("themes.title", lang))

@@ -17,6 +17,7 @@ import time
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import NoReturn
 
@@ -68,6 +69,20 @@ def _log_tail(path: Path, lines: int = 40) -> str:
 
 
 @pytest.fixture(scope="session")
+def static_dir(tmp_path_factory) -> Path:
+    """A static/ folder holding the web-font slices: the repository's when `install-font` built them
+    (as `make test` does), else built once into a temporary folder, so a bare `python -m pytest` on
+    a clean clone needs no build step."""
+    from policylens.fonts.web import build_web_font_slices, read_manifest
+
+    if read_manifest(paths.STATIC_DIR) is not None:
+        return paths.STATIC_DIR
+    folder = tmp_path_factory.mktemp("static")
+    build_web_font_slices(folder)
+    return folder
+
+
+@pytest.fixture(scope="session")
 def chromium_path() -> str:
     """Debian's Chromium executable (skip locally / fail in CI when it is not installed)."""
     for candidate in (*CHROMIUM_CANDIDATES, shutil.which("chromium")):
@@ -79,13 +94,27 @@ def chromium_path() -> str:
 @pytest.fixture(scope="session")
 def streamlit_server() -> Iterator[str]:
     """Serve dashboard.py on a free local port for the whole session; yield its base URL."""
+    with serve_dashboard(SERVER_LOG) as base_url:
+        yield base_url
+
+
+@pytest.fixture
+def fresh_streamlit_server() -> Iterator[str]:
+    """A server of the test's own, so that the test's first page load is the server's first run."""
+    with serve_dashboard(SERVER_LOG.with_name("streamlit-server-fresh.log")) as base_url:
+        yield base_url
+
+
+@contextmanager
+def serve_dashboard(log_path: Path) -> Iterator[str]:
+    """Start the server as `make run` does, on a free local port; yield its base URL, then stop it."""
     subprocess.run(
         [sys.executable, "-m", "policylens", "install-font"], cwd=paths.ROOT, check=True, capture_output=True
     )
     port = _free_port()
     base_url = f"http://127.0.0.1:{port}"
-    SERVER_LOG.parent.mkdir(parents=True, exist_ok=True)
-    with SERVER_LOG.open("w", encoding="utf-8") as log:
+    log_path.parent.mkdir(parents=True, exist_ok=True)
+    with log_path.open("w", encoding="utf-8") as log:
         process = subprocess.Popen(
             # the launcher `make run` uses: streamlit run dashboard.py with the sliced web font
             [
@@ -107,9 +136,9 @@ def streamlit_server() -> Iterator[str]:
         deadline = time.monotonic() + SERVER_START_TIMEOUT_S
         while not _health_ok(base_url):
             if process.poll() is not None:
-                pytest.fail(f"Streamlit exited with code {process.returncode}:\n{_log_tail(SERVER_LOG)}")
+                pytest.fail(f"Streamlit exited with code {process.returncode}:\n{_log_tail(log_path)}")
             if time.monotonic() > deadline:
-                pytest.fail(f"Streamlit not healthy after {SERVER_START_TIMEOUT_S} s:\n{_log_tail(SERVER_LOG)}")
+                pytest.fail(f"Streamlit not healthy after {SERVER_START_TIMEOUT_S} s:\n{_log_tail(log_path)}")
             time.sleep(0.25)
         yield base_url
     finally:

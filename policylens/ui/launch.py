@@ -1,10 +1,9 @@
 """Start the dashboard as `make run` does: `python -m policylens.ui.launch [streamlit options]`.
 
-The same server as `streamlit run dashboard.py`, with two differences:
-- the CJK web font is declared as its WOFF2 slices (policylens.fonts.web), so a browser fetches
-  only the slices a page needs instead of the whole 7.2 MB font;
-- Streamlit is told up front that dashboard.py routes with st.navigation, so a deep link on the
-  server's first run goes through dashboard.py instead of the legacy pages/ mode (see shell.py).
+The same server as `streamlit run dashboard.py`, plus the download route of server.py, with the
+CJK web font declared as its WOFF2 slices (policylens.fonts.web), so a browser fetches only the
+slices a page needs instead of the whole 7.2 MB font. A deep link on the server's first run is
+routed through dashboard.py by the pages themselves (policylens.ui.navigation), not here.
 
 A background warm-up of the seed's first page was tried here and dropped: with the GIL shared by
 the server, it slowed the serving of the front end as much as it sped up the first script run
@@ -24,11 +23,9 @@ from policylens.fonts.web import streamlit_font_faces
 
 
 def main(argv: list[str] | None = None) -> None:
-    from streamlit.runtime.pages_manager import PagesManager
     from streamlit.web import cli
 
-    PagesManager.uses_pages_directory = False
-    faces = streamlit_font_faces()
+    faces = streamlit_font_faces(paths.STATIC_DIR)
     if faces:  # the sliced web font replaces the one 7.2 MB face of .streamlit/config.toml
         os.environ["STREAMLIT_THEME_FONT_FACES"] = json.dumps(faces)
     sys.argv = ["streamlit", "run", str(paths.ROOT / "server.py"), *(sys.argv[1:] if argv is None else argv)]

@@ -1,46 +1,42 @@
-"""The app shell every page draws first: routing guard, state defaults, the view state from the
-URL (and back), the CJK web font, the global sidebar, and the selection bar above the page. Pages
-draw it (through context.build_context); the widgets keep their values across pages through the
-persistent keys of ui/state.py.
+"""The app shell dashboard.py draws once per rerun around the page st.navigation picks: state
+defaults and the view state from the URL (before st.navigation, whose titles follow the language a
+shared link may set), then the page switch a chart click asked for, the CJK web font, the global
+sidebar with the view's Export section, the URL write, and the URL notices and selection bar above
+the page. It returns the page's context (ui.context); pages draw no shell. The widgets keep their
+values across pages through the persistent keys of ui/state.py.
 """
 
 from __future__ import annotations
 
-import streamlit as st
-
 from policylens.ui import cache, downloads, selection, state, url_sync
+from policylens.ui.context import PageContext, load_context
 from policylens.ui.library import get_active_document
 from policylens.ui.settings import get_codebook
 from policylens.ui.sidebar import render_sidebar
+from policylens.ui.widgets.exports import render_view_exports
 
 
-def ensure_navigation() -> None:
-    """Route through dashboard.py even on a server's first run.
-
-    A `pages/` folder beside the entry script makes Streamlit start in its legacy multipage mode,
-    which runs a deep-linked page file directly (no dashboard.py, wrong sidebar) until some run
-    calls st.navigation. When a page finds itself run that way, it switches the legacy mode off
-    and reruns, so dashboard.py's st.navigation resolves the same URL.
-    """
-    from streamlit.runtime.pages_manager import PagesManager
-
-    if PagesManager.uses_pages_directory:
-        PagesManager.uses_pages_directory = False
-        st.rerun()
-
-
-def render_shell() -> None:
-    """Initialise state (from the URL on a session's first run), follow a page switch a chart
-    click asked for, draw the sidebar, write the URL, and show URL notices and the selection."""
-    ensure_navigation()
-    cache.ensure_static_font()  # once per server process; `make run` has normally done it already
+def restore_state() -> str:
+    """Put the defaults in state and, on a session's first run, the view state of the URL; returns
+    the UI language."""
     state.init_state(get_active_document().language)
-    codebook = get_codebook()
-    url_sync.restore_from_url(codebook)
+    url_sync.restore_from_url(get_codebook())
+    return state.get_lang()
+
+
+def render_shell() -> PageContext:
+    """Follow a page switch a chart click asked for (st.switch_page: after st.navigation), draw the
+    sidebar and its view exports, write the URL, and show URL notices and the selection. Returns the
+    context of the page to run; its `exports` record is the one the sidebar's bundle button holds,
+    so whatever the page draws afterwards is in the bundle."""
     selection.run_pending_navigation()
+    cache.ensure_static_font()  # once per server process; `make run` has normally done it already
+    codebook = get_codebook()
     downloads.render_download_style()
     render_sidebar(get_active_document(), codebook)
+    ctx = load_context()  # after the sidebar: the document, filters and language it has just set
+    render_view_exports(ctx)
     url_sync.write_url()
-    lang = state.get_lang()
-    url_sync.render_url_notices(lang)
-    selection.render_selection_bar(codebook, lang)
+    url_sync.render_url_notices(ctx.lang)
+    selection.render_selection_bar(ctx.codebook, ctx.lang)
+    return ctx

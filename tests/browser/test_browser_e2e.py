@@ -501,6 +501,30 @@ def test_clicking_a_pillar_bar_filters_and_the_shared_link_shows_the_same_view(a
         context.close()
 
 
+def test_a_shared_link_to_a_page_opens_it_in_the_shell_on_a_new_server_s_first_run(browser, fresh_streamlit_server):
+    """The first run of a server is a deep link: Streamlit starts in its legacy pages/ mode and runs
+    pages/kwic.py by itself; the page hands itself back to dashboard.py (policylens.ui.navigation),
+    so the view has dashboard.py's navigation, sidebar and the state the link carries."""
+    context = browser.new_context(viewport=VIEWPORT)
+    try:
+        page = context.new_page()
+        page.set_default_timeout(RERUN_TIMEOUT_MS)
+        page.goto(fresh_streamlit_server + "/kwic?pillars=strong&lang=zh")
+        wait_for_outcome(page, TITLE_IS_JS, t("kwic.title", "zh"), FIRST_LOAD_TIMEOUT_MS)
+        assert urlparse(page.url).path == "/kwic"
+        paths_in_nav = nav_paths(page)
+        assert "/" in paths_in_nav and "/kwic" in paths_in_nav and "/overview" not in paths_in_nav, paths_in_nav
+        nav_text = page.locator('[data-testid="stSidebarNav"]').inner_text()
+        assert t("nav.kwic", "zh") in nav_text and t("nav.indicators", "zh") in nav_text, nav_text
+        assert "Strong" in pillar_filter(page, "zh").inner_text()  # the shell's sidebar, set from the link
+        assert page.locator('[data-testid="stMain"]').get_by_text(filtered_to("strong", "zh")).count() >= 1
+        assert page.locator('[data-testid="stSidebar"]').get_by_text(t("export.bundle", "zh")).count() >= 1
+        assert_no_errors(page)
+        save_screenshot(page, "deep-link-first-run-kwic")
+    finally:
+        context.close()
+
+
 def test_downloads_csv_png_and_report_are_what_they_claim(fresh_app):
     from PIL import Image
 

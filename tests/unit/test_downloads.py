@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import asyncio
 import gc
+import io
 import re
+import zipfile
 from concurrent.futures import ThreadPoolExecutor
 
 from starlette.requests import Request
@@ -163,3 +165,15 @@ def test_with_the_route_buttons_are_links_to_tokens_that_build_the_shown_table(m
     data = entry.build().decode("utf-8-sig")
     assert entry.mime == "text/csv" and data.splitlines()[0].startswith("Paragraph,Pillar")
     assert len(data.splitlines()) > 1 and "innovation" in data
+
+
+def test_the_sidebar_bundle_holds_the_table_the_page_drew_after_it(monkeypatch):
+    """The shell draws the sidebar's bundle button before the page runs; the button holds the
+    run's record (PageContext.exports), so the ZIP made on click has the page's KWIC table."""
+    at = open_kwic(True, monkeypatch)
+    links = [h.proto.body for h in at.get("html") if "policylens-download" in h.proto.body]
+    (bundle_link,) = [body for body in links if '_view.zip"' in body]
+    token = re.search(r'href="/api/download/([A-Za-z0-9_-]+)"', bundle_link).group(1)
+    bundle = zipfile.ZipFile(io.BytesIO(downloads.STORE.lookup(token).build()))
+    assert "tables/kwic.csv" in bundle.namelist(), bundle.namelist()
+    assert "innovation" in bundle.read("tables/kwic.csv").decode("utf-8-sig")

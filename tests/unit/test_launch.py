@@ -1,12 +1,11 @@
 """The launcher behind `make run`: server.py (dashboard.py plus the download route) through
-streamlit's own CLI, with the sliced web font declared and st.navigation routing from the first run
-(the browser tests use it for real)."""
+streamlit's own CLI, with the sliced web font declared (the browser tests use it for real, deep
+links on the server's first run included)."""
 
 import importlib.util
 import json
 import sys
 
-from streamlit.runtime.pages_manager import PagesManager
 from streamlit.web import cli
 from streamlit.web.server.app_discovery import discover_asgi_app
 
@@ -15,17 +14,16 @@ from policylens.fonts.web import streamlit_font_faces
 from policylens.ui import launch
 
 
-def test_main_runs_the_dashboard_with_the_sliced_font(monkeypatch):
+def test_main_runs_the_dashboard_with_the_sliced_font(monkeypatch, static_dir):
     seen = {}
     monkeypatch.setattr(cli, "main", lambda prog_name: seen.update(argv=list(sys.argv), prog=prog_name))
     monkeypatch.delenv("STREAMLIT_THEME_FONT_FACES", raising=False)
-    monkeypatch.setattr(PagesManager, "uses_pages_directory", None)
     monkeypatch.setattr(sys, "argv", list(sys.argv))
+    monkeypatch.setattr(paths, "STATIC_DIR", static_dir)  # slices built by install-font or by the fixture
     launch.main(["--server.port", "8599"])
     assert seen["argv"] == ["streamlit", "run", str(paths.ROOT / "server.py"), "--server.port", "8599"]
-    assert PagesManager.uses_pages_directory is False  # deep links route through st.navigation
     faces = json.loads(launch.os.environ["STREAMLIT_THEME_FONT_FACES"])
-    assert faces == streamlit_font_faces() and len(faces) >= 4
+    assert faces == streamlit_font_faces(static_dir) and len(faces) >= 4
     monkeypatch.delenv("STREAMLIT_THEME_FONT_FACES")
 
 

@@ -10,6 +10,9 @@ it shows (ViewExports) so that the bundle can be made from it later.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 
 import pandas as pd
@@ -35,16 +38,24 @@ class ViewExports:
     clouds: dict = field(default_factory=dict)  # name -> clouds.CloudResult
 
 
-def begin_view() -> ViewExports:
-    """A fresh record for this run (the previous run's charts are gone from the page)."""
-    view = ViewExports()
-    st.session_state[state.EXPORT_VIEW] = view
-    return view
+_RECORDING: ContextVar[ViewExports | None] = ContextVar("policylens_view_exports", default=None)
+
+
+@contextmanager
+def record_view(view: ViewExports) -> Iterator[None]:
+    """While the page runs, its export buttons add what they show to `view` (ui.context.serve_context)."""
+    token = _RECORDING.set(view)
+    try:
+        yield
+    finally:
+        _RECORDING.reset(token)
 
 
 def current_view() -> ViewExports:
-    view = st.session_state.get(state.EXPORT_VIEW)
-    return view if isinstance(view, ViewExports) else begin_view()
+    """The record of the page running now, the one the sidebar's bundle button holds; outside a
+    page's run, a loose record that nothing exports."""
+    view = _RECORDING.get()
+    return view if view is not None else ViewExports()
 
 
 def file_stem(name: str) -> str:
@@ -180,13 +191,14 @@ def render_cloud_exports(cloud, name: str, lang: str) -> None:  # a clouds.Cloud
     )
 
 
-def render_view_exports(ctx, view: ViewExports) -> None:  # a ui.context.PageContext
-    """Sidebar: the export bundle of this view (whatever the page draws into ``view`` after this
-    call is in it, since the ZIP is made on click) and the report for the current filters."""
+def render_view_exports(ctx) -> None:  # a ui.context.PageContext
+    """Sidebar: the export bundle of this view and the report for the current filters. The shell
+    draws this before the page runs; the button holds ``ctx.exports``, which the page then fills,
+    and the ZIP is made from it on click."""
     from policylens.ui.indicator_data import get_view_data
     from policylens.ui.selection import get_selection
 
-    lang, document = ctx.lang, ctx.document
+    lang, document, view = ctx.lang, ctx.document, ctx.exports
     selection = get_selection()
     cities = tuple(st.session_state.get(state.INDICATORS_CITIES) or ())
     years = tuple(st.session_state.get(state.INDICATORS_YEARS) or ())
