@@ -13,19 +13,19 @@ import plotly.graph_objects as go
 from policylens.figures.indicators import (
     DEFAULT_COLOR,
     LEGEND_MARKER_COLOR,
+    QUALIFIER_LEGEND_LABELS,
     QUALIFIER_SYMBOLS,
     _order_cities,
     build_indicator_figure,
     build_source_line,
     city_color,
-    city_label,
     format_value,
-    indicator_name,
 )
 from policylens.figures.style import apply_style
 from policylens.i18n import t
 from policylens.indicators import table as indicators
-from policylens.indicators.transforms import NOTE, filter_years
+from policylens.indicators.labels import city_label, indicator_name
+from policylens.indicators.transforms import NOTE, NOTE_LABELS, filter_years
 from policylens.indicators.views import (
     SHOWN,
     ViewSpec,
@@ -41,10 +41,7 @@ from policylens.schema import CITY, QUALIFIER, SOURCE_TITLE, UNIT_CODE, VALUE, Y
 DERIVED_SYMBOL = "x"  # an index or growth rate that rests on a qualified value
 TARGET_SYMBOL = "star"
 TARGET_COLOR = "#d62728"
-
-
-def _t(key: str, lang: str, **values: object) -> str:
-    return t(f"indicator_view.{key}", lang, **values)
+TITLE_SUFFIX_LABELS = {"indexed": "indicator_view.title.indexed", "growth": "indicator_view.title.growth"}
 
 
 def _symbol(qualifier: str, note: object, measure: str) -> str:
@@ -69,15 +66,15 @@ def _hover(row: pd.Series, measure: str, base_year: int | None, lang: str) -> st
         escape_plotly(_shown_text(row, measure, lang)),
     ]
     if isinstance(row[NOTE], str):
-        lines.append(escape_plotly(t(f"indicator_transforms.note.{row[NOTE]}", lang, year=base_year or row[YEAR])))
+        lines.append(escape_plotly(t(NOTE_LABELS[row[NOTE]], lang, year=base_year or row[YEAR])))
     lines.append(escape_plotly(t("indicator_figure.source", lang, titles=row[SOURCE_TITLE][:60])))
     return "<br>".join(lines)
 
 
 def _legend(symbols: set[str], lang: str) -> list[go.Scatter]:
     """Legend-only traces for the marker symbols in use (qualifiers, derived points)."""
-    names = {QUALIFIER_SYMBOLS[q]: t(f"indicator_figure.legend.{q}", lang) for q in QUALIFIER_SYMBOLS if q != "exact"}
-    names[DERIVED_SYMBOL] = _t("legend.derived", lang)
+    names = {QUALIFIER_SYMBOLS[q]: t(key, lang) for q, key in QUALIFIER_LEGEND_LABELS.items()}
+    names[DERIVED_SYMBOL] = t("indicator_view.legend.derived", lang)
     return [
         go.Scatter(
             x=[None],
@@ -98,9 +95,9 @@ def _legend(symbols: set[str], lang: str) -> list[go.Scatter]:
 def axis_title(measure: str, unit_code: str, lang: str, base_year: int | None = None) -> str:
     """The y-axis title: the unit, the index base, or the growth rate."""
     if measure == "indexed":
-        return _t("axis.indexed", lang, year=base_year)
+        return t("indicator_view.axis.indexed", lang, year=base_year)
     if measure == "growth":
-        return _t("axis.growth", lang)
+        return t("indicator_view.axis.growth", lang)
     return indicators.unit_label(unit_code, lang)
 
 
@@ -191,7 +188,7 @@ def build_measure_figure(
     elif measure == "growth":
         fig.add_hline(y=0, line=dict(color="#9e9e9e", width=1))
     title = indicator_name(series.iloc[0], lang) if len(series) else ""
-    suffix = "" if measure == "absolute" else _t(f"title.{measure}", lang, year=base_year)
+    suffix = "" if measure == "absolute" else t(TITLE_SUFFIX_LABELS[measure], lang, year=base_year)
     source = build_source_line(series[SOURCE_TITLE], lang) if len(series) else None
     return apply_style(fig, f"{title}{suffix}", source)
 
@@ -230,12 +227,12 @@ def add_target(
     """Draw a document's target on an indicator figure: a star at the target year, or a dashed line
     across the chart when the text states no year, labelled as a target; the document is added to
     the figure's source line. `value` is already in the chart unit `unit_code`."""
-    label = _t("target.label", lang, value=format_value(value, unit_code, qualifier, lang))
+    label = t("indicator_view.target.label", lang, value=format_value(value, unit_code, qualifier, lang))
     hover = "<br>".join(
         [
             f"<b>{escape_plotly(label)}</b>",
             escape_plotly(sentence[:120]),
-            escape_plotly(_t("target.source", lang, name=document_name)),
+            escape_plotly(t("indicator_view.target.source", lang, name=document_name)),
         ]
     )
     if year is None:
@@ -245,7 +242,7 @@ def add_target(
                 x=[None],
                 y=[None],
                 mode="lines",
-                name=_t("target.no_year", lang),
+                name=t("indicator_view.target.no_year", lang),
                 line=dict(color=TARGET_COLOR, width=2, dash="dash"),
             )
         )
@@ -255,8 +252,8 @@ def add_target(
                 x=[int(year)],
                 y=[value],
                 mode="markers+text",
-                name=_t("target.legend", lang),
-                text=[escape_plotly(_t("target.short", lang, year=int(year)))],
+                name=t("indicator_view.target.legend", lang),
+                text=[escape_plotly(t("indicator_view.target.short", lang, year=int(year)))],
                 textposition="middle left",
                 marker=dict(symbol=TARGET_SYMBOL, size=18, color=TARGET_COLOR, line=dict(width=1, color="white")),
                 hovertext=[hover],
@@ -266,7 +263,7 @@ def add_target(
         )
     sources = [a for a in fig.layout.annotations if a.yref == "paper" and a.yanchor == "bottom"]
     if sources:
-        sources[-1].text += "<br>" + escape_plotly(_t("target.source", lang, name=document_name))
+        sources[-1].text += "<br>" + escape_plotly(t("indicator_view.target.source", lang, name=document_name))
         sources[-1].yshift -= 14
         fig.update_layout(margin=dict(b=fig.layout.margin.b + 14))
     return fig

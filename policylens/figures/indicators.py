@@ -16,11 +16,11 @@ from policylens import schema
 from policylens.figures.style import GAP_COLOR, apply_style
 from policylens.i18n import t
 from policylens.indicators import table as indicators
+from policylens.indicators.labels import FOCUS_CITY, QUALIFIER_PREFIXES, city_label, indicator_name
 from policylens.markup import escape_plotly
 
 FULL_YEAR = indicators.FULL_YEAR_NOTE
 
-FOCUS_CITY = "Nanjing"
 DEFAULT_COLOR = "#1f5fa8"
 LEGEND_MARKER_COLOR = "#6b6b6b"
 CITY_COLORS = {
@@ -32,39 +32,20 @@ CITY_COLORS = {
     "Guangzhou": "#b07aa1",
 }
 EXTRA_COLORS = ("#7f7f7f", "#bcbd22", "#17becf", "#8c564b")
-CITY_LABELS_ZH = {
-    "Nanjing": "南京",
-    "Suzhou": "苏州",
-    "Hangzhou": "杭州",
-    "Hefei": "合肥",
-    "Wuhan": "武汉",
-    "Shenzhen": "深圳",
-    "Guangzhou": "广州",
-}
 QUALIFIER_SYMBOLS = {"exact": "circle", "lower_bound": "triangle-up", "approx": "circle-open", "preliminary": "diamond"}
-QUALIFIER_PREFIXES = {"lower_bound": "≥ ", "approx": "≈ "}
 MAX_SOURCE_TITLES = 2
 MAX_TITLE_CHARS = 60
-
-# Figure-internal text in both languages; same shape as policylens.i18n.STRINGS.
-
-
-def _t(key: str, lang: str, **values: object) -> str:
-    return t(f"indicator_figure.{key}", lang, **values)
-
-
-def city_label(city: str, lang: str) -> str:
-    """Display name of a city in "en" or "zh"."""
-    return CITY_LABELS_ZH.get(city, city) if lang == "zh" else city
-
-
-def indicator_name(row, lang: str) -> str:
-    """Display name of an indicator (a row with indicator_id, indicator_en, indicator_zh): the UI
-    language's name, else the other language's (uploads may name an indicator in one language), else the id."""
-    first, second = (
-        (schema.INDICATOR_ZH, schema.INDICATOR_EN) if lang == "zh" else (schema.INDICATOR_EN, schema.INDICATOR_ZH)
-    )
-    return str(row[first] or row[second] or row[schema.INDICATOR_ID])
+# what a non-exact qualifier is called after a value, and in the legend of the marker symbols
+QUALIFIER_NOTE_LABELS = {
+    "lower_bound": "indicator_figure.qualifier.lower_bound",
+    "approx": "indicator_figure.qualifier.approx",
+    "preliminary": "indicator_figure.qualifier.preliminary",
+}
+QUALIFIER_LEGEND_LABELS = {
+    "lower_bound": "indicator_figure.legend.lower_bound",
+    "approx": "indicator_figure.legend.approx",
+    "preliminary": "indicator_figure.legend.preliminary",
+}
 
 
 def city_color(city: str, focus_color: str = DEFAULT_COLOR) -> str:
@@ -84,12 +65,12 @@ def format_value(value: float, unit_code: str, qualifier: str, lang: str = "en")
     number = f"{value:,.12g}"
     label = indicators.unit_label(unit_code, lang)
     if unit_code == "rank":
-        text = _t("rank_value", lang, value=number)
+        text = t("indicator_figure.rank_value", lang, value=number)
     else:
         text = number + ("" if label.startswith("%") or lang == "zh" else " ") + label
     text = QUALIFIER_PREFIXES.get(qualifier, "") + text
     if qualifier != "exact":
-        note = _t(f"qualifier.{qualifier}", lang)
+        note = t(QUALIFIER_NOTE_LABELS[qualifier], lang)
         text += f"（{note}）" if lang == "zh" else f" ({note})"
     return text
 
@@ -105,30 +86,33 @@ def build_source_line(titles: pd.Series, lang: str = "en") -> str:
     ordered = list(counts.sort_values(ascending=False, kind="stable").index)
     shown = [_shorten(str(title)) for title in ordered[:MAX_SOURCE_TITLES]]
     if len(ordered) > MAX_SOURCE_TITLES:
-        shown.append(_t("more", lang, n=len(ordered) - MAX_SOURCE_TITLES))
-    return _t("source" if len(ordered) == 1 else "sources", lang, titles="; ".join(shown))
+        shown.append(t("indicator_figure.more", lang, n=len(ordered) - MAX_SOURCE_TITLES))
+    key = "indicator_figure.source" if len(ordered) == 1 else "indicator_figure.sources"
+    return t(key, lang, titles="; ".join(shown))
 
 
 def _hover(row: pd.Series, others: pd.DataFrame, lang: str) -> str:
     """Hover text for one picked value; every piece of data text is escaped."""
-    point = _t("point", lang, city=city_label(row[schema.CITY], lang), year=row[schema.YEAR])
+    point = t("indicator_figure.point", lang, city=city_label(row[schema.CITY], lang), year=row[schema.YEAR])
     value = format_value(row[schema.VALUE], row[schema.UNIT_CODE], row[schema.QUALIFIER], lang)
     lines = [f"<b>{escape_plotly(point)}</b>", escape_plotly(value)]
     published_unit = row[indicators.PUBLISHED_UNIT_CODE]
     if published_unit != row[schema.UNIT_CODE]:
         published = format_value(row[indicators.PUBLISHED_VALUE], published_unit, "exact", lang)
-        lines.append(escape_plotly(_t("as_published", lang, value=published)))
+        lines.append(escape_plotly(t("indicator_figure.as_published", lang, value=published)))
     if row[schema.PERIOD_NOTE] and row[schema.PERIOD_NOTE] != FULL_YEAR:
         lines.append(escape_plotly(row[schema.PERIOD_NOTE]))
     host = urlsplit(row[schema.SOURCE_URL]).hostname or row[schema.SOURCE_URL]
-    lines.append(escape_plotly(_t("source_line", lang, title=_shorten(row[schema.SOURCE_TITLE]), host=host)))
+    lines.append(
+        escape_plotly(t("indicator_figure.source_line", lang, title=_shorten(row[schema.SOURCE_TITLE]), host=host))
+    )
     if row[indicators.CONFLICT]:
         values = "; ".join(
             format_value(o[schema.VALUE], o[schema.UNIT_CODE], o[schema.QUALIFIER], lang)
             + ("" if o[schema.PERIOD_NOTE] == FULL_YEAR else " " + o[schema.PERIOD_NOTE])
             for _, o in others.iterrows()
         )
-        lines.append(escape_plotly(_t("conflict", lang, n=row[indicators.N_SOURCES], others=values)))
+        lines.append(escape_plotly(t("indicator_figure.conflict", lang, n=row[indicators.N_SOURCES], others=values)))
     return "<br>".join(lines)
 
 
@@ -140,7 +124,7 @@ def _qualifier_legend(qualifiers: pd.Series, lang: str) -> list[go.Scatter]:
             x=[None],
             y=[None],
             mode="markers",
-            name=_t(f"legend.{q}", lang),
+            name=t(QUALIFIER_LEGEND_LABELS[q], lang),
             marker=_marker([QUALIFIER_SYMBOLS[q]], LEGEND_MARKER_COLOR),
             hoverinfo="skip",
             legendgroup="qualifier",
@@ -195,7 +179,7 @@ def _add_year_lines(fig: go.Figure, picked: pd.DataFrame, hover: dict, lang: str
                 hoverinfo="skip",
             )
         )
-    fig.update_xaxes(title_text=_t("year", lang), dtick=1, tickformat="d")
+    fig.update_xaxes(title_text=t("indicator_figure.year", lang), dtick=1, tickformat="d")
 
 
 def _add_city_values(
@@ -205,7 +189,11 @@ def _add_city_values(
     picked = picked.sort_values(schema.VALUE, ascending=is_rank, kind="stable")
     same_year = picked[schema.YEAR].nunique() == 1
     labels = [
-        escape_plotly(city_label(c, lang) if same_year else _t("city_year", lang, city=city_label(c, lang), year=y))
+        escape_plotly(
+            city_label(c, lang)
+            if same_year
+            else t("indicator_figure.city_year", lang, city=city_label(c, lang), year=y)
+        )
         for c, y in zip(picked[schema.CITY], picked[schema.YEAR])
     ]
     colors = [city_color(c, focus_color) for c in picked[schema.CITY]]
@@ -259,7 +247,11 @@ def _add_city_values(
                     showlegend=False,
                 )
             )
-    title = _t("city_in_year", lang, year=picked[schema.YEAR].iloc[0]) if same_year else _t("city", lang)
+    title = (
+        t("indicator_figure.city_in_year", lang, year=picked[schema.YEAR].iloc[0])
+        if same_year
+        else t("indicator_figure.city", lang)
+    )
     fig.update_xaxes(title_text=title, type="category")
 
 
@@ -298,7 +290,7 @@ def build_indicator_figure(
         fig.add_trace(trace)
     unit = indicators.unit_label(unit_code, lang)
     if is_rank:
-        fig.update_yaxes(title_text=_t("rank_axis", lang, label=unit), autorange="reversed")
+        fig.update_yaxes(title_text=t("indicator_figure.rank_axis", lang, label=unit), autorange="reversed")
     else:
         fig.update_yaxes(title_text=unit, rangemode="tozero")
     title = indicator_name(info, lang)
@@ -333,10 +325,13 @@ def build_coverage_figure(
             x=[y for _, y in gaps],
             y=[escape_plotly(names[i]) for i, _ in gaps],
             mode="markers",
-            name=_t("coverage.gap", lang),
+            name=t("indicator_figure.coverage.gap", lang),
             customdata=[i for i, _ in gaps],  # a click selects the indicator (linked views)
             marker=dict(symbol="square-open", size=14, color=GAP_COLOR),
-            hovertext=[escape_plotly(_t("coverage.gap_hover", lang, indicator=names[i], year=y)) for i, y in gaps],
+            hovertext=[
+                escape_plotly(t("indicator_figure.coverage.gap_hover", lang, indicator=names[i], year=y))
+                for i, y in gaps
+            ],
             hoverinfo="text",
         )
     )
@@ -353,14 +348,16 @@ def build_coverage_figure(
                 customdata=list(rows[schema.INDICATOR_ID]),
                 marker=dict(symbol="square", size=size, color=city_color(city, focus_color)),
                 hovertext=[
-                    escape_plotly(_t("coverage.hover", lang, city=name, indicator=names[i], year=y, n=k))
+                    escape_plotly(
+                        t("indicator_figure.coverage.hover", lang, city=name, indicator=names[i], year=y, n=k)
+                    )
                     for i, y, k in zip(rows[schema.INDICATOR_ID], rows[schema.YEAR], rows[indicators.N_VALUES])
                 ],
                 hoverinfo="text",
             )
         )
     fig.update_xaxes(
-        title_text=_t("year", lang),
+        title_text=t("indicator_figure.year", lang),
         tickvals=years,
         ticktext=[str(y) for y in years],
         range=[years[0] - 0.6, years[-1] + 0.6],
@@ -373,4 +370,6 @@ def build_coverage_figure(
         showgrid=False,
     )
     fig.update_layout(height=160 + 22 * len(ids))
-    return apply_style(fig, _t("coverage.title", lang), source or _t("coverage.source", lang))
+    return apply_style(
+        fig, t("indicator_figure.coverage.title", lang), source or t("indicator_figure.coverage.source", lang)
+    )

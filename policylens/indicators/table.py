@@ -14,6 +14,7 @@ from urllib.parse import urlsplit
 import pandas as pd
 
 from policylens import paths
+from policylens.indicators.labels import FOCUS_CITY
 from policylens.schema import (
     CITY,
     CONFLICT,
@@ -276,7 +277,7 @@ def list_indicators(df: pd.DataFrame, pillars: tuple[str, ...] | None = None) ->
     return table.loc[:, columns].reset_index(drop=True)
 
 
-def select_headline_indicators(df: pd.DataFrame, city: str = "Nanjing", per_pillar: int = 2) -> pd.DataFrame:
+def select_headline_indicators(df: pd.DataFrame, city: str = FOCUS_CITY, per_pillar: int = 2) -> pd.DataFrame:
     """For each pillar, the city's `per_pillar` indicators with most years, at their latest year.
 
     Ties go to the later latest year, then to indicator_id. The value is the one picked by

@@ -12,13 +12,14 @@ from typing import NamedTuple
 
 import pandas as pd
 
-from policylens.figures.indicators import QUALIFIER_PREFIXES, city_label
 from policylens.i18n import t
 from policylens.indicators import table as indicators
+from policylens.indicators.labels import QUALIFIER_LABELS, QUALIFIER_PREFIXES, city_label
 from policylens.indicators.transforms import (
     GROWTH_PCT,
     INDEX_VALUE,
     NOTE,
+    NOTE_LABELS,
     align_cities,
     filter_years,
     index_series,
@@ -142,14 +143,14 @@ def build_view_table(
     """
     rows = series.sort_values([CITY, YEAR], kind="stable")
     shown = ["" if measure == "absolute" else format_derived(v) for v in rows[SHOWN]]
-    notes = ["" if pd.isna(n) else t(f"indicator_transforms.note.{n}", lang, year=base_year) for n in rows[NOTE]]
+    notes = ["" if pd.isna(n) else t(NOTE_LABELS[n], lang, year=base_year) for n in rows[NOTE]]
     conflicts = [t("indicator_view.conflict", lang, n=n) if c else "" for c, n in zip(rows[CONFLICT], rows[N_SOURCES])]
     return pd.DataFrame(
         {
             CITY: [city_label(c, lang) for c in rows[CITY]],
             YEAR: rows[YEAR].astype("int64").to_numpy(),
             VALUE: [format_number(v, q) for v, q in zip(rows[VALUE], rows[QUALIFIER])],
-            QUALIFIER: [t(f"qualifier.{q}", lang) for q in rows[QUALIFIER]],
+            QUALIFIER: [t(QUALIFIER_LABELS[q], lang) for q in rows[QUALIFIER]],
             "unit": [indicators.unit_label(c, lang) for c in rows[UNIT_CODE]],
             SHOWN: shown,
             NOTE: [" ".join(filter(None, pair)) for pair in zip(notes, conflicts)],

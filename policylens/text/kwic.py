@@ -12,10 +12,11 @@ from dataclasses import dataclass
 from typing import Literal
 
 import pandas as pd
+from markupsafe import Markup
 
 from policylens import schema
 from policylens.i18n import t
-from policylens.markup import escape_html
+from policylens.markup import render_markdown_html
 from policylens.text.segment import Segmenter, normalize_en_term
 
 # Columns of a KWIC table (schema.PARAGRAPH, schema.TERM and schema.PILLAR besides these).
@@ -49,6 +50,13 @@ class Query:
 
     text: str
     alternatives: tuple[tuple[str, ...], ...]
+
+
+def query_for_term(term: str) -> str:
+    """The KWIC query that finds exactly `term`: quoted (a phrase, matched literally) when it holds a
+    space or query syntax (`*`, `|`, `OR`), as typed otherwise."""
+    literal = " " not in term and "*" not in term and "|" not in term and term.upper() != "OR"
+    return term if literal else f'"{term}"'
 
 
 def parse_query(query: str) -> Query:
@@ -303,25 +311,22 @@ def sort_kwic(table: pd.DataFrame, by: Literal["left", "right", "position"] = "p
     return keyed.sort_values(["_key", *order], kind="stable").drop(columns="_key").reset_index(drop=True)
 
 
-def build_kwic_html(row: Mapping, color: str | None = None) -> str:
-    """One KWIC line as HTML: paragraph number, left context, the match marked in `color`, right context.
+def build_kwic_html(row: Mapping, color: str | None = None) -> Markup:
+    """One KWIC line as HTML (templates/kwic_line.html): paragraph number, left context, the match
+    marked in `color`, right context.
 
-    Every piece of document text is escaped; `color` must be a #rgb/#rrggbb hex colour, otherwise
-    a neutral grey is used (codebooks can be uploaded, so the colour is untrusted too).
+    Every piece of document text is escaped (markup.escape_html: HTML and Markdown in the text both
+    stay text); `color` must be a #rgb/#rrggbb hex colour, otherwise a neutral grey is used
+    (codebooks can be uploaded, so the colour is untrusted too).
     """
     color = color if isinstance(color, str) and _HEX_COLOR.fullmatch(color) else _FALLBACK_COLOR
     if len(color) == 4:
         color = "#" + "".join(c * 2 for c in color[1:])
-    esc = escape_html  # HTML and Markdown in the text both stay text
-    # The left cell is right-to-left so that an overflowing context is cut at its far end; the
-    # inner isolate keeps the text itself left-to-right.
-    return (
-        '<div class="kwic-line" style="display:flex;white-space:nowrap;gap:0.15em">'
-        f'<span class="kwic-paragraph" style="flex:none;color:#6b6b6b;min-width:3.5em">¶{int(row[schema.PARAGRAPH])}</span>'
-        '<span class="kwic-left" style="flex:1 1 0;overflow:hidden;direction:rtl;text-align:right">'
-        f'<span dir="ltr" style="unicode-bidi:isolate">{esc(str(row[LEFT]))}</span></span>'
-        f'<mark class="kwic-match" style="flex:none;background-color:{color}33;border-bottom:2px solid {color};'
-        f'padding:0 0.1em">{esc(str(row[MATCH]))}</mark>'
-        f'<span class="kwic-right" style="flex:1 1 0;overflow:hidden">{esc(str(row[RIGHT]))}</span>'
-        "</div>"
+    return render_markdown_html(
+        "kwic_line.html",
+        paragraph=int(row[schema.PARAGRAPH]),
+        left=str(row[LEFT]),
+        match=str(row[MATCH]),
+        right=str(row[RIGHT]),
+        color=color,
     )

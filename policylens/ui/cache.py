@@ -165,7 +165,8 @@ def get_coverage_figure(
     _data: pd.DataFrame,
 ) -> dict | None:
     """The indicator × year coverage of the chosen cities and pillars as plotly JSON; None when empty."""
-    from policylens.figures.indicators import build_coverage_figure, indicator_name
+    from policylens.figures.indicators import build_coverage_figure
+    from policylens.indicators.labels import indicator_name
 
     rows = _data[_data[schema.CITY].isin(cities) & _data[schema.PILLAR].isin(pillar_ids)]
     if rows.empty:

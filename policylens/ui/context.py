@@ -19,7 +19,7 @@ from policylens.text.pillars import Codebook
 from policylens.text.segment import Segmenter
 from policylens.ui import cache, navigation, state
 from policylens.ui.library import get_active_document
-from policylens.ui.settings import get_codebook, get_segmenter
+from policylens.ui.settings import get_codebook, get_segmenter, settings_key
 from policylens.ui.widgets.exports import ViewExports, record_view
 
 
@@ -50,7 +50,7 @@ def load_context() -> PageContext:
     document = get_active_document()
     codebook = get_codebook()
     segmenter = get_segmenter(codebook)
-    key = f"{hash(codebook)}:{hash(segmenter.config)}"
+    key = settings_key(codebook, segmenter)
     return PageContext(
         document=document,
         codebook=codebook,

@@ -13,8 +13,8 @@ import pandas as pd
 import streamlit as st
 
 from policylens import schema
-from policylens.figures.indicators import FOCUS_CITY
-from policylens.i18n import STRINGS, t
+from policylens.i18n import t
+from policylens.indicators.labels import FOCUS_CITY
 from policylens.indicators.upload import (
     BUNDLED_DATASET,
     MAX_UPLOAD_BYTES,
@@ -27,6 +27,33 @@ from policylens.ui import cache, state
 from policylens.ui.library import clean_upload_name
 
 MAX_NEW_CITIES = 6  # cities shown at first from a new upload (the user can add the others)
+# The short form of each upload problem code (policylens.indicators.upload) in the UI language.
+PROBLEM_LABELS = {
+    "too_large": "indicator_upload.error.too_large",
+    "empty": "indicator_upload.error.empty",
+    "no_rows": "indicator_upload.error.no_rows",
+    "unsupported": "indicator_upload.error.unsupported",
+    "encoding": "indicator_upload.error.encoding",
+    "binary": "indicator_upload.error.binary",
+    "xlsx": "indicator_upload.error.xlsx",
+    "missing_columns": "indicator_upload.error.missing_columns",
+    "duplicate_column": "indicator_upload.error.duplicate_column",
+    "ambiguous_layout": "indicator_upload.error.ambiguous_layout",
+    "empty_cell": "indicator_upload.error.empty_cell",
+    "invalid_year": "indicator_upload.error.invalid_year",
+    "year_out_of_range": "indicator_upload.error.year_out_of_range",
+    "non_numeric": "indicator_upload.error.non_numeric",
+    "unit_mismatch": "indicator_upload.error.unit_mismatch",
+    "qualifier_conflict": "indicator_upload.error.qualifier_conflict",
+    "unknown_qualifier": "indicator_upload.error.unknown_qualifier",
+    "unknown_unit": "indicator_upload.error.unknown_unit",
+    "unknown_unit_code": "indicator_upload.error.unknown_unit_code",
+    "unknown_pillar": "indicator_upload.error.unknown_pillar",
+    "missing_pillar": "indicator_upload.error.missing_pillar",
+    "duplicate_conflict": "indicator_upload.error.duplicate_conflict",
+    "dataset_conflict": "indicator_upload.error.dataset_conflict",
+    "bad_source_url": "indicator_upload.error.bad_source_url",
+}
 
 
 @dataclass(frozen=True)
@@ -67,8 +94,8 @@ def describe_problems(exc: IndicatorUploadError, lang: str) -> tuple[str, ...]:
     (the cells it quotes escaped, so that a cell shows as written)."""
     lines = []
     for problem in exc.problems:
-        key = f"indicator_upload.error.{problem.code}"
-        short = t(key, lang) if key in STRINGS else escape_markdown(problem.code)
+        key = PROBLEM_LABELS.get(problem.code)
+        short = t(key, lang) if key else escape_markdown(problem.code)
         rows = t("indicator_upload.rows", lang, rows=", ".join(map(str, problem.rows[:20]))) if problem.rows else ""
         detail = (
             t_md("indicators.upload.detail", lang, text=problem.message)

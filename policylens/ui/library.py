@@ -11,11 +11,26 @@ import hashlib
 import streamlit as st
 
 from policylens.documents.loader import Document, DocumentError, load_document_bytes, load_pasted_text
-from policylens.i18n import STRINGS, t
+from policylens.i18n import t
 from policylens.markup import clean_file_name, t_md
 from policylens.ui import cache, state
 
 SEED_ID = "seed"
+# The Chinese wording of each DocumentError code; in English the loader's own, more detailed message is shown.
+ERROR_LABELS = {
+    "empty": "docs.error.empty",
+    "too_large": "docs.error.too_large",
+    "binary": "docs.error.binary",
+    "encoding": "docs.error.encoding",
+    "unsupported": "docs.error.unsupported",
+    "docx": "docs.error.docx",
+    "pdf": "docs.error.pdf",
+    "pdf_encrypted": "docs.error.pdf_encrypted",
+    "pdf_no_text": "docs.error.pdf_no_text",
+    "no_text": "docs.error.no_text",
+    "html": "docs.error.html",
+    "unreadable": "docs.error.unreadable",
+}
 
 
 def get_library() -> dict[str, Document]:
@@ -38,8 +53,8 @@ def _add(document: Document) -> None:
 
 def describe_error(exc: DocumentError, lang: str) -> str:
     """The loader's specific message in English; in Chinese, the wording for its error code."""
-    key = f"docs.error.{getattr(exc, 'code', 'unreadable')}"
-    return t(key, lang) if lang == "zh" and key in STRINGS else str(exc)
+    key = ERROR_LABELS.get(getattr(exc, "code", "unreadable"))
+    return t(key, lang) if lang == "zh" and key else str(exc)
 
 
 def _notify(kind: str, text: str) -> None:

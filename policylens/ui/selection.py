@@ -13,7 +13,8 @@ import streamlit as st
 from policylens import schema
 from policylens.figures.text import pillar_label
 from policylens.i18n import t
-from policylens.markup import t_html
+from policylens.markup import render_markdown_html, t_html
+from policylens.text.kwic import query_for_term
 from policylens.text.pillars import Codebook
 from policylens.ui import state
 from policylens.view import selection as model
@@ -68,7 +69,7 @@ def apply_click(kind: str, value: object) -> None:
         return
     store_selection(after)
     if kind == model.TERM and after.term:
-        st.session_state[state.KWIC_QUERY] = f'"{after.term}"' if " " in after.term else after.term
+        st.session_state[state.KWIC_QUERY] = query_for_term(after.term)
         st.session_state[state.NAV_PENDING] = KWIC_PAGE
 
 
@@ -121,12 +122,12 @@ def render_selection_bar(codebook: Codebook, lang: str) -> None:
     if selection.is_empty:
         return
     text, button = st.columns([6, 1], vertical_alignment="center")
-    parts = " · ".join(describe_selection(selection, codebook, lang, render=t_html))
-    text.markdown(
-        f'<div class="policylens-selection" style="font-size:0.9rem;background:#f3f5f9;border-radius:6px;'
-        f'padding:4px 10px"><b>{t_html("selection.label", lang)}</b> {parts}</div>',
-        unsafe_allow_html=True,
+    bar = render_markdown_html(
+        "selection_bar.html",
+        label=t_html("selection.label", lang),
+        parts=describe_selection(selection, codebook, lang, render=t_html),
     )
+    text.markdown(bar, unsafe_allow_html=True)
     button.button(
         t("selection.clear", lang),
         key="selection.clear",

@@ -26,3 +26,9 @@ def get_segmenter(codebook: Codebook) -> Segmenter:
         stopword_edits=tuple(st.session_state.get(state.CUSTOM_STOPWORD_EDITS, ())),
     )
     return cache.get_segmenter(config)
+
+
+def settings_key(codebook: Codebook, segmenter: Segmenter) -> str:
+    """The cache key of everything besides the document that changes an analysis: the codebook and
+    the segmenter settings (user dictionary, stopword edits)."""
+    return f"{hash(codebook)}:{hash(segmenter.config)}"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from policylens.documents.loader import MAX_BYTES, SUPPORTED_EXTENSIONS, Document
+from policylens.documents.loader import LANGUAGE_LABELS, MAX_BYTES, SUPPORTED_EXTENSIONS, Document
 from policylens.i18n import LANGUAGE_NAMES, LANGUAGES, t
 from policylens.markup import t_md
 from policylens.text.pillars import Codebook
@@ -23,7 +23,7 @@ def render_sidebar(document: Document, codebook: Codebook) -> None:
                 "sidebar.document_caption",
                 lang,
                 name=document.name,
-                language=t(f"language.{document.language}", lang),
+                language=t(LANGUAGE_LABELS[document.language], lang),
                 paragraphs=len(document.paragraphs),
                 characters=document.characters,
             )

@@ -5,6 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from policylens.i18n import LANGUAGES
+from policylens.indicators.labels import FOCUS_CITY
 
 GLOBAL_PILLARS = "global.pillars"
 GLOBAL_LANG = "global.lang"
@@ -58,7 +59,6 @@ DISTRIBUTION_SEEN_TERM = "distribution.seen_term"  # the selected term already a
 NAV_PENDING = "nav.pending"  # a page file to switch to at the start of the next run (set by callbacks)
 URL_RESTORED = "url.restored"  # the URL was read into state (once per session)
 URL_NOTICES = "url.notices"  # url_state.Notice list of what the opening URL could not restore
-EXPORT_VIEW = "export.view"  # ui.exports.ViewExports of the current run
 DOWNLOAD_OWNER = "export.download_owner"  # ui.downloads owner object: its tokens live as long as the session
 TERMS_CLOUD_WIDTH = "terms.cloud_width"  # PNG export width of the cloud, px
 
@@ -66,7 +66,7 @@ DEFAULTS: dict[str, object] = {
     GLOBAL_PILLARS: [],
     THEMES_SHOW_GENERAL: True,
     TERMS_TOP_N: 40,
-    INDICATORS_CITIES: ["Nanjing"],
+    INDICATORS_CITIES: [FOCUS_CITY],
     INDICATORS_DATASET_CHOICE: ["bundled"],
     INDICATORS_PILLAR: None,
     INDICATORS_INDICATOR: None,
@@ -78,7 +78,7 @@ DEFAULTS: dict[str, object] = {
     INDICATORS_BAR_YEAR: None,
     INDICATORS_LINK_TERM: "",
     TARGETS_PICK: 0,
-    TARGETS_CITY: "Nanjing",
+    TARGETS_CITY: FOCUS_CITY,
     DOCS_ACTIVE: "seed",
     CUSTOM_USER_WORDS: (),
     CUSTOM_STOPWORD_EDITS: (),

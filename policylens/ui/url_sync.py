@@ -10,18 +10,20 @@ import streamlit as st
 from policylens import schema
 from policylens.documents.loader import Document
 from policylens.i18n import t
+from policylens.indicators.labels import FOCUS_CITY, YEAR_BOUNDS
 from policylens.markup import t_md
+from policylens.text.kwic import query_for_term
 from policylens.text.pillars import Codebook
 from policylens.ui import cache, state
 from policylens.ui.library import SEED_ID, get_library
 from policylens.view import url_state
 
-DEFAULT_CITIES = ["Nanjing"]
+DEFAULT_CITIES = [FOCUS_CITY]
 
 
 def _known(codebook: Codebook, vocabulary: frozenset[str] | None, documents: frozenset[str]) -> url_state.KnownValues:
     table = cache.get_indicators()
-    years = (int(table[schema.YEAR].min()), int(table[schema.YEAR].max())) if len(table) else url_state.YEAR_BOUNDS
+    years = (int(table[schema.YEAR].min()), int(table[schema.YEAR].max())) if len(table) else YEAR_BOUNDS
     return url_state.KnownValues(
         pillars=frozenset(codebook.ids),
         terms=vocabulary,
@@ -33,12 +35,10 @@ def _known(codebook: Codebook, vocabulary: frozenset[str] | None, documents: fro
 
 
 def _vocabulary(document: Document, codebook: Codebook) -> frozenset[str]:
-    from policylens.ui.settings import get_segmenter
+    from policylens.ui.settings import get_segmenter, settings_key
 
     segmenter = get_segmenter(codebook)
-    analysis = cache.get_analysis(
-        document.key, f"{hash(codebook)}:{hash(segmenter.config)}", document, codebook, segmenter
-    )
+    analysis = cache.get_analysis(document.key, settings_key(codebook, segmenter), document, codebook, segmenter)
     return frozenset(analysis.term_counts[schema.TERM])
 
 
@@ -69,7 +69,7 @@ def apply_view_state(view: url_state.ViewState) -> None:
         ss[state.GLOBAL_PILLARS] = list(view.pillars)
     if view.term:
         ss[state.SELECTION_TERM] = view.term
-        ss[state.KWIC_QUERY] = f'"{view.term}"' if " " in view.term else view.term
+        ss[state.KWIC_QUERY] = query_for_term(view.term)
     if view.lang:
         ss[state.GLOBAL_LANG] = view.lang
         ss[state.GLOBAL_LANG_SET_BY_USER] = True

@@ -11,6 +11,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 from policylens.i18n import LANGUAGES
+from policylens.indicators.labels import YEAR_BOUNDS
 from policylens.indicators.views import MEASURES, SCALES
 
 # Query-parameter names.
@@ -19,7 +20,6 @@ INDICATOR, CITIES, YEAR_FROM, YEAR_TO, MODE, SCALE = "indicator", "cities", "fro
 PARAMS = (PILLARS, TERM, DOC, LANG, INDICATOR, CITIES, YEAR_FROM, YEAR_TO, MODE, SCALE)
 # Indicator chart modes (absolute values, index with base year = 100, year-on-year growth) and axis scales.
 MODES = MEASURES  # the URL's `mode` values are the Indicators page's measures
-YEAR_BOUNDS = (1949, 2100)
 MAX_VALUE_CHARS = 100  # a longer term or name is not something this app produced
 SHOWN_CHARS = 40  # how much of a rejected value a notice repeats
 SEPARATOR = ","

@@ -227,7 +227,7 @@ def test_keyword_lines_in_english_keep_offsets_and_word_windows():
 
 
 def test_indicator_name_falls_back_to_the_other_language_then_the_id():
-    from policylens.figures.indicators import indicator_name
+    from policylens.indicators.labels import indicator_name
 
     assert indicator_name({"indicator_id": "x", "indicator_en": "", "indicator_zh": "研发人员"}, "en") == "研发人员"
     assert indicator_name({"indicator_id": "x", "indicator_en": "R&D staff", "indicator_zh": ""}, "zh") == "R&D staff"

@@ -15,6 +15,7 @@ from policylens.text.kwic import (
     build_token_spans,
     find_keyword_in_context,
     parse_query,
+    query_for_term,
     sort_kwic,
 )
 from policylens.text.segment import Segmenter
@@ -53,6 +54,22 @@ def test_parse_query_alternatives_phrases_and_case():
 
 def test_parse_query_accepts_full_width_bar_and_curly_quotes_and_drops_repeats():
     assert parse_query("创新｜“数字 经济”|创新").alternatives == (("创新",), ("数字", "经济"))
+
+
+@pytest.mark.parametrize(
+    ("term", "expected"),
+    [
+        ("创新", (("创新",),)),
+        ("high-quality development", (("high-quality", "development"),)),
+        ("or", (("or",),)),
+        ("a|b", (("a|b",),)),
+        ("2*3", (("2*3",),)),
+    ],
+)
+def test_a_selected_term_becomes_the_query_that_finds_exactly_it(term, expected):
+    """One quoting rule for the chart click, the shared link and the report: syntax in a term is literal."""
+    assert parse_query(query_for_term(term)).alternatives == expected
+    assert query_for_term("创新") == "创新"  # a plain word stays as typed in the search box
 
 
 @pytest.mark.parametrize("query", ["", "   ", "|", " OR ", '""'])

@@ -6,7 +6,6 @@ from collections import Counter
 import pytest
 from fontTools.ttLib import TTFont
 
-from policylens import paths
 from policylens.fonts.bundled import resolve_cjk_font
 from policylens.fonts.web import (
     FAMILY,
@@ -42,10 +41,9 @@ def test_jieba_frequencies_rank_common_characters_first():
 
 
 @pytest.fixture(scope="module")
-def manifest():
-    found = read_manifest()
-    if found is None:
-        pytest.fail("no web-font slices in static/fonts: run `python -m policylens install-font`", pytrace=False)
+def manifest(static_dir):
+    found = read_manifest(static_dir)
+    assert found is not None, f"no web-font slices in {static_dir}"
     return found
 
 
@@ -57,9 +55,9 @@ def test_slices_cover_every_character_of_the_font_exactly_once(manifest):
 
 
 @pytest.mark.parametrize("number", [0, 1])
-def test_small_slices_are_woff2_holding_their_characters(manifest, number):
+def test_small_slices_are_woff2_holding_their_characters(manifest, static_dir, number):
     entry = manifest["slices"][number]
-    data = (paths.STATIC_DIR / "fonts" / entry["file"]).read_bytes()
+    data = (static_dir / "fonts" / entry["file"]).read_bytes()
     assert data[:4] == b"wOF2" and len(data) == entry["bytes"]
     font = TTFont(io.BytesIO(data))
     assert set(font.getBestCmap()) == parse_unicode_range(entry["unicode_range"])
@@ -74,8 +72,8 @@ def test_the_first_two_slices_hold_the_whole_interface_and_stay_small(manifest):
     assert manifest["slices"][0]["bytes"] + manifest["slices"][1]["bytes"] < 400_000
 
 
-def test_streamlit_font_faces_declare_each_slice(manifest):
-    faces = streamlit_font_faces()
+def test_streamlit_font_faces_declare_each_slice(manifest, static_dir):
+    faces = streamlit_font_faces(static_dir)
     assert [f["url"] for f in faces] == [f"app/static/fonts/{s['file']}" for s in manifest["slices"]]
     assert {f["family"] for f in faces} == {FAMILY}
     assert all(f["unicodeRange"] == s["unicode_range"] for f, s in zip(faces, manifest["slices"]))

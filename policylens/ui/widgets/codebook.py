@@ -17,6 +17,15 @@ from policylens.ui.context import PageContext
 from policylens.ui.downloads import render_download
 from policylens.ui.settings import get_segmenter
 
+PILLAR_COLUMN_LABELS = {  # the headers of codebook_io.PILLAR_COLUMNS
+    "id": "codebook.column.id",
+    "label_en": "codebook.column.label_en",
+    "label_zh": "codebook.column.label_zh",
+    "color": "codebook.column.color",
+    "description_en": "codebook.column.description_en",
+    "description_zh": "codebook.column.description_zh",
+}
+
 
 def render_codebook_editor(ctx: PageContext) -> Codebook | None:
     """Editable pillar and term tables; returns the edited codebook, or None when it is invalid."""
@@ -36,7 +45,7 @@ def render_codebook_editor(ctx: PageContext) -> Codebook | None:
         hide_index=True,
         width="stretch",
         key="codebook.pillars_editor",
-        column_config={c: t(f"codebook.column.{c}", lang) for c in pillars.columns},
+        column_config={c: t(PILLAR_COLUMN_LABELS[c], lang) for c in pillars.columns},
     )
     st.markdown(f"**{t('codebook.terms', lang)}**")
     terms = st.data_editor(

@@ -6,6 +6,7 @@ from __future__ import annotations
 import streamlit as st
 
 from policylens import schema
+from policylens.documents.loader import LANGUAGE_LABELS
 from policylens.i18n import t
 from policylens.markup import t_md
 from policylens.text.dictionary import (
@@ -130,7 +131,7 @@ def render_stopwords(ctx: PageContext) -> None:
     language = st.segmented_control(
         t("dictionary.stopword_language", lang),
         ["zh", "en"],
-        format_func=lambda x: t(f"language.{x}", lang),
+        format_func=lambda x: t(LANGUAGE_LABELS[x], lang),
         default=ctx.document.language,
         key="dictionary.stopword_language",
         required=True,

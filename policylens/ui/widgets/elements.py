@@ -5,14 +5,17 @@ from __future__ import annotations
 import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
+from markupsafe import Markup
 
 from policylens import schema
-from policylens.documents.loader import Document
+from policylens.documents.loader import LANGUAGE_LABELS
+from policylens.documents.script import SCRIPT_LABELS
 from policylens.documents.stats import DocumentSummary
-from policylens.figures.indicators import city_label, format_value
+from policylens.figures.indicators import format_value
 from policylens.figures.text import GENERAL_COLOR, pillar_color, pillar_label
 from policylens.i18n import t
-from policylens.markup import build_highlighted_html, escape_html, is_web_url, safe_href, t_html, t_md
+from policylens.indicators.labels import FOCUS_CITY, QUALIFIER_LABELS, city_label
+from policylens.markup import build_highlighted_html, is_web_url, render_markdown_html, safe_href, t_html, t_md
 from policylens.text.analysis import Analysis
 from policylens.text.pillars import Codebook
 from policylens.text.segment import Segmenter
@@ -85,30 +88,20 @@ def render_paragraph(
     evidence = list(row[schema.EVIDENCE])
     if spans is None:
         spans = segmenter.find_spans(text, evidence, analysis.document.language) if evidence else []
-    badge = (
-        f'<span style="background:{escape_html(color)};color:white;border-radius:4px;padding:1px 8px;'
-        f'font-size:0.8rem">{escape_html(pillar_label(codebook, pillar_id, lang))}</span>'
+    original = analysis.document.original_paragraphs  # as written (Traditional Chinese), when converted
+    card = render_markdown_html(
+        "paragraph_card.html",
+        color=color,
+        pillar=pillar_label(codebook, pillar_id, lang),
+        paragraph=paragraph,
+        score=t_html("themes.score", lang, score=row[schema.SCORE]),
+        text=build_highlighted_html(text, spans, color),
+        evidence_label=t_html("themes.evidence", lang),
+        evidence=", ".join(evidence) if evidence else t_html("themes.no_evidence", lang),
+        original=original[paragraph - 1] if original else None,
+        original_label=t_html("themes.original", lang),
     )
-    meta = f'<span style="color:#6b6b6b;font-size:0.8rem">¶{paragraph} · {t_html("themes.score", lang, score=row[schema.SCORE])}</span>'
-    evidence_text = escape_html(", ".join(evidence)) if evidence else t_html("themes.no_evidence", lang)
-    st.markdown(
-        f'<div style="border-left:4px solid {escape_html(color)};padding:4px 12px;margin:8px 0">'
-        f"{badge} {meta}<div style='margin-top:4px'>{build_highlighted_html(text, spans, color)}</div>"
-        f'<div style="color:#6b6b6b;font-size:0.8rem;margin-top:4px">{t_html("themes.evidence", lang)}'
-        f"{evidence_text}</div>{_original_html(analysis.document, paragraph, lang)}</div>",
-        unsafe_allow_html=True,
-    )
-
-
-def _original_html(document: Document, paragraph: int, lang: str) -> str:
-    """The paragraph as written (Traditional Chinese), when the analysis used a converted text."""
-    if not document.original_paragraphs:
-        return ""
-    original = document.original_paragraphs[paragraph - 1]
-    return (
-        f'<details style="font-size:0.85rem;margin-top:4px"><summary>{t_html("themes.original", lang)}</summary>'
-        f"{escape_html(original)}</details>"
-    )
+    st.markdown(card, unsafe_allow_html=True)
 
 
 def render_cloud(cloud, figure: dict, table: pd.DataFrame, lang: str) -> None:  # cloud: a clouds.CloudResult
@@ -128,21 +121,21 @@ def translate_period_note(note: str, lang: str) -> str:
     return t("indicators.full_year", lang) if note == "calendar year / year-end" else note
 
 
-def build_source_link(title: str, url: str) -> str:
+def build_source_link(title: str, url: str) -> Markup:
     """HTML of a source title linked to its URL; the title alone (no link) unless the URL is http(s)."""
-    href = safe_href(url)
-    if href is None:
-        return escape_html(title)
-    return f'<a href="{href}" target="_blank" rel="noopener noreferrer">{escape_html(title)}</a>'
+    href = safe_href(url)  # already HTML-escaped: kept as it is, as escape_html would break the address
+    return render_markdown_html("source_link.html", title=title, href=None if href is None else Markup(href))
 
 
 def render_source(title: str, url: str, lang: str) -> None:
     """A source line: the publication's title, linked to the (often mirrored) URL."""
-    st.markdown(
-        f'<div style="font-size:0.8rem;color:#6b6b6b">{t_html("indicators.sources_label", lang)}'
-        f"{build_source_link(title, url)}</div>",
-        unsafe_allow_html=True,
+    line = render_markdown_html(
+        "source_line.html",
+        label=t_html("indicators.sources_label", lang),
+        links=[build_source_link(title, url)],
+        more=None,
     )
+    st.markdown(line, unsafe_allow_html=True)
 
 
 def keep_web_links(table: pd.DataFrame) -> pd.DataFrame:
@@ -155,7 +148,7 @@ def keep_web_links(table: pd.DataFrame) -> pd.DataFrame:
 
 def render_headline_indicators(pillars: tuple[str, ...], codebook: Codebook, lang: str) -> None:
     """Latest Nanjing values for the best-covered indicators of each pillar, each with its source."""
-    table = cache.get_headline_indicators("Nanjing")
+    table = cache.get_headline_indicators(FOCUS_CITY)
     if pillars:
         table = table[table[schema.PILLAR].isin(pillars)]
     if table.empty:
@@ -167,19 +160,19 @@ def render_headline_indicators(pillars: tuple[str, ...], codebook: Codebook, lan
             with col:
                 label = row[schema.INDICATOR_ZH] if lang == "zh" else row[schema.INDICATOR_EN]
                 value = format_value(row[schema.VALUE], row[schema.UNIT_CODE], row[schema.QUALIFIER], lang)
-                # a card rather than st.metric: long labels and values wrap instead of being cut off
-                st.markdown(
-                    f'<div style="font-size:0.85rem;color:#555">{escape_html(codebook.get(row[schema.PILLAR]).label(lang))}'
-                    f" · {escape_html(label)}</div>"
-                    f'<div style="font-size:1.6rem;line-height:1.3;margin:2px 0">{escape_html(value)}</div>',
-                    unsafe_allow_html=True,
+                card = render_markdown_html(
+                    "headline_card.html",
+                    pillar=codebook.get(row[schema.PILLAR]).label(lang),
+                    indicator=label,
+                    value=value,
                 )
+                st.markdown(card, unsafe_allow_html=True)
                 st.caption(
                     t(
                         "indicators.as_of",
                         lang,
                         year=row[schema.YEAR],
-                        qualifier=t(f"qualifier.{row[schema.QUALIFIER]}", lang),
+                        qualifier=t(QUALIFIER_LABELS[row[schema.QUALIFIER]], lang),
                     )
                 )
                 render_source(row[schema.SOURCE_TITLE], row[schema.SOURCE_URL], lang)
@@ -253,9 +246,9 @@ def render_kwic_lines(lines: pd.DataFrame, codebook: Codebook, lang: str) -> Non
     """KWIC lines as one escaped HTML block (aligned columns), each linked to its paragraph."""
     from policylens.text.kwic import build_kwic_html
 
-    shown = lines.head(MAX_KWIC_LINES)
-    rows = "".join(build_kwic_html(row, pillar_color(codebook, row[schema.PILLAR])) for row in shown.to_dict("records"))
-    st.markdown(f'<div class="policylens-kwic">{rows}</div>', unsafe_allow_html=True)
+    shown = lines.head(MAX_KWIC_LINES).to_dict("records")
+    rows = [build_kwic_html(row, pillar_color(codebook, row[schema.PILLAR])) for row in shown]
+    st.markdown(render_markdown_html("kwic_block.html", lines=rows), unsafe_allow_html=True)
     if len(lines) > MAX_KWIC_LINES:
         st.caption(t("kwic.truncated", lang, shown=MAX_KWIC_LINES, n=len(lines)))
 
@@ -269,8 +262,8 @@ def render_document_summary(summary: DocumentSummary, classified: int, lang: str
     first[3].metric(t("overview.tokens", lang), f"{summary.tokens:,}")
     first[4].metric(t("overview.vocabulary", lang), f"{summary.vocabulary:,}")
     second[0].metric(t("overview.classified", lang), f"{classified} / {summary.paragraphs}")
-    second[1].metric(t("overview.language", lang), t(f"language.{summary.language}", lang))
+    second[1].metric(t("overview.language", lang), t(LANGUAGE_LABELS[summary.language], lang))
     second[2].metric(
         t("overview.encoding", lang), t("script.n/a", lang) if summary.encoding == "n/a" else summary.encoding
     )
-    second[3].metric(t("overview.script", lang), t(f"script.{summary.script}", lang))
+    second[3].metric(t("overview.script", lang), t(SCRIPT_LABELS[summary.script], lang))

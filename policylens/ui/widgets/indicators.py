@@ -9,9 +9,9 @@ import pandas as pd
 import streamlit as st
 
 from policylens import schema
-from policylens.figures.indicators import FOCUS_CITY, city_label, indicator_name
 from policylens.i18n import t
-from policylens.indicators.transforms import NOTE
+from policylens.indicators.labels import FOCUS_CITY, city_label, indicator_name
+from policylens.indicators.transforms import NOTE, NOTE_LABELS
 from policylens.indicators.views import (
     MEASURES,
     SCALES,
@@ -25,19 +25,26 @@ from policylens.indicators.views import (
     select_rows,
     summarise_gaps,
 )
-from policylens.markup import escape_markdown, t_html, t_md
+from policylens.markup import escape_markdown, render_markdown_html, t_html, t_md
 from policylens.text.pillars import Codebook, Pillar
 from policylens.ui import cache, state
-from policylens.ui.context import PageContext
 from policylens.ui.indicator_data import IndicatorData
 from policylens.ui.widgets import elements as widgets
 from policylens.ui.widgets import exports
 
-VIEWS = ("chart", "bar", "table", "compare")
+VIEW_LABELS = {
+    "chart": "indicators.view.chart",
+    "bar": "indicators.view.bar",
+    "table": "indicators.view.table",
+    "compare": "indicators.view.compare",
+}
+MEASURE_LABELS = {  # one per views.MEASURES
+    "absolute": "indicators.measure.absolute",
+    "indexed": "indicators.measure.indexed",
+    "growth": "indicators.measure.growth",
+}
+SCALE_LABELS = {"linear": "indicators.scale.linear", "log": "indicators.scale.log"}  # one per views.SCALES
 MAX_SOURCE_LINKS = 3
-MAX_PARAGRAPHS = 10
-KWIC_WINDOW = 20
-INDICATORS_PAGE = "pages/indicators.py"
 
 
 def keep_valid(key: str, options: list, default: object) -> None:
@@ -173,7 +180,7 @@ def render_series_controls(
         list(MEASURES),
         selection_mode="single",
         required=True,
-        format_func=lambda m: t(f"indicators.measure.{m}", lang),
+        format_func=lambda m: t(MEASURE_LABELS[m], lang),
         **state.bind(state.INDICATORS_MEASURE),
     )
     measure = st.session_state[state.INDICATORS_MEASURE]
@@ -192,18 +199,18 @@ def render_series_controls(
         list(SCALES),
         selection_mode="single",
         required=True,
-        format_func=lambda s: t(f"indicators.scale.{s}", lang),
+        format_func=lambda s: t(SCALE_LABELS[s], lang),
         disabled=measure == "growth",
         **state.bind(state.INDICATORS_SCALE),
     )
-    keep_valid(state.INDICATORS_VIEW, list(VIEWS), "chart")
+    keep_valid(state.INDICATORS_VIEW, list(VIEW_LABELS), "chart")
     left, right = st.columns([5, 2])
     left.segmented_control(
         t("indicators.view", lang),
-        list(VIEWS),
+        list(VIEW_LABELS),
         selection_mode="single",
         required=True,
-        format_func=lambda v: t(f"indicators.view.{v}", lang),
+        format_func=lambda v: t(VIEW_LABELS[v], lang),
         **state.bind(state.INDICATORS_VIEW),
     )
     bar_year = None
@@ -229,18 +236,19 @@ def render_source_links(sources: pd.DataFrame, lang: str) -> None:
         for s, u in zip(sources[schema.SOURCE_TITLE][:MAX_SOURCE_LINKS], sources[schema.SOURCE_URL])
     ]
     more = len(sources) - MAX_SOURCE_LINKS
-    tail = f"; {t_html('indicator_figure.more', lang, n=more)}" if more > 0 else ""
-    st.markdown(
-        f'<div style="font-size:0.8rem;color:#6b6b6b">{t_html("indicators.sources_label", lang)}'
-        f"{'; '.join(links)}{tail}</div>",
-        unsafe_allow_html=True,
+    line = render_markdown_html(
+        "source_line.html",
+        label=t_html("indicators.sources_label", lang),
+        links=links,
+        more=t_html("indicator_figure.more", lang, n=more) if more > 0 else None,
     )
+    st.markdown(line, unsafe_allow_html=True)
 
 
 def render_gaps(series: pd.DataFrame, spec: ViewSpec, lang: str) -> None:
     """Why a city or year has no index or growth rate: said, never filled."""
     for note, city, years in summarise_gaps(series):
-        reason = t(f"indicator_transforms.note.{note}", lang, year=spec.base_year)
+        reason = t(NOTE_LABELS[note], lang, year=spec.base_year)
         st.caption(
             t_md("indicators.gap", lang, city=city_label(city, lang), years=", ".join(map(str, years)), reason=reason)
         )
@@ -259,7 +267,7 @@ def _column_config(lang: str, measure: str) -> dict:
         schema.SOURCE_URL: st.column_config.LinkColumn(t("column.source_url", lang)),
     }
     if measure != "absolute":
-        config[SHOWN] = t(f"column.{measure}", lang)
+        config[SHOWN] = t("column.indexed" if measure == "indexed" else "column.growth", lang)
     return config
 
 
@@ -331,119 +339,3 @@ def render_indicator_view(view: IndicatorData, spec: ViewSpec, pillar: Pillar, l
             },
         )
         exports.render_table_exports(sources, f"sources-{spec.indicator_id}", lang)
-
-
-def render_indicator_text(ctx: PageContext, indicator: pd.Series, lang: str) -> None:
-    """The paragraphs and KWIC lines of the current document that speak about the indicator."""
-    document = ctx.document
-    keywords = cache.get_indicator_keywords()
-    mine = keywords[
-        (keywords[schema.INDICATOR_ID] == indicator[schema.INDICATOR_ID]) & (keywords["language"] == document.language)
-    ]["keyword"].tolist()
-    if not mine:
-        st.info(t("indicators.text.no_keywords", lang, language=t(f"language.{document.language}", lang)))
-        return
-    st.caption(t_md("indicators.text.keywords", lang, keywords=", ".join(mine)))
-    paragraphs, lines = cache.get_indicator_text_links(
-        document.key, indicator[schema.INDICATOR_ID], document.language, KWIC_WINDOW, tuple(document.paragraphs)
-    )
-    if not paragraphs:
-        st.info(t_md("indicators.text.none", lang, name=document.name))
-        return
-    st.caption(t_md("indicators.text.count", lang, n=len(paragraphs), name=document.name))
-    pillar_of = dict(zip(ctx.analysis.assignment[schema.PARAGRAPH], ctx.analysis.assignment[schema.PILLAR]))
-    widgets.render_kwic_lines(
-        lines.assign(**{schema.PILLAR: lines[schema.PARAGRAPH].map(pillar_of)}), ctx.codebook, lang
-    )
-    for paragraph in paragraphs[:MAX_PARAGRAPHS]:
-        hits = lines[lines[schema.PARAGRAPH] == paragraph]
-        widgets.render_paragraph(
-            ctx.analysis,
-            ctx.segmenter,
-            ctx.codebook,
-            paragraph,
-            lang,
-            spans=list(zip(hits["start"], hits["end"], hits["match"])),
-        )
-
-
-def render_selected_indicator_text(ctx: PageContext, rows: pd.DataFrame, lang: str) -> None:
-    """Under a chart whose points select an indicator: the selected indicator's passages in the
-    document, and a button that opens it on the Indicators page."""
-    selected = st.session_state.get(state.INDICATORS_SELECTED)
-    picked = rows[rows[schema.INDICATOR_ID] == selected] if selected else rows.iloc[0:0]
-    if picked.empty:
-        return
-    row = picked.iloc[0]
-    name, pillar_id = indicator_label(row, lang), row[schema.PILLAR]
-    st.subheader(t_md("coverage.selected", lang, name=name))
-    st.button(
-        t("coverage.open", lang),
-        icon=":material/monitoring:",
-        key="coverage.open",
-        on_click=_open_indicator,
-        args=(pillar_id, selected, INDICATORS_PAGE),
-    )
-    render_indicator_text(ctx, row, lang)
-
-
-def _open_indicator(pillar_id: str, indicator_id: str, page: str | None = None) -> None:
-    """on_click: show this indicator in the Indicators pickers (going to ``page`` first, if given)."""
-    st.session_state[state.INDICATORS_PILLAR] = pillar_id
-    st.session_state[state.INDICATORS_INDICATOR] = indicator_id
-    st.session_state[state.INDICATORS_SELECTED] = indicator_id
-    if page:
-        st.session_state[state.NAV_PENDING] = page  # callbacks cannot switch pages; the shell does
-
-
-def render_linked_indicators(ctx: PageContext, view: IndicatorData, lang: str) -> None:
-    """The indicators whose keywords meet a term the user types (or the term selected in another
-    view, e.g. a click in the term bars), else the codebook terms of the pillars in view."""
-    typed = st.text_input(t("indicators.linked.term", lang), **state.bind(state.INDICATORS_LINK_TERM)).strip()
-    term = typed or (st.session_state.get(state.SELECTION_TERM) or "").strip()
-    if term:
-        terms, what = (term,), t_md("indicators.linked.what_term", lang, term=term)  # Markdown
-    else:
-        pillars = [p for p in ctx.codebook.pillars if not ctx.pillars or p.id in ctx.pillars]
-        terms = tuple(sorted({w for p in pillars for lang_ in ("zh", "en") for w in p.terms(lang_)}))
-        what = t_md("indicators.linked.what_pillars", lang, names=", ".join(p.label(lang) for p in pillars))
-    catalogue = cache.get_full_catalogue(view.key, view.data)
-    linked = (
-        catalogue.set_index(schema.INDICATOR_ID)
-        .reindex([i for i in cache.get_linked_indicators(terms) if i in set(catalogue[schema.INDICATOR_ID])])
-        .reset_index()
-    )
-    if linked.empty:
-        st.info(t("indicators.linked.none", lang, what=what))
-        return
-    st.caption(t("indicators.linked.count", lang, n=len(linked), what=what))
-    st.dataframe(
-        pd.DataFrame(
-            {
-                t("column.pillar", lang): [
-                    ctx.codebook.get(p).label(lang) if p in ctx.codebook.ids else p for p in linked[schema.PILLAR]
-                ],
-                t("column.indicator", lang): [indicator_name(r, lang) for r in linked.to_dict("records")],
-                t("column.years_with_data", lang): linked[schema.N_YEARS],
-            }
-        ),
-        hide_index=True,
-        width="stretch",
-    )
-    labels = {r[schema.INDICATOR_ID]: indicator_name(r, lang) for r in linked.to_dict("records")}
-    pillar_of = dict(zip(linked[schema.INDICATOR_ID], linked[schema.PILLAR]))
-    left, right = st.columns([4, 1])
-    chosen = left.selectbox(
-        t("indicators.indicator", lang),
-        list(labels),
-        format_func=labels.get,
-        key="indicators.linked_pick",
-        label_visibility="collapsed",
-    )
-    if pillar_of[chosen] in ctx.codebook.ids:
-        right.button(
-            t("indicators.linked.open", lang),
-            key="indicators.linked_open",
-            on_click=_open_indicator,
-            args=(pillar_of[chosen], chosen),
-        )

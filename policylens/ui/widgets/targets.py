@@ -7,12 +7,19 @@ import pandas as pd
 import streamlit as st
 
 from policylens import schema
-from policylens.figures.indicators import city_label
 from policylens.figures.text import pillar_color, pillar_label
 from policylens.i18n import t
+from policylens.indicators.labels import city_label
 from policylens.indicators.targets import NEAREST
 from policylens.indicators.views import list_sources
-from policylens.markup import build_highlighted_html, escape_html, escape_markdown, t_html, t_md, unescape_plotly
+from policylens.markup import (
+    build_highlighted_html,
+    escape_markdown,
+    render_markdown_html,
+    t_html,
+    t_md,
+    unescape_plotly,
+)
 from policylens.ui import cache, state
 from policylens.ui.context import PageContext
 from policylens.ui.indicator_data import IndicatorData
@@ -58,13 +65,15 @@ def render_target_list(
                 if linked
                 else t_html("targets.no_match", lang)
             )
-            st.markdown(
-                f'<div style="border-left:4px solid {escape_html(color)};padding:4px 12px;margin:6px 0">'
-                f'<div style="font-size:0.85rem;color:#555">¶{int(target[schema.PARAGRAPH])} · '
-                f"{escape_html(target_text(target, lang))}</div><div>{sentence}</div>"
-                f'<div style="font-size:0.8rem;color:#6b6b6b">{found}</div></div>',
-                unsafe_allow_html=True,
+            card = render_markdown_html(
+                "target_card.html",
+                color=color,
+                paragraph=int(target[schema.PARAGRAPH]),
+                target=target_text(target, lang),
+                sentence=sentence,
+                found=found,
             )
+            st.markdown(card, unsafe_allow_html=True)
 
 
 def render_target_chart(
