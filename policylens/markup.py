@@ -153,7 +153,8 @@ def safe_href(url: object) -> str | None:
 def clean_file_name(name: str, placeholder: str) -> tuple[str, bool]:
     """A user-supplied file name made safe to keep, show and put in keys: no control characters (NUL,
     C1) or bidi controls, no folder part, surrounding spaces trimmed, at most MAX_FILE_NAME_CHARS
-    (the extension kept); `placeholder` when nothing (or only the extension) is left. Returns (name, whether it changed)."""
+    (the extension kept); `placeholder` when nothing (or only the extension) is left.
+    Returns (name, whether it changed)."""
     cleaned = _BIDI.sub("", _CONTROLS.sub("", name)).replace("\\", "/").rsplit("/", 1)[-1].strip()
     if len(cleaned) > MAX_FILE_NAME_CHARS:
         suffix = PurePath(cleaned).suffix

@@ -4,12 +4,13 @@ hand-back of a page that Streamlit ran on its own in its legacy `pages/` mode.
 Why the hand-back: a `pages/` folder beside the entry script makes Streamlit start in its legacy
 multipage mode (streamlit/runtime/pages_manager.py decides it when the first session starts; the
 script runner then runs the page file the URL names, without dashboard.py:
-runtime/scriptrunner/script_runner.py, `_mpa_v1`). The documented way out is st.navigation itself: "As soon as any session of your app
-executes the st.navigation command, your app will ignore the pages/ directory (across all
-sessions)" (commands/navigation.py, the docstring of st.navigation). So a page that finds no shell
-around it calls st.navigation with the same table and reruns; the rerun keeps the page (a page's
-hash is its URL path) and goes through dashboard.py. This happens on a server's first run when it
-is a deep link, and in AppTest, which restores the legacy mode before every run.
+runtime/scriptrunner/script_runner.py, `_mpa_v1`). The documented way out is st.navigation itself:
+"As soon as any session of your app executes the st.navigation command, your app will ignore the
+pages/ directory (across all sessions)" (commands/navigation.py, the docstring of st.navigation). So
+a page that finds no shell around it calls st.navigation with the same table and reruns; the rerun
+keeps the page (a page's hash is its URL path) and goes through dashboard.py. This happens on a
+server's first run when it is a deep link, and in AppTest, which restores the legacy mode before
+every run.
 """
 
 from __future__ import annotations

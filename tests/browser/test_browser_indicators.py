@@ -18,7 +18,8 @@ ERROR_SELECTOR = '[data-testid="stException"], [data-testid="stAlertContentError
 SETTLED_JS = """() => {
   const app = document.querySelector('[data-testid="stApp"]');
   if (!app || app.getAttribute('data-test-script-state') !== 'notRunning') return false;
-  if (document.querySelector('[data-stale="true"], [data-testid="stSkeleton"], [data-testid="stAppSkeleton"]')) return false;
+  const busy = '[data-stale="true"], [data-testid="stSkeleton"], [data-testid="stAppSkeleton"]';
+  if (document.querySelector(busy)) return false;
   for (const c of document.querySelectorAll('[data-testid="stPlotlyChart"]')) {
     if (!c.querySelector('.js-plotly-plot .main-svg')) return false;
   }
@@ -34,7 +35,8 @@ CHART_JS = """gd => ({
   traces: (gd.data || []).map(t => ({name: t.name || '', x: t.x || [], y: t.y || []})),
   points: [...gd.querySelectorAll('.scatterlayer .trace')].map(tr => tr.querySelectorAll('.point').length),
 })"""
-GRID_CELLS_JS = """() => [...document.querySelectorAll('[data-testid="stMain"] [data-testid="stDataFrame"] [role="gridcell"]')]
+GRID_CELLS_JS = """() => [...document.querySelectorAll(
+  '[data-testid="stMain"] [data-testid="stDataFrame"] [role="gridcell"]')]
   .map(c => c.textContent.trim())"""
 # Years as columns, as statistical yearbooks print them; "—" and an empty cell are gaps.
 WIDE_CSV = (

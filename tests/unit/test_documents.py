@@ -60,7 +60,10 @@ def test_each_nonempty_line_is_a_paragraph_for_long_lines():
 
 
 def test_hard_wrapped_blocks_are_joined():
-    text = "The quick brown fox jumps over\nthe lazy dog again and again\nand stops.\n\n南京要加快发展新质生产力推\n动高质量发展。"
+    text = (
+        "The quick brown fox jumps over\nthe lazy dog again and again\nand stops.\n\n"
+        "南京要加快发展新质生产力推\n动高质量发展。"
+    )
     assert split_paragraphs(text) == (
         "The quick brown fox jumps over the lazy dog again and again and stops.",
         "南京要加快发展新质生产力推动高质量发展。",

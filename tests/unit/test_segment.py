@@ -48,7 +48,10 @@ def test_extra_terms_are_kept_whole_and_never_stopwords():
 
 
 def test_english_phrases_are_kept_whole_and_lemmatised(segmenter):
-    text = "Nanjing's emerging industries and the innovation chain drive high-quality development of new quality productive forces."
+    text = (
+        "Nanjing's emerging industries and the innovation chain drive high-quality development "
+        "of new quality productive forces."
+    )
     assert segmenter.tokenize(text, "en") == [
         "nanjing",
         "emerging industry",

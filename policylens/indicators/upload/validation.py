@@ -254,7 +254,8 @@ def check_duplicates(frame: pd.DataFrame) -> list[UploadProblem]:
             tuple(rows),
             (
                 f"The same city, year, indicator_id and source_url with different values in {rows_text(rows)}; "
-                f"e.g. {examples}. Different sources may disagree (both rows are kept as a conflict); one source may not."
+                f"e.g. {examples}. Different sources may disagree (both rows are kept as a conflict); "
+                "one source may not."
             ),
         )
     ]
