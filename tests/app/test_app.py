@@ -3,19 +3,8 @@
 import json
 
 import pytest
+from apptest import PAGES, open_app
 from streamlit.testing.v1 import AppTest
-
-from policylens import paths
-
-TIMEOUT = 120
-PAGES = sorted(str(p.relative_to(paths.ROOT)) for p in (paths.ROOT / "pages").glob("*.py"))
-
-
-def open_app() -> AppTest:
-    at = AppTest.from_file(str(paths.ROOT / "dashboard.py"), default_timeout=TIMEOUT)
-    at.run()
-    assert not at.exception, at.exception
-    return at
 
 
 def chart_specs(at: AppTest) -> list[dict]:

@@ -13,6 +13,7 @@ import zipfile
 import docx
 import pypdf
 import pytest
+from apptest import open_app
 from markdown_it import MarkdownIt
 from streamlit.testing.v1 import AppTest
 
@@ -20,21 +21,9 @@ from policylens import paths
 from policylens.documents.loader import MAX_BYTES
 from policylens.markup import WORD_JOINER
 
-TIMEOUT = 120
 UPLOADER = "widget.docs.upload"
 PICKER = "widget.docs.active"
 ZH_TEXT = (paths.ROOT / "tests" / "fixtures" / "zh_policy.txt").read_text(encoding="utf-8")
-
-
-def open_app(lang: str | None = None) -> AppTest:
-    at = AppTest.from_file(str(paths.ROOT / "dashboard.py"), default_timeout=TIMEOUT)
-    at.run()
-    assert not at.exception, at.exception
-    if lang:  # a real choice: only a change of the control pins the UI language
-        other = "zh" if lang == "en" else "en"
-        for value in (other, lang):
-            at.segmented_control(key="widget.global.lang").set_value(value).run()
-    return at
 
 
 def paste(at: AppTest, text: str) -> None:

@@ -8,13 +8,13 @@ import json
 import re
 
 import pytest
+from apptest import TIMEOUT
 from markdown_it import MarkdownIt
 from streamlit.testing.v1 import AppTest
 
 from policylens import paths
 from policylens.markup import WORD_JOINER
 
-TIMEOUT = 120
 UPLOADER = "widget.indicators.upload"
 ZH_TARGETS = (
     "南京发展规划\n\n"

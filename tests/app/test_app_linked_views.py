@@ -5,25 +5,15 @@ import json
 import re
 
 import pytest
+from apptest import PAGES, TIMEOUT, open_app
 from streamlit.testing.v1 import AppTest
 
 from policylens import paths
 from policylens.i18n import STRINGS, t
 from policylens.ui import state
 
-TIMEOUT = 120
-PAGES = sorted(str(p.relative_to(paths.ROOT)) for p in (paths.ROOT / "pages").glob("*.py"))
 PILLARS = state.widget_key(state.GLOBAL_PILLARS)
 TERM = "high-quality development"  # a seed term among the top ten
-
-
-def open_app(params: dict[str, str] | None = None) -> AppTest:
-    at = AppTest.from_file(str(paths.ROOT / "dashboard.py"), default_timeout=TIMEOUT)
-    for name, value in (params or {}).items():
-        at.query_params[name] = value
-    at.run()
-    assert not at.exception, at.exception
-    return at
 
 
 def charts(at: AppTest) -> list[tuple[str, dict]]:
@@ -181,7 +171,7 @@ def test_the_url_follows_the_state_and_restores_it_in_a_new_session():
         "scale": "log",
     }
 
-    fresh = open_app(shared)  # a new browser session opening the shared link
+    fresh = open_app(params=shared)  # a new browser session opening the shared link
     assert fresh.multiselect(key=PILLARS).value == ["fusion", "new"]
     assert fresh.title[0].value == "概览"
     for key, value in [
@@ -199,7 +189,7 @@ def test_the_url_follows_the_state_and_restores_it_in_a_new_session():
 
 def test_invalid_parameters_are_ignored_with_a_notice_in_the_ui_language():
     at = open_app(
-        {
+        params={
             "pillars": "strong,bogus",
             "term": "不存在的词",
             "doc": "plan.docx",
@@ -218,7 +208,7 @@ def test_invalid_parameters_are_ignored_with_a_notice_in_the_ui_language():
     at.button(key="url.dismiss").click().run()
     assert not at.warning
 
-    zh = open_app({"lang": "zh", "indicator": "no_such_indicator"})
+    zh = open_app(params={"lang": "zh", "indicator": "no_such_indicator"})
     (notice,) = [w.value for w in zh.warning]
     assert notice.startswith(t("url.notice.title", "zh")) and "内置数据中没有指标" in notice
 

@@ -7,6 +7,7 @@ import re
 from functools import cache
 
 import pytest
+from apptest import open_app as open_shared_app
 from streamlit.testing.v1 import AppTest
 
 from policylens import paths, schema
@@ -18,7 +19,6 @@ from policylens.text.pillars import load_codebook, parse_codebook
 from policylens.text.segment import Segmenter
 from policylens.text.terms import summarise_terms
 
-TIMEOUT = 120
 QUERY = "widget.kwic.query"
 PILLARS = "widget.global.pillars"
 # Three paragraphs; 数字经济 occurs three times and the shipped dictionary cuts it into 数字 / 经济.
@@ -37,12 +37,7 @@ WORD = re.compile(r"\w+")
 
 def open_app(lang: str = "en") -> AppTest:
     """The app with the UI language pinned (a change of the control pins it; the default follows the document)."""
-    at = AppTest.from_file(str(paths.ROOT / "dashboard.py"), default_timeout=TIMEOUT)
-    at.run()
-    for value in ("zh" if lang == "en" else "en", lang):
-        at.segmented_control(key="widget.global.lang").set_value(value).run()
-    assert not at.exception, at.exception
-    return at
+    return open_shared_app(lang)
 
 
 def open_page(page: str, lang: str = "en", paste: str | None = None) -> AppTest:
