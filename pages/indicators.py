@@ -3,6 +3,7 @@ in absolute, indexed or growth terms, every view with its sources; and the text 
 
 import streamlit as st
 
+from policylens import schema
 from policylens.i18n import t
 from policylens.ui import indicator_data
 from policylens.ui.context import get_context
@@ -18,7 +19,7 @@ view = indicator_data.render_dataset_picker(lang, upload=True)
 pillar, indicator = indicator_widgets.render_indicator_picker(codebook, ctx.pillars or codebook.ids, view, lang)
 if indicator is None:
     st.stop()
-indicator_id = indicator["indicator_id"]
+indicator_id = indicator[schema.INDICATOR_ID]
 cities = indicator_widgets.render_city_picker(view, indicator_id, lang)
 spec = indicator_widgets.render_series_controls(view, indicator_id, cities, lang)
 if spec is None:

@@ -5,7 +5,7 @@ import streamlit as st
 from policylens import schema
 from policylens.i18n import t
 from policylens.markup import t_md
-from policylens.text.kwic import LEFT, RIGHT, QueryError, find_keyword_in_context, sort_kwic
+from policylens.text.kwic import END, LEFT, RIGHT, START, QueryError, find_keyword_in_context, sort_kwic
 from policylens.ui import cache, state
 from policylens.ui.context import get_context
 from policylens.ui.widgets import elements as widgets
@@ -65,5 +65,5 @@ if not lines.empty:
         codebook,
         int(paragraph),
         lang,
-        spans=list(zip(hits["start"], hits["end"], hits[schema.TERM])),
+        spans=list(zip(hits[START], hits[END], hits[schema.TERM])),
     )

@@ -6,7 +6,7 @@ from policylens import schema
 from policylens.figures.analysis import build_keyness_figure
 from policylens.i18n import t
 from policylens.markup import escape_markdown
-from policylens.text.keyness import TOP_PILLAR, keyness_column
+from policylens.text.keyness import PER_10K, TOP_PILLAR, keyness_column
 from policylens.ui import cache
 from policylens.ui.context import get_context
 from policylens.ui.widgets import elements as widgets
@@ -22,14 +22,14 @@ shown = stats if not ctx.pillars else stats[stats[TOP_PILLAR].isin(ctx.pillars)]
 columns = {
     schema.TERM: t("column.term", lang),
     schema.COUNT: t("column.count", lang),
-    "per_10k": t("statistics.per_10k", lang),
+    PER_10K: t("statistics.per_10k", lang),
     schema.PARAGRAPHS: t("column.paragraphs", lang),
     TOP_PILLAR: t("statistics.top_pillar", lang),
     **{keyness_column(p.id): t("statistics.keyness", lang, pillar=p.label(lang)) for p in codebook.pillars},
 }
 labels = {p.id: p.label(lang) for p in codebook.pillars}
 table = shown.assign(**{TOP_PILLAR: [labels.get(p, "") if isinstance(p, str) else "" for p in shown[TOP_PILLAR]]})
-numbers = {k for k in columns if k.startswith("keyness_") or k == "per_10k"}
+numbers = {PER_10K, *(keyness_column(p.id) for p in codebook.pillars)}
 st.dataframe(
     table,
     column_config={

@@ -3,6 +3,7 @@ charted against the actual series of its indicator."""
 
 import streamlit as st
 
+from policylens import schema
 from policylens.i18n import t
 from policylens.markup import t_md
 from policylens.ui import cache, indicator_data
@@ -19,7 +20,7 @@ targets = cache.get_targets(document.key, tuple(document.paragraphs), document.l
 if targets.empty:
     st.info(t_md("targets.none", lang, name=document.name))
     st.stop()
-st.caption(t("targets.count", lang, n=len(targets), paragraphs=targets["paragraph"].nunique()))
+st.caption(t("targets.count", lang, n=len(targets), paragraphs=targets[schema.PARAGRAPH].nunique()))
 catalogue = cache.get_full_catalogue(view.key, view.data)
 matches = cache.get_target_matches(document.key, view.key, targets, view.data)
 target_widgets.render_target_list(ctx, targets, matches, catalogue, lang)

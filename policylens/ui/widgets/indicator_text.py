@@ -13,6 +13,7 @@ from policylens.documents.loader import LANGUAGE_LABELS
 from policylens.i18n import t
 from policylens.indicators.labels import indicator_name
 from policylens.markup import t_md
+from policylens.text.kwic import END, MATCH, START
 from policylens.ui import cache, state
 from policylens.ui.context import PageContext
 from policylens.ui.indicator_data import IndicatorData
@@ -54,7 +55,7 @@ def render_indicator_text(ctx: PageContext, indicator: pd.Series, lang: str) -> 
             ctx.codebook,
             paragraph,
             lang,
-            spans=list(zip(hits["start"], hits["end"], hits["match"])),
+            spans=list(zip(hits[START], hits[END], hits[MATCH])),
         )
 
 
