@@ -6,7 +6,6 @@ datasets loaded before and the choice in view stay as they were, and every probl
 
 from __future__ import annotations
 
-import hashlib
 from dataclasses import dataclass
 
 import pandas as pd
@@ -24,6 +23,7 @@ from policylens.indicators.upload import (
 )
 from policylens.markup import escape_markdown, t_md
 from policylens.ui import cache, state
+from policylens.ui.inbox import UploadInbox
 from policylens.ui.library import clean_upload_name
 
 MAX_NEW_CITIES = 6  # cities shown at first from a new upload (the user can add the others)
@@ -85,8 +85,8 @@ def dataset_label(dataset_id: str, lang: str) -> str:
     return t("indicators.dataset.upload", lang, name=upload.name, rows=f"{len(upload.table):,}")
 
 
-def _notify(kind: str, text: str, problems: tuple[str, ...] = ()) -> None:
-    st.session_state.setdefault(state.INDICATORS_NOTICES, []).append((kind, text, problems))
+INBOX = UploadInbox(state.INDICATORS_UPLOAD_HANDLED, state.INDICATORS_NOTICES)
+_notify = INBOX.notify
 
 
 def describe_problems(exc: IndicatorUploadError, lang: str) -> tuple[str, ...]:
@@ -120,22 +120,20 @@ def _show(dataset_id: str, table: pd.DataFrame) -> None:
 def load_indicator_uploads() -> None:
     """on_change of the uploader: validate each new file; keep it as a dataset or report every problem."""
     lang = state.get_lang()
-    handled = st.session_state.setdefault(state.INDICATORS_UPLOAD_HANDLED, set())
     for upload in st.session_state.get(state.widget_key(state.INDICATORS_UPLOAD)) or []:
         name, note = clean_upload_name(upload.name, lang)
         try:
             check_upload_size(upload.size)
             data = upload.getvalue()
-            fingerprint = (upload.name, hashlib.sha256(data).hexdigest())
-            if fingerprint in handled:
+            digest = INBOX.first_time(upload.name, data)
+            if digest is None:
                 continue
-            handled.add(fingerprint)
             table = read_indicator_upload(data, name)
         except IndicatorUploadError as exc:
             problems = describe_problems(exc, lang)
             _notify("error", t_md("indicators.upload.failed", lang, name=name, n=len(problems)) + note, problems)
             continue
-        dataset_id = f"upload:{fingerprint[1][:12]}"
+        dataset_id = f"upload:{digest[:12]}"
         datasets = dict(get_uploads())
         datasets[dataset_id] = UploadedDataset(name, table)
         st.session_state[state.INDICATORS_DATASETS] = datasets
@@ -198,11 +196,7 @@ def render_dataset_picker(lang: str, upload: bool = False) -> IndicatorData:
                 on_change=load_indicator_uploads,
                 help=t("indicators.upload_help", lang, limit=MAX_UPLOAD_BYTES // 2**20),
             )
-    for kind, text, problems in st.session_state.pop(state.INDICATORS_NOTICES, []):
-        if kind == "error":
-            st.error(text + "\n\n" + "\n".join(f"- {p}" for p in problems))
-        else:
-            st.success(text)
+    INBOX.render_notices()
     if view.warning:
         st.warning(view.warning)
     return view

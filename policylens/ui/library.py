@@ -6,14 +6,13 @@ A file that fails to load leaves the library and the active document as they wer
 
 from __future__ import annotations
 
-import hashlib
-
 import streamlit as st
 
 from policylens.documents.loader import Document, DocumentError, load_document_bytes, load_pasted_text
 from policylens.i18n import t
 from policylens.markup import clean_file_name, t_md
 from policylens.ui import cache, state
+from policylens.ui.inbox import UploadInbox
 
 SEED_ID = "seed"
 # The Chinese wording of each DocumentError code; in English the loader's own, more detailed message is shown.
@@ -57,9 +56,8 @@ def describe_error(exc: DocumentError, lang: str) -> str:
     return t(key, lang) if lang == "zh" and key else str(exc)
 
 
-def _notify(kind: str, text: str) -> None:
-    """Keep a notice (Markdown, user values already escaped) for the next draw of the sidebar."""
-    st.session_state.setdefault(state.DOCS_NOTICES, []).append((kind, text))
+INBOX = UploadInbox(state.DOCS_HANDLED, state.DOCS_NOTICES)
+_notify = INBOX.notify
 
 
 def clean_upload_name(raw: str, lang: str) -> tuple[str, str]:
@@ -71,15 +69,10 @@ def clean_upload_name(raw: str, lang: str) -> tuple[str, str]:
 def load_uploads() -> None:
     """on_change of the uploader: load each new file; report each failure by name."""
     lang = state.get_lang()
-    handled = st.session_state.setdefault(state.DOCS_HANDLED, set())
     for upload in st.session_state.get(state.widget_key(state.DOCS_UPLOAD)) or []:
-        # the uploader keeps earlier files: load each file once, so a later upload (or a removal)
-        # never re-adds an old file or takes the user's choice of active document away
         data = upload.getvalue()
-        fingerprint = (upload.name, hashlib.sha256(data).hexdigest())
-        if fingerprint in handled:
+        if INBOX.first_time(upload.name, data) is None:
             continue
-        handled.add(fingerprint)
         name, note = clean_upload_name(upload.name, lang)  # a NUL or a bidi override must not be kept
         try:
             document = load_document_bytes(data, name)
@@ -104,6 +97,6 @@ def load_paste() -> None:
     _notify("success", t_md("docs.loaded", lang, name=document.name, encoding=document.encoding))
 
 
-def pop_notices() -> list[tuple[str, str]]:
-    """Messages from the last load (Markdown), shown once."""
-    return st.session_state.pop(state.DOCS_NOTICES, [])
+def render_notices() -> None:
+    """The messages of the last loads, shown once."""
+    INBOX.render_notices()

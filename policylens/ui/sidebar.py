@@ -77,5 +77,4 @@ def render_document_picker(lang: str) -> None:
         )
         st.text_area(t("docs.paste", lang), key=state.widget_key(state.DOCS_PASTE), height=100)
         st.button(t("docs.paste_button", lang), on_click=library.load_paste, key="docs.paste_button")
-    for kind, text in library.pop_notices():
-        (st.error if kind == "error" else st.success)(text)
+    library.render_notices()
