@@ -5,6 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import plotly.graph_objects as go
 import pytest
+from indicator_rows import frame, row_factory
 
 from policylens import schema
 from policylens.figures.indicators import (
@@ -19,29 +20,15 @@ from policylens.indicators import table as indicators
 FULL_YEAR = indicators.FULL_YEAR_NOTE
 
 
-def row(**overrides: object) -> dict[str, object]:
-    base = {
-        schema.CITY: "Nanjing",
-        schema.YEAR: 2017,
-        schema.PILLAR: "strong",
-        schema.INDICATOR_ID: "gdp",
-        schema.INDICATOR_EN: "Gross domestic product",
-        schema.INDICATOR_ZH: "地区生产总值",
+row = row_factory(
+    **{
         schema.VALUE: 11715.1,
         schema.UNIT: "亿元 (100 million CNY)",
-        schema.UNIT_CODE: "100m_cny",
-        schema.QUALIFIER: "exact",
-        schema.PERIOD_NOTE: FULL_YEAR,
         schema.SOURCE_TITLE: "Bulletin 2017",
         schema.SOURCE_URL: "https://example.com/2017",
         schema.SOURCE_QUOTE: "11715.1亿元",
     }
-    return {**base, **overrides}
-
-
-def frame(rows: list[dict[str, object]]) -> pd.DataFrame:
-    df = pd.DataFrame(rows, columns=list(schema.INDICATOR_COLUMNS))
-    return df.astype({schema.YEAR: "Int64", schema.VALUE: "float64"})
+)
 
 
 def data_trace(fig: go.Figure, name: str) -> go.Scatter:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 import pytest
+from indicator_rows import frame, row_factory
 
 from policylens import schema
 from policylens.figures.indicator_views import build_measure_figure, build_target_figure, build_view_figure
@@ -26,30 +27,7 @@ from policylens.text import kwic
 FULL_YEAR = indicators.FULL_YEAR_NOTE
 
 
-def row(**overrides: object) -> dict[str, object]:
-    base = {
-        schema.CITY: "Nanjing",
-        schema.YEAR: 2017,
-        schema.PILLAR: "strong",
-        schema.INDICATOR_ID: "gdp",
-        schema.INDICATOR_EN: "Gross domestic product",
-        schema.INDICATOR_ZH: "地区生产总值",
-        schema.VALUE: 100.0,
-        schema.UNIT: "亿元",
-        schema.UNIT_CODE: "100m_cny",
-        schema.QUALIFIER: "exact",
-        schema.PERIOD_NOTE: FULL_YEAR,
-        schema.SOURCE_TITLE: "Bulletin",
-        schema.SOURCE_URL: "https://example.gov.cn/a",
-        schema.SOURCE_QUOTE: "",
-    }
-    return {**base, **overrides}
-
-
-def frame(rows: list[dict[str, object]]) -> pd.DataFrame:
-    return pd.DataFrame(rows, columns=list(schema.INDICATOR_COLUMNS)).astype(
-        {schema.YEAR: "Int64", schema.VALUE: "float64"}
-    )
+row = row_factory(**{schema.SOURCE_URL: "https://example.gov.cn/a"})
 
 
 DATA = frame(

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from indicator_rows import frame, row_factory
 
 from policylens import paths, schema
 from policylens.indicators import table as indicators
@@ -40,10 +41,8 @@ def _load_build_script():
 build = _load_build_script()
 
 
-def row(**overrides: object) -> dict[str, object]:
-    """One valid long-table row; override any column."""
-    base = {
-        schema.CITY: "Nanjing",
+row = row_factory(
+    **{
         schema.YEAR: 2020,
         schema.PILLAR: "new",
         schema.INDICATOR_ID: "rd_intensity_pct",
@@ -52,13 +51,9 @@ def row(**overrides: object) -> dict[str, object]:
         schema.VALUE: 3.0,
         schema.UNIT: "%",
         schema.UNIT_CODE: "pct",
-        schema.QUALIFIER: "exact",
-        schema.PERIOD_NOTE: FULL_YEAR,
-        schema.SOURCE_TITLE: "Bulletin",
-        schema.SOURCE_URL: "https://example.com/a",
         schema.SOURCE_QUOTE: "达3%",
     }
-    return {**base, **overrides}
+)
 
 
 def write_table(tmp_path: Path, rows: list[dict[str, object]], drop: str | None = None) -> Path:
@@ -69,12 +64,6 @@ def write_table(tmp_path: Path, rows: list[dict[str, object]], drop: str | None 
         writer.writeheader()
         writer.writerows(rows)
     return path
-
-
-def frame(rows: list[dict[str, object]]) -> pd.DataFrame:
-    """The in-memory table load_indicators would return for these rows."""
-    df = pd.DataFrame(rows, columns=list(schema.INDICATOR_COLUMNS))
-    return df.astype({schema.YEAR: "Int64", schema.VALUE: "float64"})
 
 
 # --- the bundled table -----------------------------------------------------------------------
