@@ -6,6 +6,7 @@ Values stay as published. The one rule for choosing between conflicting sources 
 
 from __future__ import annotations
 
+import functools
 from decimal import Decimal
 from functools import lru_cache
 from pathlib import Path
@@ -43,9 +44,9 @@ from policylens.schema import (
     VALUE,
     YEAR,
 )
+from policylens.text.pillars import load_codebook
 
 UNITS_TABLE = paths.UNITS_TABLE
-PILLARS = ("new", "strong", "fusion")
 LANGS = ("en", "zh")
 
 # The conflict rule (see pick_one_value_per_year). A period note of exactly this text marks a
@@ -113,6 +114,13 @@ def unit_label(unit_code: str, lang: str = "en") -> str:
         raise KeyError(f"unknown unit_code {unit_code!r}; add it to {UNITS_TABLE.name}") from None
 
 
+@functools.cache
+def shipped_pillar_ids() -> tuple[str, ...]:
+    """The pillar ids of the shipped codebook (data/pillars.toml), in its order: the pillars the
+    bundled table may name, and the order headline indicators follow."""
+    return load_codebook().ids
+
+
 def load_indicators(path: Path | str = paths.INDICATORS_TABLE) -> pd.DataFrame:
     """Load and validate the long indicator table, one row per city, year, indicator and source.
 
@@ -137,7 +145,7 @@ def load_indicators(path: Path | str = paths.INDICATORS_TABLE) -> pd.DataFrame:
     check(~raw[YEAR].str.fullmatch(r"\d{4}"), "year is not a four-digit year")
     values = pd.to_numeric(raw[VALUE], errors="coerce")
     check(values.isna() | values.isin([float("inf"), float("-inf")]), "non-numeric value")
-    check(~raw[PILLAR].isin(PILLARS), f"unknown pillar (allowed: {', '.join(PILLARS)})")
+    check(~raw[PILLAR].isin(shipped_pillar_ids()), f"unknown pillar (allowed: {', '.join(shipped_pillar_ids())})")
     check(~raw[QUALIFIER].isin(QUALIFIERS), f"unknown qualifier (allowed: {', '.join(QUALIFIERS)})")
     check(~raw[UNIT_CODE].isin(load_units()[UNIT_CODE]), f"unit_code not in {UNITS_TABLE.name}")
     identity = [CITY, YEAR, INDICATOR_ID, SOURCE_URL]
@@ -271,7 +279,7 @@ def list_indicators(df: pd.DataFrame, pillars: tuple[str, ...] | None = None) ->
         .rename_axis(INDICATOR_ID)
         .reset_index()
     )
-    order = table[PILLAR].map({p: i for i, p in enumerate(PILLARS)})
+    order = table[PILLAR].map({p: i for i, p in enumerate(shipped_pillar_ids())})
     table = table.assign(_order=order).sort_values(["_order", INDICATOR_ID], kind="stable")
     columns = [PILLAR, INDICATOR_ID, INDICATOR_EN, INDICATOR_ZH, UNIT_CODE, N_YEARS, N_CITIES, FIRST_YEAR, LAST_YEAR]
     return table.loc[:, columns].reset_index(drop=True)
@@ -287,7 +295,7 @@ def select_headline_indicators(df: pd.DataFrame, city: str = FOCUS_CITY, per_pil
     picked = pick_one_value_per_year(df[df[CITY] == city])
     picked = picked.assign(**{N_YEARS: picked.groupby(INDICATOR_ID)[YEAR].transform("nunique")})
     latest = picked.sort_values(YEAR, kind="stable").drop_duplicates(INDICATOR_ID, keep="last")
-    latest = latest.assign(_order=latest[PILLAR].map({p: i for i, p in enumerate(PILLARS)}))
+    latest = latest.assign(_order=latest[PILLAR].map({p: i for i, p in enumerate(shipped_pillar_ids())}))
     latest = latest.sort_values(
         ["_order", N_YEARS, YEAR, INDICATOR_ID], ascending=[True, False, False, True], kind="stable"
     )

@@ -21,7 +21,7 @@ ALLOWED = {
     FOUNDATION: {FOUNDATION},
     "documents": {FOUNDATION, "documents"},
     "text": {FOUNDATION, "documents", "text"},
-    "indicators": {FOUNDATION, "documents", "indicators"},
+    "indicators": {FOUNDATION, "documents", "text", "indicators"},  # text: the codebook's pillars
     "fonts": {FOUNDATION, "text", "fonts"},
     "figures": {FOUNDATION, "documents", "text", "indicators", "fonts", "figures"},
     "export": {FOUNDATION, "documents", "text", "indicators", "figures", "fonts", "export"},

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import dataclasses
 import io
 
 import openpyxl
@@ -20,6 +21,7 @@ from policylens.indicators.upload import (
     read_indicator_upload,
 )
 from policylens.indicators.upload.layout import sniff_delimiter
+from policylens.text.pillars import load_codebook
 
 LONG_HEADER = ["city", "year", "indicator_id", "value", "unit", "source_title", "source_url"]
 
@@ -208,6 +210,24 @@ def test_a_one_column_file_is_read_as_comma_separated():
         read_indicator_upload(data.encode(), "one.csv")
     (problem,) = caught.value.problems
     assert problem.code == "missing_columns" and "The header (row 1) has: 'city'." in problem.message
+
+
+def test_the_pillar_column_takes_the_codebook_in_use_ids_and_labels():
+    """The pillars come from the codebook (editable in the app), not from a fixed list."""
+    shipped = load_codebook()
+    green = dataclasses.replace(shipped.pillars[0], id="green", label_en="Green", label_zh="绿")
+    edited = dataclasses.replace(shipped, pillars=(*shipped.pillars, green))
+    header = ["city", "year", "indicator_en", "pillar", "value", "unit", "source_title", "source_url"]
+    rows = [
+        ["Nanjing", "2022", f"Share {i}", pillar, "1", "%", "T", "https://example.com/u"]
+        for i, pillar in enumerate(["green", "绿", "Green", "融", "Strong"])
+    ]
+    table = read_indicator_upload(csv_bytes([header, *rows]), "x.csv", codebook=edited)
+    assert table[schema.PILLAR].tolist() == ["green", "green", "green", "fusion", "strong"]
+    with pytest.raises(IndicatorUploadError) as caught:  # the shipped codebook has no such pillar
+        read_indicator_upload(csv_bytes([header, rows[0]]), "x.csv")
+    (problem,) = [p for p in caught.value.problems if p.code == "unknown_pillar"]
+    assert "Allowed: new, strong, fusion (or 新, 强, 融)" in problem.message
 
 
 def test_english_name_without_id_becomes_a_slug_and_needs_a_pillar():

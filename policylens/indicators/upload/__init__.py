@@ -22,6 +22,7 @@ from policylens.indicators.upload.layout import (
 from policylens.indicators.upload.problems import ROW, IndicatorUploadError, UploadProblem, fail
 from policylens.indicators.upload.validation import IDENTITY, base_values, check_duplicates, validate_rows
 from policylens.schema import INDICATOR_COLUMNS, UNIT_CODE, VALUE, YEAR
+from policylens.text.pillars import Codebook
 
 __all__ = [
     "BUNDLED_DATASET",
@@ -45,22 +46,25 @@ def _to_frame(rows: list[dict[str, object]]) -> pd.DataFrame:
     return pd.DataFrame({c: pd.Series([row[c] for row in rows], dtype=t) for c, t in types.items()})
 
 
-def read_indicator_upload(data: bytes, name: str, *, reference: pd.DataFrame | None = None) -> pd.DataFrame:
+def read_indicator_upload(
+    data: bytes, name: str, *, reference: pd.DataFrame | None = None, codebook: Codebook | None = None
+) -> pd.DataFrame:
     """Read and validate an uploaded indicator file: .csv (UTF-8, with or without BOM, or GB18030) or .xlsx
     (first sheet), in long form (year and value columns) or wide form (one column per year).
 
     `reference` (default: the bundled table) supplies the pillar of a known indicator_id and the id of a
-    known indicator name. Raises IndicatorUploadError listing every problem with its file rows; returns
-    nothing from a file with any problem. Columns: schema.INDICATOR_COLUMNS, year Int64, value float64,
-    the rest text ("" where an optional column is absent); rows in file order (wide: row by row, years
-    left to right); rows identical in every column are kept once.
+    known indicator name; `codebook` (default: the shipped one) the pillars a row may name (ids or
+    labels). Raises IndicatorUploadError listing every problem with its file rows; returns nothing from
+    a file with any problem. Columns: schema.INDICATOR_COLUMNS, year Int64, value float64, the rest text
+    ("" where an optional column is absent); rows in file order (wide: row by row, years left to right);
+    rows identical in every column are kept once.
     """
     rows = read_grid(data, name)
     layout = read_layout(*rows[0])
     table = build_raw_table(rows[1:], layout)
     if table.empty:
         raise fail("no_rows", "The file has no values: every year cell is empty.", (rows[0][0],))
-    valid, problems = validate_rows(table, reference)
+    valid, problems = validate_rows(table, reference, codebook)
     problems += check_duplicates(valid)
     if problems:
         raise IndicatorUploadError(problems)

@@ -35,9 +35,9 @@ from policylens.schema import (
     VALUE,
     YEAR,
 )
+from policylens.text.pillars import Codebook, load_codebook
 
 IDENTITY = [CITY, YEAR, INDICATOR_ID, SOURCE_URL]  # a row's identity, as in the bundled table
-PILLAR_ALIASES = {"new": "new", "strong": "strong", "fusion": "fusion", "新": "new", "强": "strong", "融": "fusion"}
 
 
 def _mapped(column: pd.Series, function: Callable[[str], object]) -> pd.Series:
@@ -107,13 +107,21 @@ def _parse_values(table: pd.DataFrame, problems: ProblemLog) -> tuple[pd.Series,
     return values, markers
 
 
+def pillar_aliases(codebook: Codebook) -> dict[str, str]:
+    """What a file may write in the pillar column, casefolded -> pillar id: the codebook's ids and
+    its English and Chinese labels (new / New / 新)."""
+    return {name.casefold(): p.id for p in codebook.pillars for name in (p.id, p.label("en"), p.label("zh"))}
+
+
 def validate_rows(
-    table: pd.DataFrame, reference: pd.DataFrame | None = None
+    table: pd.DataFrame, reference: pd.DataFrame | None = None, codebook: Codebook | None = None
 ) -> tuple[pd.DataFrame, list[UploadProblem]]:
     """The output rows (schema.INDICATOR_COLUMNS plus the file row) of the valid values, and the problems.
 
-    `reference` (default: the bundled table) supplies pillars of known ids and ids of known names.
+    `reference` (default: the bundled table) supplies pillars of known ids and ids of known names;
+    `codebook` (default: the shipped one) the pillars a row may name.
     """
+    codebook = load_codebook() if codebook is None else codebook
     reference = _bundled_reference() if reference is None else _build_reference(reference)
     problems = ProblemLog(table)
     for column in REQUIRED_TEXT:
@@ -196,14 +204,14 @@ def validate_rows(
     ids_of = {n: _indicator_id(*n, reference) for n in dict.fromkeys(names)}
     ids = pd.Series([ids_of[n] for n in names], index=table.index, dtype="str")
     stated_pillar = table[PILLAR]
-    pillars = stated_pillar.str.casefold().map(PILLAR_ALIASES)
+    pillars = stated_pillar.str.casefold().map(pillar_aliases(codebook))
     problems.add(
         "unknown_pillar",
         "Unknown pillar",
         (stated_pillar != "") & pillars.isna(),
         stated_pillar,
         quote=True,
-        hint=f" Allowed: {', '.join(indicators.PILLARS)} (or 新, 强, 融).",
+        hint=f" Allowed: {', '.join(codebook.ids)} (or {', '.join(p.label('zh') for p in codebook.pillars)}).",
     )
     pillars = pillars.where(stated_pillar != "", ids.map(reference.pillars))
     problems.add(
