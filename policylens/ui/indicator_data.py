@@ -25,6 +25,7 @@ from policylens.markup import escape_markdown, t_md
 from policylens.ui import cache, state
 from policylens.ui.inbox import UploadInbox
 from policylens.ui.library import clean_upload_name
+from policylens.ui.settings import get_codebook
 
 MAX_NEW_CITIES = 6  # cities shown at first from a new upload (the user can add the others)
 # The short form of each upload problem code (policylens.indicators.upload) in the UI language.
@@ -128,7 +129,7 @@ def load_indicator_uploads() -> None:
             digest = INBOX.first_time(upload.name, data)
             if digest is None:
                 continue
-            table = read_indicator_upload(data, name)
+            table = read_indicator_upload(data, name, codebook=get_codebook())  # the pillars in use
         except IndicatorUploadError as exc:
             problems = describe_problems(exc, lang)
             _notify("error", t_md("indicators.upload.failed", lang, name=name, n=len(problems)) + note, problems)
