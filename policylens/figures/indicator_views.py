@@ -25,6 +25,7 @@ from policylens.figures.style import apply_style
 from policylens.i18n import t
 from policylens.indicators import table as indicators
 from policylens.indicators.labels import city_label, indicator_name
+from policylens.indicators.targets import SENTENCE
 from policylens.indicators.transforms import NOTE, NOTE_LABELS, filter_years
 from policylens.indicators.views import (
     SHOWN,
@@ -285,5 +286,5 @@ def build_target_figure(
     if value is None:
         return fig, False
     year = None if pd.isna(target[YEAR]) else int(target[YEAR])
-    add_target(fig, value, year, target[QUALIFIER], unit_code, target["sentence"], document_name, lang)
+    add_target(fig, value, year, target[QUALIFIER], unit_code, target[SENTENCE], document_name, lang)
     return fig, True

@@ -15,6 +15,10 @@ MAX_LIST_BYTES = 1024 * 1024
 _USERDICT_LINE = re.compile(r"^(\S+)(?:\s+(\d+))?(?:\s+([A-Za-z]+))?$")
 
 
+# Columns of check_segmentation beside schema.TERM.
+WHOLE, SEGMENTED_AS, IN_TEXT, AS_TOKEN = "whole", "segmented_as", "in_text", "as_token"
+
+
 class WordListError(ValueError):
     """An uploaded user dictionary or stopword list that cannot be used; message for the user."""
 
@@ -31,7 +35,7 @@ def check_segmentation(terms: Iterable[str], text: str, segmenter: Segmenter) ->
     for term in dict.fromkeys(t.strip() for t in terms if t.strip()):
         cut = segmenter.cut_zh(term)
         rows.append((term, cut == [term], " / ".join(cut), text.count(term), int(tokens.get(term, 0))))
-    return pd.DataFrame(rows, columns=[schema.TERM, "whole", "segmented_as", "in_text", "as_token"])
+    return pd.DataFrame(rows, columns=[schema.TERM, WHOLE, SEGMENTED_AS, IN_TEXT, AS_TOKEN])
 
 
 def format_userdict(words: Sequence[str]) -> str:

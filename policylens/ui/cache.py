@@ -16,6 +16,8 @@ from policylens.text import analysis
 from policylens.text.pillars import Codebook, load_codebook, parse_codebook
 from policylens.text.segment import Segmenter, SegmenterConfig
 
+TARGET_ROW = "target_row"  # in get_target_matches: the matched target's row in the targets table
+
 
 @st.cache_resource(show_spinner=False)
 def ensure_static_font() -> None:
@@ -222,15 +224,14 @@ def get_target_matches(
     document_key: str, dataset_key: str, _targets: pd.DataFrame, _data: pd.DataFrame
 ) -> pd.DataFrame:
     """Targets paired with the indicators of the dataset they name (targets.match_targets_to_indicators),
-    with `_target`: the target's row in the targets table."""
-    from policylens.indicators.targets import match_targets_to_indicators
+    with TARGET_ROW: the target's row in the targets table."""
+    from policylens.indicators.targets import SENTENCE, START, match_targets_to_indicators
 
     numbered = _targets.reset_index(drop=True)
     matches = match_targets_to_indicators(numbered, get_full_catalogue(dataset_key, _data), get_indicator_keywords())
-    order = {tuple(r): i for i, r in enumerate(numbered[["paragraph", "start", "sentence"]].itertuples(index=False))}
-    return matches.assign(
-        _target=[order[tuple(r)] for r in matches[["paragraph", "start", "sentence"]].itertuples(index=False)]
-    )
+    identity = [schema.PARAGRAPH, START, SENTENCE]
+    order = {tuple(r): i for i, r in enumerate(numbered[identity].itertuples(index=False))}
+    return matches.assign(**{TARGET_ROW: [order[tuple(r)] for r in matches[identity].itertuples(index=False)]})
 
 
 @st.cache_data(show_spinner=False, max_entries=32)

@@ -10,6 +10,10 @@ from policylens.documents.loader import LANGUAGE_LABELS
 from policylens.i18n import t
 from policylens.markup import t_md
 from policylens.text.dictionary import (
+    AS_TOKEN,
+    IN_TEXT,
+    SEGMENTED_AS,
+    WHOLE,
     WordListError,
     apply_stopword_edits,
     check_segmentation,
@@ -50,17 +54,17 @@ def render_segmentation_check(ctx: PageContext) -> None:
     last = st.session_state.pop(state.DICTIONARY_LAST_LOCK, None)
     if last:
         term, before = last
-        after = int(table.loc[table[schema.TERM] == term, "as_token"].sum())
+        after = int(table.loc[table[schema.TERM] == term, AS_TOKEN].sum())
         st.success(t_md("dictionary.locked", lang, term=term, before=before, after=after))
-    split = table[~table["whole"] | (table["as_token"] < table["in_text"])]
+    split = table[~table[WHOLE] | (table[AS_TOKEN] < table[IN_TEXT])]
     st.dataframe(
-        table.sort_values(["whole", "in_text"], ascending=[True, False]),
+        table.sort_values([WHOLE, IN_TEXT], ascending=[True, False]),
         column_config={
             schema.TERM: t("column.term", lang),
-            "whole": t("dictionary.whole", lang),
-            "segmented_as": t("dictionary.segmented_as", lang),
-            "in_text": t("dictionary.in_text", lang),
-            "as_token": t("dictionary.as_token", lang),
+            WHOLE: t("dictionary.whole", lang),
+            SEGMENTED_AS: t("dictionary.segmented_as", lang),
+            IN_TEXT: t("dictionary.in_text", lang),
+            AS_TOKEN: t("dictionary.as_token", lang),
         },
         hide_index=True,
         width="stretch",
@@ -69,10 +73,10 @@ def render_segmentation_check(ctx: PageContext) -> None:
         st.info(t("dictionary.all_whole", lang))
     for row in split.head(MAX_LOCK_BUTTONS).to_dict("records"):
         st.button(
-            t_md("dictionary.lock", lang, term=row[schema.TERM], cut=row["segmented_as"], n=row["in_text"]),
+            t_md("dictionary.lock", lang, term=row[schema.TERM], cut=row[SEGMENTED_AS], n=row[IN_TEXT]),
             key=f"dictionary.lock.{row[schema.TERM]}",
             on_click=lock_term,
-            args=(row[schema.TERM], row["as_token"]),
+            args=(row[schema.TERM], row[AS_TOKEN]),
         )
 
 

@@ -10,7 +10,7 @@ from policylens import schema
 from policylens.figures.text import pillar_color, pillar_label
 from policylens.i18n import t
 from policylens.indicators.labels import city_label
-from policylens.indicators.targets import NEAREST
+from policylens.indicators.targets import END, NEAREST, SENTENCE, START, VERB
 from policylens.indicators.views import list_sources
 from policylens.markup import (
     build_highlighted_html,
@@ -37,7 +37,7 @@ def target_text(target: dict | pd.Series, lang: str) -> str:
         if pd.isna(target[schema.YEAR])
         else t("targets.year", lang, year=target[schema.YEAR])
     )
-    return t("targets.item", lang, value=value, year=year, verb=target["verb"] or t("targets.no_verb", lang))
+    return t("targets.item", lang, value=value, year=year, verb=target[VERB] or t("targets.no_verb", lang))
 
 
 def render_target_list(
@@ -58,8 +58,8 @@ def render_target_list(
         st.markdown(f"#### {escape_markdown(pillar_label(ctx.codebook, pillar_id or None, lang))}")
         color = pillar_color(ctx.codebook, pillar_id or None)
         for index, target in mine.iterrows():
-            linked = matches[matches["_target"] == index][schema.INDICATOR_ID].map(labels).tolist()
-            sentence = build_highlighted_html(target["sentence"], [(target["start"], target["end"], "")], color)
+            linked = matches[matches[cache.TARGET_ROW] == index][schema.INDICATOR_ID].map(labels).tolist()
+            sentence = build_highlighted_html(target[SENTENCE], [(target[START], target[END], "")], color)
             found = (
                 t_html("targets.matches", lang, indicators="; ".join(linked))
                 if linked
@@ -113,7 +113,7 @@ def render_target_chart(
     figure, drawn = cache.get_target_figure(
         view.key,
         ctx.document.key,
-        int(match["_target"]),
+        int(match[cache.TARGET_ROW]),
         match[schema.INDICATOR_ID],
         city,
         lang,
