@@ -25,6 +25,7 @@ from policylens.markup import escape_markdown, t_md
 from policylens.ui import cache, state
 from policylens.ui.inbox import UploadInbox
 from policylens.ui.library import clean_upload_name
+from policylens.ui.selection import select_indicator
 from policylens.ui.settings import get_codebook
 
 MAX_NEW_CITIES = 6  # cities shown at first from a new upload (the user can add the others)
@@ -110,9 +111,7 @@ def describe_problems(exc: IndicatorUploadError, lang: str) -> tuple[str, ...]:
 def _show(dataset_id: str, table: pd.DataFrame) -> None:
     """Put a new dataset in view, opened on its first indicator and its cities (Nanjing first)."""
     st.session_state[state.INDICATORS_DATASET_CHOICE] = [dataset_id]
-    first = table.iloc[0]
-    st.session_state[state.INDICATORS_PILLAR] = first[schema.PILLAR]
-    st.session_state[state.INDICATORS_INDICATOR] = first[schema.INDICATOR_ID]
+    select_indicator(table.iloc[0][schema.INDICATOR_ID])
     cities = list(dict.fromkeys(table[schema.CITY]))
     st.session_state[state.INDICATORS_CITIES] = sorted(cities, key=lambda c: c != FOCUS_CITY)[:MAX_NEW_CITIES]
     st.session_state[state.INDICATORS_YEARS] = None

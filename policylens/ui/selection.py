@@ -1,21 +1,15 @@
-"""Linked views in Streamlit: chart clicks become the selection (pillar filter, term, indicator)
-through on_select callbacks, the selection bar every page shows, and its one-click clear.
+"""The linked-view selection in session state: read it, write it (``select_indicator`` is the one
+writer of the chosen indicator), the on_select callbacks that turn a chart click into it (pillar
+filter, term, indicator), the Clear button's callback, and the page switch a callback asks for.
 
-The rules live in policylens.view.selection; this module only moves them in and out of session state.
+The rules live in policylens.view.selection; the selection bar that shows it is ui/selection_bar.py.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 import streamlit as st
 
-from policylens import schema
-from policylens.figures.text import pillar_label
-from policylens.i18n import t
-from policylens.markup import render_markdown_html, t_html
 from policylens.text.kwic import query_for_term
-from policylens.text.pillars import Codebook
 from policylens.ui import state
 from policylens.view import selection as model
 
@@ -35,8 +29,18 @@ def store_selection(selection: model.Selection) -> None:
     """Write a selection back to state; selectable charts are redrawn without a stale highlight."""
     st.session_state[state.GLOBAL_PILLARS] = list(selection.pillars)
     st.session_state[state.SELECTION_TERM] = selection.term
-    st.session_state[state.INDICATORS_SELECTED] = selection.indicator
+    if selection.indicator != st.session_state.get(state.INDICATORS_SELECTED):
+        select_indicator(selection.indicator)
     st.session_state[state.SELECTION_NONCE] = st.session_state.get(state.SELECTION_NONCE, 0) + 1
+
+
+def select_indicator(indicator_id: str | None) -> None:
+    """Choose the indicator every view shows (None: no explicit choice). The only writer of
+    state.INDICATORS_SELECTED: the pickers, chart clicks, the URL, the "open" buttons and a new upload
+    all come here; the Indicators pickers (and their pillar) follow it on the next run."""
+    st.session_state[state.INDICATORS_SELECTED] = indicator_id or None
+    # the pillar picker may still hold a pillar without indicators the user was looking at: drop it
+    st.session_state.pop(state.INDICATORS_PILLAR_PICKER, None)
 
 
 def chart_key(base: str) -> str:
@@ -88,50 +92,3 @@ def run_pending_navigation() -> None:
     target = st.session_state.pop(state.NAV_PENDING, None)
     if target:
         st.switch_page(target)
-
-
-def _indicator_label(indicator_id: str, lang: str) -> str:
-    from policylens.ui import cache
-
-    table = cache.get_indicators()
-    rows = table[table[schema.INDICATOR_ID] == indicator_id]
-    if rows.empty:
-        return indicator_id
-    return str(rows.iloc[0][schema.INDICATOR_ZH if lang == "zh" else schema.INDICATOR_EN])
-
-
-def describe_selection(
-    selection: model.Selection, codebook: Codebook, lang: str, render: Callable[..., str] = t
-) -> list[str]:
-    """One display phrase per selected part, in the UI language: plain text, or HTML with
-    ``render=markup.t_html`` (the pillar labels, term and indicator name escaped)."""
-    parts = []
-    if selection.pillars:
-        names = ", ".join(pillar_label(codebook, p, lang) for p in selection.pillars if p in codebook.ids)
-        parts.append(render("selection.pillars", lang, pillars=names))
-    if selection.term:
-        parts.append(render("selection.term", lang, term=selection.term))
-    if selection.indicator:
-        parts.append(render("selection.indicator", lang, indicator=_indicator_label(selection.indicator, lang)))
-    return parts
-
-
-def render_selection_bar(codebook: Codebook, lang: str) -> None:
-    """The current selection at the top of the page with a one-click Clear (nothing when empty)."""
-    selection = get_selection()
-    if selection.is_empty:
-        return
-    text, button = st.columns([6, 1], vertical_alignment="center")
-    bar = render_markdown_html(
-        "selection_bar.html",
-        label=t_html("selection.label", lang),
-        parts=describe_selection(selection, codebook, lang, render=t_html),
-    )
-    text.markdown(bar, unsafe_allow_html=True)
-    button.button(
-        t("selection.clear", lang),
-        key="selection.clear",
-        on_click=clear_selection,
-        icon=":material/close:",
-        width="stretch",
-    )

@@ -8,7 +8,7 @@ values across pages through the persistent keys of ui/state.py.
 
 from __future__ import annotations
 
-from policylens.ui import cache, downloads, selection, state, url_sync
+from policylens.ui import cache, downloads, selection, selection_bar, state, url_sync
 from policylens.ui.context import PageContext, load_context
 from policylens.ui.library import get_active_document
 from policylens.ui.settings import get_codebook
@@ -38,5 +38,5 @@ def render_shell() -> PageContext:
     render_view_exports(ctx)
     url_sync.write_url()
     url_sync.render_url_notices(ctx.lang)
-    selection.render_selection_bar(ctx.codebook, ctx.lang)
+    selection_bar.render_selection_bar(ctx.codebook, ctx.lang)
     return ctx

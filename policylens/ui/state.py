@@ -19,8 +19,10 @@ INDICATORS_DATASET_CHOICE = "indicators.dataset_choice"  # ids of the datasets i
 INDICATORS_UPLOAD = "indicators.upload"
 INDICATORS_UPLOAD_HANDLED = "indicators.upload_handled"  # (name, sha256) of uploads already loaded or refused
 INDICATORS_NOTICES = "indicators.notices"
-INDICATORS_PILLAR = "indicators.pillar"
-INDICATORS_INDICATOR = "indicators.indicator"
+# The indicator in view is INDICATORS_SELECTED alone (below); the two pickers are widget keys seeded
+# from it each run (the pillar is the chosen indicator's own).
+INDICATORS_PILLAR_PICKER = "widget.indicators.pillar"
+INDICATORS_INDICATOR_PICKER = "widget.indicators.indicator"
 INDICATORS_YEARS = "indicators.years"  # (first, last) of the time range, or None for all years
 INDICATORS_MEASURE = "indicators.measure"  # absolute | indexed | growth
 INDICATORS_BASE_YEAR = "indicators.base_year"
@@ -54,7 +56,9 @@ CUSTOM_CODEBOOK = "custom.codebook"  # TOML text of an edited codebook, or None 
 # issue 5: linked views, shareable URL and exports
 SELECTION_TERM = "global.term"  # the selected term (linked views), or None
 SELECTION_NONCE = "global.selection_nonce"  # bumped when a click is handled: selectable charts start fresh
-INDICATORS_SELECTED = "indicators.selected"  # the indicator the user chose or clicked (linked views, URL), or None
+# The chosen indicator id (pickers, chart clicks, links, uploads), or None: no choice yet, the first
+# indicator of the first pillar in view. Written only by ui.selection.select_indicator.
+INDICATORS_SELECTED = "indicators.selected"
 DISTRIBUTION_SEEN_TERM = "distribution.seen_term"  # the selected term already added to the distribution
 NAV_PENDING = "nav.pending"  # a page file to switch to at the start of the next run (set by callbacks)
 URL_RESTORED = "url.restored"  # the URL was read into state (once per session)
@@ -68,8 +72,6 @@ DEFAULTS: dict[str, object] = {
     TERMS_TOP_N: 40,
     INDICATORS_CITIES: [FOCUS_CITY],
     INDICATORS_DATASET_CHOICE: ["bundled"],
-    INDICATORS_PILLAR: None,
-    INDICATORS_INDICATOR: None,
     INDICATORS_YEARS: None,
     INDICATORS_MEASURE: "absolute",
     INDICATORS_BASE_YEAR: None,

@@ -16,6 +16,7 @@ from policylens.text.kwic import query_for_term
 from policylens.text.pillars import Codebook
 from policylens.ui import cache, state
 from policylens.ui.library import SEED_ID, get_library
+from policylens.ui.selection import select_indicator
 from policylens.view import url_state
 
 DEFAULT_CITIES = [FOCUS_CITY]
@@ -74,7 +75,7 @@ def apply_view_state(view: url_state.ViewState) -> None:
         ss[state.GLOBAL_LANG] = view.lang
         ss[state.GLOBAL_LANG_SET_BY_USER] = True
     if view.indicator:
-        ss[state.INDICATORS_SELECTED] = view.indicator
+        select_indicator(view.indicator)
     if view.cities:
         ss[state.INDICATORS_CITIES] = list(view.cities)
     if view.years:

@@ -12,11 +12,13 @@ from policylens import schema
 from policylens.documents.loader import LANGUAGE_LABELS
 from policylens.i18n import t
 from policylens.indicators.labels import indicator_name
+from policylens.indicators.targets import KEYWORD, LANGUAGE
 from policylens.markup import t_md
 from policylens.text.kwic import END, MATCH, START
 from policylens.ui import cache, state
 from policylens.ui.context import PageContext
 from policylens.ui.indicator_data import IndicatorData
+from policylens.ui.selection import select_indicator
 from policylens.ui.widgets import elements as widgets
 from policylens.ui.widgets.indicators import indicator_label
 
@@ -30,8 +32,8 @@ def render_indicator_text(ctx: PageContext, indicator: pd.Series, lang: str) -> 
     document = ctx.document
     keywords = cache.get_indicator_keywords()
     mine = keywords[
-        (keywords[schema.INDICATOR_ID] == indicator[schema.INDICATOR_ID]) & (keywords["language"] == document.language)
-    ]["keyword"].tolist()
+        (keywords[schema.INDICATOR_ID] == indicator[schema.INDICATOR_ID]) & (keywords[LANGUAGE] == document.language)
+    ][KEYWORD].tolist()
     if not mine:
         st.info(t("indicators.text.no_keywords", lang, language=t(LANGUAGE_LABELS[document.language], lang)))
         return
@@ -67,23 +69,20 @@ def render_selected_indicator_text(ctx: PageContext, rows: pd.DataFrame, lang: s
     if picked.empty:
         return
     row = picked.iloc[0]
-    name, pillar_id = indicator_label(row, lang), row[schema.PILLAR]
-    st.subheader(t_md("coverage.selected", lang, name=name))
+    st.subheader(t_md("coverage.selected", lang, name=indicator_label(row, lang)))
     st.button(
         t("coverage.open", lang),
         icon=":material/monitoring:",
         key="coverage.open",
         on_click=_open_indicator,
-        args=(pillar_id, selected, INDICATORS_PAGE),
+        args=(selected, INDICATORS_PAGE),
     )
     render_indicator_text(ctx, row, lang)
 
 
-def _open_indicator(pillar_id: str, indicator_id: str, page: str | None = None) -> None:
-    """on_click: show this indicator in the Indicators pickers (going to ``page`` first, if given)."""
-    st.session_state[state.INDICATORS_PILLAR] = pillar_id
-    st.session_state[state.INDICATORS_INDICATOR] = indicator_id
-    st.session_state[state.INDICATORS_SELECTED] = indicator_id
+def _open_indicator(indicator_id: str, page: str | None = None) -> None:
+    """on_click: choose this indicator, so the Indicators pickers show it (going to ``page`` first, if given)."""
+    select_indicator(indicator_id)
     if page:
         st.session_state[state.NAV_PENDING] = page  # callbacks cannot switch pages; the shell does
 
@@ -137,5 +136,5 @@ def render_linked_indicators(ctx: PageContext, view: IndicatorData, lang: str) -
             t("indicators.linked.open", lang),
             key="indicators.linked_open",
             on_click=_open_indicator,
-            args=(pillar_of[chosen], chosen),
+            args=(chosen,),
         )

@@ -29,6 +29,7 @@ from policylens.markup import escape_markdown, render_markdown_html, t_html, t_m
 from policylens.text.pillars import Codebook, Pillar
 from policylens.ui import cache, state
 from policylens.ui.indicator_data import IndicatorData
+from policylens.ui.selection import select_indicator
 from policylens.ui.widgets import elements as widgets
 from policylens.ui.widgets import exports
 
@@ -62,56 +63,77 @@ def indicator_label(row: pd.Series | dict, lang: str) -> str:
     return indicator_name(row, lang)
 
 
-def _follow_selected_indicator(view: IndicatorData, pillar_ids: list[str]) -> None:
-    """Open the selected indicator (a click in another view, a link, a shared URL) in the pickers,
-    when the data in view has it within the pillars on offer."""
-    selected = st.session_state.get(state.INDICATORS_SELECTED)
-    if not selected or selected == st.session_state.get(state.INDICATORS_INDICATOR):
-        return
-    rows = view.data[view.data[schema.INDICATOR_ID] == selected]
-    if not rows.empty and rows.iloc[0][schema.PILLAR] in pillar_ids:
-        st.session_state[state.INDICATORS_PILLAR] = rows.iloc[0][schema.PILLAR]
-        st.session_state[state.INDICATORS_INDICATOR] = selected
+def _pillar_of(view: IndicatorData, indicator_id: str | None, pillar_ids: list[str]) -> str | None:
+    """The pillar of the chosen indicator's row in the catalogue of the data in view, when on offer."""
+    if not indicator_id:
+        return None
+    catalogue = cache.get_full_catalogue(view.key, view.data)
+    rows = catalogue[catalogue[schema.INDICATOR_ID] == indicator_id]
+    pillar = rows.iloc[0][schema.PILLAR] if not rows.empty else None
+    return pillar if pillar in pillar_ids else None
 
 
-def _choose(key: str, selected_from: str | None) -> None:
-    """on_change of the pillar and indicator pickers: keep the value; the indicator the user picks
-    becomes the selected one (URL, selection bar), a pillar switch leaves none selected."""
-    state.store_widget(key)
-    st.session_state[state.INDICATORS_SELECTED] = st.session_state[selected_from] if selected_from else None
+def _first_indicator(view: IndicatorData, pillar_id: str) -> str | None:
+    """The first (best covered) indicator of a pillar in the data in view, or None."""
+    catalogue = cache.get_indicator_catalogue(view.key, pillar_id, view.data)
+    return None if catalogue.empty else catalogue.iloc[0][schema.INDICATOR_ID]
+
+
+def _choose_pillar(view: IndicatorData) -> None:
+    """on_change of the pillar picker: choose that pillar's first indicator. A pillar with none in
+    the data stays in the picker (with a note) and leaves the choice as it was."""
+    first = _first_indicator(view, st.session_state[state.INDICATORS_PILLAR_PICKER])
+    if first is not None:
+        select_indicator(first)
+
+
+def _choose_indicator() -> None:
+    """on_change of the indicator picker: the picked indicator is the chosen one (URL, selection bar)."""
+    select_indicator(st.session_state[state.INDICATORS_INDICATOR_PICKER])
+
+
+def _seed(widget_key: str, value: object) -> str:
+    """Set a picker to the value derived from the chosen indicator before it is drawn; return its key."""
+    st.session_state[widget_key] = value
+    return widget_key
 
 
 def render_indicator_picker(
     codebook: Codebook, pillar_ids: tuple[str, ...], view: IndicatorData, lang: str
 ) -> tuple[Pillar, pd.Series | None]:
-    """Pillar (within the global filter) and one of its indicators in the data in view."""
-    pillars = [p for p in codebook.pillars if p.id in pillar_ids] or list(codebook.pillars)
-    _follow_selected_indicator(view, [p.id for p in pillars])
-    keep_valid(state.INDICATORS_PILLAR, [p.id for p in pillars], pillars[0].id)
+    """Pillar (within the global filter) and one of its indicators in the data in view, both shown from
+    the one chosen indicator (state.INDICATORS_SELECTED): its pillar and itself, or, with no choice (or
+    one not in view), the first indicator of the first pillar on offer."""
+    offered = [p.id for p in codebook.pillars if p.id in pillar_ids] or list(codebook.ids)
+    chosen = st.session_state.get(state.INDICATORS_SELECTED)
+    pillar_id = _pillar_of(view, chosen, offered)
+    looking = st.session_state.get(state.INDICATORS_PILLAR_PICKER)  # a pillar the user just picked
+    if looking in offered and looking != pillar_id and _first_indicator(view, looking) is None:
+        pillar_id = looking  # it has no indicator in view: it stays shown, with a note
+    pillar_id = pillar_id or offered[0]
     left, right = st.columns([2, 5])
     left.segmented_control(
         t("indicators.pillar", lang),
-        [p.id for p in pillars],
+        offered,
         format_func=lambda pid: escape_markdown(codebook.get(pid).label(lang)),
         selection_mode="single",
         required=True,
-        key=state.seed_widget(state.INDICATORS_PILLAR),
-        on_change=_choose,
-        args=(state.INDICATORS_PILLAR, None),
+        key=_seed(state.INDICATORS_PILLAR_PICKER, pillar_id),
+        on_change=_choose_pillar,
+        args=(view,),
     )
-    pillar = codebook.get(st.session_state[state.INDICATORS_PILLAR])
+    pillar = codebook.get(pillar_id)
     catalogue = cache.get_indicator_catalogue(view.key, pillar.id, view.data)
     if catalogue.empty:
         right.info(t("indicators.none", lang))
         return pillar, None
     rows = {r[schema.INDICATOR_ID]: r for r in catalogue.to_dict("records")}
-    keep_valid(state.INDICATORS_INDICATOR, list(rows), next(iter(rows)))
+    shown = chosen if chosen in rows else next(iter(rows))
     right.selectbox(
         t("indicators.indicator", lang),
         list(rows),
-        key=state.seed_widget(state.INDICATORS_INDICATOR),
-        on_change=_choose,
-        args=(state.INDICATORS_INDICATOR, state.INDICATORS_INDICATOR),
+        key=_seed(state.INDICATORS_INDICATOR_PICKER, shown),
+        on_change=_choose_indicator,
         format_func=lambda i: t(
             "indicators.indicator_option",
             lang,
@@ -120,7 +142,7 @@ def render_indicator_picker(
             cities=rows[i][schema.N_CITIES],
         ),
     )
-    return pillar, pd.Series(rows[st.session_state[state.INDICATORS_INDICATOR]])
+    return pillar, pd.Series(rows[shown])
 
 
 def render_city_picker(view: IndicatorData, indicator_id: str | None, lang: str) -> tuple[str, ...]:
