@@ -1,7 +1,8 @@
 """Every st.cache_data / st.cache_resource wrapper. Arguments are small and hashable.
 
-Heavy libraries (wordcloud, networkx) are imported inside the wrappers that need them, so the
-Overview does not pay for them at start-up.
+Core modules are imported inside the wrappers that need them, on purpose and not to break a cycle:
+heavy libraries (wordcloud, networkx, kaleido, openpyxl) and the indicator and figure modules load
+on the first page that uses them, so the Overview does not pay for them at start-up.
 """
 
 from __future__ import annotations

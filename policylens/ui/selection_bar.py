@@ -13,12 +13,12 @@ from policylens.figures.text import pillar_label
 from policylens.i18n import t
 from policylens.markup import render_markdown_html, t_html
 from policylens.text.pillars import Codebook
+from policylens.ui import cache
 from policylens.ui.selection import clear_selection, get_selection
 from policylens.view import selection as model
 
 
 def _indicator_label(indicator_id: str, lang: str) -> str:
-    from policylens.ui import cache
 
     table = cache.get_indicators()
     rows = table[table[schema.INDICATOR_ID] == indicator_id]

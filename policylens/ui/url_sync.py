@@ -17,6 +17,7 @@ from policylens.text.pillars import Codebook
 from policylens.ui import cache, state
 from policylens.ui.library import SEED_ID, get_library
 from policylens.ui.selection import select_indicator
+from policylens.ui.settings import get_segmenter, settings_key
 from policylens.view import url_state
 
 DEFAULT_CITIES = [FOCUS_CITY]
@@ -36,7 +37,6 @@ def _known(codebook: Codebook, vocabulary: frozenset[str] | None, documents: fro
 
 
 def _vocabulary(document: Document, codebook: Codebook) -> frozenset[str]:
-    from policylens.ui.settings import get_segmenter, settings_key
 
     segmenter = get_segmenter(codebook)
     analysis = cache.get_analysis(document.key, settings_key(codebook, segmenter), document, codebook, segmenter)

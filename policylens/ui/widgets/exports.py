@@ -4,7 +4,8 @@ report (HTML).
 
 Every file is built on click (ui.downloads: PolicyLens's own download route, or a deferred
 st.download_button where that route is not mounted), never on a rerun: the page only records what
-it shows (ViewExports) so that the bundle can be made from it later.
+it shows (ViewExports) so that the bundle can be made from it later. The export modules (plotly.js,
+kaleido, openpyxl, fontTools) are imported inside the build functions, so only a click pays for them.
 """
 
 from __future__ import annotations
@@ -22,7 +23,9 @@ import streamlit as st
 from policylens.i18n import t
 from policylens.ui import cache, state
 from policylens.ui.downloads import render_download
+from policylens.ui.indicator_data import get_view_data
 from policylens.ui.library import get_active_document
+from policylens.ui.selection import get_selection
 
 _UNSAFE = re.compile(r"[^\w.-]+")
 CLOUD_WIDTHS = (800, 1200, 1600, 2400, 3200)
@@ -195,8 +198,6 @@ def render_view_exports(ctx) -> None:  # a ui.context.PageContext
     """Sidebar: the export bundle of this view and the report for the current filters. The shell
     draws this before the page runs; the button holds ``ctx.exports``, which the page then fills,
     and the ZIP is made from it on click."""
-    from policylens.ui.indicator_data import get_view_data
-    from policylens.ui.selection import get_selection
 
     lang, document, view = ctx.lang, ctx.document, ctx.exports
     selection = get_selection()
