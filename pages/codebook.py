@@ -26,12 +26,12 @@ with preview:
             on_click=codebook_widgets.apply_codebook,
             args=(edited,),
             disabled=edited == ctx.codebook,
-            key="codebook.apply",
+            key=state.CODEBOOK_APPLY,
         )
     st.button(
         t("codebook.reset", ctx.lang),
         on_click=codebook_widgets.reset_codebook,
-        key="codebook.reset",
+        key=state.CODEBOOK_RESET,
         disabled=not st.session_state.get(state.CUSTOM_CODEBOOK),
     )
     codebook_widgets.render_codebook_files(ctx)

@@ -5,7 +5,7 @@ import streamlit as st
 from policylens import schema
 from policylens.i18n import t
 from policylens.indicators.views import count_coverage
-from policylens.ui import cache, indicator_data
+from policylens.ui import cache, indicator_data, state
 from policylens.ui.context import get_context
 from policylens.ui.widgets import elements as widgets
 from policylens.ui.widgets import indicator_text
@@ -30,7 +30,7 @@ color = codebook.get(pillar_ids[0]).color if len(pillar_ids) == 1 else "#1f5fa8"
 st.caption(t("coverage.click_hint", lang))
 widgets.render_chart(
     cache.get_coverage_figure(view.key, cities, tuple(pillar_ids), lang, source, color, view.data),
-    key="coverage.chart",
+    key=state.COVERAGE_CHART,
     on_click="indicator",
 )
 indicator_text.render_selected_indicator_text(ctx, rows, lang)

@@ -42,7 +42,7 @@ fig = build_dispersion_figure(
     pillar_labels={p.id: p.label(lang) for p in codebook.pillars},
     highlight=ctx.term,
 )
-widgets.render_chart(fig, key="distribution.chart", on_click="term")
+widgets.render_chart(fig, key=state.DISTRIBUTION_CHART, on_click="term")
 st.caption(t("distribution.click_hint", lang))
 if terms:
     table = summarise_dispersion(analysis.paragraph_terms, terms)

@@ -56,7 +56,7 @@ if not lines.empty:
         t("kwic.read", lang),
         sorted(lines[schema.PARAGRAPH].unique()),
         format_func=lambda p: f"¶{p}",
-        key="kwic.read_paragraph",
+        key=state.KWIC_READ_PARAGRAPH,
     )
     hits = lines[lines[schema.PARAGRAPH] == paragraph]
     widgets.render_paragraph(

@@ -59,7 +59,7 @@ fig = build_network_figure(
     unit=unit,
     pillar_labels={p.id: p.label(lang) for p in codebook.pillars},
 )
-widgets.render_chart(fig, key="network.chart", on_click="term")
+widgets.render_chart(fig, key=state.NETWORK_CHART, on_click="term")
 st.caption(t("network.click_hint", lang))
 with st.expander(t("network.edges", lang)):
     edges = pd.DataFrame(

@@ -4,7 +4,7 @@ import streamlit as st
 
 from policylens.i18n import t
 from policylens.markup import escape_markdown
-from policylens.ui import cache
+from policylens.ui import cache, state
 from policylens.ui.context import get_context
 from policylens.ui.widgets import elements as widgets
 
@@ -17,7 +17,7 @@ summary, classified, share_figure, term_figures = cache.get_overview(
 )
 widgets.render_document_summary(summary, classified, lang)
 
-widgets.render_chart(share_figure, key="overview.share", on_click="pillar")
+widgets.render_chart(share_figure, key=state.OVERVIEW_SHARE, on_click="pillar")
 st.caption(t("selection.pillar_hint", lang))
 
 st.subheader(t("overview.top_terms", lang))
@@ -26,7 +26,7 @@ for col, (pillar_id, figure) in zip(st.columns(len(term_figures)), term_figures)
         if figure is None:
             st.info(f"{escape_markdown(codebook.get(pillar_id).label(lang))}: {t('overview.no_terms', lang)}")
         else:
-            widgets.render_chart(figure, key=f"overview.terms.{pillar_id}", on_click="term")
+            widgets.render_chart(figure, key=f"{state.OVERVIEW_TERMS}.{pillar_id}", on_click="term")
 st.caption(t("selection.term_hint", lang))
 
 st.subheader(t("overview.headline", lang))

@@ -7,7 +7,7 @@ from policylens.figures.analysis import build_keyness_figure
 from policylens.i18n import t
 from policylens.markup import escape_markdown
 from policylens.text.keyness import PER_10K, TOP_PILLAR, keyness_column
-from policylens.ui import cache
+from policylens.ui import cache, state
 from policylens.ui.context import get_context
 from policylens.ui.widgets import elements as widgets
 from policylens.ui.widgets import exports
@@ -48,10 +48,10 @@ pillar_id = st.segmented_control(
     [p.id for p in pillars],
     format_func=lambda p: escape_markdown(codebook.get(p).label(lang)),  # option labels are Markdown
     default=pillars[0].id,
-    key="statistics.keyness_pillar",
+    key=state.STATISTICS_KEYNESS_PILLAR,
     required=True,
 )
 pillar = codebook.get(pillar_id)
 fig = build_keyness_figure(stats, pillar.id, 12, pillar.color, lang, ctx.source_line, pillar_label=pillar.label(lang))
-widgets.render_chart(fig, key="statistics.keyness", on_click="term")
+widgets.render_chart(fig, key=state.STATISTICS_KEYNESS, on_click="term")
 st.caption(t("selection.term_hint", lang))

@@ -52,7 +52,7 @@ fig = build_term_bar_figure(
     ctx.source_line,
     highlight=ctx.term,
 )
-widgets.render_chart(fig, key="terms.bar", on_click="term")
+widgets.render_chart(fig, key=state.TERMS_BAR, on_click="term")
 
 with st.expander(t("terms.table", lang)):
     st.dataframe(

@@ -20,7 +20,7 @@ if ctx.pillars:
     scores = scores[scores[schema.PILLAR].isin(ctx.pillars)]
 widgets.render_chart(
     build_paragraph_map_figure(scores, analysis.assignment, codebook, lang, ctx.source_line),
-    key="themes.map",
+    key=state.THEMES_MAP,
     on_click="pillar",
     value_index=1,  # customdata is (paragraph, pillar id)
 )

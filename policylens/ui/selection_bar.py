@@ -13,7 +13,7 @@ from policylens.figures.text import pillar_label
 from policylens.i18n import t
 from policylens.markup import render_markdown_html, t_html
 from policylens.text.pillars import Codebook
-from policylens.ui import cache
+from policylens.ui import cache, state
 from policylens.ui.selection import clear_selection, get_selection
 from policylens.view import selection as model
 
@@ -57,7 +57,7 @@ def render_selection_bar(codebook: Codebook, lang: str) -> None:
     text.markdown(bar, unsafe_allow_html=True)
     button.button(
         t("selection.clear", lang),
-        key="selection.clear",
+        key=state.SELECTION_CLEAR,
         on_click=clear_selection,
         icon=":material/close:",
         width="stretch",

@@ -76,5 +76,5 @@ def render_document_picker(lang: str) -> None:
             help=t("docs.upload_help", lang, limit=MAX_BYTES // 2**20, types=", ".join(SUPPORTED_EXTENSIONS)),
         )
         st.text_area(t("docs.paste", lang), key=state.widget_key(state.DOCS_PASTE), height=100)
-        st.button(t("docs.paste_button", lang), on_click=library.load_paste, key="docs.paste_button")
+        st.button(t("docs.paste_button", lang), on_click=library.load_paste, key=state.DOCS_PASTE_BUTTON)
     library.render_notices()

@@ -126,4 +126,4 @@ def render_url_notices(lang: str) -> None:
     st.warning(
         t("url.notice.title", lang) + "\n\n" + "\n".join(f"- {line}" for line in lines), icon=":material/link_off:"
     )
-    st.button(t("url.notice.dismiss", lang), key="url.dismiss", on_click=dismiss_notices)
+    st.button(t("url.notice.dismiss", lang), key=state.URL_DISMISS, on_click=dismiss_notices)

@@ -33,10 +33,10 @@ def render_codebook_editor(ctx: PageContext) -> Codebook | None:
     pillars, terms = build_codebook_tables(ctx.codebook)
     cols = st.columns(2)
     min_score = cols[0].number_input(
-        t("codebook.min_score", lang), 0.0, 100.0, ctx.codebook.min_score, 0.5, key="codebook.min_score"
+        t("codebook.min_score", lang), 0.0, 100.0, ctx.codebook.min_score, 0.5, key=state.CODEBOOK_MIN_SCORE
     )
     min_margin = cols[1].number_input(
-        t("codebook.min_margin", lang), 0.0, 100.0, ctx.codebook.min_margin, 0.5, key="codebook.min_margin"
+        t("codebook.min_margin", lang), 0.0, 100.0, ctx.codebook.min_margin, 0.5, key=state.CODEBOOK_MIN_MARGIN
     )
     st.markdown(f"**{t('codebook.pillars', lang)}**")
     pillars = st.data_editor(
@@ -44,7 +44,7 @@ def render_codebook_editor(ctx: PageContext) -> Codebook | None:
         num_rows="dynamic",
         hide_index=True,
         width="stretch",
-        key="codebook.pillars_editor",
+        key=state.CODEBOOK_PILLARS_EDITOR,
         column_config={c: t(PILLAR_COLUMN_LABELS[c], lang) for c in pillars.columns},
     )
     st.markdown(f"**{t('codebook.terms', lang)}**")
@@ -53,7 +53,7 @@ def render_codebook_editor(ctx: PageContext) -> Codebook | None:
         num_rows="dynamic",
         hide_index=True,
         width="stretch",
-        key="codebook.terms_editor",
+        key=state.CODEBOOK_TERMS_EDITOR,
         column_config={
             schema.PILLAR: st.column_config.SelectboxColumn(
                 t("column.pillar", lang), options=list(pillars["id"].dropna())
@@ -123,11 +123,11 @@ def render_codebook_files(ctx: PageContext) -> None:
         lambda: format_codebook(codebook).encode("utf-8"),
         "policylens_pillars.toml",
         "application/toml",
-        key="codebook.download",
+        key=state.CODEBOOK_DOWNLOAD,
     )
     # no `type=` (see ui/sidebar.py): a file that is not TOML fails to parse and is reported
-    upload = st.file_uploader(t("codebook.upload", lang), key="codebook.upload")
-    if upload is not None and st.button(t("codebook.apply_upload", lang), key="codebook.apply_upload"):
+    upload = st.file_uploader(t("codebook.upload", lang), key=state.CODEBOOK_UPLOAD)
+    if upload is not None and st.button(t("codebook.apply_upload", lang), key=state.CODEBOOK_APPLY_UPLOAD):
         try:
             codebook = parse_codebook(upload.getvalue().decode("utf-8-sig"))
         except (CodebookError, UnicodeDecodeError) as exc:

@@ -74,7 +74,7 @@ def render_segmentation_check(ctx: PageContext) -> None:
     for row in split.head(MAX_LOCK_BUTTONS).to_dict("records"):
         st.button(
             t_md("dictionary.lock", lang, term=row[schema.TERM], cut=row[SEGMENTED_AS], n=row[IN_TEXT]),
-            key=f"dictionary.lock.{row[schema.TERM]}",
+            key=f"{state.DICTIONARY_LOCK}.{row[schema.TERM]}",
             on_click=lock_term,
             args=(row[schema.TERM], row[AS_TOKEN]),
         )
@@ -85,7 +85,10 @@ def render_user_dictionary(lang: str) -> None:
     st.subheader(t("dictionary.user", lang))
     words = list(st.session_state.get(state.CUSTOM_USER_WORDS, ()))
     keep = st.multiselect(
-        t("dictionary.user_words", lang), words, default=words, key=f"dictionary.user_words.{hash(tuple(words))}"
+        t("dictionary.user_words", lang),
+        words,
+        default=words,
+        key=f"{state.DICTIONARY_USER_WORDS}.{hash(tuple(words))}",
     )
     if keep != words:
         st.session_state[state.CUSTOM_USER_WORDS] = tuple(keep)
@@ -95,12 +98,12 @@ def render_user_dictionary(lang: str) -> None:
         lambda: format_userdict(words).encode("utf-8"),
         "policylens_userdict.txt",
         "text/plain",
-        key="dictionary.download",
+        key=state.DICTIONARY_DOWNLOAD,
         disabled=not words,
     )
     # no `type=` (see ui/sidebar.py): a file that is not a UTF-8 word list is reported by the parser
-    upload = st.file_uploader(t("dictionary.upload", lang), key="dictionary.upload")
-    if upload is not None and st.button(t("dictionary.apply_upload", lang), key="dictionary.apply_upload"):
+    upload = st.file_uploader(t("dictionary.upload", lang), key=state.DICTIONARY_UPLOAD)
+    if upload is not None and st.button(t("dictionary.apply_upload", lang), key=state.DICTIONARY_APPLY_UPLOAD):
         try:
             st.session_state[state.CUSTOM_USER_WORDS] = tuple(
                 dict.fromkeys([*words, *parse_userdict(upload.getvalue())])
@@ -112,20 +115,20 @@ def render_user_dictionary(lang: str) -> None:
 
 def add_stopwords(language: str) -> None:
     """on_click: add the typed words (space-separated) to this language's stopwords."""
-    words = st.session_state.get(f"dictionary.add.{language}", "").split()
+    words = st.session_state.get(f"{state.DICTIONARY_ADD}.{language}", "").split()
     if words:
         edits = tuple(st.session_state.get(state.CUSTOM_STOPWORD_EDITS, ()))
         st.session_state[state.CUSTOM_STOPWORD_EDITS] = apply_stopword_edits(edits, language, add=words)
-        st.session_state[f"dictionary.add.{language}"] = ""
+        st.session_state[f"{state.DICTIONARY_ADD}.{language}"] = ""
 
 
 def remove_stopwords(language: str) -> None:
     """on_click: take the chosen words out of this language's stopwords."""
-    words = st.session_state.get(f"dictionary.remove.{language}", [])
+    words = st.session_state.get(f"{state.DICTIONARY_REMOVE}.{language}", [])
     if words:
         edits = tuple(st.session_state.get(state.CUSTOM_STOPWORD_EDITS, ()))
         st.session_state[state.CUSTOM_STOPWORD_EDITS] = apply_stopword_edits(edits, language, remove=words)
-        st.session_state[f"dictionary.remove.{language}"] = []
+        st.session_state[f"{state.DICTIONARY_REMOVE}.{language}"] = []
 
 
 def render_stopwords(ctx: PageContext) -> None:
@@ -137,23 +140,23 @@ def render_stopwords(ctx: PageContext) -> None:
         ["zh", "en"],
         format_func=lambda x: t(LANGUAGE_LABELS[x], lang),
         default=ctx.document.language,
-        key="dictionary.stopword_language",
+        key=state.DICTIONARY_STOPWORD_LANGUAGE,
         required=True,
     )
     current = sorted(get_segmenter(ctx.codebook).stopwords(language))
     st.caption(t("dictionary.stopword_count", lang, n=len(current)))
     add_col, remove_col = st.columns(2)
-    add_col.text_input(t("dictionary.stopword_add", lang), key=f"dictionary.add.{language}")
+    add_col.text_input(t("dictionary.stopword_add", lang), key=f"{state.DICTIONARY_ADD}.{language}")
     add_col.button(
         t("dictionary.add_button", lang),
-        key=f"dictionary.add_button.{language}",
+        key=f"{state.DICTIONARY_ADD_BUTTON}.{language}",
         on_click=add_stopwords,
         args=(language,),
     )
-    remove_col.multiselect(t("dictionary.stopword_remove", lang), current, key=f"dictionary.remove.{language}")
+    remove_col.multiselect(t("dictionary.stopword_remove", lang), current, key=f"{state.DICTIONARY_REMOVE}.{language}")
     remove_col.button(
         t("dictionary.remove_button", lang),
-        key=f"dictionary.remove_button.{language}",
+        key=f"{state.DICTIONARY_REMOVE_BUTTON}.{language}",
         on_click=remove_stopwords,
         args=(language,),
     )
@@ -162,10 +165,12 @@ def render_stopwords(ctx: PageContext) -> None:
         lambda: ("\n".join(current) + "\n").encode("utf-8"),
         f"policylens_stopwords_{language}.txt",
         "text/plain",
-        key=f"dictionary.stop_download.{language}",
+        key=f"{state.DICTIONARY_STOP_DOWNLOAD}.{language}",
     )
-    upload = st.file_uploader(t("dictionary.stopword_upload", lang), key=f"dictionary.stop_upload.{language}")
-    if upload is not None and st.button(t("dictionary.apply_upload", lang), key=f"dictionary.stop_apply.{language}"):
+    upload = st.file_uploader(t("dictionary.stopword_upload", lang), key=f"{state.DICTIONARY_STOP_UPLOAD}.{language}")
+    if upload is not None and st.button(
+        t("dictionary.apply_upload", lang), key=f"{state.DICTIONARY_STOP_APPLY}.{language}"
+    ):
         try:
             wanted = set(parse_word_list(upload.getvalue()))
         except WordListError as exc:

@@ -111,7 +111,7 @@ def render_cloud(cloud, figure: dict, table: pd.DataFrame, lang: str) -> None:  
         st.info(t("terms.empty", lang))
     else:
         # at its own size: one axis unit is one pixel of the image, so the font sizes match it
-        render_chart(figure, key="terms.cloud", on_click="term", data=table, stretch=False)
+        render_chart(figure, key=state.TERMS_CLOUD, on_click="term", data=table, stretch=False)
     if cloud.missing_glyphs:
         st.warning(t_md("terms.missing_glyphs", lang, terms=", ".join(sorted(cloud.missing_glyphs))))
 

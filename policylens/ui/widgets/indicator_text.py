@@ -73,7 +73,7 @@ def render_selected_indicator_text(ctx: PageContext, rows: pd.DataFrame, lang: s
     st.button(
         t("coverage.open", lang),
         icon=":material/monitoring:",
-        key="coverage.open",
+        key=state.COVERAGE_OPEN,
         on_click=_open_indicator,
         args=(selected, INDICATORS_PAGE),
     )
@@ -128,13 +128,13 @@ def render_linked_indicators(ctx: PageContext, view: IndicatorData, lang: str) -
         t("indicators.indicator", lang),
         list(labels),
         format_func=labels.get,
-        key="indicators.linked_pick",
+        key=state.INDICATORS_LINKED_PICK,
         label_visibility="collapsed",
     )
     if pillar_of[chosen] in ctx.codebook.ids:
         right.button(
             t("indicators.linked.open", lang),
-            key="indicators.linked_open",
+            key=state.INDICATORS_LINKED_OPEN,
             on_click=_open_indicator,
             args=(chosen,),
         )

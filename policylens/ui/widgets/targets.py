@@ -130,6 +130,6 @@ def render_target_chart(
                 chart=unescape_plotly(figure["layout"]["yaxis"]["title"]["text"]),
             )
         )
-    widgets.render_chart(figure, key="targets.chart")
+    widgets.render_chart(figure, key=state.TARGETS_CHART)
     render_source_links(list_sources(rows[rows[schema.CITY] == city]), lang)
     st.caption(t_md("indicator_view.target.source", lang, name=ctx.document.name))
