@@ -11,6 +11,7 @@ import streamlit as st
 from policylens import schema
 from policylens.figures.text import pillar_label
 from policylens.i18n import t
+from policylens.indicators.labels import indicator_name
 from policylens.markup import render_markdown_html, t_html
 from policylens.text.pillars import Codebook
 from policylens.ui import cache, state
@@ -19,12 +20,10 @@ from policylens.view import selection as model
 
 
 def _indicator_label(indicator_id: str, lang: str) -> str:
-
+    """The selected indicator's name in the bundled table (its id when the table does not hold it)."""
     table = cache.get_indicators()
     rows = table[table[schema.INDICATOR_ID] == indicator_id]
-    if rows.empty:
-        return indicator_id
-    return str(rows.iloc[0][schema.INDICATOR_ZH if lang == "zh" else schema.INDICATOR_EN])
+    return indicator_id if rows.empty else indicator_name(rows.iloc[0], lang)
 
 
 def describe_selection(

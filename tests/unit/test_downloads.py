@@ -10,13 +10,12 @@ import re
 import zipfile
 from concurrent.futures import ThreadPoolExecutor
 
+from apptest import TIMEOUT
 from starlette.requests import Request
 from streamlit.testing.v1 import AppTest
 
 from policylens import paths
 from policylens.ui import downloads, state
-
-TIMEOUT = 120
 
 
 def request_for(token: str) -> Request:

@@ -10,6 +10,7 @@ from dataclasses import replace
 import pandas as pd
 import plotly.graph_objects as go
 import pytest
+from apptest import TIMEOUT
 from google.protobuf.json_format import MessageToDict
 from markdown_it import MarkdownIt
 from streamlit.testing.v1 import AppTest
@@ -336,7 +337,6 @@ def test_indicator_figures_escape_uploaded_cities_names_and_sources_once():
 
 # --- the app, every page ------------------------------------------------------------------------
 
-TIMEOUT = 120
 PAGES = sorted((paths.ROOT / "pages").glob("*.py"))
 # A file name cannot hold "/" (that is a folder), so the Markdown payload of this one has none.
 MARKDOWN_NAME = "![i](javascript:alert(1))[x](#top) **b** :smile: :red[r] $x$ <img src=x onerror=alert(1)>.txt"

@@ -20,7 +20,6 @@ from policylens.ui.context import PageContext
 from policylens.ui.indicator_data import IndicatorData
 from policylens.ui.selection import select_indicator
 from policylens.ui.widgets import elements as widgets
-from policylens.ui.widgets.indicators import indicator_label
 
 MAX_PARAGRAPHS = 10
 KWIC_WINDOW = 20
@@ -69,7 +68,7 @@ def render_selected_indicator_text(ctx: PageContext, rows: pd.DataFrame, lang: s
     if picked.empty:
         return
     row = picked.iloc[0]
-    st.subheader(t_md("coverage.selected", lang, name=indicator_label(row, lang)))
+    st.subheader(t_md("coverage.selected", lang, name=indicator_name(row, lang)))
     st.button(
         t("coverage.open", lang),
         icon=":material/monitoring:",

@@ -59,10 +59,6 @@ def order_cities(cities) -> list[str]:
     return sorted(set(cities), key=lambda c: (c != FOCUS_CITY, c))
 
 
-def indicator_label(row: pd.Series | dict, lang: str) -> str:
-    return indicator_name(row, lang)
-
-
 def _pillar_of(view: IndicatorData, indicator_id: str | None, pillar_ids: list[str]) -> str | None:
     """The pillar of the chosen indicator's row in the catalogue of the data in view, when on offer."""
     if not indicator_id:
@@ -137,7 +133,7 @@ def render_indicator_picker(
         format_func=lambda i: t(
             "indicators.indicator_option",
             lang,
-            label=indicator_label(rows[i], lang),
+            label=indicator_name(rows[i], lang),
             years=rows[i][schema.N_YEARS],
             cities=rows[i][schema.N_CITIES],
         ),

@@ -9,7 +9,7 @@ import streamlit as st
 from policylens import schema
 from policylens.figures.text import pillar_color, pillar_label
 from policylens.i18n import t
-from policylens.indicators.labels import city_label
+from policylens.indicators.labels import city_label, indicator_name
 from policylens.indicators.targets import END, NEAREST, SENTENCE, START, VERB
 from policylens.indicators.views import list_sources
 from policylens.markup import (
@@ -24,7 +24,7 @@ from policylens.ui import cache, state
 from policylens.ui.context import PageContext
 from policylens.ui.indicator_data import IndicatorData
 from policylens.ui.widgets import elements as widgets
-from policylens.ui.widgets.indicators import indicator_label, keep_valid, order_cities, render_source_links
+from policylens.ui.widgets.indicators import keep_valid, order_cities, render_source_links
 
 QUALIFIER_WORDS = {"lower_bound": "≥ ", "approx": "≈ "}
 
@@ -50,7 +50,7 @@ def render_target_list(
     if not keep.any():
         st.info(t("targets.filtered_out", lang))
         return
-    labels = {r[schema.INDICATOR_ID]: indicator_label(r, lang) for r in catalogue.to_dict("records")}
+    labels = {r[schema.INDICATOR_ID]: indicator_name(r, lang) for r in catalogue.to_dict("records")}
     for pillar_id in [*ctx.codebook.ids, ""]:
         mine = targets[keep & (pillars == pillar_id)]
         if mine.empty:
@@ -89,7 +89,7 @@ def render_target_chart(
     if matches.empty:
         st.info(t("targets.no_matches", lang))
         return
-    labels = {r[schema.INDICATOR_ID]: indicator_label(r, lang) for r in catalogue.to_dict("records")}
+    labels = {r[schema.INDICATOR_ID]: indicator_name(r, lang) for r in catalogue.to_dict("records")}
     matches = matches.sort_values(NEAREST, ascending=False, kind="stable").reset_index(drop=True)
     options = list(range(len(matches)))
     keep_valid(state.TARGETS_PICK, options, 0)

@@ -1,4 +1,4 @@
-"""Shared AppTest helpers for tests/app (imported as `apptest`: pytest puts this folder on sys.path)."""
+"""Shared AppTest helpers (imported as `apptest`: pytest puts tests/, the folder of the root conftest, on sys.path)."""
 
 from __future__ import annotations
 
