@@ -19,13 +19,12 @@ import pandas as pd
 import plotly.graph_objects as go
 import plotly.io as pio
 from markupsafe import Markup
-from PIL import Image
 from plotly.offline import get_plotlyjs
 from wordcloud import WordCloud
 
 from policylens.documents.loader import Document
 from policylens.export.images import ExportUnavailable, build_figure_image, build_font_face_css
-from policylens.figures.clouds import VERTICAL, CloudResult, build_cloud_svg
+from policylens.figures.clouds import CloudResult, build_cloud_svg, restore_layout
 from policylens.markup import unescape_plotly
 from policylens.text.codebook_io import format_codebook
 from policylens.text.pillars import Codebook
@@ -191,19 +190,8 @@ def build_cloud_png(result: CloudResult, width: int | None = None) -> bytes:
         scale=scale,
         color_func=lambda *_, **__: "#000",
     )
-    # to_image reads only layout_ and the canvas settings: restore the layout, draw it at `scale`.
-    cloud.layout_ = [
-        (
-            (w.term, 1.0),
-            w.font_size,
-            (w.y, w.x),
-            Image.Transpose.ROTATE_90 if w.orientation == VERTICAL else None,
-            w.color,
-        )
-        for w in result.layout
-    ]
     buffer = io.BytesIO()
-    cloud.to_image().save(buffer, format="PNG", optimize=True)
+    restore_layout(cloud, result).to_image().save(buffer, format="PNG", optimize=True)  # drawn at `scale`
     return buffer.getvalue()
 
 

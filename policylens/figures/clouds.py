@@ -108,16 +108,9 @@ def render_cloud(
     return CloudResult(cloud.to_image(), layout, missing, font_path, options)
 
 
-def build_cloud_svg(result: CloudResult, embed_font: bool = True) -> str:
-    """Return the cloud as SVG text via ``WordCloud.to_svg``.
-
-    With ``embed_font`` (the default) a WOFF subset of the CJK font holding just the cloud's
-    characters is embedded, so viewers without Noto Sans SC still draw Chinese.
-    """
-    if not result.layout:
-        raise ValueError("The cloud is empty; there is nothing to export.")
-    cloud = _build_wordcloud(result.options, result.font_path, lambda *_, **__: DEFAULT_COLOR)
-    # to_svg reads only layout_ and the canvas settings, so the layout is restored, not recomputed.
+def restore_layout(cloud: WordCloud, result: CloudResult) -> WordCloud:
+    """Give `cloud` the layout of `result` (wordcloud's layout_ tuples): its to_svg and to_image read
+    only layout_ and the canvas settings, so a cloud is redrawn without being laid out again."""
     cloud.layout_ = [
         (
             (w.term, 1.0),
@@ -128,7 +121,19 @@ def build_cloud_svg(result: CloudResult, embed_font: bool = True) -> str:
         )
         for w in result.layout
     ]
-    return cloud.to_svg(embed_font=embed_font)
+    return cloud
+
+
+def build_cloud_svg(result: CloudResult, embed_font: bool = True) -> str:
+    """Return the cloud as SVG text via ``WordCloud.to_svg``.
+
+    With ``embed_font`` (the default) a WOFF subset of the CJK font holding just the cloud's
+    characters is embedded, so viewers without Noto Sans SC still draw Chinese.
+    """
+    if not result.layout:
+        raise ValueError("The cloud is empty; there is nothing to export.")
+    cloud = _build_wordcloud(result.options, result.font_path, lambda *_, **__: DEFAULT_COLOR)
+    return restore_layout(cloud, result).to_svg(embed_font=embed_font)
 
 
 def build_cloud_figure(result: CloudResult, title: str, source: str | None = None) -> go.Figure:
