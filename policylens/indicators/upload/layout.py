@@ -23,6 +23,7 @@ from policylens.indicators.labels import YEAR_BOUNDS
 from policylens.indicators.upload.problems import ROW, WHERE, IndicatorUploadError, UploadProblem, fail
 from policylens.schema import (
     CITY,
+    INDICATOR_COLUMNS,
     INDICATOR_EN,
     INDICATOR_ID,
     INDICATOR_ZH,
@@ -234,22 +235,6 @@ def read_layout(header_row: int, header: list[str]) -> Layout:
     return Layout(columns, tuple(years))
 
 
-ALL_COLUMNS = (
-    CITY,
-    YEAR,
-    PILLAR,
-    *NAME_COLUMNS,
-    VALUE,
-    UNIT,
-    UNIT_CODE,
-    QUALIFIER,
-    PERIOD_NOTE,
-    SOURCE_TITLE,
-    SOURCE_URL,
-    SOURCE_QUOTE,
-)
-
-
 def build_raw_table(rows: list[tuple[int, list[str]]], layout: Layout) -> pd.DataFrame:
     """One row per value, every column as text ("" when absent), plus the file row and a place name.
 
@@ -259,7 +244,7 @@ def build_raw_table(rows: list[tuple[int, list[str]]], layout: Layout) -> pd.Dat
     grid = pd.DataFrame([cells for _, cells in rows], dtype="str")  # short rows are padded with NaN
     grid = pd.DataFrame({p: grid[p].fillna("").str.strip() if p in grid else "" for p in used}, index=grid.index)
     numbers = pd.Series([number for number, _ in rows], dtype="int64")
-    base = pd.DataFrame({c: grid[layout.columns[c]] if c in layout.columns else "" for c in ALL_COLUMNS})
+    base = pd.DataFrame({c: grid[layout.columns[c]] if c in layout.columns else "" for c in INDICATOR_COLUMNS})
     if not layout.years:
         return base.assign(**{ROW: numbers, WHERE: "row " + numbers.astype("str")})
     parts = []
