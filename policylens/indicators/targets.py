@@ -1,6 +1,7 @@
 """Numeric targets in policy text ("到2025年GDP突破2万亿元"), and the links between text and indicators.
 
-A target is a number with a unit AND a target year or a target verb, found sentence by sentence.
+A target is a number with a unit in a forward-looking clause (tense.py: a future year or a target word, never
+a past statistic), with the scope it is stated for (scopes.py: the nation, a province or a city).
 Indicator keywords (both languages) are in data/indicators/keywords.csv: one row per
 indicator_id, language and keyword. Partial-year ids (*_h1, *_jan_sep, *_asof_sep, *_jan_nov_pct)
 have none when an annual id covers the same concept, so a target never links to a part-year series.
@@ -8,6 +9,7 @@ have none when an annual id covers the same concept, so a target never links to 
 
 from __future__ import annotations
 
+import datetime
 import re
 import unicodedata
 from collections.abc import Iterable, Sequence
@@ -16,14 +18,15 @@ from pathlib import Path
 import pandas as pd
 
 from policylens import paths
+from policylens.indicators import scopes, tense, units
 from policylens.indicators import table as indicators
-from policylens.indicators import units
+from policylens.indicators.scopes import PLACE, SCOPE
 from policylens.schema import INDICATOR_ID, PARAGRAPH, QUALIFIER, UNIT, UNIT_CODE, VALUE, YEAR
 
 KEYWORDS_TABLE = paths.INDICATORS_DIR / "keywords.csv"
 LANGUAGE, KEYWORD = "language", "keyword"
 SENTENCE, VERB, START, END, DISTANCE, NEAREST = "sentence", "verb", "start", "end", "distance", "nearest"
-TARGET_COLUMNS = (PARAGRAPH, SENTENCE, VALUE, UNIT, UNIT_CODE, YEAR, VERB, QUALIFIER, START, END)
+TARGET_COLUMNS = (PARAGRAPH, SENTENCE, VALUE, UNIT, UNIT_CODE, YEAR, VERB, QUALIFIER, START, END, SCOPE, PLACE)
 
 # Units as written after a number, longest first so that 万亿元 wins over 亿元.
 _ZH_UNITS = (
@@ -53,6 +56,7 @@ _EN_NOUNS = r"firms?|compan(?:y|ies)|enterprises?|SMEs|institutions?|laborator(?
 _NUMBER = rf"(?<![\d.,A-Za-z]){units.NUMBER}"
 _ZH_QUANTITY = re.compile(
     rf"(?P<number>{_NUMBER})\s*(?P<unit>{'|'.join(map(re.escape, _ZH_UNITS))})"
+    r"(?!多?(?:月|小时|工作日|基点))"  # 8个月 and 25个基点 are no count
     r"(?P<post>以上|左右)?"
 )
 _EN_QUANTITY = re.compile(
@@ -111,43 +115,7 @@ ZH_VERB_REACH = 4
 _ZH_GAP = re.compile(r"[\s约近]")
 _APPROX_BEFORE = re.compile(r"(?:约|\babout|\baround|\bapproximately)\s*$", re.I)
 
-# Target years: "到2025年", "2027年前", "by 2025", and the end of a five-year plan.
-FIVE_YEAR_PLAN_ENDS = {
-    "十三五": 2020,
-    "十四五": 2025,
-    "十五五": 2030,
-    "十六五": 2035,
-    "13th": 2020,
-    "14th": 2025,
-    "15th": 2030,
-    "16th": 2035,
-}
-_YEAR_PATTERNS = {
-    "zh": re.compile(
-        r"(?:到|至)\s*(?P<y1>\d{4})\s*年|(?P<y2>\d{4})\s*年\s*(?:底前|之前|前)|力争(?:在|于)?\s*(?P<y3>\d{4})\s*年"
-        r"|[“\"]?(?P<plan>十[三四五六]五)[”\"]?(?:时期|期)?末"
-    ),
-    "en": re.compile(
-        r"\b(?:by|before)\s+(?:the\s+end\s+of\s+|end[- ])?(?P<y1>\d{4})\b"
-        r"|\bby\s+the\s+end\s+of\s+the\s+(?P<plan>1[3-6]th)\s+five[- ]year\s+plan",
-        re.I,
-    ),
-}
-_SENTENCES = {
-    "zh": re.compile(r"[^。！？；!?;\n]+[。！？；!?;]*"),
-    "en": re.compile(r"\S.*?(?:[.!?;](?=\s|$)|$)", re.S | re.M),
-}
 _CLAUSE_BREAK = re.compile(r"[，,：:、]")
-
-
-def _years(sentence: str, language: str) -> list[tuple[int, int]]:
-    """(position, target year) of every target-year expression in the sentence."""
-    found = []
-    for match in _YEAR_PATTERNS[language].finditer(sentence):
-        groups = match.groupdict()
-        year = next((int(groups[g]) for g in ("y1", "y2", "y3") if groups.get(g)), None)
-        found.append((match.start(), year or FIVE_YEAR_PLAN_ENDS[groups["plan"]]))
-    return found
 
 
 def _verb(before: str, language: str) -> str | None:
@@ -165,51 +133,73 @@ def _verb(before: str, language: str) -> str | None:
     return max(ends)[2] if ends else None
 
 
-def extract_targets(paragraphs: Sequence[str], language: str) -> pd.DataFrame:
-    """Numeric targets, one row per number that has a unit and a target year or target verb.
+def extract_targets(
+    paragraphs: Sequence[str], language: str, document_date: datetime.date | None = None
+) -> pd.DataFrame:
+    """Numeric targets: numbers with a unit in a forward-looking clause (see _clause_tense), never past statistics.
 
-    Columns: paragraph (1-based, int64), sentence (str), value (float64, in the unit as written),
-    unit (as written: 亿元, 万亿元, %, 家, trillion yuan, enterprises), unit_code (units.csv code or
-    None; object), year (Int64 target year, NA when none is stated), verb (as written, or None;
-    object), qualifier (exact / lower_bound / approx), start and end (int64: the number's span in
-    the sentence, so sentence[start:end] is the number as written).
+    A clause's tense carries on to the next clauses and sentences of its paragraph until another clause
+    states one. `document_date` (when known) decides which years are future; without it, a year after the
+    latest year of a past statistic in the text is. Columns: paragraph (1-based, int64), sentence (str),
+    value (float64, in the unit as written), unit (as written: 亿元, 万亿元, %, 家, trillion yuan,
+    enterprises), unit_code (units.csv code or None; object), year (Int64 target year, NA when none is
+    stated), verb (as written, or None; object), qualifier (exact / lower_bound / approx), start and end
+    (int64: the number's span in the sentence, so sentence[start:end] is the number as written), scope
+    (nation / province / city / unknown) and place (the place name as written, or None; object).
     """
-    if language not in _SENTENCES:
+    if language not in tense.SENTENCES:
         raise ValueError(f"unknown language {language!r}; expected 'zh' or 'en'")
     quantity = _ZH_QUANTITY if language == "zh" else _EN_QUANTITY
+    now = document_date.year if document_date else None
+    latest = None if now else tense.find_latest_statistics_year(paragraphs, language)
+    document_scope = scopes.find_document_scope(paragraphs, language)
     rows = []
     for number, paragraph in enumerate(paragraphs, start=1):
-        for sentence_match in _SENTENCES[language].finditer(paragraph):
+        state, year, place = None, None, (scopes.UNKNOWN, None)
+        for sentence_match in tense.SENTENCES[language].finditer(paragraph):
             sentence = sentence_match.group().strip()
-            years = _years(sentence, language)
-            for match in quantity.finditer(sentence):
-                before = sentence[: match.start("number")]
-                verb = _verb(before, language)
-                post = (match.group("post") or "").strip()
-                year = next((y for p, y in reversed(years) if p < match.start()), years[0][1] if years else None)
-                if year is None and verb is None and not post:
+            clauses = tense.split_clauses(sentence)
+            found = list(quantity.finditer(sentence))
+            for index, (clause_start, text) in enumerate(clauses):
+                own, own_year = tense.classify_clause(text, language, now, latest, sentence[:clause_start])
+                if own is not None:
+                    year = own_year or (year if own == state == tense.FUTURE else None)
+                    state = own
+                following = clauses[index + 1][1] if index + 1 < len(clauses) else ""
+                if state != tense.FUTURE or tense.opens_with_comparison(following, language):
                     continue
-                unit = match.group("unit") or match.group("noun")
-                qualifier = (
-                    POST_MARKERS.get(post)
-                    or ("approx" if _APPROX_BEFORE.search(before) else None)
-                    or (ZH_VERBS if language == "zh" else EN_VERBS).get(verb or "", "exact")
-                )
-                start = match.start("number")
-                rows.append(
-                    {
-                        PARAGRAPH: number,
-                        SENTENCE: sentence,
-                        VALUE: units.parse_number(match.group("number")),
-                        UNIT: unit,
-                        UNIT_CODE: units.find_unit_code(unit),
-                        YEAR: year,
-                        VERB: verb or post or None,
-                        QUALIFIER: qualifier,
-                        START: start,
-                        END: start + len(match.group("number")),
-                    }
-                )
+                for match in found:
+                    if not clause_start <= match.start() < clause_start + len(text):
+                        continue
+                    before = sentence[: match.start("number")]
+                    verb = _verb(before, language)
+                    post = (match.group("post") or "").strip()
+                    unit = match.group("unit") or match.group("noun")
+                    qualifier = (
+                        POST_MARKERS.get(post)
+                        or ("approx" if _APPROX_BEFORE.search(before) else None)
+                        or (ZH_VERBS if language == "zh" else EN_VERBS).get(verb or "", "exact")
+                    )
+                    start = match.start("number")
+                    scope, where = scopes.choose_scope(sentence, start, language, place, document_scope)
+                    rows.append(
+                        {
+                            PARAGRAPH: number,
+                            SENTENCE: sentence,
+                            VALUE: units.parse_number(match.group("number")),
+                            UNIT: unit,
+                            UNIT_CODE: units.find_unit_code(unit),
+                            YEAR: year,
+                            VERB: verb or post or None,
+                            QUALIFIER: qualifier,
+                            START: start,
+                            END: start + len(match.group("number")),
+                            SCOPE: scope,
+                            PLACE: where,
+                        }
+                    )
+            mentions = scopes.find_scope_mentions(sentence, language)
+            place = (mentions[-1][1], mentions[-1][2]) if mentions else place
     types = {
         PARAGRAPH: "int64",
         SENTENCE: "str",
@@ -221,6 +211,8 @@ def extract_targets(paragraphs: Sequence[str], language: str) -> pd.DataFrame:
         QUALIFIER: "str",
         START: "int64",
         END: "int64",
+        SCOPE: "str",
+        PLACE: "object",
     }
     # Built column by column: a text column holding None would otherwise turn it into NaN.
     return pd.DataFrame({c: pd.Series([r[c] for r in rows], dtype=t) for c, t in types.items()})

@@ -12,6 +12,7 @@ GLOBAL_LANG = "global.lang"
 GLOBAL_LANG_SET_BY_USER = "global.lang_set_by_user"
 THEMES_SHOW_GENERAL = "themes.show_general"
 TERMS_TOP_N = "terms.top_n"
+TERMS_RANK = "terms.rank"  # "key" (distinctive against general language) or "count"
 INDICATORS_CITIES = "indicators.cities"
 # issue 4: indicators UI
 INDICATORS_DATASETS = "indicators.datasets"  # dataset id -> UploadedDataset (this session's uploads)
@@ -72,6 +73,11 @@ CODEBOOK_APPLY_UPLOAD = "codebook.apply_upload"
 CODEBOOK_DOWNLOAD = "codebook.download"
 CODEBOOK_MIN_MARGIN = "codebook.min_margin"
 CODEBOOK_MIN_SCORE = "codebook.min_score"
+CODEBOOK_RULE_WEIGHT = "codebook.rule_weight"
+CODEBOOK_SECONDARY_MIN = "codebook.secondary_min"
+CODEBOOK_USE_MODEL = "codebook.use_model"
+CODEBOOK_IGNORE = "codebook.ignore"
+CODEBOOK_PATTERNS_EDITOR = "codebook.patterns_editor"
 CODEBOOK_PILLARS_EDITOR = "codebook.pillars_editor"
 CODEBOOK_RESET = "codebook.reset"
 CODEBOOK_TERMS_EDITOR = "codebook.terms_editor"
@@ -115,6 +121,7 @@ DEFAULTS: dict[str, object] = {
     GLOBAL_PILLARS: [],
     THEMES_SHOW_GENERAL: True,
     TERMS_TOP_N: 40,
+    TERMS_RANK: "key",
     INDICATORS_CITIES: [FOCUS_CITY],
     INDICATORS_DATASET_CHOICE: ["bundled"],
     INDICATORS_YEARS: None,

@@ -19,7 +19,7 @@ UPLOADER = "widget.indicators.upload"
 ZH_TARGETS = (
     "南京发展规划\n\n"
     "到2025年，全市地区生产总值突破2万亿元，高新技术企业达到1.2万家，建设现代化产业体系。\n\n"
-    "科技创新引领，两院院士数量超过100名。\n\n"
+    "科技创新引领，力争两院院士数量超过100名。\n\n"
     "深化产业融合，加快新质生产力发展。"
 )
 # A yearbook table: one row per city, one column per year; "—" and an empty cell are gaps.
@@ -189,8 +189,8 @@ def test_coverage_page_shows_the_chosen_cities():
 def test_targets_page_on_the_seed_says_none_found():
     at = open_page("pages/targets.py")
     assert [shown_text(i.value) for i in at.info] == [
-        "No numeric targets found in 000_785e541e3328616f.txt: no number with a unit comes with a target year or "
-        "a target verb."
+        "No numeric targets found in 000_785e541e3328616f.txt: no number with a unit is stated as a goal (a future "
+        "target year or a target word such as will, aim to, 力争, 将)."
     ]
     assert not at.get("plotly_chart")
 
@@ -200,12 +200,25 @@ def test_targets_page_lists_chinese_targets_and_charts_one_against_the_series():
     paste(at, ZH_TARGETS)
     assert "共 3 个目标，分布在 2 段中。" in [c.value for c in at.caption]
     cards = [m.value for m in at.markdown if "border-left" in m.value]
-    assert len(cards) == 3 and "目标年份 2025 · 突破" in cards[0] and "匹配指标：地区生产总值" in cards[0]
+    (gdp,) = [c for c in cards if "匹配指标：地区生产总值" in c]  # the cards' order follows the pillars
+    assert len(cards) == 3 and "目标年份 2025 · 突破 · 城市：南京" in gdp
     target = [t for t in figure(at)["data"] if t["name"] == "目标（来自文档）"][0]
     assert (target["x"], target["y"], target["marker"]["symbol"]) == ([2025], [20000.0], "star")
     assert traces(at)["南京"]["y"][0] == 11715.1
     at.selectbox(key="widget.targets.pick").set_value(2).run()  # 两院院士超过100名: no year, a dashed line
     assert [s["y0"] for s in figure(at)["layout"]["shapes"] if s["line"].get("dash") == "dash"] == [100]
+
+
+def test_a_national_target_is_never_drawn_against_a_city_series():
+    at = open_page("pages/targets.py")
+    paste(at, "南京发展规划\n\n力争到2027年，全国地区生产总值超过150万亿元。")
+    (card,) = [m.value for m in at.markdown if "border-left" in m.value]
+    assert "national" in card and "Not drawn against Gross domestic product: the target is national" in card
+    assert [i.value for i in at.info] == [
+        "The targets that match an indicator are all of another scope than its series (a national figure is never "
+        "drawn against a city's series), so there is nothing to chart."
+    ]
+    assert not at.get("plotly_chart")
 
 
 def test_indicator_shows_the_paragraphs_and_lines_that_speak_about_it():

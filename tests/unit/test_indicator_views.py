@@ -169,9 +169,7 @@ def test_target_is_drawn_at_its_year_in_the_chart_unit_with_the_document_as_sour
 
 
 def test_target_without_year_is_a_dashed_line_and_a_foreign_unit_is_not_drawn():
-    found = targets.extract_targets(
-        ["GDP reached 3% more than planned.", "GDP to exceed 5,000 100 million yuan."], "en"
-    )
+    found = targets.extract_targets(["GDP will grow by more than 3%.", "GDP to exceed 5,000 100 million yuan."], "en")
     no_year = found[found[schema.UNIT_CODE] == "100m_cny"].iloc[0].to_dict()
     fig, drawn = build_target_figure(DATA[DATA[schema.CITY] == "Nanjing"], no_year, "plan.txt")
     assert drawn and [s.y0 for s in fig.layout.shapes if s.line.dash == "dash"] == [5000.0]

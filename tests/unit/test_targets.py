@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import datetime
+
 import pandas as pd
 import pytest
 
 from policylens import paths
 from policylens.documents.loader import load_document
+from policylens.indicators import scopes
 from policylens.indicators import table as indicators
 from policylens.indicators.targets import (
     TARGET_COLUMNS,
@@ -42,6 +45,8 @@ def targets(rows: list[tuple]) -> pd.DataFrame:
         "qualifier": "str",
         "start": "int64",
         "end": "int64",
+        "scope": "str",
+        "place": "object",
     }
     columns = {c: pd.Series([r[i] for r in rows], dtype=types[c]) for i, c in enumerate(TARGET_COLUMNS)}
     return pd.DataFrame(columns)
@@ -51,11 +56,12 @@ def test_chinese_targets_with_years_verbs_and_markers():
     s1, s2, s3 = ZH[0], ZH[1], "力争“十五五”末新型研发机构达到500家。"
     expected = targets(
         [
-            (1, s1, 2.0, "万亿元", "trillion_cny", 2025, "突破", "lower_bound", 17, 18),
-            (1, s1, 3.5, "%", "pct", 2025, "达到", "approx", 30, 33),
-            (2, s2, 1000.0, "家", "firms", 2025, "超过", "lower_bound", 15, 19),
-            (2, s2, 300.0, "家", "firms", 2025, "以上", "lower_bound", 32, 35),
-            (3, s3, 500.0, "家", "firms", 2030, "达到", "exact", 16, 19),
+            (1, s1, 2.0, "万亿元", "trillion_cny", 2025, "突破", "lower_bound", 17, 18, "city", None),
+            (1, s1, 3.5, "%", "pct", 2025, "达到", "approx", 30, 33, "city", None),
+            # no scope word: the document's, from its first paragraph (全市)
+            (2, s2, 1000.0, "家", "firms", 2025, "超过", "lower_bound", 15, 19, "city", None),
+            (2, s2, 300.0, "家", "firms", 2025, "以上", "lower_bound", 32, 35, "city", None),
+            (3, s3, 500.0, "家", "firms", 2030, "达到", "exact", 16, 19, "city", None),
         ]
     )
     pd.testing.assert_frame_equal(extract_targets(ZH, "zh"), expected)
@@ -65,9 +71,10 @@ def test_english_targets_with_years_verbs_and_markers():
     s2 = "It aims for more than 10,000 high-tech enterprises by the end of the 14th Five-Year Plan."
     expected = targets(
         [
-            (1, EN[0], 2.0, "trillion yuan", "trillion_cny", 2025, "exceed", "lower_bound", 25, 26),
-            (1, EN[0], 3.5, "%", "pct", 2025, "reach", "approx", 76, 79),
-            (2, s2, 10000.0, "enterprises", "firms", 2025, "more than", "lower_bound", 22, 28),
+            (1, EN[0], 2.0, "trillion yuan", "trillion_cny", 2025, "exceed", "lower_bound", 25, 26, "unknown", None),
+            (1, EN[0], 3.5, "%", "pct", 2025, "reach", "approx", 76, 79, "unknown", None),
+            # "It" is Nanjing, named in the sentence before
+            (2, s2, 10000.0, "enterprises", "firms", 2025, "more than", "lower_bound", 22, 28, "city", "Nanjing"),
             (
                 3,
                 "The plan will increase the share of manufacturing to 30 percent;",
@@ -79,6 +86,8 @@ def test_english_targets_with_years_verbs_and_markers():
                 "exact",
                 53,
                 55,
+                "unknown",
+                None,
             ),
             (
                 3,
@@ -91,6 +100,8 @@ def test_english_targets_with_years_verbs_and_markers():
                 "lower_bound",
                 0,
                 3,
+                "unknown",
+                None,
             ),
         ]
     )
@@ -231,3 +242,128 @@ def test_linked_indicators_of_terms(keywords):
         "patent_grants",
         "pct_applications",
     ]
+
+
+# ---- forward-looking statements only, and their scope -----------------------------------------
+
+# A bulletin item written for this test, in the style of an evening-news economy report: every figure is past.
+BULLETIN = (
+    "国家统计局今天发布数据显示，去年全国规模以上工业增加值比上年增长4.6%，全年社会消费品零售总额突破47万亿元。"
+    "今年以来，我国外贸进出口保持增长，前三季度货物贸易进出口总值达到32万亿元，同比增长5.3%。"
+    "截至9月末，全国高新技术企业已超过46万家，累计新增专精特新企业1.2万家。"
+    "全国研发经费投入超过3.3万亿元，比上年增长8.1%。"
+)
+
+
+def test_a_bulletin_of_last_years_statistics_has_no_target():
+    assert extract_targets([BULLETIN], "zh").empty
+    assert extract_targets([BULLETIN], "zh", document_date=datetime.date(2024, 10, 20)).empty
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "全年GDP突破2万亿元，同比增长5%。",  # explicit past markers win over 突破
+        "高新技术企业达到1.2万家。",  # a target verb, but no future anchor
+        "提前完成了“十四五”期间的发展目标，5G基站超过400万个。",
+        "吉林将资金投入占比由5%提高到20%以上。",  # 将 as the object marker, not "will"
+        "党的十八大以来，全社会研发投入从2012年1万亿元增长到2021年2.8万亿元。",  # a span looking back
+        "Last year, R&D spending grew 8%.",
+        "GDP reached 2 trillion yuan, up 5% year-on-year.",
+    ],
+)
+def test_past_statistics_are_not_targets(text):
+    assert extract_targets([text], "en" if text.isascii() else "zh").empty
+
+
+def test_a_city_target_with_a_target_year_takes_the_city_the_title_names():
+    paragraphs = ["南京市科技创新行动方案", "到2027年，全市高新技术企业数量力争突破1.2万家。"]
+    (target,) = extract_targets(paragraphs, "zh").to_dict("records")
+    assert (target["value"], target["unit"], target["year"], target["verb"]) == (1.2, "万家", 2027, "突破")
+    assert (target["scope"], target["place"]) == ("city", "南京")
+    assert extract_targets(paragraphs[1:], "zh")[["scope", "place"]].values.tolist() == [["city", None]]
+
+
+def test_a_national_figure_is_national_and_a_target_only_with_a_future_anchor():
+    statistic = "全国研发经费投入超过3.3万亿元，比上年增长8.1%。"
+    assert extract_targets(["南京", statistic], "zh").empty
+    (target,) = extract_targets(["南京", "力争到2027年，全国研发经费投入超过4万亿元。"], "zh").to_dict("records")
+    assert (target["value"], target["year"], target["scope"], target["place"]) == (4.0, 2027, "nation", "China")
+
+
+def test_weak_past_markers_yield_to_a_future_anchor_and_the_tense_carries_on():
+    text = "今年，中央财政下达补助资金40亿元，力争全年完成投资1000亿元，到年底普及率达到92%，覆盖人口比例63%。"
+    assert extract_targets([text], "zh")["value"].tolist() == [1000.0, 92.0, 63.0]
+
+
+def test_the_document_date_decides_which_years_are_future():
+    text = ["2025年，全市地区生产总值达到2万亿元。"]
+    assert extract_targets(text, "zh", document_date=datetime.date(2023, 3, 1))["year"].tolist() == [2025]
+    assert extract_targets(text, "zh", document_date=datetime.date(2026, 3, 1)).empty
+    # Without a date, a year after the latest year of a past statistic is future.
+    undated = ["2023年全市地区生产总值比上年增长5%。", *text]
+    assert extract_targets(undated, "zh")[["paragraph", "year"]].values.tolist() == [[2, 2025]]
+
+
+def test_english_target_and_statistic_with_scopes():
+    paragraphs = [
+        "Nanjing innovation plan",
+        "Last year, R&D spending grew 8%. By 2027, the city aims to have 12,000 high-tech enterprises.",
+        "China's R&D spending will exceed 4 trillion yuan by 2027.",
+    ]
+    found = extract_targets(paragraphs, "en")
+    assert found[["value", "year", "scope", "place"]].values.tolist() == [
+        [12000.0, 2027, "city", "Nanjing"],
+        [4.0, 2027, "nation", "China"],
+    ]
+
+
+def test_scope_mentions_and_series_scopes():
+    assert scopes.find_scope_mentions("2023年广东省生产总值是全国首个，全市和我省", "zh") == [
+        (5, "province", "广东"),
+        (13, "nation", "China"),
+        (18, "city", None),
+        (21, "province", None),
+    ]
+    assert scopes.find_scope_mentions("national high-tech zones of the city", "en") == [(28, "city", None)]
+    assert [scopes.find_series_scope(c) for c in ("Nanjing", "南京", "全国", "China", "江苏省")] == [
+        ("city", "Nanjing"),
+        ("city", "Nanjing"),
+        ("nation", "China"),
+        ("nation", "China"),
+        ("province", "Jiangsu"),
+    ]
+
+
+def test_targets_link_only_to_series_of_their_scope(keywords):
+    paragraphs = [
+        "南京市创新发展规划",
+        "到2027年，全市研发投入超过800亿元。",  # Nanjing: the title names the city
+        "力争到2027年，全国研发投入超过4万亿元。",  # national
+        "到2027年，苏州研发投入超过1000亿元。",  # another city, named
+    ]
+    found = extract_targets(paragraphs, "zh")
+    data = pd.DataFrame(
+        {
+            "city": ["Nanjing", "Suzhou", "China", "Nanjing"],
+            "indicator_id": ["rd_expenditure"] * 3 + ["gdp"],
+            "unit_code": ["100m_cny"] * 4,
+        }
+    )
+    catalogue = pd.DataFrame({"indicator_id": ["rd_expenditure", "gdp"], "unit_code": ["100m_cny", "100m_cny"]})
+    matched = match_targets_to_indicators(found, catalogue, keywords)
+    linked = scopes.match_target_scopes(matched, data)
+    assert linked[["value", "scope", "indicator_id", "series_cities"]].values.tolist() == [
+        [800.0, "city", "rd_expenditure", ("Nanjing",)],
+        [4.0, "nation", "rd_expenditure", ("China",)],
+        [1000.0, "city", "rd_expenditure", ("Suzhou",)],
+    ]
+    # A national target and city series only: the pair stays, with no series to draw it on.
+    cities_only = scopes.match_target_scopes(matched, data[data["city"] != "China"])
+    assert cities_only["series_cities"].tolist() == [("Nanjing",), (), ("Suzhou",)]
+
+
+def test_a_target_of_unknown_scope_may_be_drawn_on_any_series():
+    assert scopes.is_same_scope("unknown", None, "Nanjing") and scopes.is_same_scope("unknown", None, "China")
+    assert scopes.is_same_scope("city", None, "Suzhou") and not scopes.is_same_scope("city", None, "全国")
+    assert not scopes.is_same_scope("city", "南京", "Suzhou") and not scopes.is_same_scope("nation", "China", "Nanjing")
