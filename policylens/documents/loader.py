@@ -1,6 +1,7 @@
 """Bytes in, clean text out: format dispatch, normalisation, paragraphs, language and script.
 
-Decoding lives in encodings.py, format extraction in formats.py, Traditional Chinese in chinese_script.py.
+Decoding lives in encodings.py, format extraction in formats.py, Traditional Chinese in script.py,
+page chrome in boilerplate.py.
 """
 
 from __future__ import annotations
@@ -8,9 +9,11 @@ from __future__ import annotations
 import hashlib
 import re
 import unicodedata
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path, PurePath
 
+from policylens.documents.boilerplate import strip_boilerplate
 from policylens.documents.encodings import decode_bytes
 from policylens.documents.errors import DocumentError
 from policylens.documents.script import NOT_APPLICABLE, TRADITIONAL, convert_to_simplified, detect_script
@@ -43,7 +46,9 @@ class Document:
 
     `paragraphs` and `text` are what gets analysed: Traditional Chinese is converted to Simplified.
     `original_paragraphs` then holds the text as written, 1:1 with `paragraphs`; it is None when
-    nothing was converted. `sha256` hashes the original paragraphs.
+    nothing was converted. `sha256` hashes the original paragraphs. Page chrome and bylines
+    (data/boilerplate.txt) are stripped before anything else; `removed_paragraphs` keeps the
+    paragraphs dropped whole, as written.
     """
 
     name: str
@@ -54,6 +59,7 @@ class Document:
     sha256: str
     script: str = NOT_APPLICABLE  # "simplified", "traditional" or "n/a" (not Chinese)
     original_paragraphs: tuple[str, ...] | None = None
+    removed_paragraphs: tuple[str, ...] = ()
 
     @property
     def key(self) -> str:
@@ -186,9 +192,10 @@ def _extract_paragraphs(data: bytes, suffix: str) -> tuple[tuple[str, ...], str]
     return split_paragraphs(normalize_text(raw)), encoding
 
 
-def _build_document(name: str, original: tuple[str, ...], encoding: str) -> Document:
+def _build_document(name: str, original: tuple[str, ...], encoding: str, strip: bool = True) -> Document:
     if not original:
         raise DocumentError("The file contains no text.", code="no_text")
+    original, removed = strip_boilerplate(original) if strip else (original, ())
     language = detect_language("\n".join(original))
     script = detect_script("\n".join(original)) if language == "zh" else NOT_APPLICABLE
     paragraphs = convert_to_simplified(original) if script == TRADITIONAL else original
@@ -201,6 +208,7 @@ def _build_document(name: str, original: tuple[str, ...], encoding: str) -> Docu
         sha256=hashlib.sha256("\n".join(original).encode("utf-8")).hexdigest(),
         script=script,
         original_paragraphs=original if paragraphs != original else None,
+        removed_paragraphs=removed,
     )
 
 
@@ -246,3 +254,12 @@ def load_document(path: Path | str) -> Document:
     _supported_suffix(path.name)
     _check_size(path.stat().st_size)  # refuse before reading a huge file into memory
     return load_document_bytes(path.read_bytes(), path.name)
+
+
+def load_paragraphs(paragraphs: Sequence[str], name: str = "paragraphs.txt") -> Document:
+    """Build a Document from paragraphs that are already cut and cleaned (a labelled set): one
+    paragraph per input, none dropped as page chrome, so labels and paragraphs stay 1:1."""
+    original = tuple(normalize_text(p).strip() for p in paragraphs)
+    if not all(original):
+        raise DocumentError("A paragraph is empty.", code="no_text")
+    return _build_document(name, original, NO_ENCODING, strip=False)

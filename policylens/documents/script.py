@@ -44,7 +44,13 @@ def detect_script(text: str) -> str:
     return SIMPLIFIED
 
 
+# tw2sp: Taiwan Traditional to Simplified with Mainland phrases (軟體 -> 软件, 網路 -> 网络), where
+# plain t2s converts characters only (軟體 -> 软体). Its phrase table holds Taiwan usage alone, so
+# Hong Kong and standard Traditional text convert as t2s would.
+TO_SIMPLIFIED = "tw2sp"
+
+
 def convert_to_simplified(paragraphs: tuple[str, ...]) -> tuple[str, ...]:
-    """OpenCC t2s (phrase-aware) on each paragraph, so the result maps 1:1 to the input."""
-    converter = _converter("t2s")
+    """OpenCC tw2sp (phrase-level) on each paragraph, so the result maps 1:1 to the input."""
+    converter = _converter(TO_SIMPLIFIED)
     return tuple(converter.convert(p) for p in paragraphs)

@@ -13,14 +13,15 @@ from policylens import schema
 from policylens.figures.style import SOURCE_MARGIN, apply_style
 from policylens.i18n import t
 from policylens.markup import escape_plotly
-from policylens.text.pillars import Codebook
+from policylens.text.pillars import NONE, Codebook
 
 GENERAL_COLOR = "#9e9e9e"
 
 
 def pillar_label(codebook: Codebook, pillar_id: str | None, lang: str) -> str:
-    """Display label of a pillar id; None is the general bucket."""
-    return codebook.get(pillar_id).label(lang) if isinstance(pillar_id, str) else t("pillar.general", lang)
+    """Display label of a pillar id; None (or "none", the classifier's class for it) is the general bucket."""
+    known = isinstance(pillar_id, str) and pillar_id != NONE
+    return codebook.get(pillar_id).label(lang) if known else t("pillar.general", lang)
 
 
 def pillar_color(codebook: Codebook, pillar_id: str | None) -> str:
@@ -72,27 +73,30 @@ def build_term_bar_figure(
     source: str,
     height: int | None = None,
     highlight: str | None = None,
+    value: str = schema.COUNT,
+    value_title: str | None = None,
 ) -> go.Figure:
-    """Ranked horizontal bars of term counts, most frequent on top, coloured by the term's pillar.
+    """Ranked horizontal bars of terms, the first on top, coloured by the term's pillar.
 
-    `terms` has columns term, count (already sorted and cut). customdata holds the term. When
-    `highlight` (the selected term) is among the bars, the other bars are drawn paler.
+    `terms` has columns term and `value` (count by default, or a key-term score; already sorted
+    and cut). customdata holds the term. When `highlight` (the selected term) is among the bars,
+    the other bars are drawn paler. `value_title` names the x axis (default: the count's).
     """
     colors = [pillar_color(codebook, term_pillars.get(term)) for term in terms[schema.TERM]]
     shown = set(terms[schema.TERM])
     opacity = [1.0 if highlight not in shown or term == highlight else 0.35 for term in terms[schema.TERM]]
     fig = go.Figure(
         go.Bar(
-            x=terms[schema.COUNT],
+            x=terms[value],
             y=[escape_plotly(term) for term in terms[schema.TERM]],
             orientation="h",
             marker=dict(color=colors, opacity=opacity),
             customdata=terms[schema.TERM],
-            hovertemplate="%{y}: %{x}<extra></extra>",
+            hovertemplate="%{y}: %{x}<extra></extra>" if value == schema.COUNT else "%{y}: %{x:.1f}<extra></extra>",
         )
     )
     fig.update_yaxes(autorange="reversed", title_text=None, tickfont=dict(size=12), dtick=1)
-    fig.update_xaxes(title_text=t("figure.count", lang), rangemode="tozero")
+    fig.update_xaxes(title_text=value_title or t("figure.count", lang), rangemode="tozero")
     # rows of 22 px, plus the title above and the axis and source line below (SOURCE_MARGIN)
     fig.update_layout(height=height or 80 + 22 * len(terms) + SOURCE_MARGIN, showlegend=False, bargap=0.25)
     return apply_style(fig, title, source)

@@ -73,6 +73,14 @@ def get_cloud(frequencies: tuple[tuple[str, int], ...], colors: tuple[tuple[str,
     return render_cloud(dict(frequencies), dict(colors), CloudOptions())
 
 
+@st.cache_data(show_spinner=False, max_entries=16)
+def get_key_term_counts(document_key: str, settings_key: str, _analysis: analysis.Analysis, _segmenter: Segmenter):
+    """The document's key-term candidates with its compounds merged (text.keyterms.count_key_terms)."""
+    from policylens.text.keyterms import count_key_terms
+
+    return count_key_terms(_analysis, _segmenter)
+
+
 @st.cache_data(show_spinner=False, max_entries=8)
 def get_token_spans(document_key: str, settings_key: str, _document: Document, _segmenter: Segmenter) -> tuple:
     """Every raw token with its span, per paragraph (keyword in context)."""

@@ -69,7 +69,7 @@ def main_captions(at: AppTest) -> list[str]:
 
 @cache
 def seed_analysis(weight_of_new: float | None = None) -> Analysis:
-    """The seed under the shipped codebook (or with the English term "new" reweighted), from the core."""
+    """The seed under the shipped codebook (or with the English term "innovation" reweighted), from the core."""
     codebook = load_codebook(paths.PILLARS_CODEBOOK)
     if weight_of_new is not None:
         codebook = parse_codebook(reweight_new(format_codebook(codebook), weight_of_new))
@@ -77,9 +77,9 @@ def seed_analysis(weight_of_new: float | None = None) -> Analysis:
 
 
 def reweight_new(toml_text: str, weight: float) -> str:
-    """The codebook TOML with the English term `new` of the pillar New at `weight` (shipped: 0.5)."""
-    changed, n = re.subn(r"(?m)^new = 0\.5$", f"new = {weight}", toml_text)
-    assert n == 1, "the codebook no longer has `new = 0.5` in one place"
+    """The codebook TOML with the English term `innovation` of the pillar New at `weight` (shipped: 1.0)."""
+    changed, n = re.subn(r"(?m)^innovation = 1\.0$", f"innovation = {weight}", toml_text)
+    assert n == 1, "the codebook no longer has `innovation = 1.0` in one place"
     return changed
 
 
@@ -269,8 +269,15 @@ def top_terms(at: AppTest) -> list[str]:
     return at.dataframe[0].value["term"].tolist()
 
 
+def rank_by_count(at: AppTest) -> AppTest:
+    """Switch the Terms page to raw counts (the tokenizer's terms as they are, no key-term ranking)."""
+    at.segmented_control(key="widget.terms.rank").set_value("count").run()
+    assert not at.exception, at.exception
+    return at
+
+
 def test_locking_a_split_term_keeps_it_whole_in_every_view():
-    at = open_page("pages/terms.py", paste=ZH_DIGITAL)
+    at = rank_by_count(open_page("pages/terms.py", paste=ZH_DIGITAL))
     before = top_terms(at)
     assert "数字经济" not in before and {"数字", "经济"} <= set(before[:3])
 
@@ -314,7 +321,7 @@ def test_removing_a_locked_term_unlocks_it():
 def test_stopword_edits_change_the_top_terms():
     """The edit log the Add/Remove buttons write (`custom.stopword_edits`), set directly: see the
     xfail test below for why AppTest cannot press those buttons."""
-    at = open_page("pages/terms.py", paste=ZH_DIGITAL)
+    at = rank_by_count(open_page("pages/terms.py", paste=ZH_DIGITAL))
     assert top_terms(at)[0] == "经济" and "要" not in top_terms(at)
     at.session_state["custom.stopword_edits"] = (("zh", "add", "经济"), ("zh", "remove", "要"))
     at.run()
@@ -356,7 +363,7 @@ def expected_badges(analysis: Analysis) -> list[str]:
 def test_codebook_page_renders_editors_preview_and_download():
     at = open_page("pages/codebook.py")
     editors = {d.key: d for d in at.dataframe if d.key}
-    assert set(editors) == {"codebook.pillars_editor", "codebook.terms_editor"}
+    assert set(editors) == {"codebook.pillars_editor", "codebook.terms_editor", "codebook.patterns_editor"}
     assert all(e.editing_mode == "dynamic" for e in editors.values())
     assert editors["codebook.pillars_editor"].value["id"].tolist() == ["new", "strong", "fusion"]
     preview = [d for d in at.dataframe if not d.key][0].value
@@ -374,18 +381,18 @@ def test_codebook_page_renders_editors_preview_and_download():
 def test_editing_a_weight_previews_applies_and_resets():
     at = open_page("pages/codebook.py")
     terms = at.dataframe(key="codebook.terms_editor").value
-    row = terms.index[(terms["pillar"] == "new") & (terms["language"] == "en") & (terms["term"] == "new")]
-    assert len(row) == 1 and terms.loc[row[0], "weight"] == 0.5
+    row = terms.index[(terms["pillar"] == "new") & (terms["language"] == "en") & (terms["term"] == "innovation")]
+    assert len(row) == 1 and terms.loc[row[0], "weight"] == 1.0
     at.session_state["codebook.terms_editor"] = {
-        "edited_rows": {int(row[0]): {"weight": 5.0}},
+        "edited_rows": {int(row[0]): {"weight": 40.0}},
         "added_rows": [],
         "deleted_rows": [],
     }
     at.run()
     assert not at.exception and not at.error
-    base, heavy = seed_analysis(), seed_analysis(5.0)
+    base, heavy = seed_analysis(), seed_analysis(40.0)
     moved = sorted(paragraphs_of(heavy, "new") - paragraphs_of(base, "new"))
-    assert moved, "reweighting `new` should move paragraphs to New"
+    assert moved, "reweighting `innovation` should move paragraphs to New"
     assert [i.value for i in at.info] == [
         f"{len(moved)} paragraphs change pillar: " + ", ".join(f"¶{p}" for p in moved)
     ]
@@ -393,7 +400,7 @@ def test_editing_a_weight_previews_applies_and_resets():
 
     at.button(key="codebook.apply").click().run()
     assert [w.value for w in at.warning] == ["An edited codebook is in use in this session."]
-    assert parse_codebook(at.session_state["custom.codebook"]).get("new").terms("en")["new"] == 5.0
+    assert parse_codebook(at.session_state["custom.codebook"]).get("new").terms("en")["innovation"] == 40.0
     at.switch_page("pages/themes.py").run()
     assert pillar_badges(at) == expected_badges(heavy)
 
@@ -410,7 +417,7 @@ def test_custom_codebook_in_session_state_changes_the_themes():
     at = open_page("pages/themes.py")
     assert pillar_badges(at) == expected_badges(seed_analysis())
     shipped = format_codebook(load_codebook(paths.PILLARS_CODEBOOK))
-    at.session_state["custom.codebook"] = reweight_new(shipped, 5.0)
+    at.session_state["custom.codebook"] = reweight_new(shipped, 40.0)
     at.run()
     assert not at.exception
-    assert pillar_badges(at) == expected_badges(seed_analysis(5.0)) != expected_badges(seed_analysis())
+    assert pillar_badges(at) == expected_badges(seed_analysis(40.0)) != expected_badges(seed_analysis())
