@@ -5,6 +5,7 @@ import streamlit as st
 from policylens import schema
 from policylens.figures.text import build_paragraph_map_figure
 from policylens.i18n import t
+from policylens.text.classify import codebook_model
 from policylens.text.terms import filter_paragraphs
 from policylens.ui import state
 from policylens.ui.context import get_context
@@ -14,7 +15,11 @@ ctx = get_context()
 lang, codebook, analysis = ctx.lang, ctx.codebook, ctx.analysis
 
 st.title(t("themes.title", lang))
-st.caption(t("themes.intro", lang, min_score=codebook.min_score, min_margin=codebook.min_margin))
+model = codebook_model(codebook)
+if model is not None:
+    st.caption(t("themes.intro", lang, n=model.trained_on))
+else:
+    st.caption(t("themes.intro_rules", lang, min_score=codebook.min_score, min_margin=codebook.min_margin))
 scores = analysis.scores
 if ctx.pillars:
     scores = scores[scores[schema.PILLAR].isin(ctx.pillars)]

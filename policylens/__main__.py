@@ -1,8 +1,12 @@
 """Command line: `python -m policylens analyze PATH --format json [--top N]`,
+`python -m policylens evaluate FILE.tsv [--codebook F] [--format text|json]`,
 `python -m policylens indicators FILE --format json`, `python -m policylens report PATH --out F` and
 `python -m policylens install-font`.
 
-analyze: PATH is a .txt, .md, .html, .docx or .pdf file. indicators: FILE is an indicator table
+analyze: PATH is a .txt, .md, .html, .docx or .pdf file. evaluate: FILE.tsv is a labelled set in the
+format of the development set (columns id, text, primary, secondary; date and item_title group
+paragraphs into documents); it prints exact and top-2 accuracy, recall on none, per-pillar precision
+and recall, Cohen's kappa and the confusion matrix. indicators: FILE is an indicator table
 (.csv or .xlsx, long or wide; data/indicators/UPLOAD.md), printed as validated long rows. A file
 that cannot be read or validated exits with status 2, its problems on stderr.
 """
@@ -24,7 +28,8 @@ from policylens.indicators.upload import (
     check_upload_size,
     read_indicator_upload,
 )
-from policylens.text.analysis import analyze_default, build_analysis_report
+from policylens.text.analysis import analyze_default, analyzer_for, build_analysis_report
+from policylens.text.evaluation import LabelledSetError, evaluate, format_figures, read_labelled_tsv
 from policylens.text.pillars import CodebookError, load_codebook
 
 
@@ -36,6 +41,11 @@ def build_parser() -> argparse.ArgumentParser:
     analyze.add_argument("--format", choices=["json"], default="json")
     analyze.add_argument("--top", type=int, default=100, help="number of terms to list (default 100)")
     analyze.add_argument("--codebook", type=Path, default=paths.PILLARS_CODEBOOK)
+    evaluate = commands.add_parser("evaluate", help="score the pillar classifier against a labelled TSV")
+    evaluate.add_argument("path", type=Path, help="a labelled TSV (id, text, primary, secondary, ...)")
+    evaluate.add_argument("--codebook", type=Path, default=paths.PILLARS_CODEBOOK)
+    evaluate.add_argument("--format", choices=["text", "json"], default="text")
+    evaluate.add_argument("--errors", action="store_true", help="also list every paragraph the classifier got wrong")
     commands.add_parser(
         "install-font", help="copy the bundled CJK font, and its web slices, into static/ for the browser"
     )
@@ -71,6 +81,32 @@ def run_indicators(path: Path) -> int:
     return 0
 
 
+def run_evaluate(args: argparse.Namespace) -> int:
+    """Print the agreement figures of the classifier with a labelled set (text or JSON)."""
+    try:
+        codebook = load_codebook(args.codebook)
+        rows = read_labelled_tsv(args.path.read_text(encoding="utf-8"), codebook.ids)
+    except (OSError, UnicodeDecodeError, CodebookError, LabelledSetError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    figures, predictions = evaluate(rows, analyzer_for(codebook), codebook.ids)
+    errors = [
+        {"id": p.id, "gold": p.gold, "predicted": p.primary, "secondary": p.secondary}
+        for p in predictions
+        if p.gold != p.primary
+    ]
+    if args.format == "json":
+        json.dump({**figures, **({"errors": errors} if args.errors else {})}, sys.stdout, ensure_ascii=False, indent=2)
+        sys.stdout.write("\n")
+    else:
+        print(format_figures(figures))
+        if args.errors:
+            print("\nerrors (id, gold, predicted, secondary)")
+            for e in errors:
+                print(f"{e['id']}\t{e['gold']}\t{e['predicted']}\t{e['secondary'] or ''}")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     if args.command == "install-font":
@@ -84,6 +120,8 @@ def main(argv: list[str] | None = None) -> int:
         return run_report(args)
     if args.command == "indicators":
         return run_indicators(args.path)
+    if args.command == "evaluate":
+        return run_evaluate(args)
     logging.getLogger("pypdf").setLevel(logging.ERROR)  # a damaged PDF gets our one message, not pypdf's warnings
     try:
         document = load_document(args.path)

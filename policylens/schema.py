@@ -6,6 +6,8 @@ TEXT = "text"
 PILLAR = "pillar"  # pillar id ("new", "strong", "fusion"); None / NA = general
 SCORE = "score"
 EVIDENCE = "evidence"  # tuple of matched codebook terms
+SECONDARY = "secondary"  # a second pillar with its own concrete content, or None
+CONFIDENCE = "confidence"  # 0-1: how sure the classifier is of the primary pillar
 
 # Term tables.
 TERM = "term"

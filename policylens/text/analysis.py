@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import pandas as pd
 
 from policylens import schema
 from policylens.documents.loader import Document
-from policylens.text.pillars import Codebook, assign_pillars, score_paragraphs
+from policylens.text.classify import DETAIL, Example, classify_paragraphs
+from policylens.text.pillars import Codebook
 from policylens.text.segment import Segmenter, SegmenterConfig
 from policylens.text.terms import count_terms, count_terms_by_pillar, summarise_terms
 
@@ -21,7 +23,7 @@ class Analysis:
     paragraph_terms: tuple[tuple[str, ...], ...]
     term_counts: pd.DataFrame  # paragraph, term, count
     scores: pd.DataFrame  # paragraph, pillar, score, evidence (every paragraph x pillar)
-    assignment: pd.DataFrame  # paragraph, pillar, score, margin, evidence
+    assignment: pd.DataFrame  # paragraph, pillar, secondary, confidence, score, margin, evidence, detail
     terms_by_pillar: pd.DataFrame  # pillar, term, count (terms.count_terms_by_pillar)
 
 
@@ -30,12 +32,15 @@ def build_segmenter_config(codebook: Codebook) -> SegmenterConfig:
     return SegmenterConfig(extra_terms_en=codebook.all_terms("en"), extra_terms_zh=codebook.all_terms("zh"))
 
 
-def analyze_document(document: Document, codebook: Codebook, segmenter: Segmenter) -> Analysis:
-    """Tokenise, count and classify every paragraph of `document`."""
+def analyze_document(
+    document: Document, codebook: Codebook, segmenter: Segmenter, examples: Sequence[Example] = ()
+) -> Analysis:
+    """Tokenise, count and classify every paragraph of `document` (learning from confirmed `examples`)."""
     paragraph_terms = tuple(tuple(segmenter.tokenize(p, document.language)) for p in document.paragraphs)
-    scores = score_paragraphs(paragraph_terms, codebook, document.language)
+    scores, assignment = classify_paragraphs(
+        document.paragraphs, document.language, codebook, segmenter.tokenize, paragraph_terms, examples
+    )
     term_counts = count_terms(paragraph_terms)
-    assignment = assign_pillars(scores, codebook)
     return Analysis(
         document=document,
         paragraph_terms=paragraph_terms,
@@ -91,20 +96,40 @@ def build_analysis_report(analysis: Analysis, codebook: Codebook, top: int = 100
             }
             for p, row in zip(codebook.pillars, pillars.head(len(codebook.pillars)).to_dict("records"))
         ],
-        "paragraphs": [
-            {
-                "index": int(row[schema.PARAGRAPH]),
-                "text": doc.paragraphs[int(row[schema.PARAGRAPH]) - 1],
-                "pillar": row[schema.PILLAR] if isinstance(row[schema.PILLAR], str) else None,
-                "scores": {pid: float(scores.loc[row[schema.PARAGRAPH], pid]) for pid in codebook.ids},
-                "evidence": list(row[schema.EVIDENCE]),
-            }
-            for row in analysis.assignment.to_dict("records")
-        ],
+        "paragraphs": [_paragraph_report(doc, row, scores, codebook) for row in analysis.assignment.to_dict("records")],
         "terms": [{"term": r[schema.TERM], "count": int(r[schema.COUNT])} for r in terms.to_dict("records")],
+    }
+
+
+def _paragraph_report(doc: Document, row: dict, scores: pd.DataFrame, codebook: Codebook) -> dict:
+    """One paragraph of the analyze JSON: its pillar, secondary, confidence and the evidence by kind."""
+    detail = row.get(DETAIL) or {}
+    return {
+        "index": int(row[schema.PARAGRAPH]),
+        "text": doc.paragraphs[int(row[schema.PARAGRAPH]) - 1],
+        "pillar": row[schema.PILLAR] if isinstance(row[schema.PILLAR], str) else None,
+        "secondary": row[schema.SECONDARY] if isinstance(row[schema.SECONDARY], str) else None,
+        "confidence": round(float(row[schema.CONFIDENCE]), 4),
+        "scores": {pid: round(float(scores.loc[row[schema.PARAGRAPH], pid]), 4) for pid in codebook.ids},
+        "evidence": {
+            "terms": list(row[schema.EVIDENCE]),
+            "codebook": list(detail.get("codebook", [])),
+            "model": [{"term": term, "weight": weight} for term, weight in detail.get("model", [])],
+            "patterns": [{"rule": rule, "pillar": cls, "weight": w} for rule, cls, w in detail.get("patterns", [])],
+            "examples": [
+                {"text": text, "label": label, "source": source, "similarity": sim}
+                for text, label, source, sim in detail.get("examples", [])
+            ],
+        },
     }
 
 
 def analyze_default(document: Document, codebook: Codebook) -> Analysis:
     """Analyse with a fresh segmenter built for `codebook` (the CLI path)."""
     return analyze_document(document, codebook, Segmenter(build_segmenter_config(codebook)))
+
+
+def analyzer_for(codebook: Codebook, examples: Sequence[Example] = ()):
+    """A function document -> assignment with one segmenter for all calls (the evaluate path)."""
+    segmenter = Segmenter(build_segmenter_config(codebook))
+    return lambda document: analyze_document(document, codebook, segmenter, examples).assignment

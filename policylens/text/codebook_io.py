@@ -12,6 +12,9 @@ from policylens.text.pillars import Codebook, CodebookError, parse_codebook
 
 PILLAR_COLUMNS = ("id", "label_en", "label_zh", "color", "description_en", "description_zh")
 TERM_COLUMNS = (schema.PILLAR, "language", schema.TERM, "weight")
+PATTERN = "pattern"
+PATTERN_COLUMNS = (PATTERN, schema.PILLAR, "weight", "note")  # one row per pattern and class it weighs
+SETTINGS = ("model", "rule_weight", "secondary_min", "example_weight", "min_score", "min_margin", "ignore")
 _ID = re.compile(r"^[a-z][a-z0-9_]*$")
 _COLOR = re.compile(r"^#[0-9A-Fa-f]{6}$")
 
@@ -31,10 +34,49 @@ def build_codebook_tables(codebook: Codebook) -> tuple[pd.DataFrame, pd.DataFram
     return pillars, terms
 
 
+def build_pattern_table(codebook: Codebook) -> pd.DataFrame:
+    """The codebook's patterns as an editable table: pattern, pillar (or "none"), weight, note."""
+    rows = [(p.pattern, cls, weight, p.note) for p in codebook.patterns for cls, weight in p.weights]
+    return pd.DataFrame(rows, columns=PATTERN_COLUMNS)
+
+
+def classification_settings(codebook: Codebook) -> dict:
+    """The [classification] table of a codebook (everything but pillars, terms and patterns)."""
+    settings = {k: getattr(codebook, k) for k in SETTINGS}
+    settings["ignore"] = list(codebook.ignore)
+    return settings
+
+
+def _patterns_from_table(table: pd.DataFrame, problems: list[str]) -> list[dict]:
+    grouped: dict[str, dict] = {}
+    for number, row in enumerate(table.dropna(how="all").to_dict("records"), 1):
+        pattern = row.get(PATTERN)
+        if not isinstance(pattern, str) or not pattern.strip():
+            problems.append(f"pattern row {number}: the pattern is empty")
+            continue
+        weight = pd.to_numeric(pd.Series([row.get("weight")]), errors="coerce").iloc[0]
+        if pd.isna(weight):
+            problems.append(f"pattern row {number}: the weight must be a number")
+            continue
+        entry = grouped.setdefault(pattern, {"pattern": pattern, "weights": {}, "note": ""})
+        entry["weights"][str(row.get(schema.PILLAR))] = float(weight)
+        if isinstance(row.get("note"), str) and row["note"]:
+            entry["note"] = row["note"]
+    return list(grouped.values())
+
+
 def build_codebook_from_tables(
-    pillars: pd.DataFrame, terms: pd.DataFrame, min_score: float, min_margin: float
+    pillars: pd.DataFrame,
+    terms: pd.DataFrame,
+    min_score: float,
+    min_margin: float,
+    patterns: pd.DataFrame | None = None,
+    settings: dict | None = None,
 ) -> Codebook:
-    """Validate edited tables and build a Codebook; CodebookError names the offending rows."""
+    """Validate edited tables and build a Codebook; CodebookError names the offending rows.
+
+    `patterns` (PATTERN_COLUMNS) and `settings` (classification_settings) default to none and to
+    the defaults of parse_codebook."""
     pillars = pillars.dropna(how="all")
     problems = []
     for number, row in enumerate(pillars.to_dict("records"), 1):
@@ -54,16 +96,22 @@ def build_codebook_from_tables(
         if not isinstance(row.get(schema.TERM), str) or not row[schema.TERM].strip():
             problems.append(f"term row {number}: the term is empty")
         weight = pd.to_numeric(pd.Series([row.get("weight")]), errors="coerce").iloc[0]
-        if pd.isna(weight) or weight <= 0:
-            problems.append(f"term row {number}: the weight must be a positive number")
+        if pd.isna(weight) or weight == 0:
+            problems.append(f"term row {number}: the weight must be a number other than 0 (negative counts against)")
+    pattern_entries = _patterns_from_table(patterns, problems) if patterns is not None else []
     if problems:
         raise CodebookError("; ".join(problems[:12]) + (" ..." if len(problems) > 12 else ""))
-    return parse_codebook(format_codebook_tables(pillars, terms, min_score, min_margin))
+    settings = {**(settings or {}), "min_score": float(min_score), "min_margin": float(min_margin)}
+    return parse_codebook(format_codebook_tables(pillars, terms, settings, pattern_entries))
 
 
-def format_codebook_tables(pillars: pd.DataFrame, terms: pd.DataFrame, min_score: float, min_margin: float) -> str:
-    """TOML text in the shipped codebook's shape (data/pillars.toml)."""
-    data: dict = {"classification": {"min_score": float(min_score), "min_margin": float(min_margin)}, "pillars": []}
+def format_codebook_tables(
+    pillars: pd.DataFrame, terms: pd.DataFrame, settings: dict, patterns: list[dict] | None = None
+) -> str:
+    """TOML text in the shipped codebook's shape (data/pillars.toml).
+
+    `settings` is the [classification] table; `patterns` a list of {pattern, weights, note}."""
+    data: dict = {"classification": {k: v for k, v in settings.items() if v is not None}, "pillars": []}
     for row in pillars.to_dict("records"):
         entry = {c: str(row[c]) for c in PILLAR_COLUMNS if isinstance(row.get(c), str) and row[c]}
         own = terms[terms[schema.PILLAR] == row["id"]]
@@ -72,10 +120,13 @@ def format_codebook_tables(pillars: pd.DataFrame, terms: pd.DataFrame, min_score
             for lang, part in own.groupby("language", sort=True)
         }
         data["pillars"].append(entry)
+    if patterns:
+        data["patterns"] = [{k: v for k, v in p.items() if v or k != "note"} for p in patterns]
     return tomli_w.dumps(data)
 
 
 def format_codebook(codebook: Codebook) -> str:
     """TOML text of a codebook; parse_codebook(format_codebook(c)) == c."""
     pillars, terms = build_codebook_tables(codebook)
-    return format_codebook_tables(pillars, terms, codebook.min_score, codebook.min_margin)
+    patterns = [{"pattern": p.pattern, "weights": dict(p.weights), "note": p.note} for p in codebook.patterns]
+    return format_codebook_tables(pillars, terms, classification_settings(codebook), patterns)

@@ -7,6 +7,7 @@ import tomllib
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
@@ -14,6 +15,8 @@ import pandas as pd
 
 from policylens import paths, schema
 from policylens.text.segment import normalize_en_term
+
+NONE = "none"  # the class of a paragraph that serves no pillar (its pillar is None in every table)
 
 
 class CodebookError(ValueError):
@@ -39,10 +42,34 @@ class Pillar:
 
 
 @dataclass(frozen=True)
+class Pattern:
+    """A user rule over the paragraph text: a regular expression and what each match adds to pillars.
+
+    Weights may be negative (a look-alike such as 文旅融合 takes back what 融合 gave fusion) and may
+    name "none", the class of a paragraph that serves no pillar.
+    """
+
+    pattern: str
+    weights: tuple[tuple[str, float], ...]
+    note: str = ""
+
+    @property
+    def regex(self) -> re.Pattern:
+        return compile_pattern(self.pattern)
+
+
+@dataclass(frozen=True)
 class Codebook:
     pillars: tuple[Pillar, ...]
     min_score: float
     min_margin: float
+    patterns: tuple[Pattern, ...] = ()
+    # Text the classifier does not read: framing and purpose tails (R2 of the pillar guide).
+    ignore: tuple[str, ...] = ()
+    model: str = ""  # file name of the trained model in data/ ("" = the codebook rules decide alone)
+    rule_weight: float = 0.2  # how much codebook terms and patterns add to the model's scores
+    secondary_min: float = 0.25  # the probability a second pillar needs to be named as secondary
+    example_weight: float = 4.0  # how strongly a confirmed example pulls a similar paragraph
 
     @property
     def ids(self) -> tuple[str, ...]:
@@ -57,6 +84,54 @@ class Codebook:
 
     def all_terms(self, language: str) -> tuple[str, ...]:
         return tuple(sorted({t for p in self.pillars for t in p.terms(language)}))
+
+
+@lru_cache(maxsize=256)
+def compile_pattern(pattern: str) -> re.Pattern:
+    return re.compile(pattern)
+
+
+def _parse_patterns(data: dict, class_ids: set[str]) -> tuple[Pattern, ...]:
+    patterns = []
+    for i, raw in enumerate(data.get("patterns", []), 1):
+        pattern = raw.get("pattern")
+        if not isinstance(pattern, str) or not pattern:
+            raise CodebookError(f"Pattern {i} has no 'pattern' text.")
+        try:
+            compile_pattern(pattern)
+        except re.error as exc:
+            raise CodebookError(f"Pattern {i} ({pattern!r}) is not a valid regular expression: {exc}.") from exc
+        weights = raw.get("weights", {})
+        if not isinstance(weights, dict) or not weights:
+            raise CodebookError(f"Pattern {i} ({pattern!r}) needs weights, e.g. weights = {{ fusion = -2.0 }}.")
+        unknown = sorted(set(weights) - class_ids)
+        if unknown:
+            raise CodebookError(f"Pattern {i} ({pattern!r}) names unknown pillars: {', '.join(unknown)}.")
+        try:
+            parsed = tuple((k, float(v)) for k, v in weights.items())
+        except (TypeError, ValueError) as exc:
+            raise CodebookError(f"Pattern {i} ({pattern!r}) has a weight that is not a number.") from exc
+        patterns.append(Pattern(pattern, parsed, str(raw.get("note", ""))))
+    return tuple(patterns)
+
+
+def _parse_ignore(rules: dict) -> tuple[str, ...]:
+    ignore = rules.get("ignore", [])
+    if not isinstance(ignore, list) or not all(isinstance(p, str) for p in ignore):
+        raise CodebookError("classification.ignore must be a list of regular expressions.")
+    for pattern in ignore:
+        try:
+            compile_pattern(pattern)
+        except re.error as exc:
+            raise CodebookError(f"Ignore pattern {pattern!r} is not a valid regular expression: {exc}.") from exc
+    return tuple(ignore)
+
+
+def _number(rules: dict, key: str, default: float) -> float:
+    try:
+        return float(rules.get(key, default))
+    except (TypeError, ValueError) as exc:
+        raise CodebookError(f"classification.{key} must be a number.") from exc
 
 
 def parse_codebook(text: str) -> Codebook:
@@ -76,6 +151,8 @@ def parse_codebook(text: str) -> Codebook:
             raise CodebookError(f"Pillar {raw['id']!r}: the colour must look like #1f77b4, not {raw['color']!r}.")
         if not re.fullmatch(r"[a-z][a-z0-9_]*", str(raw["id"])):
             raise CodebookError(f"Pillar id {raw['id']!r}: use lowercase letters, digits or _.")
+        if raw["id"] == NONE:
+            raise CodebookError(f"Pillar id {NONE!r} is reserved for paragraphs that serve no pillar.")
         terms = raw.get("terms", {})
         try:
             terms_en = tuple((normalize_en_term(t), float(w)) for t, w in terms.get("en", {}).items())
@@ -99,7 +176,20 @@ def parse_codebook(text: str) -> Codebook:
     ids = [p.id for p in pillars]
     if len(set(ids)) != len(ids):
         raise CodebookError(f"Pillar ids repeat: {ids}.")
-    return Codebook(tuple(pillars), float(rules.get("min_score", 3.0)), float(rules.get("min_margin", 1.0)))
+    model = rules.get("model", "")
+    if not isinstance(model, str) or not re.fullmatch(r"[A-Za-z0-9_.-]*", model) or ".." in model:
+        raise CodebookError("classification.model must be a file name in data/, such as pillar_model.json.")
+    return Codebook(
+        tuple(pillars),
+        _number(rules, "min_score", 3.0),
+        _number(rules, "min_margin", 1.0),
+        patterns=_parse_patterns(data, {*ids, NONE}),
+        ignore=_parse_ignore(rules),
+        model=model,
+        rule_weight=_number(rules, "rule_weight", 0.2),
+        secondary_min=_number(rules, "secondary_min", 0.25),
+        example_weight=_number(rules, "example_weight", 4.0),
+    )
 
 
 def load_codebook(path: Path = paths.PILLARS_CODEBOOK) -> Codebook:

@@ -38,7 +38,10 @@ def test_analyze_seed_prints_the_documented_json():
     pillar_of = {p["text"][:15]: p["pillar"] for p in report["paragraphs"]}
     assert pillar_of['To the "new" co'] == "new" and pillar_of['Building a "str'] == "strong"
     assert set(report["paragraphs"][12]["scores"]) == {"new", "strong", "fusion"}
-    assert "industrial system" in report["paragraphs"][12]["evidence"]
+    strong = report["paragraphs"][12]
+    assert strong["pillar"] == "strong" and 0.5 < strong["confidence"] <= 1
+    assert "industrial system" in strong["evidence"]["codebook"]
+    assert {"term", "weight"} <= set(strong["evidence"]["model"][0])
     counts = [t["count"] for t in report["terms"]]
     assert len(counts) == 5 and counts == sorted(counts, reverse=True)
 

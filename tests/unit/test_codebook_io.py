@@ -1,8 +1,15 @@
 """Codebook tables and TOML round trips for the editor."""
 
+import pandas as pd
 import pytest
 
-from policylens.text.codebook_io import build_codebook_from_tables, build_codebook_tables, format_codebook
+from policylens.text.codebook_io import (
+    build_codebook_from_tables,
+    build_codebook_tables,
+    build_pattern_table,
+    classification_settings,
+    format_codebook,
+)
 from policylens.text.pillars import CodebookError, load_codebook, parse_codebook
 
 
@@ -35,10 +42,36 @@ def test_a_new_pillar_can_be_added():
 def test_bad_edits_name_the_rows():
     pillars, terms = build_codebook_tables(load_codebook())
     pillars.loc[1, "color"] = "orange"
-    terms.loc[0, "weight"] = -1
+    terms.loc[0, "weight"] = 0
     terms.loc[1, "pillar"] = "nope"
     with pytest.raises(CodebookError) as error:
         build_codebook_from_tables(pillars, terms, 3.0, 1.0)
     message = str(error.value)
     assert "pillar row 2: the colour" in message
     assert "term row 1: the weight" in message and "term row 2: unknown pillar 'nope'" in message
+
+
+def test_patterns_and_settings_survive_the_editor_and_count_against_look_alikes():
+    codebook = load_codebook()
+    pillars, terms = build_codebook_tables(codebook)
+    patterns = build_pattern_table(codebook)
+    assert len(patterns) >= len(codebook.patterns)
+    patterns.loc[len(patterns)] = ["校地融合", "fusion", -2.0, "town-gown is not the four chains"]
+    terms.loc[len(terms)] = ["new", "zh", "新闻", -1.0]  # a negative term counts against its pillar
+    edited = build_codebook_from_tables(
+        pillars, terms, 3.0, 1.0, patterns=patterns, settings=classification_settings(codebook)
+    )
+    assert edited.patterns[-1].pattern == "校地融合" and edited.patterns[-1].weights == (("fusion", -2.0),)
+    assert edited.get("new").terms("zh")["新闻"] == -1.0
+    assert (edited.model, edited.rule_weight, edited.ignore) == (codebook.model, codebook.rule_weight, codebook.ignore)
+    assert parse_codebook(format_codebook(edited)) == edited
+
+
+def test_a_bad_pattern_is_named():
+    pillars, terms = build_codebook_tables(load_codebook())
+    patterns = pd.DataFrame([["(unclosed", "fusion", 1.0, ""]], columns=["pattern", "pillar", "weight", "note"])
+    with pytest.raises(CodebookError, match="not a valid regular expression"):
+        build_codebook_from_tables(pillars, terms, 3.0, 1.0, patterns=patterns)
+    patterns.loc[0] = ["融合", "green", 1.0, ""]
+    with pytest.raises(CodebookError, match="unknown pillars: green"):
+        build_codebook_from_tables(pillars, terms, 3.0, 1.0, patterns=patterns)

@@ -99,7 +99,7 @@ def test_chinese_paragraphs_are_classified_with_evidence(codebook):
     assignment = analysis.assignment
     assert assignment[schema.PILLAR].tolist() == [None, "new", "strong", "fusion", None]
     evidence = dict(zip(assignment[schema.PILLAR], assignment[schema.EVIDENCE]))
-    assert {"科技成果转化", "产业科技创新中心"} <= set(evidence["new"])
+    assert {"原始创新", "研发投入", "产业科技创新中心"} <= set(evidence["new"])
     assert {"2+6+6", "现代化产业体系", "未来产业"} <= set(evidence["strong"])
     assert {"创新链", "人才链", "有为政府"} <= set(evidence["fusion"])
 

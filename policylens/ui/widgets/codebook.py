@@ -10,8 +10,16 @@ from policylens.figures.text import pillar_label
 from policylens.i18n import t
 from policylens.markup import t_md
 from policylens.text.analysis import analyze_document, summarise_pillars
-from policylens.text.codebook_io import build_codebook_from_tables, build_codebook_tables, format_codebook
-from policylens.text.pillars import Codebook, CodebookError, parse_codebook
+from policylens.text.classify import codebook_model
+from policylens.text.codebook_io import (
+    PATTERN,
+    build_codebook_from_tables,
+    build_codebook_tables,
+    build_pattern_table,
+    classification_settings,
+    format_codebook,
+)
+from policylens.text.pillars import NONE, Codebook, CodebookError, parse_codebook
 from policylens.ui import state
 from policylens.ui.context import PageContext
 from policylens.ui.downloads import render_download
@@ -28,10 +36,34 @@ PILLAR_COLUMN_LABELS = {  # the headers of codebook_io.PILLAR_COLUMNS
 
 
 def render_codebook_editor(ctx: PageContext) -> Codebook | None:
-    """Editable pillar and term tables; returns the edited codebook, or None when it is invalid."""
+    """Editable settings, pillar, term and pattern tables; returns the edited codebook, or None when invalid."""
     lang = ctx.lang
     pillars, terms = build_codebook_tables(ctx.codebook)
+    settings = classification_settings(ctx.codebook)
+    model = codebook_model(ctx.codebook)
+    if ctx.codebook.model:
+        use_model = st.toggle(
+            t("codebook.use_model", lang, n=model.trained_on if model else 0),
+            value=model is not None,
+            disabled=model is None,
+            key=state.CODEBOOK_USE_MODEL,
+        )
+        settings["model"] = ctx.codebook.model if use_model else ""
+    else:
+        st.caption(t("codebook.no_model", lang))
     cols = st.columns(2)
+    settings["rule_weight"] = cols[0].number_input(
+        t("codebook.rule_weight", lang),
+        0.0,
+        10.0,
+        ctx.codebook.rule_weight,
+        0.05,
+        help=t("codebook.rule_weight_help", lang),
+        key=state.CODEBOOK_RULE_WEIGHT,
+    )
+    settings["secondary_min"] = cols[1].number_input(
+        t("codebook.secondary_min", lang), 0.0, 1.0, ctx.codebook.secondary_min, 0.05, key=state.CODEBOOK_SECONDARY_MIN
+    )
     min_score = cols[0].number_input(
         t("codebook.min_score", lang), 0.0, 100.0, ctx.codebook.min_score, 0.5, key=state.CODEBOOK_MIN_SCORE
     )
@@ -48,6 +80,7 @@ def render_codebook_editor(ctx: PageContext) -> Codebook | None:
         column_config={c: t(PILLAR_COLUMN_LABELS[c], lang) for c in pillars.columns},
     )
     st.markdown(f"**{t('codebook.terms', lang)}**")
+    st.caption(t("codebook.terms_help", lang))
     terms = st.data_editor(
         terms,
         num_rows="dynamic",
@@ -60,11 +93,35 @@ def render_codebook_editor(ctx: PageContext) -> Codebook | None:
             ),
             "language": st.column_config.SelectboxColumn(t("codebook.language", lang), options=["en", "zh"]),
             schema.TERM: t("column.term", lang),
-            "weight": st.column_config.NumberColumn(t("codebook.weight", lang), min_value=0.1, step=0.5),
+            "weight": st.column_config.NumberColumn(t("codebook.weight", lang), step=0.5),
         },
     )
+    st.markdown(f"**{t('codebook.patterns', lang)}**")
+    st.caption(t("codebook.patterns_help", lang))
+    patterns = st.data_editor(
+        build_pattern_table(ctx.codebook),
+        num_rows="dynamic",
+        hide_index=True,
+        width="stretch",
+        key=state.CODEBOOK_PATTERNS_EDITOR,
+        column_config={
+            PATTERN: st.column_config.TextColumn(t("codebook.pattern", lang), width="large"),
+            schema.PILLAR: st.column_config.SelectboxColumn(
+                t("column.pillar", lang), options=[*pillars["id"].dropna(), NONE]
+            ),
+            "weight": st.column_config.NumberColumn(t("codebook.weight", lang), step=0.5),
+            "note": t("codebook.note", lang),
+        },
+    )
+    ignore = st.text_area(
+        t("codebook.ignore", lang),
+        "\n".join(ctx.codebook.ignore),
+        help=t("codebook.ignore_help", lang),
+        key=state.CODEBOOK_IGNORE,
+    )
+    settings["ignore"] = [line.strip() for line in ignore.splitlines() if line.strip()]
     try:
-        return build_codebook_from_tables(pillars, terms, min_score, min_margin)
+        return build_codebook_from_tables(pillars, terms, min_score, min_margin, patterns=patterns, settings=settings)
     except CodebookError as exc:
         st.error(t_md("codebook.invalid", lang, reason=str(exc)))
         return None
@@ -93,7 +150,17 @@ def render_preview(ctx: PageContext, edited: Codebook) -> None:
         st.caption(t("codebook.unchanged", lang))
 
 
-EDITOR_KEYS = ("codebook.pillars_editor", "codebook.terms_editor", "codebook.min_score", "codebook.min_margin")
+EDITOR_KEYS = (
+    state.CODEBOOK_PILLARS_EDITOR,
+    state.CODEBOOK_TERMS_EDITOR,
+    state.CODEBOOK_PATTERNS_EDITOR,
+    state.CODEBOOK_MIN_SCORE,
+    state.CODEBOOK_MIN_MARGIN,
+    state.CODEBOOK_RULE_WEIGHT,
+    state.CODEBOOK_SECONDARY_MIN,
+    state.CODEBOOK_USE_MODEL,
+    state.CODEBOOK_IGNORE,
+)
 
 
 def _clear_editors() -> None:

@@ -17,6 +17,7 @@ from policylens.i18n import t
 from policylens.indicators.labels import FOCUS_CITY, QUALIFIER_LABELS, city_label
 from policylens.markup import build_highlighted_html, is_web_url, render_markdown_html, safe_href, t_html, t_md
 from policylens.text.analysis import Analysis
+from policylens.text.classify import DETAIL
 from policylens.text.pillars import Codebook
 from policylens.text.segment import Segmenter
 from policylens.ui import cache, selection, state
@@ -83,23 +84,47 @@ def render_paragraph(
     """
     row = analysis.assignment.set_index(schema.PARAGRAPH).loc[paragraph]
     pillar_id = row[schema.PILLAR] if isinstance(row[schema.PILLAR], str) else None
+    secondary = row.get(schema.SECONDARY)
+    secondary = secondary if isinstance(secondary, str) and secondary in codebook.ids else None
     color = codebook.get(pillar_id).color if pillar_id else GENERAL_COLOR
     text = analysis.document.paragraphs[paragraph - 1]
     evidence = list(row[schema.EVIDENCE])
+    detail = row.get(DETAIL) if isinstance(row.get(DETAIL), dict) else {}
     if spans is None:
         spans = segmenter.find_spans(text, evidence, analysis.document.language) if evidence else []
     original = analysis.document.original_paragraphs  # as written (Traditional Chinese), when converted
+    patterns = [
+        f"{note} ({pillar_label(codebook, cls, lang)} {weight:+g})" for note, cls, weight in detail.get("patterns", [])
+    ]
+    examples = [
+        t(
+            "themes.example",
+            lang,
+            source=source or f"“{ex_text[:40]}…”",
+            label=pillar_label(codebook, label, lang),
+            similarity=sim,
+        )
+        for ex_text, label, source, sim in detail.get("examples", [])
+    ]
     card = render_markdown_html(
         "paragraph_card.html",
         color=color,
         pillar=pillar_label(codebook, pillar_id, lang),
+        secondary=t("themes.secondary", lang, pillar=pillar_label(codebook, secondary, lang)) if secondary else None,
+        secondary_color=codebook.get(secondary).color if secondary else GENERAL_COLOR,
         paragraph=paragraph,
-        score=t_html("themes.score", lang, score=row[schema.SCORE]),
+        score=t("themes.score", lang, confidence=float(row.get(schema.CONFIDENCE, 0.0))),
         text=build_highlighted_html(text, spans, color),
-        evidence_label=t_html("themes.evidence", lang),
-        evidence=", ".join(evidence) if evidence else t_html("themes.no_evidence", lang),
+        evidence_label=t("themes.evidence", lang),
+        evidence=", ".join(detail.get("codebook", evidence)) or t("themes.no_evidence", lang),
+        model_label=t("themes.model_evidence", lang),
+        model_terms=", ".join(f"{term} ({amount:.2f})" for term, amount in detail.get("model", [])),
+        pattern_label=t("themes.pattern_evidence", lang),
+        patterns="; ".join(patterns),
+        example_label=t("themes.example_evidence", lang),
+        examples=examples,
         original=original[paragraph - 1] if original else None,
-        original_label=t_html("themes.original", lang),
+        original_label=t("themes.original", lang),
     )
     st.markdown(card, unsafe_allow_html=True)
 
@@ -234,7 +259,10 @@ def render_paragraph_table_exports(analysis: Analysis, codebook: Codebook, shown
         {
             t("kwic.column.paragraph", lang): shown[schema.PARAGRAPH].to_numpy(),
             t("column.pillar", lang): [pillar_label(codebook, p, lang) for p in shown[schema.PILLAR]],
-            t("themes.column.score", lang): shown[schema.SCORE].to_numpy(),
+            t("themes.column.secondary", lang): [
+                pillar_label(codebook, p, lang) if isinstance(p, str) else "" for p in shown[schema.SECONDARY]
+            ],
+            t("themes.column.confidence", lang): shown[schema.CONFIDENCE].to_numpy(),
             t("themes.column.evidence", lang): ["; ".join(e) for e in shown[schema.EVIDENCE]],
             t("themes.column.text", lang): [text[int(p) - 1] for p in shown[schema.PARAGRAPH]],
         }

@@ -1,0 +1,127 @@
+"""The trained part of the pillar classifier: a linear model over a paragraph's terms.
+
+The model is a multinomial logistic regression, trained by data/training/train_pillar_model.py on
+paragraphs labelled by the rules of the pillar guide, and shipped as a small JSON file
+(data/pillar_model.json): one weight per class for each feature, an intercept per class, and the
+inverse document frequency of each feature. Scoring needs numpy only.
+
+Features are the content terms of a paragraph (segment.Segmenter.tokenize), plus the character
+bigrams of Chinese text, weighted log(1 + count) x idf and scaled to unit length. The same
+function, `paragraph_features`, builds them for training and for scoring, so the two cannot drift.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+import numpy as np
+
+from policylens import paths
+
+TERM_PREFIX, BIGRAM_PREFIX = "t:", "c:"
+_HAN_RUN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]+")
+
+
+def raw_features(terms: Sequence[str], text: str, language: str, bigrams: bool = True) -> Counter:
+    """Counts of a paragraph's features before weighting: its terms, and Chinese character bigrams."""
+    counts = Counter(TERM_PREFIX + t.lower() for t in terms)
+    if bigrams and language == "zh":
+        for run in _HAN_RUN.findall(text):
+            counts.update(BIGRAM_PREFIX + run[i : i + 2] for i in range(len(run) - 1))
+    return counts
+
+
+def weigh(counts: Counter, idf: dict[str, float], default_idf: float) -> dict[str, float]:
+    """log(1 + count) x idf, scaled to unit length (features the model does not know are dropped)."""
+    vector = {f: math.log1p(n) * idf.get(f, default_idf) for f, n in counts.items() if f in idf}
+    norm = math.sqrt(sum(v * v for v in vector.values()))
+    return {f: v / norm for f, v in vector.items()} if norm else {}
+
+
+def paragraph_features(
+    terms: Sequence[str], text: str, language: str, idf: dict[str, float], default_idf: float, bigrams: bool = True
+) -> dict[str, float]:
+    """The weighted feature vector of one paragraph (a sparse dict), as used in training and scoring."""
+    return weigh(raw_features(terms, text, language, bigrams), idf, default_idf)
+
+
+@dataclass(frozen=True)
+class PillarModel:
+    """Linear weights: score(class) = intercept[class] + sum_f x_f * weights[f][class]."""
+
+    classes: tuple[str, ...]  # pillar ids, and "none"
+    intercept: np.ndarray  # (n_classes,)
+    weights: dict[str, np.ndarray]  # feature -> (n_classes,)
+    idf: dict[str, float]
+    default_idf: float
+    bigrams: bool
+    trained_on: int  # the number of labelled paragraphs the weights were fitted on, shown to the user
+    label_counts: dict[str, int] = field(default_factory=dict)  # of those, per class
+
+    def vectorize(self, terms: Sequence[str], text: str, language: str) -> dict[str, float]:
+        return paragraph_features(terms, text, language, self.idf, self.default_idf, self.bigrams)
+
+    def scores(self, vectors: Iterable[dict[str, float]]) -> np.ndarray:
+        """(n_paragraphs, n_classes) raw scores (logits)."""
+        rows = []
+        zero = np.zeros(len(self.classes))
+        for vector in vectors:
+            total = self.intercept.copy()
+            for feature, value in vector.items():
+                total += value * self.weights.get(feature, zero)
+            rows.append(total)
+        return np.vstack(rows) if rows else np.zeros((0, len(self.classes)))
+
+    def contributions(self, vector: dict[str, float], class_index: int, top: int = 6) -> list[tuple[str, float]]:
+        """The terms that pushed most towards one class, strongest first, as (term, amount).
+
+        Character bigrams also count in the score, but a pair of characters is no evidence a reader can
+        check, so only whole terms are listed."""
+        parts = []
+        for feature, value in vector.items():
+            weights = self.weights.get(feature)
+            if weights is not None and feature.startswith(TERM_PREFIX) and value * weights[class_index] > 0:
+                parts.append((feature[len(TERM_PREFIX) :], float(value * weights[class_index])))
+        return sorted(parts, key=lambda kv: (-kv[1], kv[0]))[:top]
+
+
+def model_to_json(model: PillarModel) -> dict:
+    return {
+        "classes": list(model.classes),
+        "intercept": [round(float(v), 5) for v in model.intercept],
+        "default_idf": model.default_idf,
+        "bigrams": model.bigrams,
+        "trained_on": model.trained_on,
+        "label_counts": model.label_counts,
+        "features": {f: [round(float(v), 5) for v in w] for f, w in sorted(model.weights.items())},
+        "idf": {f: round(v, 5) for f, v in sorted(model.idf.items())},
+    }
+
+
+def model_from_json(data: dict) -> PillarModel:
+    return PillarModel(
+        classes=tuple(data["classes"]),
+        intercept=np.asarray(data["intercept"], dtype=float),
+        weights={f: np.asarray(w, dtype=float) for f, w in data["features"].items()},
+        idf={f: float(v) for f, v in data["idf"].items()},
+        default_idf=float(data["default_idf"]),
+        bigrams=bool(data["bigrams"]),
+        trained_on=int(data.get("trained_on", 0)),
+        label_counts={str(k): int(v) for k, v in data.get("label_counts", {}).items()},
+    )
+
+
+@lru_cache(maxsize=4)
+def load_model(path: Path = paths.PILLAR_MODEL) -> PillarModel | None:
+    """The shipped model, or None when the file is missing (the codebook rules then decide alone)."""
+    path = Path(path)
+    if not path.exists():
+        return None
+    return model_from_json(json.loads(path.read_text(encoding="utf-8")))
