@@ -8,6 +8,7 @@ each step. Usage: python bench/load_document.py [--corpus DIR] [--megabytes M] [
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import statistics
 import sys
 import tempfile
@@ -78,6 +79,7 @@ def main() -> int:
 
     text, n_files = build_text(args.corpus, args.megabytes)
     codebook = load_codebook(paths.PILLARS_CODEBOOK)
+    rules_only = dataclasses.replace(codebook, model="")  # the classifier before issue 11, for a ratio
     config = build_segmenter_config(codebook)
     network_defaults = (
         DEFAULTS[NETWORK_TOP_N],
@@ -107,6 +109,10 @@ def main() -> int:
             ("segmenter build (jieba + user dict + codebook)", fresh_segmenter),
             ("analyze_document, cold segmenter", lambda: analyze_document(document, codebook, Segmenter(config))),
             ("analyze_document, warm segmenter", lambda: analyze_document(document, codebook, warm)),
+            (
+                "analyze_document, warm, codebook rules only (no model)",
+                lambda: analyze_document(document, rules_only, warm),
+            ),
             ("build_token_spans (KWIC), warm", lambda: build_token_spans(document, warm)),
             (
                 "build_term_statistics",
@@ -138,6 +144,11 @@ def main() -> int:
     print(f"{'-' * width}  {'-' * 9}  {'-' * 8}  {'-' * 8}")
     for name, times in results:
         print(f"{name:<{width}}  {statistics.median(times):>9.3f}  {min(times):>8.3f}  {max(times):>8.3f}")
+    medians = {name: statistics.median(times) for name, times in results}
+    ratio = (
+        medians["analyze_document, warm segmenter"] / medians["analyze_document, warm, codebook rules only (no model)"]
+    )
+    print(f"\nshipped classifier / codebook rules only, warm: {ratio:.2f}x (same process)")
     return 0
 
 

@@ -28,7 +28,7 @@ from policylens.indicators.upload import (
     check_upload_size,
     read_indicator_upload,
 )
-from policylens.text.analysis import analyze_default, analyzer_for, build_analysis_report
+from policylens.text.analysis import analyzer_for, report_default
 from policylens.text.evaluation import LabelledSetError, evaluate, format_figures, read_labelled_tsv
 from policylens.text.pillars import CodebookError, load_codebook
 
@@ -129,7 +129,7 @@ def main(argv: list[str] | None = None) -> int:
     except (OSError, DocumentError, CodebookError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
-    report = build_analysis_report(analyze_default(document, codebook), codebook, top=args.top)
+    report = report_default(document, codebook, top=args.top)
     json.dump(report, sys.stdout, ensure_ascii=False, indent=2)
     sys.stdout.write("\n")
     return 0

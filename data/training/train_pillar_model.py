@@ -116,7 +116,7 @@ def fit(
         classes=CLASSES,
         intercept=model.intercept_[order],
         weights=keep,
-        idf={f: idf[f] for f in keep},
+        idf=idf,
         default_idf=default_idf,
         bigrams=bigrams,
         trained_on=n,

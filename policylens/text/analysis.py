@@ -10,6 +10,7 @@ import pandas as pd
 from policylens import schema
 from policylens.documents.loader import Document
 from policylens.text.classify import DETAIL, Example, classify_paragraphs
+from policylens.text.keyterms import count_figures, count_key_terms, rank_key_terms
 from policylens.text.pillars import Codebook
 from policylens.text.segment import Segmenter, SegmenterConfig
 from policylens.text.terms import count_terms, count_terms_by_pillar, summarise_terms
@@ -70,8 +71,12 @@ def summarise_pillars(analysis: Analysis, codebook: Codebook) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=[schema.PILLAR, schema.PARAGRAPHS, schema.SHARE, "char_share"])
 
 
-def build_analysis_report(analysis: Analysis, codebook: Codebook, top: int = 100) -> dict:
-    """The JSON-ready summary printed by `python -m policylens analyze`."""
+def build_analysis_report(
+    analysis: Analysis, codebook: Codebook, top: int = 100, segmenter: Segmenter | None = None
+) -> dict:
+    """The JSON-ready summary printed by `python -m policylens analyze`: the document, its pillars,
+    every paragraph with its evidence, raw term counts, key terms (distinctive against general
+    language) and the figures of the text (numbers and amounts, apart from the terms)."""
     doc = analysis.document
     pillars = summarise_pillars(analysis, codebook)
     scores = analysis.scores.pivot(index=schema.PARAGRAPH, columns=schema.PILLAR, values=schema.SCORE)
@@ -98,6 +103,14 @@ def build_analysis_report(analysis: Analysis, codebook: Codebook, top: int = 100
         ],
         "paragraphs": [_paragraph_report(doc, row, scores, codebook) for row in analysis.assignment.to_dict("records")],
         "terms": [{"term": r[schema.TERM], "count": int(r[schema.COUNT])} for r in terms.to_dict("records")],
+        "key_terms": [
+            {"term": r[schema.TERM], "score": round(float(r[schema.SCORE]), 2), "count": int(r[schema.COUNT])}
+            for r in rank_key_terms(count_key_terms(analysis, segmenter)).head(top).to_dict("records")
+        ],
+        "figures": [
+            {k: (int(v) if k != "figure" else v) for k, v in r.items()}
+            for r in count_figures(doc.paragraphs, doc.language).head(top).to_dict("records")
+        ],
     }
 
 
@@ -127,6 +140,12 @@ def _paragraph_report(doc: Document, row: dict, scores: pd.DataFrame, codebook: 
 def analyze_default(document: Document, codebook: Codebook) -> Analysis:
     """Analyse with a fresh segmenter built for `codebook` (the CLI path)."""
     return analyze_document(document, codebook, Segmenter(build_segmenter_config(codebook)))
+
+
+def report_default(document: Document, codebook: Codebook, top: int = 100) -> dict:
+    """analyze_default, then build_analysis_report with the same segmenter (the analyze command)."""
+    segmenter = Segmenter(build_segmenter_config(codebook))
+    return build_analysis_report(analyze_document(document, codebook, segmenter), codebook, top, segmenter)
 
 
 def analyzer_for(codebook: Codebook, examples: Sequence[Example] = ()):

@@ -132,12 +132,12 @@ def classify_paragraphs(
         rule_matrix[:, : len(pillar_ids)] = rule_table[pillar_ids].to_numpy(dtype=float)
     patterns, fired = pattern_scores(masked, codebook, classes)
     rule_matrix += patterns
-    rule_evidence = rules.set_index([schema.PARAGRAPH, schema.PILLAR])[schema.EVIDENCE]
+    rule_evidence = dict(zip(zip(rules[schema.PARAGRAPH], rules[schema.PILLAR]), rules[schema.EVIDENCE]))
 
-    vectors = [_vector(t, m, language, model) for t, m in zip(class_terms, masked)]
+    encoded = [model.encode(t, m, language) for t, m in zip(class_terms, masked)] if model is not None else []
     if model is not None:
         logits = np.zeros((len(texts), len(classes)))
-        raw = model.scores(vectors)
+        raw = model.scores(encoded)
         for j, cls in enumerate(classes):
             if cls in model.classes:
                 logits[:, j] = raw[:, model.classes.index(cls)]
@@ -149,6 +149,7 @@ def classify_paragraphs(
     nearest: list[list[tuple[Example, float]]] = [[] for _ in texts]
     if examples:
         example_vectors = _example_vectors(examples, tokenize, model, codebook)
+        vectors = [_vector(t, m, language, model) for t, m in zip(class_terms, masked)]
         for row, vector in enumerate(vectors):
             sims = [(ex, _cosine(vector, ev)) for ex, ev in zip(examples, example_vectors)]
             sims = sorted((s for s in sims if s[1] >= MIN_EXAMPLE_SIMILARITY), key=lambda s: -s[1])
@@ -187,7 +188,7 @@ def classify_paragraphs(
         shown = primary if primary != NONE else max(pillar_ids, key=lambda p: z[row, classes.index(p)])
         codebook_terms = list(rule_evidence.get((paragraph, shown), ()))
         model_terms = (
-            model.contributions(vectors[row], model.classes.index(shown)) if model and shown in model.classes else []
+            model.contributions(encoded[row], model.classes.index(shown)) if model and shown in model.classes else []
         )
         detail = {
             "codebook": codebook_terms,

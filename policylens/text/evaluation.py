@@ -184,3 +184,65 @@ def format_figures(figures: dict) -> str:
 
 def _pct(value: float | None) -> str:
     return "n/a" if value is None else f"{value:.1%}"
+
+
+# --- labels a user gives on the Check page --------------------------------------------------------
+
+Confirmed = dict[int, tuple[str, str | None]]  # paragraph (1-based) -> (primary: pillar id or "none", secondary)
+
+
+def labels_to_tsv(
+    document: Document, labels: Confirmed, assignment: pd.DataFrame | None = None, cell: Callable = str
+) -> str:
+    """The confirmed paragraphs of one document as a labelled TSV in the development set's format.
+
+    id is `<document name>-<paragraph>`; item_title is the document's name (so the rows form one
+    item again on import); confidence and reason are left for the user, or hold the classifier's
+    pillar when `assignment` is given ("classifier: new"), to show where they differed. `cell` maps
+    each field before writing (the UI passes export.files.neutralise_cell for spreadsheets).
+    """
+    predicted = {}
+    if assignment is not None:
+        predicted = dict(zip(assignment[schema.PARAGRAPH], assignment[schema.PILLAR]))
+    lines = ["\t".join(LABEL_COLUMNS)]
+    for paragraph in sorted(labels):
+        primary, secondary = labels[paragraph]
+        text = " ".join(document.paragraphs[paragraph - 1].split())  # one line, no tabs
+        pillar = predicted.get(paragraph)
+        reason = f"classifier: {pillar if isinstance(pillar, str) else NONE}" if assignment is not None else ""
+        name = document.name
+        fields = (f"{name}-{paragraph:03d}", "", name, str(paragraph), text, primary, secondary or "", "", reason)
+        lines.append("\t".join(cell(" ".join(f.split())) for f in fields))  # QUOTE_NONE: fields hold no tab
+    return "\n".join(lines) + "\n"
+
+
+def match_rows(rows: Sequence[Labelled], document: Document) -> tuple[Confirmed, int]:
+    """Labelled rows that are paragraphs of `document` (same text, spaces and a spreadsheet's leading '
+    aside): (labels, number of rows that match no paragraph)."""
+
+    def key(text: str) -> str:
+        return " ".join(text.split()).lstrip("'")
+
+    index = {key(p): i for i, p in enumerate(document.paragraphs, 1)}
+    matched: Confirmed = {}
+    for row in rows:
+        paragraph = index.get(key(row.text))
+        if paragraph is None or row.primary == SKIP:
+            continue
+        matched[paragraph] = (row.primary, row.secondary)
+    return matched, sum(1 for r in rows if r.primary != SKIP) - len(matched)
+
+
+def agreement(labels: Confirmed, assignment: pd.DataFrame, pillar_ids: Sequence[str]) -> dict | None:
+    """score_predictions of the classifier's assignment against the confirmed labels (None if there are none)."""
+    if not labels:
+        return None
+    table = assignment.set_index(schema.PARAGRAPH)
+    gold, primary, secondary = [], [], []
+    for paragraph, (label, _) in sorted(labels.items()):
+        pillar = table.loc[paragraph, schema.PILLAR]
+        second = table.loc[paragraph, schema.SECONDARY] if schema.SECONDARY in table else None
+        gold.append(label)
+        primary.append(pillar if isinstance(pillar, str) else NONE)
+        secondary.append(second if isinstance(second, str) else None)
+    return score_predictions(gold, primary, secondary, [*pillar_ids, NONE])

@@ -16,7 +16,7 @@ import json
 import math
 import re
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -33,8 +33,8 @@ def raw_features(terms: Sequence[str], text: str, language: str, bigrams: bool =
     """Counts of a paragraph's features before weighting: its terms, and Chinese character bigrams."""
     counts = Counter(TERM_PREFIX + t.lower() for t in terms)
     if bigrams and language == "zh":
-        for run in _HAN_RUN.findall(text):
-            counts.update(BIGRAM_PREFIX + run[i : i + 2] for i in range(len(run) - 1))
+        pairs = Counter(a + b for run in _HAN_RUN.findall(text) for a, b in zip(run, run[1:]))
+        counts.update({BIGRAM_PREFIX + pair: n for pair, n in pairs.items()})
     return counts
 
 
@@ -54,7 +54,11 @@ def paragraph_features(
 
 @dataclass(frozen=True)
 class PillarModel:
-    """Linear weights: score(class) = intercept[class] + sum_f x_f * weights[f][class]."""
+    """Linear weights: score(class) = intercept[class] + sum_f x_f * weights[f][class].
+
+    `idf` holds every feature of the training vocabulary (they all count in a vector's length);
+    `weights` may leave out the features whose weights were all negligible (they add nothing).
+    """
 
     classes: tuple[str, ...]  # pillar ids, and "none"
     intercept: np.ndarray  # (n_classes,)
@@ -65,31 +69,50 @@ class PillarModel:
     trained_on: int  # the number of labelled paragraphs the weights were fitted on, shown to the user
     label_counts: dict[str, int] = field(default_factory=dict)  # of those, per class
 
+    def __post_init__(self) -> None:
+        # array forms for scoring thousands of paragraphs: one row of `_matrix` per idf feature
+        names = list(self.idf)
+        zero = np.zeros(len(self.classes))
+        object.__setattr__(self, "_index", {f: i for i, f in enumerate(names)})
+        object.__setattr__(self, "_names", names)
+        object.__setattr__(self, "_idf", np.array([self.idf[f] for f in names]))
+        object.__setattr__(self, "_matrix", np.array([self.weights.get(f, zero) for f in names]).reshape(-1, len(zero)))
+        object.__setattr__(self, "_is_term", np.array([f.startswith(TERM_PREFIX) for f in names], dtype=bool))
+
     def vectorize(self, terms: Sequence[str], text: str, language: str) -> dict[str, float]:
         return paragraph_features(terms, text, language, self.idf, self.default_idf, self.bigrams)
 
-    def scores(self, vectors: Iterable[dict[str, float]]) -> np.ndarray:
-        """(n_paragraphs, n_classes) raw scores (logits)."""
-        rows = []
-        zero = np.zeros(len(self.classes))
-        for vector in vectors:
-            total = self.intercept.copy()
-            for feature, value in vector.items():
-                total += value * self.weights.get(feature, zero)
-            rows.append(total)
-        return np.vstack(rows) if rows else np.zeros((0, len(self.classes)))
+    def encode(self, terms: Sequence[str], text: str, language: str) -> tuple[np.ndarray, np.ndarray]:
+        """The same vector as `vectorize`, as (feature rows, values) arrays."""
+        counts = raw_features(terms, text, language, self.bigrams)
+        index = self._index
+        known = [(index[f], n) for f, n in counts.items() if f in index]
+        if not known:
+            return np.zeros(0, dtype=int), np.zeros(0)
+        rows = np.fromiter((i for i, _ in known), dtype=int, count=len(known))
+        values = np.log1p(np.fromiter((n for _, n in known), dtype=float, count=len(known))) * self._idf[rows]
+        return rows, values / np.sqrt(values @ values)
 
-    def contributions(self, vector: dict[str, float], class_index: int, top: int = 6) -> list[tuple[str, float]]:
-        """The terms that pushed most towards one class, strongest first, as (term, amount).
+    def scores(self, encoded: Sequence[tuple[np.ndarray, np.ndarray]]) -> np.ndarray:
+        """(n_paragraphs, n_classes) raw scores (logits) of encoded paragraphs."""
+        out = np.tile(self.intercept, (len(encoded), 1))
+        for row, (features, values) in enumerate(encoded):
+            if len(features):
+                out[row] += values @ self._matrix[features]
+        return out
+
+    def contributions(self, encoded: tuple[np.ndarray, np.ndarray], class_index: int, top: int = 6):
+        """The terms that pushed most towards one class, strongest first, as [(term, amount)].
 
         Character bigrams also count in the score, but a pair of characters is no evidence a reader can
         check, so only whole terms are listed."""
-        parts = []
-        for feature, value in vector.items():
-            weights = self.weights.get(feature)
-            if weights is not None and feature.startswith(TERM_PREFIX) and value * weights[class_index] > 0:
-                parts.append((feature[len(TERM_PREFIX) :], float(value * weights[class_index])))
-        return sorted(parts, key=lambda kv: (-kv[1], kv[0]))[:top]
+        features, values = encoded
+        if not len(features):
+            return []
+        amounts = values * self._matrix[features, class_index]
+        keep = np.flatnonzero(self._is_term[features] & (amounts > 0))
+        best = keep[np.argsort(-amounts[keep], kind="stable")][:top]
+        return [(self._names[features[i]][len(TERM_PREFIX) :], float(amounts[i])) for i in best]
 
 
 def model_to_json(model: PillarModel) -> dict:

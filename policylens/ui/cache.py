@@ -53,10 +53,16 @@ def get_codebook_from_text(toml_text: str) -> Codebook:
 
 @st.cache_data(show_spinner=False, max_entries=16)
 def get_analysis(
-    document_key: str, settings_key: str, _document: Document, _codebook: Codebook, _segmenter: Segmenter
+    document_key: str,
+    settings_key: str,
+    _document: Document,
+    _codebook: Codebook,
+    _segmenter: Segmenter,
+    _examples: tuple = (),
 ) -> analysis.Analysis:
-    """Analysis of a document, keyed by its content hash and the codebook + segmenter settings."""
-    return analysis.analyze_document(_document, _codebook, _segmenter)
+    """Analysis of a document, keyed by its content hash and the codebook + segmenter settings
+    (which, with confirmed examples, include ui.check.examples_key of them)."""
+    return analysis.analyze_document(_document, _codebook, _segmenter, _examples)
 
 
 @st.cache_data(show_spinner=False)

@@ -17,7 +17,7 @@ from policylens.i18n import t
 from policylens.text.analysis import Analysis
 from policylens.text.pillars import Codebook
 from policylens.text.segment import Segmenter
-from policylens.ui import cache, navigation, state
+from policylens.ui import cache, check, navigation, state
 from policylens.ui.library import get_active_document
 from policylens.ui.settings import get_codebook, get_segmenter, settings_key
 from policylens.ui.widgets.exports import ViewExports, record_view
@@ -51,10 +51,13 @@ def load_context() -> PageContext:
     codebook = get_codebook()
     segmenter = get_segmenter(codebook)
     key = settings_key(codebook, segmenter)
+    examples = check.session_examples()  # confirmed paragraphs teach the classifier (Check page)
     return PageContext(
         document=document,
         codebook=codebook,
-        analysis=cache.get_analysis(document.key, key, document, codebook, segmenter),
+        analysis=cache.get_analysis(
+            document.key, key + check.examples_key(examples), document, codebook, segmenter, examples
+        ),
         segmenter=segmenter,
         lang=state.get_lang(),
         pillars=state.get_pillars(),

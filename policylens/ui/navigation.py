@@ -64,6 +64,7 @@ def build_pages(lang: str) -> dict[str, list[st.Page]]:
                 url_path="dictionary",
             ),
             st.Page("pages/codebook.py", title=t("nav.codebook", lang), icon=":material/tune:", url_path="codebook"),
+            st.Page("pages/check.py", title=t("nav.check", lang), icon=":material/fact_check:", url_path="check"),
         ],
     }
 

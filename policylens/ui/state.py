@@ -54,6 +54,8 @@ DISTRIBUTION_TERMS = "distribution.terms"
 DICTIONARY_OWN_TERMS = "dictionary.own_terms"
 DICTIONARY_LAST_LOCK = "dictionary.last_lock"
 CUSTOM_CODEBOOK = "custom.codebook"  # TOML text of an edited codebook, or None for the shipped one
+CHECK_LABELS = "check.labels"  # {document key: {paragraph: ui.check.ConfirmedLabel}}, replaced on change
+CHECK_LEARN = "check.learn"  # confirmed paragraphs teach the classifier (default on)
 # issue 5: linked views, shareable URL and exports
 SELECTION_TERM = "global.term"  # the selected term (linked views), or None
 SELECTION_NONCE = "global.selection_nonce"  # bumped when a click is handled: selectable charts start fresh
@@ -68,6 +70,15 @@ DOWNLOAD_OWNER = "export.download_owner"  # ui.downloads owner object: its token
 TERMS_CLOUD_WIDTH = "terms.cloud_width"  # PNG export width of the cloud, px
 
 # Widget keys: each widget's stable identity (values that are read back live in the keys above).
+CHECK_ORDER = "check.order"
+CHECK_UNCONFIRMED_ONLY = "check.unconfirmed_only"
+CHECK_PAGE = "check.page"
+CHECK_LEARN_TOGGLE = "check.learn_toggle"
+CHECK_DOWNLOAD = "check.download"
+CHECK_UPLOAD = "check.upload"
+CHECK_IMPORT = "check.import"
+CHECK_CLEAR = "check.clear"
+CHECK_LABEL_PREFIX = "check.label."  # + document key + "." + paragraph: the label control of one paragraph
 CODEBOOK_APPLY = "codebook.apply"
 CODEBOOK_APPLY_UPLOAD = "codebook.apply_upload"
 CODEBOOK_DOWNLOAD = "codebook.download"

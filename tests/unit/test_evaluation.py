@@ -105,3 +105,27 @@ def test_evaluate_command_reports_a_bad_file(tmp_path):
     path.write_text("id\ttext\n1\tx\n", encoding="utf-8")
     result = run_cli("evaluate", str(path))
     assert result.returncode == 2 and "lacks the column" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_labels_round_trip_through_the_tsv_and_match_their_paragraphs():
+    from policylens.documents.loader import load_paragraphs
+    from policylens.export.files import neutralise_cell
+    from policylens.text.evaluation import labels_to_tsv, match_rows
+
+    document = load_paragraphs([r[3] for r in ROWS if r[4] != "skip"] + ["=SUM(A1)是一个公式样的段落。"], "甲.txt")
+    labels = {1: ("new", None), 4: ("fusion", "new"), 5: ("none", None)}
+    text = labels_to_tsv(document, labels, cell=neutralise_cell)
+    assert text.splitlines()[0].split("\t") == [
+        "id", "date", "item_title", "para_no", "text", "primary", "secondary", "confidence", "reason"
+    ]  # fmt: skip
+    assert "\t'=SUM(A1)" in text  # a spreadsheet does not run it
+    rows = read_labelled_tsv(text, ["new", "strong", "fusion"])
+    assert [(r.id, r.primary, r.secondary) for r in rows] == [
+        ("甲.txt-001", "new", None),
+        ("甲.txt-004", "fusion", "new"),
+        ("甲.txt-005", "none", None),
+    ]
+    matched, unmatched = match_rows(rows, document)
+    assert matched == labels and unmatched == 0
+    other = load_paragraphs(["完全不同的一段话。"], "乙.txt")
+    assert match_rows(rows, other) == ({}, 3)
