@@ -89,7 +89,14 @@ def run_evaluate(args: argparse.Namespace) -> int:
     except (OSError, UnicodeDecodeError, CodebookError, LabelledSetError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
-    figures, predictions = evaluate(rows, analyzer_for(codebook), codebook.ids)
+    try:
+        figures, predictions = evaluate(rows, analyzer_for(codebook), codebook.ids)
+    except DocumentError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    if not figures["n"]:
+        print("error: the labelled set has no scored rows (every row is skip).", file=sys.stderr)
+        return 2
     errors = [
         {"id": p.id, "gold": p.gold, "predicted": p.primary, "secondary": p.secondary}
         for p in predictions

@@ -25,7 +25,7 @@ def pillar_label(codebook: Codebook, pillar_id: str | None, lang: str) -> str:
 
 
 def pillar_color(codebook: Codebook, pillar_id: str | None) -> str:
-    return codebook.get(pillar_id).color if isinstance(pillar_id, str) else GENERAL_COLOR
+    return codebook.get(pillar_id).color if isinstance(pillar_id, str) and pillar_id != NONE else GENERAL_COLOR
 
 
 def build_pillar_share_figure(summary: pd.DataFrame, codebook: Codebook, lang: str, source: str) -> go.Figure:

@@ -33,11 +33,23 @@ def build_segmenter_config(codebook: Codebook) -> SegmenterConfig:
     return SegmenterConfig(extra_terms_en=codebook.all_terms("en"), extra_terms_zh=codebook.all_terms("zh"))
 
 
+def tokenize_document(document: Document, segmenter: Segmenter) -> tuple[tuple[str, ...], ...]:
+    """The content terms of every paragraph (the expensive step: jieba)."""
+    return tuple(tuple(segmenter.tokenize(p, document.language)) for p in document.paragraphs)
+
+
 def analyze_document(
-    document: Document, codebook: Codebook, segmenter: Segmenter, examples: Sequence[Example] = ()
+    document: Document,
+    codebook: Codebook,
+    segmenter: Segmenter,
+    examples: Sequence[Example] = (),
+    paragraph_terms: tuple[tuple[str, ...], ...] | None = None,
 ) -> Analysis:
-    """Tokenise, count and classify every paragraph of `document` (learning from confirmed `examples`)."""
-    paragraph_terms = tuple(tuple(segmenter.tokenize(p, document.language)) for p in document.paragraphs)
+    """Tokenise, count and classify every paragraph of `document` (learning from confirmed `examples`).
+
+    `paragraph_terms`, from tokenize_document with the same segmenter, saves the tokenising."""
+    if paragraph_terms is None:
+        paragraph_terms = tokenize_document(document, segmenter)
     scores, assignment = classify_paragraphs(
         document.paragraphs, document.language, codebook, segmenter.tokenize, paragraph_terms, examples
     )
@@ -117,6 +129,7 @@ def build_analysis_report(
 def _paragraph_report(doc: Document, row: dict, scores: pd.DataFrame, codebook: Codebook) -> dict:
     """One paragraph of the analyze JSON: its pillar, secondary, confidence and the evidence by kind."""
     detail = row.get(DETAIL) or {}
+    notes = {p.pattern: p.note for p in codebook.patterns}
     return {
         "index": int(row[schema.PARAGRAPH]),
         "text": doc.paragraphs[int(row[schema.PARAGRAPH]) - 1],
@@ -128,11 +141,15 @@ def _paragraph_report(doc: Document, row: dict, scores: pd.DataFrame, codebook: 
             "terms": list(row[schema.EVIDENCE]),
             "codebook": list(detail.get("codebook", [])),
             "model": [{"term": term, "weight": weight} for term, weight in detail.get("model", [])],
-            "patterns": [{"rule": rule, "pillar": cls, "weight": w} for rule, cls, w in detail.get("patterns", [])],
+            "patterns": [
+                {"pattern": rule, "note": notes.get(rule, ""), "pillar": cls, "weight": w}
+                for rule, cls, w in detail.get("patterns", [])
+            ],
             "examples": [
                 {"text": text, "label": label, "source": source, "similarity": sim}
                 for text, label, source, sim in detail.get("examples", [])
             ],
+            "confirmed": detail.get("confirmed"),
         },
     }
 
@@ -148,7 +165,7 @@ def report_default(document: Document, codebook: Codebook, top: int = 100) -> di
     return build_analysis_report(analyze_document(document, codebook, segmenter), codebook, top, segmenter)
 
 
-def analyzer_for(codebook: Codebook, examples: Sequence[Example] = ()):
+def analyzer_for(codebook: Codebook, examples: Sequence[Example] = (), segmenter: Segmenter | None = None):
     """A function document -> assignment with one segmenter for all calls (the evaluate path)."""
-    segmenter = Segmenter(build_segmenter_config(codebook))
+    segmenter = segmenter or Segmenter(build_segmenter_config(codebook))
     return lambda document: analyze_document(document, codebook, segmenter, examples).assignment

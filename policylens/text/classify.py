@@ -30,6 +30,7 @@ from policylens.text.pillars import NONE, Codebook, compile_pattern, score_parag
 
 DETAIL = "detail"  # column of the assignment: a dict with the evidence by kind (see classify_paragraphs)
 MIN_EXAMPLE_SIMILARITY = 0.25  # below this, an example is not similar enough to count or to be shown
+SHOWN_EXAMPLES = 3  # nearest confirmed examples listed as evidence per paragraph
 
 
 @dataclass(frozen=True)
@@ -55,7 +56,7 @@ def mask_ignored(text: str, codebook: Codebook) -> str:
 
 
 def pattern_scores(texts: Sequence[str], codebook: Codebook, classes: Sequence[str]) -> tuple[np.ndarray, list]:
-    """(n, classes) pattern weights x matches, and per paragraph the (note or pattern, class, weight) that fired."""
+    """(n, classes) pattern weights x matches, and per paragraph the (pattern, class, weight) that fired."""
     index = {c: i for i, c in enumerate(classes)}
     totals = np.zeros((len(texts), len(classes)))
     fired: list[list[tuple[str, str, float]]] = [[] for _ in texts]
@@ -68,7 +69,7 @@ def pattern_scores(texts: Sequence[str], codebook: Codebook, classes: Sequence[s
             for cls, weight in pattern.weights:
                 if cls in index:
                     totals[row, index[cls]] += weight * matches
-                    fired[row].append((pattern.note or pattern.pattern, cls, weight * matches))
+                    fired[row].append((pattern.pattern, cls, weight * matches))
     return totals, fired
 
 
@@ -85,6 +86,10 @@ def _vector(terms, text, language, model: PillarModel | None) -> dict[str, float
         return model.vectorize(terms, text, language)
     counts = raw_features(terms, text, language, bigrams=False)
     return weigh(counts, dict.fromkeys(counts, 1.0), 1.0)
+
+
+def _same_text(text: str) -> str:
+    return " ".join(text.split())
 
 
 def _cosine(a: dict[str, float], b: dict[str, float]) -> float:
@@ -136,24 +141,33 @@ def classify_paragraphs(
 
     encoded = [model.encode(t, m, language) for t, m in zip(class_terms, masked)] if model is not None else []
     if model is not None:
-        logits = np.zeros((len(texts), len(classes)))
         raw = model.scores(encoded)
+        none_score = raw[:, model.classes.index(NONE)] if NONE in model.classes else np.zeros(len(texts))
+        z = codebook.rule_weight * rule_matrix
         for j, cls in enumerate(classes):
             if cls in model.classes:
-                logits[:, j] = raw[:, model.classes.index(cls)]
-        z = logits + codebook.rule_weight * rule_matrix
+                z[:, j] += raw[:, model.classes.index(cls)]
+            else:
+                # a pillar the model does not know: its terms and patterns decide, as without a model,
+                # against the model's score for none (a tie at min_score)
+                z[:, j] = none_score + rule_matrix[:, j] - codebook.min_score
     else:
         z = rule_matrix.copy()
-        z[:, -1] = codebook.min_score  # "none" wins until a pillar reaches min_score
+        z[:, -1] += codebook.min_score  # "none" holds until a pillar reaches min_score (more with none patterns)
 
     nearest: list[list[tuple[Example, float]]] = [[] for _ in texts]
+    confirmed: dict[int, Example] = {}
     if examples:
+        own = {_same_text(ex.text): ex for ex in examples}
+        confirmed = {row: own[_same_text(t)] for row, t in enumerate(texts) if _same_text(t) in own}
         example_vectors = _example_vectors(examples, tokenize, model, codebook)
         vectors = [_vector(t, m, language, model) for t, m in zip(class_terms, masked)]
         for row, vector in enumerate(vectors):
-            sims = [(ex, _cosine(vector, ev)) for ex, ev in zip(examples, example_vectors)]
+            sims = [
+                (ex, _cosine(vector, ev)) for ex, ev in zip(examples, example_vectors) if ex is not confirmed.get(row)
+            ]
             sims = sorted((s for s in sims if s[1] >= MIN_EXAMPLE_SIMILARITY), key=lambda s: -s[1])
-            nearest[row] = sims[:3]
+            nearest[row] = sims[:SHOWN_EXAMPLES]
             best: dict[str, float] = {}
             for ex, sim in sims:
                 best[ex.label] = max(best.get(ex.label, 0.0), sim)
@@ -161,40 +175,40 @@ def classify_paragraphs(
                 if cls in classes:
                     z[row, classes.index(cls)] += codebook.example_weight * sim
 
-    if model is not None:
-        probs = _softmax(z)
-    else:
-        probs = _softmax(z / max(codebook.min_score, 1.0))
-    order = np.argsort(-z, axis=1, kind="stable")
+    probs = _softmax(z if model is not None else z / max(codebook.min_score, 1.0))
     rows, score_rows = [], []
     for row in range(len(texts)):
         paragraph = row + 1
-        best = int(order[row, 0])
-        runner = int(order[row, 1]) if len(classes) > 1 else best
+        if model is not None:
+            best = int(np.argmax(z[row]))
+        else:
+            top = int(np.argmax(z[row, :-1]))
+            others = np.delete(z[row, :-1], top)
+            lead = z[row, top] - (others.max() if len(others) else -math.inf)
+            best = top if z[row, top] >= z[row, -1] and lead >= codebook.min_margin else len(classes) - 1
         primary = classes[best]
-        if model is None:
-            top_pillar = int(np.argmax(z[row, :-1]))
-            others = np.delete(z[row, :-1], top_pillar)
-            lead = z[row, top_pillar] - (others.max() if len(others) else 0.0)
-            primary = (
-                pillar_ids[top_pillar]
-                if z[row, top_pillar] >= codebook.min_score and lead >= codebook.min_margin
-                else NONE
-            )
+        confidence = float(probs[row, best])
+        if row in confirmed and confirmed[row].label in classes:  # the user's label stands
+            primary, confidence = confirmed[row].label, 1.0
             best = classes.index(primary)
+        others = np.delete(z[row], best)
+        margin = float(z[row, best] - others.max()) if len(others) else math.inf
         pillar_probs = {cls: float(probs[row, j]) for j, cls in enumerate(pillar_ids)}
         candidates = sorted((p for p in pillar_ids if p != primary), key=lambda p: -pillar_probs[p])
         secondary = next((p for p in candidates if pillar_probs[p] >= codebook.secondary_min), None)
         shown = primary if primary != NONE else max(pillar_ids, key=lambda p: z[row, classes.index(p)])
         codebook_terms = list(rule_evidence.get((paragraph, shown), ()))
         model_terms = (
-            model.contributions(encoded[row], model.classes.index(shown)) if model and shown in model.classes else []
+            model.contributions(encoded[row], model.classes.index(primary))
+            if model and primary in model.classes
+            else []
         )
         detail = {
             "codebook": codebook_terms,
             "patterns": [(note, cls, round(w, 3)) for note, cls, w in fired[row]],
-            "model": [(term, round(amount, 3)) for term, amount in model_terms],
+            "model": [(term, round(amount, 3)) for term, amount in model_terms],  # towards the primary class
             "examples": [(ex.text, ex.label, ex.source, round(sim, 3)) for ex, sim in nearest[row]],
+            "confirmed": confirmed[row].source if row in confirmed else None,  # the user's label decided
         }
         highlight = tuple(dict.fromkeys([*codebook_terms, *(t for t, _ in model_terms)]))
         rows.append(
@@ -202,9 +216,9 @@ def classify_paragraphs(
                 paragraph,
                 None if primary == NONE else primary,
                 secondary,
-                round(float(probs[row, best]), 4),
+                round(confidence, 4),
                 float(z[row, best]),
-                float(z[row, best] - z[row, runner]) if runner != best else math.inf,
+                margin,
                 highlight,
                 detail,
             )

@@ -8,12 +8,12 @@ import pandas as pd
 import tomli_w
 
 from policylens import schema
-from policylens.text.pillars import Codebook, CodebookError, parse_codebook
+from policylens.text.pillars import NONE, Codebook, CodebookError, parse_codebook
 
 PILLAR_COLUMNS = ("id", "label_en", "label_zh", "color", "description_en", "description_zh")
 TERM_COLUMNS = (schema.PILLAR, "language", schema.TERM, "weight")
 PATTERN = "pattern"
-PATTERN_COLUMNS = (PATTERN, schema.PILLAR, "weight", "note")  # one row per pattern and class it weighs
+PATTERN_COLUMNS = (PATTERN, schema.PILLAR, "weight", "note", "note_zh")  # a row per pattern and class it weighs
 SETTINGS = ("model", "rule_weight", "secondary_min", "example_weight", "min_score", "min_margin", "ignore")
 _ID = re.compile(r"^[a-z][a-z0-9_]*$")
 _COLOR = re.compile(r"^#[0-9A-Fa-f]{6}$")
@@ -35,8 +35,8 @@ def build_codebook_tables(codebook: Codebook) -> tuple[pd.DataFrame, pd.DataFram
 
 
 def build_pattern_table(codebook: Codebook) -> pd.DataFrame:
-    """The codebook's patterns as an editable table: pattern, pillar (or "none"), weight, note."""
-    rows = [(p.pattern, cls, weight, p.note) for p in codebook.patterns for cls, weight in p.weights]
+    """The codebook's patterns as an editable table: pattern, pillar (or "none"), weight, notes."""
+    rows = [(p.pattern, cls, weight, p.note, p.note_zh) for p in codebook.patterns for cls, weight in p.weights]
     return pd.DataFrame(rows, columns=PATTERN_COLUMNS)
 
 
@@ -47,21 +47,30 @@ def classification_settings(codebook: Codebook) -> dict:
     return settings
 
 
-def _patterns_from_table(table: pd.DataFrame, problems: list[str]) -> list[dict]:
+def _patterns_from_table(table: pd.DataFrame, classes: set[str], problems: list[str]) -> list[dict]:
+    """Pattern rows grouped by pattern; problems name the rows that cannot be used, as for terms."""
     grouped: dict[str, dict] = {}
     for number, row in enumerate(table.dropna(how="all").to_dict("records"), 1):
         pattern = row.get(PATTERN)
         if not isinstance(pattern, str) or not pattern.strip():
             problems.append(f"pattern row {number}: the pattern is empty")
             continue
+        cls = row.get(schema.PILLAR)
+        if not isinstance(cls, str) or not cls:
+            problems.append(f"pattern row {number}: choose the pillar (or none) it weighs")
+            continue
+        if cls not in classes:
+            problems.append(f"pattern row {number}: unknown pillar {cls!r}")
+            continue
         weight = pd.to_numeric(pd.Series([row.get("weight")]), errors="coerce").iloc[0]
         if pd.isna(weight):
             problems.append(f"pattern row {number}: the weight must be a number")
             continue
-        entry = grouped.setdefault(pattern, {"pattern": pattern, "weights": {}, "note": ""})
+        entry = grouped.setdefault(pattern, {"pattern": pattern, "weights": {}, "note": "", "note_zh": ""})
         entry["weights"][str(row.get(schema.PILLAR))] = float(weight)
-        if isinstance(row.get("note"), str) and row["note"]:
-            entry["note"] = row["note"]
+        for note in ("note", "note_zh"):
+            if isinstance(row.get(note), str) and row[note]:
+                entry[note] = row[note]
     return list(grouped.values())
 
 
@@ -98,7 +107,8 @@ def build_codebook_from_tables(
         weight = pd.to_numeric(pd.Series([row.get("weight")]), errors="coerce").iloc[0]
         if pd.isna(weight) or weight == 0:
             problems.append(f"term row {number}: the weight must be a number other than 0 (negative counts against)")
-    pattern_entries = _patterns_from_table(patterns, problems) if patterns is not None else []
+    classes = {*ids, NONE}
+    pattern_entries = _patterns_from_table(patterns, classes, problems) if patterns is not None else []
     if problems:
         raise CodebookError("; ".join(problems[:12]) + (" ..." if len(problems) > 12 else ""))
     settings = {**(settings or {}), "min_score": float(min_score), "min_margin": float(min_margin)}
@@ -121,12 +131,15 @@ def format_codebook_tables(
         }
         data["pillars"].append(entry)
     if patterns:
-        data["patterns"] = [{k: v for k, v in p.items() if v or k != "note"} for p in patterns]
+        data["patterns"] = [{k: v for k, v in p.items() if v or k not in ("note", "note_zh")} for p in patterns]
     return tomli_w.dumps(data)
 
 
 def format_codebook(codebook: Codebook) -> str:
     """TOML text of a codebook; parse_codebook(format_codebook(c)) == c."""
     pillars, terms = build_codebook_tables(codebook)
-    patterns = [{"pattern": p.pattern, "weights": dict(p.weights), "note": p.note} for p in codebook.patterns]
+    patterns = [
+        {"pattern": p.pattern, "weights": dict(p.weights), "note": p.note, "note_zh": p.note_zh}
+        for p in codebook.patterns
+    ]
     return format_codebook_tables(pillars, terms, classification_settings(codebook), patterns)

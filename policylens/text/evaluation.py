@@ -24,6 +24,7 @@ from policylens.text.pillars import NONE
 SKIP = "skip"
 REQUIRED_COLUMNS = ("id", "text", "primary", "secondary")
 LABEL_COLUMNS = ("id", "date", "item_title", "para_no", "text", "primary", "secondary", "confidence", "reason")
+CLASSIFIER = "classifier"  # an extra column of exported labels: what the classifier said
 
 
 class LabelledSetError(ValueError):
@@ -197,21 +198,21 @@ def labels_to_tsv(
     """The confirmed paragraphs of one document as a labelled TSV in the development set's format.
 
     id is `<document name>-<paragraph>`; item_title is the document's name (so the rows form one
-    item again on import); confidence and reason are left for the user, or hold the classifier's
-    pillar when `assignment` is given ("classifier: new"), to show where they differed. `cell` maps
-    each field before writing (the UI passes export.files.neutralise_cell for spreadsheets).
+    item again on import); confidence and reason are left for the labeller. With `assignment`, an
+    extra last column, `classifier`, holds the classifier's pillar, to show where the two differ.
+    `cell` maps each field before writing (the UI passes export.files.neutralise_cell).
     """
     predicted = {}
     if assignment is not None:
         predicted = dict(zip(assignment[schema.PARAGRAPH], assignment[schema.PILLAR]))
-    lines = ["\t".join(LABEL_COLUMNS)]
+    lines = ["\t".join(LABEL_COLUMNS + ((CLASSIFIER,) if assignment is not None else ()))]
     for paragraph in sorted(labels):
         primary, secondary = labels[paragraph]
         text = " ".join(document.paragraphs[paragraph - 1].split())  # one line, no tabs
         pillar = predicted.get(paragraph)
-        reason = f"classifier: {pillar if isinstance(pillar, str) else NONE}" if assignment is not None else ""
+        said = ((pillar if isinstance(pillar, str) else NONE),) if assignment is not None else ()
         name = document.name
-        fields = (f"{name}-{paragraph:03d}", "", name, str(paragraph), text, primary, secondary or "", "", reason)
+        fields = (f"{name}-{paragraph:03d}", "", name, str(paragraph), text, primary, secondary or "", "", "", *said)
         lines.append("\t".join(cell(" ".join(f.split())) for f in fields))  # QUOTE_NONE: fields hold no tab
     return "\n".join(lines) + "\n"
 
@@ -221,7 +222,10 @@ def match_rows(rows: Sequence[Labelled], document: Document) -> tuple[Confirmed,
     aside): (labels, number of rows that match no paragraph)."""
 
     def key(text: str) -> str:
-        return " ".join(text.split()).lstrip("'")
+        text = " ".join(text.split())
+        if len(text) > 1 and text[0] == text[-1] == '"':  # a spreadsheet saved the cell quoted
+            text = text[1:-1].replace('""', '"')
+        return text.lstrip("'")
 
     index = {key(p): i for i, p in enumerate(document.paragraphs, 1)}
     matched: Confirmed = {}

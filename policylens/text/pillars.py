@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import re
 import tomllib
 from collections import Counter
@@ -17,6 +18,7 @@ from policylens import paths, schema
 from policylens.text.segment import normalize_en_term
 
 NONE = "none"  # the class of a paragraph that serves no pillar (its pillar is None in every table)
+DEFAULT_MODEL = paths.PILLAR_MODEL.name  # the model of a codebook that names none ("" switches it off)
 
 
 class CodebookError(ValueError):
@@ -51,7 +53,12 @@ class Pattern:
 
     pattern: str
     weights: tuple[tuple[str, float], ...]
-    note: str = ""
+    note: str = ""  # what the rule says, in English
+    note_zh: str = ""  # and in Chinese (the English note when empty)
+
+    def label(self, lang: str) -> str:
+        """The note in the UI language, or the pattern itself when there is no note."""
+        return (self.note_zh if lang == "zh" and self.note_zh else self.note) or self.pattern
 
     @property
     def regex(self) -> re.Pattern:
@@ -61,19 +68,24 @@ class Pattern:
 @dataclass(frozen=True)
 class Codebook:
     pillars: tuple[Pillar, ...]
-    min_score: float
-    min_margin: float
+    min_score: float = 3.0
+    min_margin: float = 1.0
     patterns: tuple[Pattern, ...] = ()
     # Text the classifier does not read: framing and purpose tails (R2 of the pillar guide).
     ignore: tuple[str, ...] = ()
     model: str = ""  # file name of the trained model in data/ ("" = the codebook rules decide alone)
-    rule_weight: float = 0.2  # how much codebook terms and patterns add to the model's scores
+    rule_weight: float = 0.1  # how much codebook terms and patterns add to the model's scores
     secondary_min: float = 0.25  # the probability a second pillar needs to be named as secondary
     example_weight: float = 4.0  # how strongly a confirmed example pulls a similar paragraph
 
     @property
     def ids(self) -> tuple[str, ...]:
         return tuple(p.id for p in self.pillars)
+
+    @property
+    def classes(self) -> frozenset[str]:
+        """What a paragraph can be labelled: a pillar id, or "none"."""
+        return frozenset({*self.ids, NONE})
 
     @property
     def colors(self) -> dict[str, str]:
@@ -111,7 +123,7 @@ def _parse_patterns(data: dict, class_ids: set[str]) -> tuple[Pattern, ...]:
             parsed = tuple((k, float(v)) for k, v in weights.items())
         except (TypeError, ValueError) as exc:
             raise CodebookError(f"Pattern {i} ({pattern!r}) has a weight that is not a number.") from exc
-        patterns.append(Pattern(pattern, parsed, str(raw.get("note", ""))))
+        patterns.append(Pattern(pattern, parsed, str(raw.get("note", "")), str(raw.get("note_zh", ""))))
     return tuple(patterns)
 
 
@@ -127,11 +139,16 @@ def _parse_ignore(rules: dict) -> tuple[str, ...]:
     return tuple(ignore)
 
 
-def _number(rules: dict, key: str, default: float) -> float:
+def _number(rules: dict, key: str) -> float:
+    """classification.`key`, or the Codebook default; a finite number or CodebookError."""
+    value = rules.get(key, Codebook.__dataclass_fields__[key].default)
     try:
-        return float(rules.get(key, default))
+        number = float(value)
     except (TypeError, ValueError) as exc:
         raise CodebookError(f"classification.{key} must be a number.") from exc
+    if not math.isfinite(number):
+        raise CodebookError(f"classification.{key} must be a finite number.")
+    return number
 
 
 def parse_codebook(text: str) -> Codebook:
@@ -176,19 +193,19 @@ def parse_codebook(text: str) -> Codebook:
     ids = [p.id for p in pillars]
     if len(set(ids)) != len(ids):
         raise CodebookError(f"Pillar ids repeat: {ids}.")
-    model = rules.get("model", "")
+    model = rules.get("model", DEFAULT_MODEL)  # a codebook that does not say uses the shipped model
     if not isinstance(model, str) or not re.fullmatch(r"[A-Za-z0-9_.-]*", model) or ".." in model:
         raise CodebookError("classification.model must be a file name in data/, such as pillar_model.json.")
     return Codebook(
         tuple(pillars),
-        _number(rules, "min_score", 3.0),
-        _number(rules, "min_margin", 1.0),
+        _number(rules, "min_score"),
+        _number(rules, "min_margin"),
         patterns=_parse_patterns(data, {*ids, NONE}),
         ignore=_parse_ignore(rules),
         model=model,
-        rule_weight=_number(rules, "rule_weight", 0.2),
-        secondary_min=_number(rules, "secondary_min", 0.25),
-        example_weight=_number(rules, "example_weight", 4.0),
+        rule_weight=_number(rules, "rule_weight"),
+        secondary_min=_number(rules, "secondary_min"),
+        example_weight=_number(rules, "example_weight"),
     )
 
 
@@ -209,7 +226,8 @@ def score_paragraphs(paragraph_terms: Sequence[Sequence[str]], codebook: Codeboo
         counts = Counter(terms)
         for pillar_id, table in weights.items():
             hits = {t: table[t] * n for t, n in counts.items() if t in table}
-            evidence = tuple(sorted(hits, key=lambda t: (-hits[t], t)))
+            # a negative term counts against the pillar: it is no evidence for it
+            evidence = tuple(sorted((t for t in hits if hits[t] > 0), key=lambda t: (-hits[t], t)))
             rows.append((index, pillar_id, float(sum(hits.values())), evidence))
     return pd.DataFrame(rows, columns=[schema.PARAGRAPH, schema.PILLAR, schema.SCORE, schema.EVIDENCE])
 

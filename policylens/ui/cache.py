@@ -61,8 +61,16 @@ def get_analysis(
     _examples: tuple = (),
 ) -> analysis.Analysis:
     """Analysis of a document, keyed by its content hash and the codebook + segmenter settings
-    (which, with confirmed examples, include ui.check.examples_key of them)."""
-    return analysis.analyze_document(_document, _codebook, _segmenter, _examples)
+    (which, with confirmed examples, include ui.check.examples_key of them). The tokens are cached
+    apart, so a new confirmed example re-classifies without tokenising again."""
+    terms = get_paragraph_terms(document_key, repr(_segmenter.config), _document, _segmenter)
+    return analysis.analyze_document(_document, _codebook, _segmenter, _examples, terms)
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def get_paragraph_terms(document_key: str, segmenter_key: str, _document: Document, _segmenter: Segmenter) -> tuple:
+    """Every paragraph's content terms, keyed by the document and the segmenter's settings."""
+    return analysis.tokenize_document(_document, _segmenter)
 
 
 @st.cache_data(show_spinner=False)

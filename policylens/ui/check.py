@@ -31,9 +31,20 @@ def all_labels() -> dict[str, dict[int, ConfirmedLabel]]:
     return st.session_state.get(state.CHECK_LABELS) or {}
 
 
-def document_labels(document: Document) -> Confirmed:
-    """{paragraph: (primary, secondary)} confirmed on this document."""
-    return {p: (label.primary, label.secondary) for p, label in all_labels().get(document.key, {}).items()}
+def _known(label: ConfirmedLabel, classes: frozenset[str]) -> bool:
+    return label.primary in classes and (label.secondary is None or label.secondary in classes)
+
+
+def document_labels(document: Document, classes: frozenset[str]) -> Confirmed:
+    """{paragraph: (primary, secondary)} confirmed on this document, for the codebook's classes (its
+    pillars and "none"): a label of a pillar since removed or renamed is set aside, not lost."""
+    labels = all_labels().get(document.key, {})
+    return {p: (label.primary, label.secondary) for p, label in labels.items() if _known(label, classes)}
+
+
+def set_aside(document: Document, classes: frozenset[str]) -> int:
+    """How many of this document's labels name a class the codebook no longer has."""
+    return sum(not _known(label, classes) for label in all_labels().get(document.key, {}).values())
 
 
 def set_labels(document: Document, labels: Confirmed) -> None:
@@ -63,14 +74,15 @@ def learning() -> bool:
     return bool(st.session_state.get(state.CHECK_LEARN, True))
 
 
-def session_examples() -> tuple[Example, ...]:
-    """Every confirmed paragraph of the session as an example, when learning is on."""
+def session_examples(classes: frozenset[str]) -> tuple[Example, ...]:
+    """Every confirmed paragraph of the session whose label the codebook knows, when learning is on."""
     if not learning():
         return ()
     return tuple(
         Example(label.text, label.language, label.primary, label.source)
         for labels in all_labels().values()
         for label in labels.values()
+        if _known(label, classes)
     )
 
 
@@ -78,5 +90,5 @@ def examples_key(examples: tuple[Example, ...]) -> str:
     """A short cache key for a set of examples ('' for none)."""
     if not examples:
         return ""
-    digest = hashlib.sha256("\0".join(f"{e.label}\t{e.text}" for e in examples).encode("utf-8"))
+    digest = hashlib.sha256(repr(examples).encode("utf-8"))  # every field: the source is shown as evidence
     return ":ex" + digest.hexdigest()[:16]

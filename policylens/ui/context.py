@@ -51,7 +51,7 @@ def load_context() -> PageContext:
     codebook = get_codebook()
     segmenter = get_segmenter(codebook)
     key = settings_key(codebook, segmenter)
-    examples = check.session_examples()  # confirmed paragraphs teach the classifier (Check page)
+    examples = check.session_examples(codebook.classes)  # confirmed paragraphs teach it (Check page)
     return PageContext(
         document=document,
         codebook=codebook,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import hashlib
 
 import streamlit as st
 
@@ -30,5 +31,7 @@ def get_segmenter(codebook: Codebook) -> Segmenter:
 
 def settings_key(codebook: Codebook, segmenter: Segmenter) -> str:
     """The cache key of everything besides the document that changes an analysis: the codebook and
-    the segmenter settings (user dictionary, stopword edits)."""
-    return f"{hash(codebook)}:{hash(segmenter.config)}"
+    the segmenter settings (user dictionary, stopword edits). A digest of their full repr, not hash():
+    in CPython hash(-1.0) == hash(-2.0), so two codebooks would share the key of the cache that every
+    session of the server shares."""
+    return hashlib.sha256(f"{codebook!r}\0{segmenter.config!r}".encode()).hexdigest()[:32]

@@ -78,6 +78,7 @@ CHECK_DOWNLOAD = "check.download"
 CHECK_UPLOAD = "check.upload"
 CHECK_IMPORT = "check.import"
 CHECK_CLEAR = "check.clear"
+CHECK_IMPORT_RESULT = "check.import_result"  # what the last import found, shown after its rerun
 CHECK_LABEL_PREFIX = "check.label."  # + document key + "." + paragraph: the label control of one paragraph
 CODEBOOK_APPLY = "codebook.apply"
 CODEBOOK_APPLY_UPLOAD = "codebook.apply_upload"

@@ -1,5 +1,7 @@
 """The Check page in AppTest: confirm paragraphs, agreement figures, learning from examples."""
 
+import html
+
 from apptest import open_app
 
 from policylens import paths, schema
@@ -59,8 +61,8 @@ def test_confirming_paragraphs_measures_agreement_and_teaches_the_classifier():
         assert any("no other paragraph changed pillar" in m for m in messages)
     # the Themes cards of the whole session use the examples, and say so
     at.switch_page("pages/themes.py").run()
-    card = [m.value for m in at.markdown if "¶1 " in m.value and "border-left" in m.value][0]
-    assert "Nearest confirmed paragraphs" in card and "similarity 1.00" in card
+    card = html.unescape([m.value for m in at.markdown if "¶1 " in m.value and "border-left" in m.value][0])
+    assert "Fusion</span>" in card and "confirmed by you (000_785e541e3328616f.txt ¶1)" in card
 
 
 def test_learning_can_be_switched_off_and_labels_cleared():
@@ -69,7 +71,7 @@ def test_learning_can_be_switched_off_and_labels_cleared():
     at.toggle(key=state.CHECK_LEARN_TOGGLE).set_value(False).run()
     assert at.session_state[state.CHECK_LEARN] is False
     at.switch_page("pages/themes.py").run()
-    assert not [m for m in at.markdown if "Nearest confirmed paragraphs" in m.value]
+    assert not [m for m in at.markdown if "confirmed by you" in m.value or "Nearest confirmed" in m.value]
     at.switch_page("pages/check.py").run()
     at.button(key=state.CHECK_CLEAR).click().run()
     assert not at.exception and at.info[0].value.startswith("No paragraph confirmed yet")

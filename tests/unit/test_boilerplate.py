@@ -28,6 +28,8 @@ BODY = "新区今年建成三个中试平台，服务本地企业开展技术验
         "新浪首页 | 新闻",
         "# 新闻联播 2026-01-02",
         "## 《新闻联播》 20260102 19:00视频简介",
+        "（记者 张三 李四）",
+        "通讯员 王五：",
     ],
 )
 def test_chrome_paragraphs_are_dropped(chrome):
@@ -38,6 +40,8 @@ def test_chrome_paragraphs_are_dropped(chrome):
     ("line", "clean"),
     [
         ("**央视网消息**（新闻联播）：" + BODY, BODY),
+        ("南京日报讯（记者 王明）：" + BODY, BODY),
+        ("扬子晚报网讯（通讯员 李华）" + BODY, BODY),
         ("央视网消息（新闻联播）：" + BODY, BODY),
         ("新华社北京1月2日电 " + BODY, BODY),
         ("## 新区建成中试平台视频简介", "新区建成中试平台"),

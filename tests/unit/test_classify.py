@@ -53,7 +53,8 @@ def test_one_paragraph_of_each_pillar_and_none(codebook, segmenter):
     assert all(0 < c <= 1 for c in assignment[schema.CONFIDENCE])
     fusion = assignment.loc[2, DETAIL]
     assert "成果转化" in " ".join(fusion["codebook"] + [t for t, _ in fusion["model"]])
-    assert any("lab to market" in note for note, _, _ in fusion["patterns"])
+    notes = {p.pattern: p.label("en") for p in codebook.patterns}
+    assert any("lab to market" in notes[pattern] for pattern, _, _ in fusion["patterns"])
 
 
 def test_a_look_alike_pattern_takes_back_what_the_term_gave(codebook, segmenter):
@@ -125,3 +126,41 @@ def test_analysis_and_evaluate_paths_agree(codebook):
     assert analyzer_for(codebook)(document)[schema.PILLAR].tolist() == (
         analyze_default(document, codebook).assignment[schema.PILLAR].tolist()
     )
+
+
+def test_a_confirmed_paragraph_keeps_the_users_label_and_is_not_its_own_evidence(codebook, segmenter):
+    corrected = Example(FUSION, "zh", "new", "mine ¶1")
+    assignment = classify([FUSION, STRONG], codebook, segmenter, examples=[corrected])
+    assert assignment[schema.PILLAR].tolist()[0] == "new" and assignment.loc[0, schema.CONFIDENCE] == 1.0
+    detail = assignment.loc[0, DETAIL]
+    assert detail["confirmed"] == "mine ¶1" and all(source != "mine ¶1" for _, _, source, _ in detail["examples"])
+    assert assignment.loc[1, DETAIL]["confirmed"] is None
+
+
+def test_a_pillar_the_model_does_not_know_is_decided_by_its_terms(codebook, segmenter):
+    green = dataclasses.replace(
+        codebook,
+        pillars=(
+            *codebook.pillars,
+            dataclasses.replace(codebook.pillars[0], id="green", terms_zh=(("碳达峰", 3.0), ("光伏", 3.0))),
+        ),
+    )
+    text = "全市推进碳达峰行动，新建光伏电站和碳达峰示范区。"
+    assert classify([text], green, Segmenter(build_segmenter_config(green)))[schema.PILLAR].tolist() == ["green"]
+    assert classify([STRONG], green, segmenter)[schema.PILLAR].tolist() == ["strong"]
+
+
+def test_without_a_model_patterns_for_none_hold_a_paragraph_back(codebook, segmenter):
+    rules = dataclasses.replace(codebook, model="")
+    assert classify([STRONG], rules, segmenter)[schema.PILLAR].tolist() == ["strong"]
+    vetoed = dataclasses.replace(rules, patterns=(Pattern("制造业", (("none", 50.0),)),))
+    assert classify([STRONG], vetoed, segmenter)[schema.PILLAR].tolist() == [None]
+
+
+def test_two_codebooks_that_differ_only_in_a_weight_have_different_cache_keys(codebook, segmenter):
+    from policylens.ui.settings import settings_key
+
+    minus_one = dataclasses.replace(codebook, patterns=(Pattern("x", (("new", -1.0),)),))
+    minus_two = dataclasses.replace(codebook, patterns=(Pattern("x", (("new", -2.0),)),))
+    assert hash(-1.0) == hash(-2.0)  # why hash() cannot be the key
+    assert settings_key(minus_one, segmenter) != settings_key(minus_two, segmenter)

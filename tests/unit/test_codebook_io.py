@@ -56,7 +56,7 @@ def test_patterns_and_settings_survive_the_editor_and_count_against_look_alikes(
     pillars, terms = build_codebook_tables(codebook)
     patterns = build_pattern_table(codebook)
     assert len(patterns) >= len(codebook.patterns)
-    patterns.loc[len(patterns)] = ["校地融合", "fusion", -2.0, "town-gown is not the four chains"]
+    patterns.loc[len(patterns)] = ["校地融合", "fusion", -2.0, "town-gown is not the four chains", "校地融合不是四链"]
     terms.loc[len(terms)] = ["new", "zh", "新闻", -1.0]  # a negative term counts against its pillar
     edited = build_codebook_from_tables(
         pillars, terms, 3.0, 1.0, patterns=patterns, settings=classification_settings(codebook)
@@ -69,9 +69,25 @@ def test_patterns_and_settings_survive_the_editor_and_count_against_look_alikes(
 
 def test_a_bad_pattern_is_named():
     pillars, terms = build_codebook_tables(load_codebook())
-    patterns = pd.DataFrame([["(unclosed", "fusion", 1.0, ""]], columns=["pattern", "pillar", "weight", "note"])
+    columns = ["pattern", "pillar", "weight", "note", "note_zh"]
+    patterns = pd.DataFrame([["(unclosed", "fusion", 1.0, "", ""]], columns=columns)
     with pytest.raises(CodebookError, match="not a valid regular expression"):
         build_codebook_from_tables(pillars, terms, 3.0, 1.0, patterns=patterns)
-    patterns.loc[0] = ["融合", "green", 1.0, ""]
-    with pytest.raises(CodebookError, match="unknown pillars: green"):
+    patterns.loc[0] = ["融合", None, 1.0, "", ""]
+    with pytest.raises(CodebookError, match="pattern row 1: choose the pillar"):
         build_codebook_from_tables(pillars, terms, 3.0, 1.0, patterns=patterns)
+
+
+def test_removing_a_pillar_names_its_term_and_pattern_rows():
+    codebook = load_codebook()
+    pillars, terms = build_codebook_tables(codebook)
+    patterns = build_pattern_table(codebook)
+    with pytest.raises(CodebookError) as error:
+        build_codebook_from_tables(pillars[pillars["id"] != "fusion"], terms, 3.0, 1.0, patterns=patterns)
+    assert "unknown pillar 'fusion'" in str(error.value)
+    kept = patterns[patterns["pillar"] != "fusion"]
+    edited = build_codebook_from_tables(
+        pillars[pillars["id"] != "fusion"], terms[terms["pillar"] != "fusion"], 3.0, 1.0, patterns=kept
+    )
+    assert edited.ids == ("new", "strong")
+    assert all(cls in {"new", "strong", "none"} for p in edited.patterns for cls, _ in p.weights)

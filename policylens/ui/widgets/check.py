@@ -14,7 +14,7 @@ from policylens.i18n import t
 from policylens.markup import t_md
 from policylens.text.analysis import Analysis, analyzer_for
 from policylens.text.evaluation import (
-    NONE,
+    SKIP,
     Confirmed,
     LabelledSetError,
     agreement,
@@ -23,6 +23,7 @@ from policylens.text.evaluation import (
     match_rows,
     read_labelled_tsv,
 )
+from policylens.text.pillars import NONE
 from policylens.ui import cache, check, state
 from policylens.ui.context import PageContext
 from policylens.ui.downloads import render_download
@@ -30,6 +31,7 @@ from policylens.ui.widgets import elements
 from policylens.ui.widgets.exports import file_stem
 
 PAGE_SIZE = 10
+MAX_LISTED = 20  # paragraphs named in the learning-effect message; the rest are counted
 MAX_EVALUATED_ROWS = 3000  # an uploaded labelled set is evaluated whole only up to this size (CPU)
 ORDERS = {"position": "check.order.position", "confidence": "check.order.confidence"}
 
@@ -101,21 +103,29 @@ def render_learning(ctx: PageContext, base: Analysis, labels: Confirmed) -> None
         on_change=_store_learning,
         help=t("check.learn_help", lang),
     )
-    examples = check.session_examples()
+    examples = check.session_examples(ctx.codebook.classes)
     if not examples:
         return
     before = base.assignment.set_index(schema.PARAGRAPH)[schema.PILLAR]
     after = ctx.analysis.assignment.set_index(schema.PARAGRAPH)[schema.PILLAR]
     changed = [
-        f"¶{p} {pillar_label(ctx.codebook, before[p], lang)} → {pillar_label(ctx.codebook, after[p], lang)}"
+        t(
+            "check.change",
+            lang,
+            paragraph=p,
+            before=pillar_label(ctx.codebook, before[p], lang),
+            after=pillar_label(ctx.codebook, after[p], lang),
+        )
         for p in before.index
         if p not in labels
         and (before[p] if isinstance(before[p], str) else None) != (after[p] if isinstance(after[p], str) else None)
     ]
     if changed:
-        st.success(t("check.effect", lang, n=len(examples), changed=len(changed), paragraphs="; ".join(changed)))
+        more = t("check.and_more", lang, n=len(changed) - MAX_LISTED) if len(changed) > MAX_LISTED else ""
+        listed = "; ".join(changed[:MAX_LISTED]) + more
+        st.success(t_md("check.effect", lang, n=len(examples), changed=len(changed), paragraphs=listed))
     else:
-        st.caption(t("check.no_effect", lang, n=len(examples)))
+        st.caption(t_md("check.no_effect", lang, n=len(examples)))
 
 
 def _store_learning() -> None:
@@ -141,10 +151,11 @@ def _clear(ctx: PageContext) -> None:
     _forget_controls(ctx)
 
 
-def render_paragraphs_to_check(ctx: PageContext, labels: Confirmed) -> None:
-    """The paragraphs, a page at a time, each with its classification and a control to confirm it."""
+def render_paragraphs_to_check(ctx: PageContext, base: Analysis, labels: Confirmed) -> None:
+    """The paragraphs, a page at a time, each with the classifier's own pillar (without your examples)
+    and a control to confirm or correct it."""
     lang = ctx.lang
-    assignment = ctx.analysis.assignment
+    assignment = base.assignment
     cols = st.columns([2, 2, 1])
     order = cols[0].selectbox(
         t("check.order", lang), list(ORDERS), format_func=lambda o: t(ORDERS[o], lang), key=state.CHECK_ORDER
@@ -162,7 +173,7 @@ def render_paragraphs_to_check(ctx: PageContext, labels: Confirmed) -> None:
     shown = paragraphs[(int(page) - 1) * PAGE_SIZE : int(page) * PAGE_SIZE]
     classes = _classes(ctx)
     for paragraph in shown:
-        elements.render_paragraph(ctx.analysis, ctx.segmenter, ctx.codebook, paragraph, lang)
+        elements.render_paragraph(base, ctx.segmenter, ctx.codebook, paragraph, lang)
         key = _label_key(ctx, paragraph)
         current = labels.get(paragraph)
         if key not in st.session_state and current is not None:
@@ -198,32 +209,51 @@ def render_label_files(ctx: PageContext, base: Analysis, labels: Confirmed) -> N
         # no `type=` (see ui/sidebar.py): anything that is not a labelled TSV gets its own message
         upload = st.file_uploader(t("check.upload", lang), key=state.CHECK_UPLOAD)
         if upload is not None and st.button(t("check.import", lang), key=state.CHECK_IMPORT):
-            _import(ctx, upload.getvalue())
+            st.session_state[state.CHECK_IMPORT_RESULT] = _import(ctx, upload.getvalue())
+            st.rerun()  # the labels and the figures above them are drawn again with the import
+        _render_import_result(ctx, st.session_state.get(state.CHECK_IMPORT_RESULT))
 
 
-def _import(ctx: PageContext, data: bytes) -> None:
-    lang = ctx.lang
+def _import(ctx: PageContext, data: bytes) -> dict:
+    """Read an uploaded labelled TSV: labels of this document's paragraphs are stored; a file that
+    also holds other paragraphs is evaluated whole. Returns what to show (kept across the rerun)."""
     if len(data) > MAX_BYTES:
-        st.error(t("check.too_large", lang, mb=MAX_BYTES // 2**20))
-        return
+        return {"error": ("check.too_large", {"mb": MAX_BYTES // 2**20})}
     try:
         rows = read_labelled_tsv(data.decode("utf-8-sig"), ctx.codebook.ids)
     except UnicodeDecodeError:
-        st.error(t("check.not_utf8", lang))
-        return
+        return {"error": ("check.not_utf8", {})}
     except LabelledSetError as exc:
-        st.error(t_md("check.bad_file", lang, reason=str(exc)))
-        return
+        return {"error": ("check.bad_file", {"reason": str(exc)})}
     matched, unmatched = match_rows(rows, ctx.document)
     if matched:
         check.set_labels(ctx.document, matched)
         _forget_controls(ctx)
-    st.success(t("check.imported", lang, n=len(matched), unmatched=unmatched))
-    if unmatched:
-        scored = [r for r in rows if r.primary != "skip"]
-        if len(scored) > MAX_EVALUATED_ROWS:
-            st.info(t("check.too_many_to_evaluate", lang, n=len(scored), limit=MAX_EVALUATED_ROWS))
-            return
-        figures, _ = evaluate(rows, analyzer_for(ctx.codebook), ctx.codebook.ids)
+    result: dict = {"document": ctx.document.key, "matched": len(matched), "unmatched": unmatched}
+    scored = [r for r in rows if r.primary != SKIP]
+    if unmatched and len(scored) > MAX_EVALUATED_ROWS:
+        result["too_many"] = len(scored)
+    elif unmatched:
+        with st.spinner(t("check.evaluating", ctx.lang, n=len(scored))):
+            analyze = analyzer_for(ctx.codebook, segmenter=ctx.segmenter)
+            result["figures"], _ = evaluate(rows, analyze, ctx.codebook.ids)
+    return result
+
+
+def _render_import_result(ctx: PageContext, result: dict | None) -> None:
+    lang = ctx.lang
+    if not result:
+        return
+    if "error" in result:
+        key, values = result["error"]
+        st.error(t_md(key, lang, **values))
+        return
+    if result.get("document") != ctx.document.key:
+        return  # an import into another document of the session
+    st.success(t("check.imported", lang, n=result["matched"], unmatched=result["unmatched"]))
+    if "too_many" in result:
+        st.info(t("check.too_many_to_evaluate", lang, n=result["too_many"], limit=MAX_EVALUATED_ROWS))
+    if "figures" in result:
+        figures = result["figures"]
         st.markdown(t_md("check.file_figures", lang, n=figures["n"], exact=figures["exact"], kappa=figures["kappa"]))
         render_figures_tables(ctx, figures)

@@ -19,8 +19,9 @@ from policylens.text.codebook_io import (
     classification_settings,
     format_codebook,
 )
-from policylens.text.pillars import NONE, Codebook, CodebookError, parse_codebook
-from policylens.ui import state
+from policylens.text.model import load_model
+from policylens.text.pillars import DEFAULT_MODEL, NONE, Codebook, CodebookError, parse_codebook
+from policylens.ui import check, state
 from policylens.ui.context import PageContext
 from policylens.ui.downloads import render_download
 from policylens.ui.settings import get_segmenter
@@ -40,15 +41,14 @@ def render_codebook_editor(ctx: PageContext) -> Codebook | None:
     lang = ctx.lang
     pillars, terms = build_codebook_tables(ctx.codebook)
     settings = classification_settings(ctx.codebook)
-    model = codebook_model(ctx.codebook)
-    if ctx.codebook.model:
+    shipped = load_model()
+    if shipped is not None:
         use_model = st.toggle(
-            t("codebook.use_model", lang, n=model.trained_on if model else 0),
-            value=model is not None,
-            disabled=model is None,
+            t("codebook.use_model", lang, n=shipped.trained_on),
+            value=codebook_model(ctx.codebook) is not None,
             key=state.CODEBOOK_USE_MODEL,
         )
-        settings["model"] = ctx.codebook.model if use_model else ""
+        settings["model"] = (ctx.codebook.model or DEFAULT_MODEL) if use_model else ""
     else:
         st.caption(t("codebook.no_model", lang))
     cols = st.columns(2)
@@ -111,6 +111,7 @@ def render_codebook_editor(ctx: PageContext) -> Codebook | None:
             ),
             "weight": st.column_config.NumberColumn(t("codebook.weight", lang), step=0.5),
             "note": t("codebook.note", lang),
+            "note_zh": t("codebook.note_zh", lang),
         },
     )
     ignore = st.text_area(
@@ -130,7 +131,8 @@ def render_codebook_editor(ctx: PageContext) -> Codebook | None:
 def render_preview(ctx: PageContext, edited: Codebook) -> None:
     """The classification under the edited codebook, next to the current one."""
     lang = ctx.lang
-    preview = analyze_document(ctx.document, edited, get_segmenter(edited))
+    # with the session's confirmed examples, as ctx.analysis has them: only the edit may differ
+    preview = analyze_document(ctx.document, edited, get_segmenter(edited), check.session_examples(edited.classes))
     before = ctx.analysis.assignment.set_index(schema.PARAGRAPH)[schema.PILLAR]
     after = preview.assignment.set_index(schema.PARAGRAPH)[schema.PILLAR]
     changed = [p for p in before.index if before[p] != after[p] and not (pd.isna(before[p]) and pd.isna(after[p]))]

@@ -70,6 +70,24 @@ def render_chart(
         exports.render_chart_exports(fig, key, state.get_lang(), data)
 
 
+def _pattern_lines(codebook: Codebook, detail: dict, lang: str) -> list[str]:
+    """One line per pattern that fired: its note in the UI language and what it gave each class."""
+    notes = {p.pattern: p.label(lang) for p in codebook.patterns}
+    weights: dict[str, list[str]] = {}
+    for pattern, cls, weight in detail.get("patterns", []):
+        weights.setdefault(pattern, []).append(
+            t("themes.pattern_weight", lang, pillar=pillar_label(codebook, cls, lang), weight=weight)
+        )
+    return [t("themes.pattern", lang, note=notes.get(p, p), weights=", ".join(w)) for p, w in weights.items()]
+
+
+def _example_lines(codebook: Codebook, detail: dict, lang: str) -> list[str]:
+    return [
+        t("themes.example", lang, source=source, label=pillar_label(codebook, label, lang), similarity=sim)
+        for _, label, source, sim in detail.get("examples", [])
+    ]
+
+
 def render_paragraph(
     analysis: Analysis,
     segmenter: Segmenter,
@@ -93,19 +111,7 @@ def render_paragraph(
     if spans is None:
         spans = segmenter.find_spans(text, evidence, analysis.document.language) if evidence else []
     original = analysis.document.original_paragraphs  # as written (Traditional Chinese), when converted
-    patterns = [
-        f"{note} ({pillar_label(codebook, cls, lang)} {weight:+g})" for note, cls, weight in detail.get("patterns", [])
-    ]
-    examples = [
-        t(
-            "themes.example",
-            lang,
-            source=source or f"“{ex_text[:40]}…”",
-            label=pillar_label(codebook, label, lang),
-            similarity=sim,
-        )
-        for ex_text, label, source, sim in detail.get("examples", [])
-    ]
+    patterns, examples = _pattern_lines(codebook, detail, lang), _example_lines(codebook, detail, lang)
     card = render_markdown_html(
         "paragraph_card.html",
         color=color,
@@ -113,11 +119,15 @@ def render_paragraph(
         secondary=t("themes.secondary", lang, pillar=pillar_label(codebook, secondary, lang)) if secondary else None,
         secondary_color=codebook.get(secondary).color if secondary else GENERAL_COLOR,
         paragraph=paragraph,
-        score=t("themes.score", lang, confidence=float(row.get(schema.CONFIDENCE, 0.0))),
+        score=(
+            t("themes.confirmed", lang, source=detail["confirmed"])
+            if detail.get("confirmed")
+            else t("themes.score", lang, confidence=float(row.get(schema.CONFIDENCE, 0.0)))
+        ),
         text=build_highlighted_html(text, spans, color),
         evidence_label=t("themes.evidence", lang),
         evidence=", ".join(detail.get("codebook", evidence)) or t("themes.no_evidence", lang),
-        model_label=t("themes.model_evidence", lang),
+        model_label=t("themes.model_evidence", lang, pillar=pillar_label(codebook, pillar_id, lang)),
         model_terms=", ".join(f"{term} ({amount:.2f})" for term, amount in detail.get("model", [])),
         pattern_label=t("themes.pattern_evidence", lang),
         patterns="; ".join(patterns),
