@@ -16,7 +16,7 @@ lang, document = ctx.lang, ctx.document
 st.title(t("targets.title", lang))
 st.caption(t("targets.intro", lang))
 view = indicator_data.render_dataset_picker(lang)
-targets = cache.get_targets(document.key, tuple(document.paragraphs), document.language)
+targets = cache.get_targets(document.key, tuple(document.paragraphs), document.language, document.date)
 if targets.empty:
     st.info(t_md("targets.none", lang, name=document.name))
     st.stop()

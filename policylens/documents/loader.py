@@ -6,6 +6,7 @@ page chrome in boilerplate.py.
 
 from __future__ import annotations
 
+import datetime
 import hashlib
 import re
 import unicodedata
@@ -68,6 +69,18 @@ class Document:
         return hashlib.sha256(f"{self.sha256}\0{self.name}\0{self.encoding}".encode()).hexdigest()[:16]
 
     @property
+    def date(self) -> datetime.date | None:
+        """The date its file name states (2024-03-05, 20240305, 2024年3月5日), or None: what a
+        target's year is compared with."""
+        match = _NAME_DATE.search(self.name)
+        if not match:
+            return None
+        try:
+            return datetime.date(*(int(g) for g in match.groups()))
+        except ValueError:
+            return None
+
+    @property
     def characters(self) -> int:
         return sum(len(p) for p in self.paragraphs)
 
@@ -77,6 +90,7 @@ class Document:
         return self.original_paragraphs or self.paragraphs
 
 
+_NAME_DATE = re.compile(r"(?<!\d)((?:19|20)\d{2})[-_.年]?(0?[1-9]|1[0-2])[-_.月]?(0?[1-9]|[12]\d|3[01])(?!\d)")
 # CJK punctuation is correct in Chinese text, so NFKC must not fold it to ASCII.
 _CJK_PUNCT = "，。、；：？！（）《》〈〉“”‘’【】「」『』…—～·"
 _UNPROTECTED = re.compile(f"[^{re.escape(_CJK_PUNCT)}]+")

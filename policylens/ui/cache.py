@@ -7,6 +7,8 @@ on the first page that uses them, so the Overview does not pay for them at start
 
 from __future__ import annotations
 
+import datetime
+
 import pandas as pd
 import streamlit as st
 
@@ -235,11 +237,13 @@ def get_indicator_text_links(
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
-def get_targets(document_key: str, _paragraphs: tuple[str, ...], language: str) -> pd.DataFrame:
-    """The document's numeric targets (targets.extract_targets)."""
+def get_targets(
+    document_key: str, _paragraphs: tuple[str, ...], language: str, date: datetime.date | None = None
+) -> pd.DataFrame:
+    """The document's numeric targets (targets.extract_targets), years judged against its `date`."""
     from policylens.indicators.targets import extract_targets
 
-    return extract_targets(_paragraphs, language if language in ("zh", "en") else "en")
+    return extract_targets(_paragraphs, language if language in ("zh", "en") else "en", document_date=date)
 
 
 @st.cache_data(show_spinner=False, max_entries=32)

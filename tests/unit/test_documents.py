@@ -1,6 +1,7 @@
 """Unit tests for policylens.documents: decoding, normalisation, paragraphs, language, script, limits."""
 
 import dataclasses
+import datetime
 
 import pytest
 
@@ -172,3 +173,17 @@ def test_load_document_refuses_an_unsupported_type_before_reading(tmp_path):
         load_document(tmp_path / "missing.xlsx")
     with pytest.raises(FileNotFoundError):
         load_document(tmp_path / "missing.txt")
+
+
+@pytest.mark.parametrize(
+    ("name", "date"),
+    [
+        ("2024-03-05.md", datetime.date(2024, 3, 5)),
+        ("xwlb_20240305.txt", datetime.date(2024, 3, 5)),
+        ("南京2024年3月5日.txt", datetime.date(2024, 3, 5)),
+        ("report2024.txt", None),
+        ("20241350.txt", None),
+    ],
+)
+def test_a_documents_date_comes_from_its_file_name(name, date):
+    assert load_pasted_text("到2027年，全市力争突破1万家。", name).date == date
