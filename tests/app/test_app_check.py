@@ -56,9 +56,9 @@ def test_confirming_paragraphs_measures_agreement_and_teaches_the_classifier():
     changed = [p for p in base.index if p not in (1, 8) and base[p] != learned.loc[p, schema.PILLAR]]
     messages = [s.value for s in at.success] + [c.value for c in at.caption]
     if changed:
-        assert any(f"{len(changed)} other paragraphs changed pillar" in m for m in messages)
+        assert any(f"Other paragraphs that changed pillar ({len(changed)})" in m for m in messages)
     else:
-        assert any("no other paragraph changed pillar" in m for m in messages)
+        assert any("No other paragraph changed pillar" in m for m in messages)
     # the Themes cards of the whole session use the examples, and say so
     at.switch_page("pages/themes.py").run()
     card = html.unescape([m.value for m in at.markdown if "¶1 " in m.value and "border-left" in m.value][0])

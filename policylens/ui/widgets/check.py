@@ -68,29 +68,29 @@ def render_figures_tables(ctx: PageContext, figures: dict) -> None:
     lang = ctx.lang
     classes = _classes(ctx)
     names = [pillar_label(ctx.codebook, c, lang) for c in classes]
-    per_class, confusion = st.columns(2)
-    per_class.dataframe(
+
+    def share(value: float | None) -> str:  # precision of a class never predicted is undefined, not 0
+        return t("check.undefined", lang) if value is None else f"{value:.0%}"
+
+    # one under the other: side by side, a 1024 px window cut their last columns
+    st.dataframe(
         pd.DataFrame(
             {
                 t("column.pillar", lang): names,
-                t("check.precision", lang): [figures["per_pillar"][c]["precision"] for c in classes],
-                t("check.recall", lang): [figures["per_pillar"][c]["recall"] for c in classes],
+                t("check.precision", lang): [share(figures["per_pillar"][c]["precision"]) for c in classes],
+                t("check.recall", lang): [share(figures["per_pillar"][c]["recall"]) for c in classes],
                 t("check.support", lang): [figures["per_pillar"][c]["support"] for c in classes],
             }
         ),
         hide_index=True,
-        column_config={
-            t("check.precision", lang): st.column_config.NumberColumn(format="percent"),
-            t("check.recall", lang): st.column_config.NumberColumn(format="percent"),
-        },
     )
     matrix = pd.DataFrame(
         [[figures["confusion"][g][p] for p in classes] for g in classes],
         index=pd.Index(names, name=t("check.gold", lang)),
         columns=names,
     )
-    confusion.caption(t("check.confusion", lang))
-    confusion.dataframe(matrix)
+    st.caption(t("check.confusion", lang))
+    st.dataframe(matrix)
 
 
 def render_learning(ctx: PageContext, base: Analysis, labels: Confirmed) -> None:
@@ -138,6 +138,7 @@ def _label_key(ctx: PageContext, paragraph: int) -> str:
 
 def _store_label(ctx: PageContext, paragraph: int, secondary: str | None) -> None:
     check.set_labels(ctx.document, {paragraph: (st.session_state.get(_label_key(ctx, paragraph)), secondary)})
+    st.session_state.pop(state.CHECK_IMPORT_RESULT, None)  # the last import's message is old news now
 
 
 def _forget_controls(ctx: PageContext) -> None:
