@@ -2,8 +2,6 @@
 
 import dataclasses
 
-import pytest
-
 from policylens import schema
 from policylens.documents.loader import load_paragraphs
 from policylens.text.analysis import analyze_default, analyzer_for, build_segmenter_config
@@ -15,7 +13,7 @@ from policylens.text.codebook_io import (
     classification_settings,
 )
 from policylens.text.model import model_from_json, model_to_json
-from policylens.text.pillars import Pattern, load_codebook
+from policylens.text.pillars import Pattern
 from policylens.text.segment import Segmenter
 
 # One paragraph per pillar, a look-alike and a framing paragraph, written for these tests.
@@ -24,16 +22,6 @@ STRONG = "全市制造业增加值同比增长8%，新能源汽车产业集群�
 FUSION = "高校科研团队与企业共建中试平台和概念验证中心，引导基金为科技成果转化提供资金支持，推动产学研深度融合。"
 TOURISM = "推进文旅融合发展，打造一批旅游目的地，丰富夜间消费场景，让游客玩得开心、住得舒心。"
 FRAMING = "会议强调，要深入学习贯彻党的二十大精神，坚定信心、真抓实干，推动经济社会高质量发展。"
-
-
-@pytest.fixture(scope="module")
-def codebook():
-    return load_codebook()
-
-
-@pytest.fixture(scope="module")
-def segmenter(codebook):
-    return Segmenter(build_segmenter_config(codebook))
 
 
 def classify(texts, codebook, segmenter, **kwargs):

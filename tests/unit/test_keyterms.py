@@ -4,11 +4,10 @@ characters, filler pushed down; real jieba, wordfreq and the project's dictionar
 from __future__ import annotations
 
 import pandas as pd
-import pytest
 
-from policylens import paths, schema
+from policylens import schema
 from policylens.documents.loader import load_pasted_text
-from policylens.text.analysis import analyze_document, build_segmenter_config
+from policylens.text.analysis import analyze_document
 from policylens.text.keyterms import (
     JIEBA_DICT,
     JIEBA_IDF,
@@ -23,8 +22,6 @@ from policylens.text.keyterms import (
     reference_probability,
 )
 from policylens.text.newwords import apply_compounds, build_runs_zh, discover_compounds
-from policylens.text.pillars import load_codebook
-from policylens.text.segment import Segmenter
 
 # Written for these tests: a short local-news style item about a fictional shipyard cluster.
 ZH_ITEM = "\n".join(
@@ -42,16 +39,6 @@ EN_ITEM = "\n".join(
         "The green hydrogen hub links offshore wind farms with steel makers and port logistics.",
     ]
 )
-
-
-@pytest.fixture(scope="module")
-def codebook():
-    return load_codebook(paths.PILLARS_CODEBOOK)
-
-
-@pytest.fixture(scope="module")
-def segmenter(codebook):
-    return Segmenter(build_segmenter_config(codebook))
 
 
 def key_terms(text: str, codebook, segmenter, options: KeyTermOptions | None = None) -> pd.DataFrame:

@@ -6,7 +6,7 @@ import pytest
 from policylens import paths, schema
 from policylens.documents.loader import load_document, load_document_bytes
 from policylens.text.analysis import analyze_default
-from policylens.text.pillars import CodebookError, assign_pillars, load_codebook, parse_codebook, score_paragraphs
+from policylens.text.pillars import CodebookError, assign_pillars, parse_codebook, score_paragraphs
 
 FIXTURES = paths.ROOT / "tests" / "fixtures"
 
@@ -32,11 +32,6 @@ color = "#222222"
 [pillars.terms.en]
 "beta" = 1.5
 """
-
-
-@pytest.fixture(scope="module")
-def codebook():
-    return load_codebook()
 
 
 def test_shipped_codebook_has_three_pillars_with_both_languages(codebook):

@@ -16,9 +16,7 @@ from policylens.documents.loader import load_pasted_text
 from policylens.export.cli import add_report_parser, run_report
 from policylens.export.report import build_report_html
 from policylens.indicators import table as indicators
-from policylens.text.analysis import analyze_document, build_segmenter_config
-from policylens.text.pillars import load_codebook
-from policylens.text.segment import Segmenter
+from policylens.text.analysis import analyze_document
 
 SECTIONS = ("summary", "pillars", "clouds", "terms", "kwic", "indicators")
 ATTACK = "<script>alert(1)</script>"
@@ -63,16 +61,6 @@ def _parse(page: str) -> _Page:
     parser = _Page()
     parser.feed(page)
     return parser
-
-
-@pytest.fixture(scope="module")
-def codebook():
-    return load_codebook()
-
-
-@pytest.fixture(scope="module")
-def segmenter(codebook):
-    return Segmenter(build_segmenter_config(codebook))
 
 
 @pytest.fixture(scope="module")
