@@ -1,13 +1,14 @@
 """Command line: `python -m policylens analyze PATH --format json [--top N]`,
 `python -m policylens evaluate FILE.tsv [--codebook F] [--format text|json]`,
-`python -m policylens indicators FILE --format json`, `python -m policylens report PATH --out F` and
-`python -m policylens install-font`.
+`python -m policylens indicators FILE --format json`, `python -m policylens report PATH --out F`,
+`python -m policylens corpus ingest|trends|pillars|compare ...` and `python -m policylens install-font`.
 
 analyze: PATH is a .txt, .md, .html, .docx or .pdf file. evaluate: FILE.tsv is a labelled set in the
 format of the development set (columns id, text, primary, secondary; date and item_title group
 paragraphs into documents); it prints exact and top-2 accuracy, recall on none, per-pillar precision
 and recall, Cohen's kappa and the confusion matrix. indicators: FILE is an indicator table
-(.csv or .xlsx, long or wide; data/indicators/UPLOAD.md), printed as validated long rows. A file
+(.csv or .xlsx, long or wide; data/indicators/UPLOAD.md), printed as validated long rows. corpus:
+ingest a folder, .zip or table of documents into Parquet, then query it (policylens/corpus/cli.py). A file
 that cannot be read or validated exits with status 2, its problems on stderr.
 """
 
@@ -20,6 +21,7 @@ import sys
 from pathlib import Path
 
 from policylens import paths, schema
+from policylens.corpus.cli import add_corpus_parser, run_corpus
 from policylens.documents.loader import SUPPORTED_EXTENSIONS, DocumentError, load_document
 from policylens.export.cli import add_report_parser, run_report
 from policylens.indicators.upload import (
@@ -50,6 +52,7 @@ def build_parser() -> argparse.ArgumentParser:
         "install-font", help="copy the bundled CJK font, and its web slices, into static/ for the browser"
     )
     add_report_parser(commands)
+    add_corpus_parser(commands)
     table = commands.add_parser("indicators", help="validate an indicator table and print its long rows")
     table.add_argument("path", type=Path, help=f"one of {', '.join(SUPPORTED_UPLOAD_EXTENSIONS)}")
     table.add_argument("--format", choices=["json"], default="json")
@@ -125,6 +128,8 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     if args.command == "report":
         return run_report(args)
+    if args.command == "corpus":
+        return run_corpus(args)
     if args.command == "indicators":
         return run_indicators(args.path)
     if args.command == "evaluate":

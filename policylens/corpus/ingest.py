@@ -1,0 +1,349 @@
+"""The ingest: a source's items through pipeline.analyze_batch, in parallel (a local process pool or
+Dask distributed), into a cache folder of three Parquet tables and a manifest.
+
+The cache is keyed by the items' content hashes and the settings digest: items already in the
+folder under the same digest are not analysed again, so re-ingesting is a read of the manifest and
+adding documents analyses only the new ones. Metadata is re-read from the source on every ingest.
+"""
+
+from __future__ import annotations
+
+import datetime
+import json
+import os
+import time
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.parquet as pq
+
+from policylens.corpus.pipeline import DocumentRows, Failure, IngestSettings, analyze_batch, settings_digest
+from policylens.corpus.sources import METADATA_FIELDS, BadFile, SourceItem, read_source
+from policylens.text.pillars import parse_codebook
+
+MANIFEST = "manifest.json"
+MANIFEST_FORMAT = 1
+ENGINES = ("local", "dask")
+TABLES = ("documents", "paragraphs", "tokens")
+
+DOCUMENTS_SCHEMA = pa.schema(
+    [
+        ("doc_id", pa.string()),
+        ("name", pa.string()),
+        *((f, pa.date32() if f == "date" else pa.string()) for f in METADATA_FIELDS),
+        ("language", pa.string()),
+        ("script", pa.string()),
+        ("encoding", pa.string()),
+        ("characters", pa.int64()),
+        ("paragraphs", pa.int32()),
+        ("tokens", pa.int64()),
+    ]
+)
+ANALYSIS_COLUMNS = ("language", "script", "encoding", "characters", "paragraphs", "tokens")
+PARAGRAPHS_SCHEMA = pa.schema(
+    [
+        ("doc_id", pa.string()),
+        ("paragraph", pa.int32()),
+        ("pillar", pa.string()),
+        ("secondary", pa.string()),
+        ("confidence", pa.float32()),
+        ("text", pa.string()),
+    ]
+)
+TOKENS_SCHEMA = pa.schema(
+    [("doc_id", pa.string()), ("paragraph", pa.int32()), ("position", pa.int32()), ("token", pa.string())]
+)
+
+
+class IngestError(RuntimeError):
+    """An ingest that cannot run: a bad option, an unreachable scheduler, a cache that is not ours."""
+
+
+@dataclass(frozen=True)
+class Progress:
+    """How far an ingest is: items done of total, seconds since the analysis started, and the ETA."""
+
+    done: int
+    total: int
+    elapsed: float
+    eta: float | None
+
+
+@dataclass(frozen=True)
+class IngestOptions:
+    """How to ingest: the split rule, the engine and its parallelism, and the analysis settings."""
+
+    settings: IngestSettings
+    split_items: bool = False
+    sidecar: Path | None = None
+    workers: int | None = None  # None: every core
+    engine: str = "local"
+    scheduler: str | None = None  # a Dask scheduler address; None starts a LocalCluster
+    batch_size: int | None = None  # items per task; None: about 8 tasks per worker, at most 64 items
+
+
+@dataclass
+class IngestResult:
+    """What an ingest did. `bad` lists files and items left out, with their reason."""
+
+    out: Path
+    documents: int
+    analysed: int
+    reused: int
+    bad: list[BadFile] = field(default_factory=list)
+    duplicates: list[str] = field(default_factory=list)  # names whose content another item already has
+    characters: int = 0
+    seconds: float = 0.0
+    cancelled: bool = False
+
+    def summary(self) -> dict:
+        return {
+            **{k: v for k, v in asdict(self).items() if k not in ("out", "bad")},
+            "out": str(self.out),
+            "bad": [asdict(b) for b in self.bad],
+        }
+
+
+def read_manifest(out: Path) -> dict | None:
+    """The manifest of a cache folder, or None when there is none (or it is not readable)."""
+    try:
+        manifest = json.loads((Path(out) / MANIFEST).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    return manifest if isinstance(manifest, dict) and manifest.get("format") == MANIFEST_FORMAT else None
+
+
+def _batches(items: Sequence[SourceItem], size: int) -> list[list[tuple[str, str, bytes]]]:
+    payload = [(item.doc_id, item.filename, item.data) for item in items]
+    return [payload[i : i + size] for i in range(0, len(payload), size)]
+
+
+def _run_local(batches, settings, digest, workers: int) -> Iterator[list]:
+    """Each batch's results as it finishes; a single worker runs in this process."""
+    if workers <= 1:
+        for batch in batches:
+            yield analyze_batch(batch, settings, digest)
+        return
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor, as_completed
+
+    # forkserver, not fork: the parent may hold threads (DuckDB, Dask); children import the pipeline once
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload(["policylens.corpus.pipeline"])
+    pool = ProcessPoolExecutor(max_workers=workers, mp_context=context)
+    try:
+        futures = [pool.submit(analyze_batch, batch, settings, digest) for batch in batches]
+        for future in as_completed(futures):
+            yield future.result()
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)  # reached on cancel too: pending batches are dropped
+
+
+def _run_dask(batches, settings, digest, workers: int, scheduler: str | None) -> Iterator[list]:
+    """The same task on Dask distributed: the cluster at `scheduler`, or a LocalCluster of `workers`."""
+    from dask.distributed import Client, LocalCluster, as_completed
+
+    cluster = None
+    try:
+        if scheduler:
+            client = Client(scheduler, timeout="20s")
+        else:
+            cluster = LocalCluster(n_workers=workers, threads_per_worker=1, dashboard_address=None)
+            client = Client(cluster)
+    except (OSError, TimeoutError, ValueError) as exc:
+        raise IngestError(f"Cannot reach the Dask scheduler {scheduler or '(local)'}: {exc}") from exc
+    try:
+        futures = client.map(analyze_batch, batches, settings=settings, digest=digest, pure=False)
+        try:
+            for future in as_completed(futures):
+                yield future.result()
+        finally:
+            client.cancel(futures)
+    finally:
+        client.close()
+        if cluster is not None:
+            cluster.close()
+
+
+def _table_from_rows(results: Sequence[DocumentRows], kind: str) -> pa.Table:
+    schema = PARAGRAPHS_SCHEMA if kind == "paragraphs" else TOKENS_SCHEMA
+    columns: dict[str, list] = {name: [] for name in schema.names}
+    for rows in results:
+        part = getattr(rows, kind)
+        columns["doc_id"] += [rows.doc_id] * len(part["paragraph"])
+        for name in schema.names[1:]:
+            columns[name] += part[name]
+    return pa.table(columns, schema=schema)
+
+
+def _write_table(table: pa.Table, path: Path) -> None:
+    """Write through a temporary file, so a crash never leaves half a table under the real name."""
+    tmp = path.with_suffix(".parquet.tmp")
+    pq.write_table(table, tmp, compression="zstd")
+    os.replace(tmp, path)
+
+
+def _merge(out: Path, kind: str, keep: set[str], new: Sequence[DocumentRows], changed: bool) -> None:
+    """Rewrite one table as its kept old rows plus the new ones (left alone when nothing changed)."""
+    path = out / f"{kind}.parquet"
+    if not changed and path.is_file():
+        return
+    parts = []
+    if keep and path.is_file():
+        old = pq.read_table(path)
+        parts.append(old.filter(pc.is_in(old["doc_id"], value_set=pa.array(sorted(keep)))))
+    parts.append(_table_from_rows(new, kind))
+    _write_table(pa.concat_tables(parts).cast(parts[-1].schema), path)
+
+
+def _documents_table(items: Sequence[SourceItem], stats: dict[str, dict]) -> pa.Table:
+    """One row per analysed item: its current metadata and the figures of its analysis."""
+    rows = []
+    for item in items:
+        if item.doc_id not in stats:
+            continue
+        meta = item.metadata
+        date = meta.get("date")
+        rows.append(
+            {
+                "doc_id": item.doc_id,
+                "name": item.name,
+                **{f: meta.get(f) for f in METADATA_FIELDS},
+                "date": datetime.date.fromisoformat(date) if date else None,
+                **stats[item.doc_id],
+            }
+        )
+    return pa.Table.from_pylist(rows, schema=DOCUMENTS_SCHEMA)
+
+
+def _cached_stats(out: Path, manifest: dict | None, digest: str) -> dict[str, dict]:
+    """The analysis figures of every document already in the cache under the same settings."""
+    path = out / "documents.parquet"
+    if not manifest or manifest.get("settings_digest") != digest or not path.is_file():
+        return {}
+    if not all((out / f"{t}.parquet").is_file() for t in TABLES):
+        return {}
+    table = pq.read_table(path, columns=["doc_id", *ANALYSIS_COLUMNS])
+    return {row.pop("doc_id"): row for row in table.to_pylist()}
+
+
+def _unique(items: Sequence[SourceItem]) -> tuple[list[SourceItem], list[str]]:
+    seen: set[str] = set()
+    unique, duplicates = [], []
+    for item in items:
+        (duplicates.append(item.name) if item.doc_id in seen else unique.append(item))
+        seen.add(item.doc_id)
+    return unique, duplicates
+
+
+def _analyse(todo, options: IngestOptions, digest: str, progress, cancel) -> tuple[list, list, bool]:
+    """Run the engine over `todo`: (results, failures, cancelled)."""
+    workers = max(1, options.workers or os.cpu_count() or 1)
+    size = options.batch_size or max(1, min(64, -(-len(todo) // (workers * 8))))
+    batches = _batches(todo, size)
+    if options.engine == "dask":
+        runs = _run_dask(batches, options.settings, digest, workers, options.scheduler)
+    else:
+        runs = _run_local(batches, options.settings, digest, workers)
+    results, failures, done, start = [], [], 0, time.perf_counter()
+    cancelled = False
+    for batch in runs:
+        results += [r for r in batch if isinstance(r, DocumentRows)]
+        failures += [r for r in batch if isinstance(r, Failure)]
+        done += len(batch)
+        if progress:
+            elapsed = time.perf_counter() - start
+            progress(Progress(done, len(todo), elapsed, elapsed / done * (len(todo) - done)))
+        if cancel and cancel() and done < len(todo):
+            cancelled = True
+            runs.close()  # shuts the pool or the client down; finished batches are kept
+            break
+    return results, failures, cancelled
+
+
+def ingest_corpus(
+    source: Path | str,
+    out: Path | str,
+    options: IngestOptions,
+    progress: Callable[[Progress], None] | None = None,
+    cancel: Callable[[], bool] | None = None,
+) -> IngestResult:
+    """Ingest `source` (folder, .zip, CSV/XLSX) into the cache folder `out`.
+
+    `progress` is called after every finished batch; when `cancel()` turns true the ingest stops,
+    keeps what is finished (the next ingest resumes from there) and reports cancelled=True.
+    Writes documents.parquet (doc_id, name, title, date, place, level, issuer, type, source_url,
+    language, script, encoding, characters, paragraphs, tokens), paragraphs.parquet (doc_id,
+    paragraph, pillar, secondary, confidence, text), tokens.parquet (doc_id, paragraph, position,
+    token) and manifest.json."""
+    if options.engine not in ENGINES:
+        raise IngestError(f"Unknown engine '{options.engine}'; use one of {', '.join(ENGINES)}.")
+    start = time.perf_counter()
+    out = Path(out)
+    if out.exists() and not out.is_dir():
+        raise IngestError(f"{out} exists and is not a folder.")
+    manifest = read_manifest(out)
+    if out.is_dir() and any(out.iterdir()) and manifest is None:
+        raise IngestError(f"{out} is not empty and holds no corpus manifest; choose an empty or new folder.")
+    items, bad = read_source(source, options.split_items, options.sidecar)
+    items, duplicates = _unique(items)
+    digest = settings_digest(options.settings)
+    cached = _cached_stats(out, manifest, digest)
+    todo = [item for item in items if item.doc_id not in cached]
+    results, failures, cancelled = _analyse(todo, options, digest, progress, cancel) if todo else ([], [], False)
+    names = {item.doc_id: item.name for item in todo}
+    bad += [BadFile(names[f.doc_id], f.reason, f.code) for f in failures]
+    current = {item.doc_id for item in items}
+    stats = {doc_id: s for doc_id, s in cached.items() if doc_id in current}
+    keep = set(stats)
+    for r in results:
+        stats[r.doc_id] = {
+            "language": r.language,
+            "script": r.script,
+            "encoding": r.encoding,
+            "characters": r.characters,
+            "paragraphs": r.paragraph_count,
+            "tokens": r.token_count,
+        }
+    out.mkdir(parents=True, exist_ok=True)
+    changed = bool(results) or keep != set(cached)
+    for kind in ("paragraphs", "tokens"):
+        _merge(out, kind, keep, results, changed)
+    documents = _documents_table(items, stats)
+    _write_table(documents, out / "documents.parquet")
+    seconds = time.perf_counter() - start
+    result = IngestResult(
+        out=out,
+        documents=documents.num_rows,
+        analysed=len(results),
+        reused=len(keep),
+        bad=bad,
+        duplicates=duplicates,
+        characters=int(pc.sum(documents["characters"]).as_py() or 0),
+        seconds=round(seconds, 3),
+        cancelled=cancelled,
+    )
+    _write_manifest(out, source, options, digest, result)
+    return result
+
+
+def _write_manifest(out: Path, source, options: IngestOptions, digest: str, result: IngestResult) -> None:
+    codebook = parse_codebook(options.settings.codebook_text)
+    factory = options.settings.segmenter_factory
+    manifest = {
+        "format": MANIFEST_FORMAT,
+        "settings_digest": digest,
+        "segmenter": f"{factory.__module__}.{factory.__qualname__}",
+        "pillars": list(codebook.ids),
+        "source": str(Path(source).resolve()),
+        "split_items": options.split_items,
+        "updated": datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds"),
+        "tables": {t: f"{t}.parquet" for t in TABLES},
+        **{k: v for k, v in result.summary().items() if k not in ("out", "seconds")},
+    }
+    tmp = out / (MANIFEST + ".tmp")
+    tmp.write_text(json.dumps(manifest, ensure_ascii=False, indent=2), encoding="utf-8")
+    os.replace(tmp, out / MANIFEST)

@@ -1,0 +1,170 @@
+"""The per-document function of an ingest: decode, clean, segment, classify and count one item, as
+plain rows for the documents, paragraphs and tokens tables. The same function runs in a local
+process pool and on Dask workers; each process builds its codebook and segmenter once.
+
+The segmenter is a parameter (`IngestSettings.segmenter_factory`, by default text.fastseg's rjieba
+backend, whose tokens equal jieba's) so another backend with the same `tokenize(text, language)` can
+replace it; its name is part of the settings digest, so a cache built with one backend is never
+reused by another.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import threading
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from policylens import paths
+from policylens.documents.errors import DocumentError
+from policylens.documents.loader import load_document_bytes
+from policylens.text.analysis import build_segmenter_config, tokenize_document
+from policylens.text.classify import classify_paragraphs
+from policylens.text.fastseg import load_fast_segmenter
+from policylens.text.pillars import Codebook, parse_codebook
+from policylens.text.segment import Segmenter, SegmenterConfig
+
+PIPELINE_VERSION = 1  # bump when the rows this module writes change meaning
+# Files besides the codebook that change an analysis: dictionaries, stopword lists, phrases.
+SETTINGS_FILES = (
+    paths.USERDICT,
+    paths.STOPWORDS_ZH_PROJECT,
+    paths.STOPWORDS_EN_PROJECT,
+    paths.STOPWORDS_EN_ALLOW,
+    paths.PHRASES_EN,
+)
+
+
+@dataclass(frozen=True)
+class IngestSettings:
+    """What an analysis depends on besides the document; small and picklable, sent to every worker.
+
+    The codebook travels as its TOML text so that a remote worker needs no access to the client's
+    files; the dictionaries and the model are the worker's installed data/ (checked by digest)."""
+
+    codebook_text: str
+    # rjieba with jieba's frequencies: the same tokens as Segmenter, several times faster (text/fastseg.py)
+    segmenter_factory: Callable[[SegmenterConfig], Segmenter] = field(default=load_fast_segmenter)
+
+    @classmethod
+    def from_codebook_file(cls, path: Path = paths.PILLARS_CODEBOOK, **kwargs) -> IngestSettings:
+        return cls(Path(path).read_text(encoding="utf-8"), **kwargs)
+
+
+def _file_digest(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest() if path.is_file() else "missing"
+
+
+def settings_digest(settings: IngestSettings) -> str:
+    """SHA-256 of everything that changes the rows: the codebook, the segmenter's config and backend,
+    the data files it reads, the pillar model, jieba's version and PIPELINE_VERSION (never hash():
+    it is not stable across processes)."""
+    import jieba
+
+    codebook = parse_codebook(settings.codebook_text)
+    factory = settings.segmenter_factory
+    parts = [
+        f"v{PIPELINE_VERSION}",
+        settings.codebook_text,
+        repr(build_segmenter_config(codebook)),
+        f"{factory.__module__}.{factory.__qualname__}",
+        f"jieba {jieba.__version__}",
+        *(_file_digest(p) for p in SETTINGS_FILES),
+        _file_digest(paths.DATA_DIR / codebook.model) if codebook.model else "no model",
+    ]
+    return hashlib.sha256("\0".join(parts).encode("utf-8")).hexdigest()[:32]
+
+
+@dataclass
+class DocumentRows:
+    """One analysed item, as columns: its figures, then its paragraphs and its tokens."""
+
+    doc_id: str
+    language: str
+    script: str
+    encoding: str
+    characters: int
+    paragraph_count: int
+    token_count: int
+    paragraphs: dict[str, list]  # paragraph, pillar, secondary, confidence, text
+    tokens: dict[str, list]  # paragraph, position, token
+
+
+@dataclass(frozen=True)
+class Failure:
+    """An item the loader refused (empty, corrupt, ...), with the loader's message."""
+
+    doc_id: str
+    reason: str
+    code: str
+
+
+def _text_or_none(value) -> str | None:
+    return value if isinstance(value, str) else None
+
+
+def analyze_item(doc_id: str, filename: str, data: bytes, codebook: Codebook, segmenter) -> DocumentRows | Failure:
+    """Decode, clean (documents.loader), segment and classify one item as text.analysis.analyze_document
+    does; `segmenter` is anything with Segmenter's tokenize(text, language)."""
+    try:
+        document = load_document_bytes(data, filename)
+    except DocumentError as exc:
+        return Failure(doc_id, str(exc), exc.code)
+    # analyze_document's two steps, without the term-count tables it also builds: the token table
+    # replaces them, and they cost a third of the time (test_corpus checks the rows are the same)
+    paragraph_terms = tokenize_document(document, segmenter)
+    _, assignment = classify_paragraphs(
+        document.paragraphs, document.language, codebook, segmenter.tokenize, paragraph_terms
+    )
+    rows = assignment.sort_values("paragraph")
+    numbers = [int(n) for n in rows["paragraph"]]
+    token_paragraph, token_position, token_text = [], [], []
+    for number, terms in enumerate(paragraph_terms, start=1):
+        token_paragraph += [number] * len(terms)
+        token_position += range(1, len(terms) + 1)
+        token_text += terms
+    return DocumentRows(
+        doc_id=doc_id,
+        language=document.language,
+        script=document.script,
+        encoding=document.encoding,
+        characters=document.characters,
+        paragraph_count=len(document.paragraphs),
+        token_count=len(token_text),
+        paragraphs={
+            "paragraph": numbers,
+            "pillar": [_text_or_none(v) for v in rows["pillar"]],
+            "secondary": [_text_or_none(v) for v in rows["secondary"]],
+            "confidence": [float(v) for v in rows["confidence"]],
+            "text": [document.paragraphs[n - 1] for n in numbers],
+        },
+        tokens={"paragraph": token_paragraph, "position": token_position, "token": token_text},
+    )
+
+
+_WORKER_STATE: dict[IngestSettings, tuple[Codebook, object]] = {}
+_WORKER_LOCK = threading.Lock()  # Dask runs tasks on threads: build the segmenter once per process
+
+
+def _worker_analyser(settings: IngestSettings, expected_digest: str) -> tuple[Codebook, object]:
+    with _WORKER_LOCK:
+        if settings not in _WORKER_STATE:
+            digest = settings_digest(settings)
+            if digest != expected_digest:
+                raise RuntimeError(
+                    "This worker's dictionaries or model differ from the client's (settings digest "
+                    f"{digest} != {expected_digest}); install the same PolicyLens on every worker."
+                )
+            codebook = parse_codebook(settings.codebook_text)
+            _WORKER_STATE[settings] = (codebook, settings.segmenter_factory(build_segmenter_config(codebook)))
+        return _WORKER_STATE[settings]
+
+
+def analyze_batch(
+    batch: Sequence[tuple[str, str, bytes]], settings: IngestSettings, digest: str
+) -> list[DocumentRows | Failure]:
+    """analyze_item over (doc_id, filename, data) items with this process's codebook and segmenter:
+    the task both engines run (batches keep the per-task overhead small)."""
+    codebook, segmenter = _worker_analyser(settings, digest)
+    return [analyze_item(doc_id, filename, data, codebook, segmenter) for doc_id, filename, data in batch]
