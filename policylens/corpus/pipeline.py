@@ -19,8 +19,7 @@ from pathlib import Path
 from policylens import paths
 from policylens.documents.errors import DocumentError
 from policylens.documents.loader import load_document_bytes
-from policylens.text.analysis import build_segmenter_config, tokenize_document
-from policylens.text.classify import classify_paragraphs
+from policylens.text.analysis import analyze_document, build_segmenter_config
 from policylens.text.fastseg import load_fast_segmenter
 from policylens.text.pillars import Codebook, parse_codebook
 from policylens.text.segment import Segmenter, SegmenterConfig
@@ -111,13 +110,10 @@ def analyze_item(doc_id: str, filename: str, data: bytes, codebook: Codebook, se
         document = load_document_bytes(data, filename)
     except DocumentError as exc:
         return Failure(doc_id, str(exc), exc.code)
-    # analyze_document's two steps, without the term-count tables it also builds: the token table
-    # replaces them, and they cost a third of the time (test_corpus checks the rows are the same)
-    paragraph_terms = tokenize_document(document, segmenter)
-    _, assignment = classify_paragraphs(
-        document.paragraphs, document.language, codebook, segmenter.tokenize, paragraph_terms
-    )
-    rows = assignment.sort_values("paragraph")
+    # without the term-count tables: the token table replaces them, and they cost a third of the time
+    analysis = analyze_document(document, codebook, segmenter, term_tables=False)
+    paragraph_terms = analysis.paragraph_terms
+    rows = analysis.assignment.sort_values("paragraph")
     numbers = [int(n) for n in rows["paragraph"]]
     token_paragraph, token_position, token_text = [], [], []
     for number, terms in enumerate(paragraph_terms, start=1):

@@ -22,10 +22,10 @@ class Analysis:
 
     document: Document
     paragraph_terms: tuple[tuple[str, ...], ...]
-    term_counts: pd.DataFrame  # paragraph, term, count
+    term_counts: pd.DataFrame | None  # paragraph, term, count (None: built with term_tables=False)
     scores: pd.DataFrame  # paragraph, pillar, score, evidence (every paragraph x pillar)
     assignment: pd.DataFrame  # paragraph, pillar, secondary, confidence, score, margin, evidence, detail
-    terms_by_pillar: pd.DataFrame  # pillar, term, count (terms.count_terms_by_pillar)
+    terms_by_pillar: pd.DataFrame | None  # pillar, term, count (terms.count_terms_by_pillar; None likewise)
 
 
 def build_segmenter_config(codebook: Codebook) -> SegmenterConfig:
@@ -44,23 +44,26 @@ def analyze_document(
     segmenter: Segmenter,
     examples: Sequence[Example] = (),
     paragraph_terms: tuple[tuple[str, ...], ...] | None = None,
+    term_tables: bool = True,
 ) -> Analysis:
     """Tokenise, count and classify every paragraph of `document` (learning from confirmed `examples`).
 
-    `paragraph_terms`, from tokenize_document with the same segmenter, saves the tokenising."""
+    `paragraph_terms`, from tokenize_document with the same segmenter, saves the tokenising. With
+    `term_tables=False` the two term-count tables are not built (a third of the time; the corpus
+    ingest keeps its own token table, the evaluate command needs only the assignment)."""
     if paragraph_terms is None:
         paragraph_terms = tokenize_document(document, segmenter)
     scores, assignment = classify_paragraphs(
         document.paragraphs, document.language, codebook, segmenter.tokenize, paragraph_terms, examples
     )
-    term_counts = count_terms(paragraph_terms)
+    term_counts = count_terms(paragraph_terms) if term_tables else None
     return Analysis(
         document=document,
         paragraph_terms=paragraph_terms,
         term_counts=term_counts,
         scores=scores,
         assignment=assignment,
-        terms_by_pillar=count_terms_by_pillar(term_counts, assignment),
+        terms_by_pillar=count_terms_by_pillar(term_counts, assignment) if term_tables else None,
     )
 
 
@@ -168,4 +171,4 @@ def report_default(document: Document, codebook: Codebook, top: int = 100) -> di
 def analyzer_for(codebook: Codebook, examples: Sequence[Example] = (), segmenter: Segmenter | None = None):
     """A function document -> assignment with one segmenter for all calls (the evaluate path)."""
     segmenter = segmenter or Segmenter(build_segmenter_config(codebook))
-    return lambda document: analyze_document(document, codebook, segmenter, examples).assignment
+    return lambda document: analyze_document(document, codebook, segmenter, examples, term_tables=False).assignment

@@ -73,7 +73,7 @@ class Codebook:
     patterns: tuple[Pattern, ...] = ()
     # Text the classifier does not read: framing and purpose tails (R2 of the pillar guide).
     ignore: tuple[str, ...] = ()
-    model: str = ""  # file name of the trained model in data/ ("" = the codebook rules decide alone)
+    model: str = DEFAULT_MODEL  # file name of the trained model in data/ ("" = the codebook rules decide alone)
     rule_weight: float = 0.1  # how much codebook terms and patterns add to the model's scores
     secondary_min: float = 0.25  # the probability a second pillar needs to be named as secondary
     example_weight: float = 4.0  # how strongly a confirmed example pulls a similar paragraph
@@ -193,7 +193,7 @@ def parse_codebook(text: str) -> Codebook:
     ids = [p.id for p in pillars]
     if len(set(ids)) != len(ids):
         raise CodebookError(f"Pillar ids repeat: {ids}.")
-    model = rules.get("model", DEFAULT_MODEL)  # a codebook that does not say uses the shipped model
+    model = rules.get("model", Codebook.model)  # a codebook that does not say uses the shipped model
     if not isinstance(model, str) or not re.fullmatch(r"[A-Za-z0-9_.-]*", model) or ".." in model:
         raise CodebookError("classification.model must be a file name in data/, such as pillar_model.json.")
     return Codebook(
