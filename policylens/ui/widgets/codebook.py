@@ -104,8 +104,10 @@ def render_codebook_editor(ctx: PageContext) -> Codebook | None:
         hide_index=True,
         width="stretch",
         key=state.CODEBOOK_PATTERNS_EDITOR,
+        # pillar and weight first: at 1024 px a long pattern pushed them out of sight
+        column_order=[schema.PILLAR, "weight", PATTERN, "note", "note_zh"],
         column_config={
-            PATTERN: st.column_config.TextColumn(t("codebook.pattern", lang), width="large"),
+            PATTERN: st.column_config.TextColumn(t("codebook.pattern", lang), width="medium"),
             schema.PILLAR: st.column_config.SelectboxColumn(
                 t("column.pillar", lang), options=[*pillars["id"].dropna(), NONE]
             ),
