@@ -20,7 +20,14 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
-from policylens.corpus.pipeline import DocumentRows, Failure, IngestSettings, analyze_batch, settings_digest
+from policylens.corpus.pipeline import (
+    PARAGRAPHS_SCHEMA,
+    TOKENS_SCHEMA,
+    BatchRows,
+    IngestSettings,
+    analyze_batch,
+    settings_digest,
+)
 from policylens.corpus.sources import METADATA_FIELDS, BadFile, SourceItem, read_source
 from policylens.text.pillars import parse_codebook
 
@@ -43,19 +50,6 @@ DOCUMENTS_SCHEMA = pa.schema(
     ]
 )
 ANALYSIS_COLUMNS = ("language", "script", "encoding", "characters", "paragraphs", "tokens")
-PARAGRAPHS_SCHEMA = pa.schema(
-    [
-        ("doc_id", pa.string()),
-        ("paragraph", pa.int32()),
-        ("pillar", pa.string()),
-        ("secondary", pa.string()),
-        ("confidence", pa.float32()),
-        ("text", pa.string()),
-    ]
-)
-TOKENS_SCHEMA = pa.schema(
-    [("doc_id", pa.string()), ("paragraph", pa.int32()), ("position", pa.int32()), ("token", pa.string())]
-)
 
 
 class IngestError(RuntimeError):
@@ -168,17 +162,6 @@ def _run_dask(batches, settings, digest, workers: int, scheduler: str | None) ->
             cluster.close()
 
 
-def _table_from_rows(results: Sequence[DocumentRows], kind: str) -> pa.Table:
-    schema = PARAGRAPHS_SCHEMA if kind == "paragraphs" else TOKENS_SCHEMA
-    columns: dict[str, list] = {name: [] for name in schema.names}
-    for rows in results:
-        part = getattr(rows, kind)
-        columns["doc_id"] += [rows.doc_id] * len(part["paragraph"])
-        for name in schema.names[1:]:
-            columns[name] += part[name]
-    return pa.table(columns, schema=schema)
-
-
 def _write_table(table: pa.Table, path: Path) -> None:
     """Write through a temporary file, so a crash never leaves half a table under the real name."""
     tmp = path.with_suffix(".parquet.tmp")
@@ -186,7 +169,7 @@ def _write_table(table: pa.Table, path: Path) -> None:
     os.replace(tmp, path)
 
 
-def _merge(out: Path, kind: str, keep: set[str], new: Sequence[DocumentRows], changed: bool) -> None:
+def _merge(out: Path, kind: str, keep: set[str], new: Sequence[BatchRows], changed: bool) -> None:
     """Rewrite one table as its kept old rows plus the new ones (left alone when nothing changed)."""
     path = out / f"{kind}.parquet"
     if not changed and path.is_file():
@@ -195,8 +178,10 @@ def _merge(out: Path, kind: str, keep: set[str], new: Sequence[DocumentRows], ch
     if keep and path.is_file():
         old = pq.read_table(path)
         parts.append(old.filter(pc.is_in(old["doc_id"], value_set=pa.array(sorted(keep)))))
-    parts.append(_table_from_rows(new, kind))
-    _write_table(pa.concat_tables(parts).cast(parts[-1].schema), path)
+    schema = PARAGRAPHS_SCHEMA if kind == "paragraphs" else TOKENS_SCHEMA
+    # the batches' doc_id is dictionary-encoded (small to send and to hold): plain strings on disk
+    parts += [getattr(batch, kind).cast(schema) for batch in new] or [schema.empty_table()]
+    _write_table(pa.concat_tables(parts).cast(schema), path)
 
 
 def _documents_table(items: Sequence[SourceItem], stats: dict[str, dict]) -> pa.Table:
@@ -240,7 +225,7 @@ def _unique(items: Sequence[SourceItem]) -> tuple[list[SourceItem], list[str]]:
 
 
 def _analyse(todo, options: IngestOptions, digest: str, progress, cancel) -> tuple[list, list, bool]:
-    """Run the engine over `todo`: (results, failures, cancelled)."""
+    """Run the engine over `todo`: (the BatchRows of finished batches, failures, cancelled)."""
     workers = max(1, options.workers or os.cpu_count() or 1)
     size = options.batch_size or max(1, min(64, -(-len(todo) // (workers * 8))))
     batches = _batches(todo, size)
@@ -251,9 +236,9 @@ def _analyse(todo, options: IngestOptions, digest: str, progress, cancel) -> tup
     results, failures, done, start = [], [], 0, time.perf_counter()
     cancelled = False
     for batch in runs:
-        results += [r for r in batch if isinstance(r, DocumentRows)]
-        failures += [r for r in batch if isinstance(r, Failure)]
-        done += len(batch)
+        results.append(batch)
+        failures += batch.failures
+        done += batch.items
         if progress:
             elapsed = time.perf_counter() - start
             progress(Progress(done, len(todo), elapsed, elapsed / done * (len(todo) - done)))
@@ -299,17 +284,13 @@ def ingest_corpus(
     current = {item.doc_id for item in items}
     stats = {doc_id: s for doc_id, s in cached.items() if doc_id in current}
     keep = set(stats)
-    for r in results:
-        stats[r.doc_id] = {
-            "language": r.language,
-            "script": r.script,
-            "encoding": r.encoding,
-            "characters": r.characters,
-            "paragraphs": r.paragraph_count,
-            "tokens": r.token_count,
-        }
+    analysed = 0
+    for batch in results:
+        for figures in batch.documents:
+            stats[figures["doc_id"]] = {k: v for k, v in figures.items() if k != "doc_id"}
+        analysed += len(batch.documents)
     out.mkdir(parents=True, exist_ok=True)
-    changed = bool(results) or keep != set(cached)
+    changed = analysed > 0 or keep != set(cached)
     for kind in ("paragraphs", "tokens"):
         _merge(out, kind, keep, results, changed)
     documents = _documents_table(items, stats)
@@ -318,7 +299,7 @@ def ingest_corpus(
     result = IngestResult(
         out=out,
         documents=documents.num_rows,
-        analysed=len(results),
+        analysed=analysed,
         reused=len(keep),
         bad=bad,
         duplicates=duplicates,

@@ -9,7 +9,7 @@ import pandas as pd
 
 from policylens import schema
 from policylens.documents.loader import Document
-from policylens.text.classify import DETAIL, Example, classify_paragraphs
+from policylens.text.classify import DETAIL, Example, PillarDecision, classify_paragraphs, classify_pillars
 from policylens.text.keyterms import count_figures, count_key_terms, rank_key_terms
 from policylens.text.pillars import Codebook
 from policylens.text.segment import Segmenter, SegmenterConfig
@@ -65,6 +65,23 @@ def analyze_document(
         assignment=assignment,
         terms_by_pillar=count_terms_by_pillar(term_counts, assignment) if term_tables else None,
     )
+
+
+def classify_document(
+    document: Document,
+    codebook: Codebook,
+    segmenter: Segmenter,
+    examples: Sequence[Example] = (),
+    paragraph_terms: tuple[tuple[str, ...], ...] | None = None,
+) -> tuple[tuple[tuple[str, ...], ...], PillarDecision]:
+    """analyze_document's tokens and pillar decision alone, (paragraph_terms, decision): no evidence,
+    tables or term counts, for callers that keep only the classes (the corpus ingest)."""
+    if paragraph_terms is None:
+        paragraph_terms = tokenize_document(document, segmenter)
+    decision = classify_pillars(
+        document.paragraphs, document.language, codebook, segmenter.tokenize, paragraph_terms, examples
+    )
+    return paragraph_terms, decision
 
 
 def summarise_pillars(analysis: Analysis, codebook: Codebook) -> pd.DataFrame:

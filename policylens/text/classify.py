@@ -26,7 +26,7 @@ import pandas as pd
 
 from policylens import paths, schema
 from policylens.text.model import PillarModel, load_model, raw_features, weigh
-from policylens.text.pillars import NONE, Codebook, compile_pattern, score_paragraphs
+from policylens.text.pillars import NONE, Codebook, compile_pattern, score_terms
 
 DETAIL = "detail"  # column of the assignment: a dict with the evidence by kind (see classify_paragraphs)
 MIN_EXAMPLE_SIMILARITY = 0.25  # below this, an example is not similar enough to count or to be shown
@@ -55,21 +55,25 @@ def mask_ignored(text: str, codebook: Codebook) -> str:
     return text
 
 
-def pattern_scores(texts: Sequence[str], codebook: Codebook, classes: Sequence[str]) -> tuple[np.ndarray, list]:
-    """(n, classes) pattern weights x matches, and per paragraph the (pattern, class, weight) that fired."""
+def pattern_scores(
+    texts: Sequence[str], codebook: Codebook, classes: Sequence[str], evidence: bool = True
+) -> tuple[np.ndarray, list | None]:
+    """(n, classes) pattern weights x matches, and per paragraph the (pattern, class, weight) that fired
+    (None without `evidence`)."""
     index = {c: i for i, c in enumerate(classes)}
     totals = np.zeros((len(texts), len(classes)))
-    fired: list[list[tuple[str, str, float]]] = [[] for _ in texts]
+    fired: list[list[tuple[str, str, float]]] | None = [[] for _ in texts] if evidence else None
     for pattern in codebook.patterns:
-        regex = pattern.regex
+        findall = pattern.regex.findall
         for row, text in enumerate(texts):
-            matches = len(regex.findall(text))
+            matches = len(findall(text))
             if not matches:
                 continue
             for cls, weight in pattern.weights:
                 if cls in index:
                     totals[row, index[cls]] += weight * matches
-                    fired[row].append((pattern.pattern, cls, weight * matches))
+                    if evidence:
+                        fired[row].append((pattern.pattern, cls, weight * matches))
     return totals, fired
 
 
@@ -103,41 +107,104 @@ def _softmax(z: np.ndarray) -> np.ndarray:
     return e / e.sum(axis=1, keepdims=True)
 
 
-def classify_paragraphs(
-    texts: Sequence[str],
-    language: str,
-    codebook: Codebook,
-    tokenize: Callable[[str, str], list[str]],
-    terms: Sequence[Sequence[str]] | None = None,
-    examples: Sequence[Example] = (),
-    model: PillarModel | None | str = "codebook",
-) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """(scores, assignment) for the paragraphs `texts`.
+@dataclass(frozen=True)
+class PillarDecision:
+    """The classes of a document's paragraphs without their evidence, one entry per paragraph in order:
+    what classify_pillars returns (the corpus ingest keeps nothing more)."""
 
-    `tokenize(text, language)` gives content terms; `terms`, if given, are those of `texts` already
-    (reused when no ignore pattern changes a paragraph). scores: paragraph, pillar, score (the
-    pillar's probability with a model; its rule score without), evidence. assignment: paragraph,
-    pillar (None = serves no pillar), secondary, confidence (0-1), score, margin, evidence (terms to
-    highlight) and detail (dict: codebook, patterns, model, examples). `model` defaults to the one
-    the codebook names; a PillarModel or None replaces it (cross-validation, rules-only runs).
-    """
-    if isinstance(model, str):
-        model = codebook_model(codebook)
+    pillar: list[str | None]  # None: serves no pillar
+    secondary: list[str | None]
+    confidence: list[float]  # 0-1, rounded to 4 places; 1.0 for a paragraph whose label the user confirmed
+
+
+@dataclass
+class _Scored:
+    """classify_paragraphs' intermediate results: the class scores and decision of every paragraph,
+    and (with evidence) what each decision was made from."""
+
+    classes: list[str]
+    masked: list[str]
+    rule_matrix: np.ndarray  # (n, classes) codebook terms + patterns
+    term_evidence: list | None  # per paragraph and pillar, the codebook terms that matched
+    fired: list | None  # per paragraph, the patterns that matched
+    encoded: list  # the model's encoding of each paragraph (empty without a model)
+    z: np.ndarray  # (n, classes) final scores
+    probs: np.ndarray
+    best: np.ndarray  # (n,) index of the primary class
+    confidence: np.ndarray
+    secondary: list[str | None]
+    nearest: list[list[tuple[Example, float]]]
+    confirmed: dict[int, Example]
+
+
+def _pull_towards_examples(z, texts, language, class_terms, masked, examples, tokenize, model, codebook):
+    """Add example_weight x the similarity of the nearest confirmed example of each class to `z` (in
+    place): (the nearest examples of each paragraph, {row: the example that confirms it as it stands})."""
+    nearest: list[list[tuple[Example, float]]] = [[] for _ in texts]
+    confirmed: dict[int, Example] = {}
+    if not examples:
+        return nearest, confirmed
+    classes = [*codebook.ids, NONE]
+    own = {_same_text(ex.text): ex for ex in examples}
+    confirmed = {row: own[_same_text(t)] for row, t in enumerate(texts) if _same_text(t) in own}
+    example_vectors = _example_vectors(examples, tokenize, model, codebook)
+    vectors = [_vector(t, m, language, model) for t, m in zip(class_terms, masked)]
+    for row, vector in enumerate(vectors):
+        sims = [(ex, _cosine(vector, ev)) for ex, ev in zip(examples, example_vectors) if ex is not confirmed.get(row)]
+        sims = sorted((s for s in sims if s[1] >= MIN_EXAMPLE_SIMILARITY), key=lambda s: -s[1])
+        nearest[row] = sims[:SHOWN_EXAMPLES]
+        best: dict[str, float] = {}
+        for ex, sim in sims:
+            best[ex.label] = max(best.get(ex.label, 0.0), sim)
+        for cls, sim in best.items():
+            if cls in classes:
+                z[row, classes.index(cls)] += codebook.example_weight * sim
+    return nearest, confirmed
+
+
+def _decide(z, probs, pillar_ids, codebook: Codebook, has_model: bool, confirmed: dict[int, Example]):
+    """(index of the primary class, its confidence, the secondary pillar or None) of every paragraph."""
+    classes = [*pillar_ids, NONE]
+    rows = np.arange(len(z))
+    if has_model:
+        best_class = z.argmax(axis=1)  # the first maximum, as np.argmax per row
+    else:
+        pillar_z = z[:, :-1]
+        top = pillar_z.argmax(axis=1)
+        runner_up = pillar_z.copy()
+        runner_up[rows, top] = -math.inf  # with one pillar there is none: the lead is infinite
+        lead = pillar_z[rows, top] - runner_up.max(axis=1, initial=-math.inf)
+        held = (pillar_z[rows, top] >= z[:, -1]) & (lead >= codebook.min_margin)
+        best_class = np.where(held, top, len(classes) - 1)
+    confidence = probs[rows, best_class]
+    for row, example in confirmed.items():
+        if example.label in classes:  # the user's label stands
+            best_class[row], confidence[row] = classes.index(example.label), 1.0
+    # secondary: the most probable other pillar (codebook order on ties), if it reaches secondary_min
+    others = probs[:, : len(pillar_ids)].copy()
+    is_pillar = best_class < len(pillar_ids)
+    others[rows[is_pillar], best_class[is_pillar]] = -math.inf
+    second = others.argmax(axis=1)
+    secondary = [
+        pillar_ids[j] if ok else None
+        for j, ok in zip(second.tolist(), (others[rows, second] >= codebook.secondary_min).tolist())
+    ]
+    return best_class, confidence, secondary
+
+
+def _score(texts, language, codebook: Codebook, tokenize, terms, examples, model, evidence: bool) -> _Scored:
+    """Score and decide every paragraph at once (see the module docstring); evidence only when asked."""
     pillar_ids = list(codebook.ids)
     classes = [*pillar_ids, NONE]
     masked = [mask_ignored(t, codebook) for t in texts]
     class_terms = [
-        (list(terms[i]) if terms is not None and masked[i] == texts[i] else tokenize(masked[i], language))
+        (terms[i] if terms is not None and masked[i] == texts[i] else tokenize(masked[i], language))
         for i in range(len(texts))
     ]
-    rules = score_paragraphs(class_terms, codebook, language)
-    rule_table = rules.pivot(index=schema.PARAGRAPH, columns=schema.PILLAR, values=schema.SCORE)
     rule_matrix = np.zeros((len(texts), len(classes)))
-    if len(texts):
-        rule_matrix[:, : len(pillar_ids)] = rule_table[pillar_ids].to_numpy(dtype=float)
-    patterns, fired = pattern_scores(masked, codebook, classes)
+    rule_matrix[:, : len(pillar_ids)], term_evidence = score_terms(class_terms, codebook, language, evidence)
+    patterns, fired = pattern_scores(masked, codebook, classes, evidence)
     rule_matrix += patterns
-    rule_evidence = dict(zip(zip(rules[schema.PARAGRAPH], rules[schema.PILLAR]), rules[schema.EVIDENCE]))
 
     encoded = [model.encode(t, m, language) for t, m in zip(class_terms, masked)] if model is not None else []
     if model is not None:
@@ -155,68 +222,104 @@ def classify_paragraphs(
         z = rule_matrix.copy()
         z[:, -1] += codebook.min_score  # "none" holds until a pillar reaches min_score (more with none patterns)
 
-    nearest: list[list[tuple[Example, float]]] = [[] for _ in texts]
-    confirmed: dict[int, Example] = {}
-    if examples:
-        own = {_same_text(ex.text): ex for ex in examples}
-        confirmed = {row: own[_same_text(t)] for row, t in enumerate(texts) if _same_text(t) in own}
-        example_vectors = _example_vectors(examples, tokenize, model, codebook)
-        vectors = [_vector(t, m, language, model) for t, m in zip(class_terms, masked)]
-        for row, vector in enumerate(vectors):
-            sims = [
-                (ex, _cosine(vector, ev)) for ex, ev in zip(examples, example_vectors) if ex is not confirmed.get(row)
-            ]
-            sims = sorted((s for s in sims if s[1] >= MIN_EXAMPLE_SIMILARITY), key=lambda s: -s[1])
-            nearest[row] = sims[:SHOWN_EXAMPLES]
-            best: dict[str, float] = {}
-            for ex, sim in sims:
-                best[ex.label] = max(best.get(ex.label, 0.0), sim)
-            for cls, sim in best.items():
-                if cls in classes:
-                    z[row, classes.index(cls)] += codebook.example_weight * sim
-
+    nearest, confirmed = _pull_towards_examples(
+        z, texts, language, class_terms, masked, examples, tokenize, model, codebook
+    )
     probs = _softmax(z if model is not None else z / max(codebook.min_score, 1.0))
+    best_class, confidence, secondary = _decide(z, probs, pillar_ids, codebook, model is not None, confirmed)
+    return _Scored(
+        classes,
+        masked,
+        rule_matrix,
+        term_evidence,
+        fired,
+        encoded,
+        z,
+        probs,
+        best_class,
+        confidence,
+        secondary,
+        nearest,
+        confirmed,
+    )
+
+
+def _model_for(codebook: Codebook, model: PillarModel | None | str) -> PillarModel | None:
+    return codebook_model(codebook) if isinstance(model, str) else model
+
+
+def classify_pillars(
+    texts: Sequence[str],
+    language: str,
+    codebook: Codebook,
+    tokenize: Callable[[str, str], list[str]],
+    terms: Sequence[Sequence[str]] | None = None,
+    examples: Sequence[Example] = (),
+    model: PillarModel | None | str = "codebook",
+) -> PillarDecision:
+    """The pillar, secondary and confidence of every paragraph, as classify_paragraphs decides them,
+    without the evidence and the tables (several times faster: the corpus ingest's path)."""
+    scored = _score(texts, language, codebook, tokenize, terms, examples, _model_for(codebook, model), evidence=False)
+    classes = scored.classes
+    return PillarDecision(
+        pillar=[None if classes[b] == NONE else classes[b] for b in scored.best.tolist()],
+        secondary=scored.secondary,
+        confidence=[round(c, 4) for c in scored.confidence.tolist()],
+    )
+
+
+def classify_paragraphs(
+    texts: Sequence[str],
+    language: str,
+    codebook: Codebook,
+    tokenize: Callable[[str, str], list[str]],
+    terms: Sequence[Sequence[str]] | None = None,
+    examples: Sequence[Example] = (),
+    model: PillarModel | None | str = "codebook",
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """(scores, assignment) for the paragraphs `texts`.
+
+    `tokenize(text, language)` gives content terms; `terms`, if given, are those of `texts` already
+    (reused when no ignore pattern changes a paragraph). scores: paragraph, pillar, score (the
+    pillar's probability with a model; its rule score without), evidence. assignment: paragraph,
+    pillar (None = serves no pillar), secondary, confidence (0-1), score, margin, evidence (terms to
+    highlight) and detail (dict: codebook, patterns, model, examples). `model` defaults to the one
+    the codebook names; a PillarModel or None replaces it (cross-validation, rules-only runs).
+    The decision is classify_pillars'; this adds what it was made from.
+    """
+    model = _model_for(codebook, model)
+    scored = _score(texts, language, codebook, tokenize, terms, examples, model, evidence=True)
+    pillar_ids = list(codebook.ids)
+    classes, z, probs = scored.classes, scored.z, scored.probs
     rows, score_rows = [], []
     for row in range(len(texts)):
         paragraph = row + 1
-        if model is not None:
-            best = int(np.argmax(z[row]))
-        else:
-            top = int(np.argmax(z[row, :-1]))
-            others = np.delete(z[row, :-1], top)
-            lead = z[row, top] - (others.max() if len(others) else -math.inf)
-            best = top if z[row, top] >= z[row, -1] and lead >= codebook.min_margin else len(classes) - 1
+        best = int(scored.best[row])
         primary = classes[best]
-        confidence = float(probs[row, best])
-        if row in confirmed and confirmed[row].label in classes:  # the user's label stands
-            primary, confidence = confirmed[row].label, 1.0
-            best = classes.index(primary)
         others = np.delete(z[row], best)
         margin = float(z[row, best] - others.max()) if len(others) else math.inf
-        pillar_probs = {cls: float(probs[row, j]) for j, cls in enumerate(pillar_ids)}
-        candidates = sorted((p for p in pillar_ids if p != primary), key=lambda p: -pillar_probs[p])
-        secondary = next((p for p in candidates if pillar_probs[p] >= codebook.secondary_min), None)
         shown = primary if primary != NONE else max(pillar_ids, key=lambda p: z[row, classes.index(p)])
-        codebook_terms = list(rule_evidence.get((paragraph, shown), ()))
+        codebook_terms = list(scored.term_evidence[row][pillar_ids.index(shown)])
         model_terms = (
-            model.contributions(encoded[row], model.classes.index(primary))
+            model.contributions(scored.encoded[row], model.classes.index(primary))
             if model and primary in model.classes
             else []
         )
         detail = {
             "codebook": codebook_terms,
-            "patterns": [(note, cls, round(w, 3)) for note, cls, w in fired[row]],
+            "patterns": [(note, cls, round(w, 3)) for note, cls, w in scored.fired[row]],
             "model": [(term, round(amount, 3)) for term, amount in model_terms],  # towards the primary class
-            "examples": [(ex.text, ex.label, ex.source, round(sim, 3)) for ex, sim in nearest[row]],
-            "confirmed": confirmed[row].source if row in confirmed else None,  # the user's label decided
+            "examples": [(ex.text, ex.label, ex.source, round(sim, 3)) for ex, sim in scored.nearest[row]],
+            # the user's label decided
+            "confirmed": scored.confirmed[row].source if row in scored.confirmed else None,
         }
         highlight = tuple(dict.fromkeys([*codebook_terms, *(t for t, _ in model_terms)]))
         rows.append(
             (
                 paragraph,
                 None if primary == NONE else primary,
-                secondary,
-                round(confidence, 4),
+                scored.secondary[row],
+                round(float(scored.confidence[row]), 4),
                 float(z[row, best]),
                 margin,
                 highlight,
@@ -224,8 +327,8 @@ def classify_paragraphs(
             )
         )
         for j, pillar_id in enumerate(pillar_ids):
-            value = float(probs[row, j]) if model is not None else float(rule_matrix[row, j])
-            score_rows.append((paragraph, pillar_id, value, tuple(rule_evidence.get((paragraph, pillar_id), ()))))
+            value = float(probs[row, j]) if model is not None else float(scored.rule_matrix[row, j])
+            score_rows.append((paragraph, pillar_id, value, tuple(scored.term_evidence[row][j])))
     scores = pd.DataFrame(score_rows, columns=[schema.PARAGRAPH, schema.PILLAR, schema.SCORE, schema.EVIDENCE])
     columns = [schema.PARAGRAPH, schema.PILLAR, schema.SECONDARY, schema.CONFIDENCE, schema.SCORE, "margin"]
     columns += [schema.EVIDENCE, DETAIL]

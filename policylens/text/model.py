@@ -19,6 +19,7 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
+from itertools import repeat
 from pathlib import Path
 
 import numpy as np
@@ -26,15 +27,22 @@ import numpy as np
 from policylens import paths
 
 TERM_PREFIX, BIGRAM_PREFIX = "t:", "c:"
-_HAN_RUN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]+")
+# every two adjacent Han characters, overlapping: the bigrams of each run of Han characters, in order
+_HAN_PAIR = re.compile(r"(?=([\u3400-\u4dbf\u4e00-\u9fff]{2}))")
+
+
+def count_features(terms: Sequence[str], text: str, language: str, bigrams: bool = True) -> tuple[Counter, Counter]:
+    """(term counts, Chinese character-bigram counts) of a paragraph, unprefixed, each in the order of
+    first occurrence: the one definition of the model's features (terms are lowercased)."""
+    pairs = Counter(_HAN_PAIR.findall(text)) if bigrams and language == "zh" else Counter()
+    return Counter(map(str.lower, terms)), pairs
 
 
 def raw_features(terms: Sequence[str], text: str, language: str, bigrams: bool = True) -> Counter:
     """Counts of a paragraph's features before weighting: its terms, and Chinese character bigrams."""
-    counts = Counter(TERM_PREFIX + t.lower() for t in terms)
-    if bigrams and language == "zh":
-        pairs = Counter(a + b for run in _HAN_RUN.findall(text) for a, b in zip(run, run[1:]))
-        counts.update({BIGRAM_PREFIX + pair: n for pair, n in pairs.items()})
+    term_counts, pair_counts = count_features(terms, text, language, bigrams)
+    counts = Counter({TERM_PREFIX + t: n for t, n in term_counts.items()})
+    counts.update({BIGRAM_PREFIX + pair: n for pair, n in pair_counts.items()})
     return counts
 
 
@@ -74,6 +82,10 @@ class PillarModel:
         names = list(self.idf)
         zero = np.zeros(len(self.classes))
         object.__setattr__(self, "_index", {f: i for i, f in enumerate(names)})
+        # the rows of terms and of bigrams keyed without their prefix, for count_features' keys
+        for name, prefix in (("_term_rows", TERM_PREFIX), ("_pair_rows", BIGRAM_PREFIX)):
+            rows = {f[len(prefix) :]: i for i, f in enumerate(names) if f.startswith(prefix)}
+            object.__setattr__(self, name, rows)
         object.__setattr__(self, "_names", names)
         object.__setattr__(self, "_idf", np.array([self.idf[f] for f in names]))
         object.__setattr__(self, "_matrix", np.array([self.weights.get(f, zero) for f in names]).reshape(-1, len(zero)))
@@ -83,14 +95,16 @@ class PillarModel:
         return paragraph_features(terms, text, language, self.idf, self.default_idf, self.bigrams)
 
     def encode(self, terms: Sequence[str], text: str, language: str) -> tuple[np.ndarray, np.ndarray]:
-        """The same vector as `vectorize`, as (feature rows, values) arrays."""
-        counts = raw_features(terms, text, language, self.bigrams)
-        index = self._index
-        known = [(index[f], n) for f, n in counts.items() if f in index]
-        if not known:
+        """The same vector as `vectorize`, as (feature rows, values) arrays (features in raw_features' order)."""
+        term_counts, pair_counts = count_features(terms, text, language, self.bigrams)
+        found = [*map(self._term_rows.get, term_counts, repeat(-1)), *map(self._pair_rows.get, pair_counts, repeat(-1))]
+        rows = np.array(found, dtype=int)
+        keep = rows >= 0
+        if not keep.any():
             return np.zeros(0, dtype=int), np.zeros(0)
-        rows = np.fromiter((i for i, _ in known), dtype=int, count=len(known))
-        values = np.log1p(np.fromiter((n for _, n in known), dtype=float, count=len(known))) * self._idf[rows]
+        counts = np.array([*term_counts.values(), *pair_counts.values()], dtype=float)
+        rows = rows[keep]
+        values = np.log1p(counts[keep]) * self._idf[rows]
         return rows, values / np.sqrt(values @ values)
 
     def scores(self, encoded: Sequence[tuple[np.ndarray, np.ndarray]]) -> np.ndarray:

@@ -214,21 +214,42 @@ def load_codebook(path: Path = paths.PILLARS_CODEBOOK) -> Codebook:
     return parse_codebook(Path(path).read_text(encoding="utf-8"))
 
 
+def score_terms(
+    paragraph_terms: Sequence[Sequence[str]], codebook: Codebook, language: str, evidence: bool = True
+) -> tuple[np.ndarray, list[list[tuple[str, ...]]] | None]:
+    """The codebook-term score of every paragraph for every pillar: sum over matched terms of
+    weight x occurrences, as an (n paragraphs, pillars) matrix in codebook order; with `evidence`,
+    also per paragraph and pillar the matched terms of positive weight, strongest first (else None)."""
+    tables = [p.terms(language) for p in codebook.pillars]
+    vocabulary = frozenset().union(*tables)
+    matrix = np.zeros((len(paragraph_terms), len(tables)))
+    found: list[list[tuple[str, ...]]] | None = [] if evidence else None
+    for index, terms in enumerate(paragraph_terms):
+        counts = Counter([t for t in terms if t in vocabulary])  # the order of first occurrence, as Counter(terms)
+        row = []
+        for column, table in enumerate(tables):
+            hits = {t: table[t] * n for t, n in counts.items() if t in table}
+            matrix[index, column] = float(sum(hits.values()))
+            if evidence:
+                # a negative term counts against the pillar: it is no evidence for it
+                row.append(tuple(sorted((t for t in hits if hits[t] > 0), key=lambda t: (-hits[t], t))))
+        if evidence:
+            found.append(row)
+    return matrix, found
+
+
 def score_paragraphs(paragraph_terms: Sequence[Sequence[str]], codebook: Codebook, language: str) -> pd.DataFrame:
-    """Score every paragraph against every pillar.
+    """Score every paragraph against every pillar (score_terms, as a long table).
 
     Score = sum over matched codebook terms of weight x occurrences.
     Columns: paragraph (1-based), pillar, score, evidence (tuple of matched terms, strongest first).
     """
-    rows = []
-    weights = {p.id: p.terms(language) for p in codebook.pillars}
-    for index, terms in enumerate(paragraph_terms, 1):
-        counts = Counter(terms)
-        for pillar_id, table in weights.items():
-            hits = {t: table[t] * n for t, n in counts.items() if t in table}
-            # a negative term counts against the pillar: it is no evidence for it
-            evidence = tuple(sorted((t for t in hits if hits[t] > 0), key=lambda t: (-hits[t], t)))
-            rows.append((index, pillar_id, float(sum(hits.values())), evidence))
+    matrix, evidence = score_terms(paragraph_terms, codebook, language)
+    rows = [
+        (index + 1, pillar_id, float(matrix[index, column]), evidence[index][column])
+        for index in range(len(paragraph_terms))
+        for column, pillar_id in enumerate(codebook.ids)
+    ]
     return pd.DataFrame(rows, columns=[schema.PARAGRAPH, schema.PILLAR, schema.SCORE, schema.EVIDENCE])
 
 
