@@ -1,6 +1,12 @@
 """The `corpus` commands: `ingest` (progress on stderr, a JSON summary on stdout), `trends`,
 `pillars` and `compare` (JSON on stdout). A bad source, cache or filter is one line on stderr
-and exit status 2."""
+and exit status 2.
+
+`ingest --progress-file F` also keeps F a small JSON of the progress (done, total, elapsed, eta),
+and SIGTERM cancels the ingest the way the Cancel button does: the batches finished so far are
+written and the summary says cancelled. The dashboard runs its ingests through this command, in
+a process of their own, so the server never forks a pool from inside a script run.
+"""
 
 from __future__ import annotations
 
@@ -8,24 +14,20 @@ import argparse
 import json
 import logging
 import math
+import os
+import signal
 import sys
+import threading
 import time
+from dataclasses import asdict
 from pathlib import Path
 
 from policylens import paths
 from policylens.corpus.ingest import ENGINES, IngestError, IngestOptions, Progress, ingest_corpus
 from policylens.corpus.pipeline import IngestSettings
-from policylens.corpus.queries import (
-    PERIODS,
-    REST,
-    Corpus,
-    CorpusQueryError,
-    compare_subsets,
-    count_pillar_shares,
-    count_term_trends,
-    parse_filter,
-)
+from policylens.corpus.queries import compare_texts, count_pillar_shares, count_term_trends
 from policylens.corpus.sources import SourceError
+from policylens.corpus.store import PERIODS, REST, Corpus, CorpusQueryError, parse_filter
 from policylens.text.pillars import CodebookError
 
 
@@ -42,6 +44,7 @@ def add_corpus_parser(subparsers: argparse._SubParsersAction) -> argparse.Argume
     ingest.add_argument("--engine", choices=ENGINES, default="local")
     ingest.add_argument("--scheduler", help="a Dask scheduler address (with --engine dask; default: a LocalCluster)")
     ingest.add_argument("--codebook", type=Path, default=paths.PILLARS_CODEBOOK)
+    ingest.add_argument("--progress-file", type=Path, help="keep this file a JSON of the progress")
     for name, help_text in (("trends", "a term's count and per 10,000 tokens by period"), ("pillars", "pillar shares")):
         query = commands.add_parser(name, help=f"{help_text} (JSON)")
         query.add_argument("cache", type=Path)
@@ -62,11 +65,15 @@ def add_corpus_parser(subparsers: argparse._SubParsersAction) -> argparse.Argume
 class ProgressPrinter:
     """Progress lines on stderr: `ingest 120/1500 (8%) 12.3 s, ETA 2:14`, at most twice a second."""
 
-    def __init__(self, stream=None) -> None:
-        self.stream, self.last = stream, 0.0
+    def __init__(self, stream=None, file: Path | None = None) -> None:
+        self.stream, self.last, self.file = stream, 0.0, file
 
     def __call__(self, p: Progress) -> None:
         stream = self.stream or sys.stderr
+        if self.file is not None:  # every batch: the dashboard polls it
+            tmp = self.file.with_suffix(".tmp")
+            tmp.write_text(json.dumps(asdict(p)), encoding="utf-8")
+            os.replace(tmp, self.file)
         now = time.monotonic()
         if now - self.last < 0.5 and p.done < p.total:
             return
@@ -99,7 +106,13 @@ def _run_ingest(args: argparse.Namespace) -> int:
         engine=args.engine,
         scheduler=args.scheduler,
     )
-    result = ingest_corpus(args.source, args.out, options, progress=ProgressPrinter())
+    cancel = threading.Event()
+    previous = signal.signal(signal.SIGTERM, lambda *_: cancel.set())
+    try:
+        printer = ProgressPrinter(file=args.progress_file)
+        result = ingest_corpus(args.source, args.out, options, progress=printer, cancel=cancel.is_set)
+    finally:
+        signal.signal(signal.SIGTERM, previous)
     for bad in result.bad:
         print(f"skipped: {bad.name}: {bad.reason}", file=sys.stderr)
     _dump(result.summary())
@@ -113,8 +126,7 @@ def _run_query(args: argparse.Namespace) -> int:
         elif args.corpus_command == "pillars":
             _dump(_records(count_pillar_shares(corpus, args.by, parse_filter(args.where))))
         else:
-            b = None if args.b.strip().lower() == REST else parse_filter(args.b)
-            report = compare_subsets(corpus, parse_filter(args.a), b, top=args.top)
+            report = compare_texts(corpus, args.a, args.b, top=args.top)
             _dump({**report, "terms": _records(report["terms"])})
     return 0
 

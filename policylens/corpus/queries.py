@@ -1,218 +1,300 @@
 """Questions asked of an ingested corpus, as SQL over its Parquet tables with embedded DuckDB: term
-trends and pillar shares by period, and the keyness of terms between two filtered sub-corpora.
-
-A filter is `key=value` clauses joined by commas: `place=南京`, `type=通知|意见` (either), `date=2024`,
-`date=2023-03`, `date=2021-01-01..2022-06-30` (either end may be left open), `doc_id=...`. The
-second filter of a comparison may be `rest`: every document the first does not match.
+trends and first appearances, pillar shares by period and by place, the documents and their sizes,
+the paragraphs a keyword-in-context search reads, and the keyness of two filtered sub-corpora.
+Every function takes a corpus.store.Corpus and a corpus.store.Filter (parse_filter).
 """
 
 from __future__ import annotations
 
-import datetime
 import re
-from dataclasses import dataclass
-from pathlib import Path
+from collections.abc import Sequence
 
 import numpy as np
 import pandas as pd
 
-from policylens.corpus.ingest import TABLES, read_manifest
 from policylens.corpus.sources import METADATA_FIELDS
+from policylens.corpus.store import (
+    FILTER_KEYS,
+    GENERAL,
+    REST,
+    Corpus,
+    CorpusQueryError,
+    Filter,
+    parse_filter,
+    period_sql,
+    scoped_tokens,
+    wanted_terms,
+)
 from policylens.text.keyness import PER_10K, log_likelihood
-from policylens.text.segment import normalize_en_term
 
-PERIODS = {
-    "month": "strftime(d.date, '%Y-%m')",
-    "quarter": "CAST(year(d.date) AS VARCHAR) || '-Q' || CAST(quarter(d.date) AS VARCHAR)",
-    "year": "CAST(year(d.date) AS VARCHAR)",
-}
-FILTER_KEYS = (*(f for f in METADATA_FIELDS if f != "date"), "name", "doc_id", "language")
-REST = "rest"
 LOG_LIKELIHOOD = "log_likelihood"
 LOG_RATIO = "log_ratio"
 SIGNIFICANT_P05 = 3.84  # G2 with one degree of freedom at p < 0.05
-_ASCII_TERM = re.compile(r"^[A-Za-z][A-Za-z0-9 .+&-]*$")
-
-
-class CorpusQueryError(ValueError):
-    """A query that cannot be answered: no corpus at the path, a bad filter, an empty sub-corpus."""
-
-
-@dataclass(frozen=True)
-class Filter:
-    """A parsed filter: SQL over the documents alias `d`, its parameters, and the text it came from."""
-
-    text: str
-    sql: str
-    params: tuple
-
-
-class Corpus:
-    """An ingested corpus opened for queries: a DuckDB connection with one view per table."""
-
-    def __init__(self, folder: Path | str) -> None:
-        import duckdb
-
-        self.folder = Path(folder)
-        self.manifest = read_manifest(self.folder)
-        if self.manifest is None or not all((self.folder / f"{t}.parquet").is_file() for t in TABLES):
-            raise CorpusQueryError(f"{self.folder} holds no ingested corpus (run `corpus ingest` first).")
-        self.con = duckdb.connect()
-        for table in TABLES:
-            path = str(self.folder / f"{table}.parquet").replace("'", "''")
-            self.con.execute(f"CREATE VIEW {table} AS SELECT * FROM read_parquet('{path}')")
-
-    @property
-    def pillar_ids(self) -> tuple[str, ...]:
-        return tuple(self.manifest.get("pillars", ()))
-
-    def query(self, sql: str, params: tuple | list = ()) -> pd.DataFrame:
-        return self.con.execute(sql, list(params)).df()
-
-    def close(self) -> None:
-        self.con.close()
-
-    def __enter__(self) -> Corpus:
-        return self
-
-    def __exit__(self, *exc) -> None:
-        self.close()
-
-
-def _date_bounds(value: str) -> tuple[datetime.date | None, datetime.date | None]:
-    """[start, end) of `2024`, `2024-03`, `2024-03-05`, or `A..B` with either end open."""
-
-    def parse(part: str, end: bool) -> datetime.date | None:
-        part = part.strip()
-        if not part:
-            return None
-        try:
-            if re.fullmatch(r"\d{4}", part):
-                year = int(part)
-                return datetime.date(year + 1, 1, 1) if end else datetime.date(year, 1, 1)
-            if re.fullmatch(r"\d{4}-\d{1,2}", part):
-                year, month = map(int, part.split("-"))
-                first = datetime.date(year, month, 1)
-                return (first + datetime.timedelta(days=32)).replace(day=1) if end else first
-            day = datetime.date.fromisoformat(part)
-            return day + datetime.timedelta(days=1) if end else day
-        except ValueError:
-            raise CorpusQueryError(f"'{part}' is not a date (use 2024, 2024-03 or 2024-03-05).") from None
-
-    low, sep, high = value.partition("..")
-    if not sep:
-        return parse(value, False), parse(value, True)
-    return parse(low, False), parse(high, True)
-
-
-def parse_filter(text: str) -> Filter:
-    """A Filter from `key=value[|value],...` (see the module docstring); the empty text matches all."""
-    clauses, params = [], []
-    for clause in (c.strip() for c in re.split(r"[,，;]", text or "")):
-        if not clause:
-            continue
-        key, sep, value = (s.strip() for s in clause.partition("="))
-        key = key.lower()
-        if not sep or not value:
-            raise CorpusQueryError(f"'{clause}' is not key=value (keys: date, {', '.join(FILTER_KEYS)}).")
-        if key == "date":
-            start, end = _date_bounds(value)
-            if start:
-                clauses.append("d.date >= ?")
-                params.append(start)
-            if end:
-                clauses.append("d.date < ?")
-                params.append(end)
-        elif key in FILTER_KEYS:
-            values = [v.strip() for v in value.split("|") if v.strip()]
-            clauses.append(f"d.{key} IN ({', '.join('?' for _ in values)})")
-            params += values
-        else:
-            raise CorpusQueryError(f"Unknown filter key '{key}'; use date, {', '.join(FILTER_KEYS)}.")
-    return Filter(text or "", " AND ".join(f"({c})" for c in clauses) or "TRUE", tuple(params))
-
-
-def _period(by: str) -> str:
-    if by not in PERIODS:
-        raise CorpusQueryError(f"Unknown period '{by}'; use one of {', '.join(PERIODS)}.")
-    return PERIODS[by]
-
-
-def normalize_query_term(term: str) -> str:
-    """The form a typed term takes in the token table (English words as their lemma)."""
-    term = term.strip()
-    return normalize_en_term(term) if _ASCII_TERM.match(term) else term
+_NON_WORD = re.compile(r"\W")
 
 
 def count_term_trends(corpus: Corpus, terms: list[str], by: str = "year", where: Filter | None = None) -> pd.DataFrame:
-    """Occurrences of each term per period, also per 10,000 tokens of that period (dated documents).
+    """Occurrences of each term per period, also per 10,000 tokens of that period (dated documents;
+    with a pillar filter, of the paragraphs of those pillars).
 
     Columns: period, term (as typed), count, per_10k; every period x term, in period then term order."""
-    if not terms:
-        raise CorpusQueryError("Name at least one term.")
     where = where or parse_filter("")
-    wanted = pd.DataFrame({"term": terms, "token": [normalize_query_term(t) for t in terms], "rank": range(len(terms))})
-    corpus.con.register("wanted_terms", wanted)
-    try:
-        table = corpus.query(
-            f"""
-            WITH docs AS (
-                SELECT d.doc_id, {_period(by)} AS period, d.tokens FROM documents d
-                WHERE d.date IS NOT NULL AND {where.sql}),
-            totals AS (SELECT period, sum(tokens) AS total FROM docs GROUP BY period),
-            hits AS (
-                SELECT docs.period, t.token, count(*) AS n FROM tokens t JOIN docs USING (doc_id)
-                WHERE t.token IN (SELECT token FROM wanted_terms) GROUP BY docs.period, t.token)
-            SELECT p.period, w.term, coalesce(h.n, 0)::BIGINT AS count,
-                   CASE WHEN p.total > 0 THEN coalesce(h.n, 0) * 10000.0 / p.total ELSE 0 END AS {PER_10K}
-            FROM totals p CROSS JOIN wanted_terms w LEFT JOIN hits h ON h.period = p.period AND h.token = w.token
-            ORDER BY p.period, w.rank""",
-            where.params,
-        )
-    finally:
-        corpus.con.unregister("wanted_terms")
+    wanted = wanted_terms(terms)
+    scoped, scope_params = scoped_tokens(where)
+    if where.pillars:
+        totals, total_params = f"SELECT docs.period, count(*) AS total FROM {scoped} GROUP BY docs.period", scope_params
+    else:
+        totals, total_params = "SELECT period, sum(tokens) AS total FROM docs GROUP BY period", ()
+    table = corpus.query(
+        f"""
+        WITH docs AS (
+            SELECT d.doc_id, {period_sql(by)} AS period, d.tokens FROM documents d
+            WHERE d.date IS NOT NULL AND {where.sql}),
+        totals AS ({totals}),
+        hits AS (
+            SELECT docs.period, t.token, count(*) AS n FROM {scoped}
+            WHERE t.token IN (SELECT token FROM wanted_terms) GROUP BY docs.period, t.token)
+        SELECT p.period, w.term, coalesce(h.n, 0)::BIGINT AS count,
+               CASE WHEN p.total > 0 THEN coalesce(h.n, 0) * 10000.0 / p.total ELSE 0 END AS {PER_10K}
+        FROM totals p CROSS JOIN wanted_terms w LEFT JOIN hits h ON h.period = p.period AND h.token = w.token
+        ORDER BY p.period, w.rank""",
+        (*where.params, *total_params, *scope_params),
+        frames={"wanted_terms": wanted},
+    )
     return table.reset_index(drop=True)
+
+
+def top_terms(corpus: Corpus, n: int = 30, where: Filter | None = None) -> pd.DataFrame:
+    """The `n` most frequent terms of two characters or more in the filtered corpus: term, count
+    (most first, then by term). A single character (新, 的) is rarely a term worth a trend line."""
+    where = where or parse_filter("")
+    scoped, params = scoped_tokens(where)
+    return corpus.query(
+        f"""WITH docs AS (SELECT d.doc_id FROM documents d WHERE {where.sql})
+            SELECT t.token AS term, count(*)::BIGINT AS count FROM {scoped}
+            WHERE length(t.token) >= 2 GROUP BY t.token ORDER BY count DESC, term LIMIT {int(n)}""",
+        (*where.params, *params),
+    )
+
+
+def first_appearances(corpus: Corpus, terms: list[str], where: Filter | None = None) -> pd.DataFrame:
+    """The first dated document of each term (within the filter): term, date, doc_id, title.
+    A term that never occurs has no row."""
+    where = where or parse_filter("")
+    scoped, params = scoped_tokens(where)
+    table = corpus.query(
+        f"""
+        WITH docs AS (SELECT d.doc_id, d.date, d.title FROM documents d WHERE d.date IS NOT NULL AND {where.sql}),
+        hits AS (
+            SELECT t.token, arg_min(docs.doc_id, (docs.date, docs.doc_id)) AS doc_id, min(docs.date) AS date
+            FROM {scoped} WHERE t.token IN (SELECT token FROM wanted_terms) GROUP BY t.token)
+        SELECT w.term, h.date, h.doc_id, d.title FROM wanted_terms w JOIN hits h ON h.token = w.token
+        JOIN documents d ON d.doc_id = h.doc_id ORDER BY w.rank""",
+        (*where.params, *params),
+        frames={"wanted_terms": wanted_terms(terms)},
+    )
+    table["date"] = [pd.Timestamp(d).date() for d in table["date"]]
+    return table.reset_index(drop=True)
+
+
+def _pillar_order(corpus: Corpus, where: Filter) -> pd.DataFrame:
+    ids = [*corpus.pillar_ids, None]
+    if where.pillars:
+        ids = [p for p in ids if p in where.pillars]
+    return pd.DataFrame({"pillar": pd.Series(ids, dtype=object), "rank": range(len(ids))})
 
 
 def count_pillar_shares(corpus: Corpus, by: str = "year", where: Filter | None = None) -> pd.DataFrame:
     """Paragraphs per pillar and period and their share of the period's paragraphs (dated documents).
 
-    Columns: period, pillar (None: general), paragraphs, share; every codebook pillar in every period,
-    in codebook order, general last."""
+    Columns: period, pillar (None: general), paragraphs, share; every codebook pillar in every period
+    (only the filter's pillars when it names some), in codebook order, general last."""
+    return _pillar_shares(corpus, period_sql(by), where, "period", dated=True)
+
+
+def count_pillar_shares_by(corpus: Corpus, field: str = "place", where: Filter | None = None) -> pd.DataFrame:
+    """Pillar shares per value of a metadata field (a place x pillar table): columns `field`, pillar,
+    paragraphs, share; documents without a value are left out."""
+    if field not in FILTER_KEYS:
+        raise CorpusQueryError(f"Unknown field '{field}'; use one of {', '.join(FILTER_KEYS)}.")
+    table = _pillar_shares(corpus, f"d.{field}", where, field, dated=False)
+    return table[table[field].notna() & (table[field] != "")].reset_index(drop=True)
+
+
+def _pillar_shares(corpus: Corpus, group_sql: str, where: Filter | None, name: str, dated: bool) -> pd.DataFrame:
     where = where or parse_filter("")
-    pillars = pd.DataFrame({"pillar": [*corpus.pillar_ids, None], "rank": range(len(corpus.pillar_ids) + 1)})
-    corpus.con.register("pillar_order", pillars)
-    try:
-        table = corpus.query(
-            f"""
-            WITH docs AS (
-                SELECT d.doc_id, {_period(by)} AS period FROM documents d WHERE d.date IS NOT NULL AND {where.sql}),
-            counts AS (
-                SELECT docs.period, p.pillar, count(*) AS n FROM paragraphs p JOIN docs USING (doc_id)
-                GROUP BY docs.period, p.pillar),
-            totals AS (SELECT period, sum(n) AS total FROM counts GROUP BY period)
-            SELECT t.period, o.pillar, coalesce(c.n, 0)::BIGINT AS paragraphs, coalesce(c.n, 0) / t.total AS share
-            FROM totals t CROSS JOIN pillar_order o
-            LEFT JOIN counts c ON c.period = t.period AND c.pillar IS NOT DISTINCT FROM o.pillar
-            ORDER BY t.period, o.rank""",
-            where.params,
-        )
-    finally:
-        corpus.con.unregister("pillar_order")
+    dated_sql = "d.date IS NOT NULL AND " if dated else ""
+    table = corpus.query(
+        f"""
+        WITH docs AS (SELECT d.doc_id, {group_sql} AS grp FROM documents d WHERE {dated_sql}{where.sql}),
+        counts AS (
+            SELECT docs.grp, p.pillar, count(*) AS n FROM paragraphs p JOIN docs USING (doc_id)
+            GROUP BY docs.grp, p.pillar),
+        totals AS (SELECT grp, sum(n) AS total FROM counts GROUP BY grp)
+        SELECT t.grp AS {name}, o.pillar, coalesce(c.n, 0)::BIGINT AS paragraphs, coalesce(c.n, 0) / t.total AS share
+        FROM totals t CROSS JOIN pillar_order o
+        LEFT JOIN counts c ON c.grp IS NOT DISTINCT FROM t.grp AND c.pillar IS NOT DISTINCT FROM o.pillar
+        ORDER BY t.grp, o.rank""",
+        where.params,
+        frames={"pillar_order": _pillar_order(corpus, where)},
+    )
     table["pillar"] = table["pillar"].astype(object).where(table["pillar"].notna(), None)
     return table.reset_index(drop=True)
 
 
-def _subset(corpus: Corpus, where: Filter, exclude: Filter | None = None) -> tuple[pd.DataFrame, int, int]:
-    """Token counts of a sub-corpus (term, n), its documents and its tokens."""
-    sql = where.sql if exclude is None else f"NOT coalesce(({exclude.sql}), FALSE)"  # undated docs are rest too
-    params = where.params if exclude is None else exclude.params
-    docs = f"SELECT d.doc_id FROM documents d WHERE {sql}"
-    size = corpus.query(f"SELECT count(*) AS n, coalesce(sum(tokens), 0) AS t FROM documents d WHERE {sql}", params)
-    counts = corpus.query(
-        f"SELECT token AS term, count(*) AS n FROM tokens WHERE doc_id IN ({docs}) GROUP BY token", params
+def summarize_corpus(corpus: Corpus, where: Filter | None = None) -> dict:
+    """Documents, characters, paragraphs, tokens, first and last date, undated documents and
+    distinct places of the documents the filter matches (pillars do not narrow documents here)."""
+    where = where or parse_filter("")
+    row = corpus.query(
+        f"""SELECT count(*) AS documents, coalesce(sum(characters), 0)::BIGINT AS characters,
+                   coalesce(sum(paragraphs), 0)::BIGINT AS paragraphs, coalesce(sum(tokens), 0)::BIGINT AS tokens,
+                   min(date) AS first, max(date) AS last, count(*) FILTER (WHERE date IS NULL) AS undated,
+                   count(DISTINCT nullif(place, '')) AS places
+            FROM documents d WHERE {where.sql}""",
+        where.params,
+    ).iloc[0]
+    out = {}
+    for key, value in row.items():
+        if key in ("first", "last"):
+            out[key] = None if pd.isna(value) else pd.Timestamp(value).date()
+        else:
+            out[key] = int(value)
+    return out
+
+
+def count_documents(corpus: Corpus, by: str = "year", where: Filter | None = None) -> pd.DataFrame:
+    """Dated documents and their characters per period: columns period, documents, characters."""
+    where = where or parse_filter("")
+    return corpus.query(
+        f"""SELECT {period_sql(by)} AS period, count(*)::BIGINT AS documents, sum(characters)::BIGINT AS characters
+            FROM documents d WHERE d.date IS NOT NULL AND {where.sql} GROUP BY period ORDER BY period""",
+        where.params,
     )
-    return counts, int(size["n"].iloc[0]), int(size["t"].iloc[0])
+
+
+def count_documents_by(corpus: Corpus, field: str = "place", where: Filter | None = None) -> pd.DataFrame:
+    """Documents and characters per value of a metadata field, most documents first (no value: None)."""
+    if field not in FILTER_KEYS:
+        raise CorpusQueryError(f"Unknown field '{field}'; use one of {', '.join(FILTER_KEYS)}.")
+    where = where or parse_filter("")
+    table = corpus.query(
+        f"""SELECT nullif(d.{field}, '') AS {field}, count(*)::BIGINT AS documents,
+                   sum(characters)::BIGINT AS characters
+            FROM documents d WHERE {where.sql} GROUP BY 1 ORDER BY documents DESC, 1 NULLS LAST""",
+        where.params,
+    )
+    table[field] = table[field].astype(object).where(table[field].notna(), None)
+    return table
+
+
+def field_values(corpus: Corpus, field: str) -> list[str]:
+    """The distinct non-empty values of a metadata field, most documents first (the filter choices)."""
+    table = count_documents_by(corpus, field)
+    return [v for v in table[field] if v]
+
+
+def share_column(pillar_id: str | None) -> str:
+    """The list_documents column of a pillar's share (None: general)."""
+    return "share_" + (GENERAL if pillar_id is None else _NON_WORD.sub("_", pillar_id))
+
+
+def list_documents(corpus: Corpus, where: Filter | None = None) -> pd.DataFrame:
+    """The documents the filter matches, by date: doc_id, name, date, title, place, level, issuer,
+    type, source_url, characters, paragraphs, tokens, then one share column per pillar (share_column:
+    the document's paragraphs of that pillar). With a pillar filter, only documents holding a
+    paragraph of those pillars."""
+    where = where or parse_filter("")
+    pillar_sql, pillar_params = where.paragraph_sql("p")
+    named = list(corpus.pillar_ids)
+    shares = ", ".join(
+        [f"coalesce(avg(CASE WHEN p.pillar = ? THEN 1.0 ELSE 0.0 END), 0) AS {share_column(pid)}" for pid in named]
+        + [f"coalesce(avg(CASE WHEN p.pillar IS NULL THEN 1.0 ELSE 0.0 END), 0) AS {share_column(None)}"]
+    )
+    having = f"HAVING count(*) FILTER (WHERE {pillar_sql}) > 0" if where.pillars else ""
+    fields = ", ".join(f"d.{f}" for f in METADATA_FIELDS if f != "date")
+    return corpus.query(
+        f"""SELECT d.doc_id, d.name, d.date, {fields}, d.characters, d.paragraphs, d.tokens, {shares}
+            FROM documents d LEFT JOIN paragraphs p USING (doc_id) WHERE {where.sql}
+            GROUP BY ALL {having} ORDER BY d.date NULLS LAST, d.name""",
+        (*named, *where.params, *pillar_params),
+    )
+
+
+def read_document_paragraphs(corpus: Corpus, doc_id: str) -> pd.DataFrame:
+    """One document's paragraphs in order: paragraph, pillar, secondary, confidence, text."""
+    return corpus.query(
+        "SELECT paragraph, pillar, secondary, confidence, text FROM paragraphs WHERE doc_id = ? ORDER BY paragraph",
+        (doc_id,),
+    )
+
+
+def find_candidate_paragraphs(
+    corpus: Corpus, needles: Sequence[str], tokens: Sequence[str], where: Filter | None = None, limit: int = 400
+) -> tuple[pd.DataFrame, int]:
+    """Paragraphs that may hold a keyword-in-context match: their text contains one of `needles`
+    (case-insensitive) or their tokens match one of `tokens` (LIKE patterns). Returns the first
+    `limit` by date (doc_id, name, date, place, title, type, language, paragraph, pillar, text) and
+    how many there are in all."""
+    where = where or parse_filter("")
+    pillar_sql, pillar_params = where.paragraph_sql("p")
+    tests, params = [], []
+    for needle in needles:
+        tests.append("contains(lower(p.text), ?)")
+        params.append(needle.lower())
+    if tokens:
+        likes = " OR ".join("t.token LIKE ?" for _ in tokens)
+        tests.append(
+            f"EXISTS (SELECT 1 FROM tokens t WHERE t.doc_id = p.doc_id AND t.paragraph = p.paragraph AND ({likes}))"
+        )
+        params += list(tokens)
+    if not tests:
+        raise CorpusQueryError("Nothing to search for.")
+    table = corpus.query(
+        f"""
+        WITH hits AS (
+            SELECT d.doc_id, d.name, d.date, d.place, d.title, d.type, d.language, p.paragraph, p.pillar, p.text
+            FROM paragraphs p JOIN documents d USING (doc_id)
+            WHERE {where.sql} AND {pillar_sql} AND ({" OR ".join(tests)}))
+        SELECT *, count(*) OVER () AS total FROM hits ORDER BY date NULLS LAST, name, paragraph LIMIT {int(limit)}""",
+        (*where.params, *pillar_params, *params),
+    )
+    total = int(table["total"].iloc[0]) if len(table) else 0
+    table = table.drop(columns="total")
+    table["pillar"] = table["pillar"].astype(object).where(table["pillar"].notna(), None)
+    return table, total
+
+
+def read_paragraph_terms(corpus: Corpus, where: Filter | None = None, limit: int = 50_000) -> list[tuple[str, ...]]:
+    """The terms of each paragraph the filter matches, at most `limit` paragraphs by date: the input
+    of text.network's co-occurrence."""
+    where = where or parse_filter("")
+    pillar_sql, pillar_params = where.paragraph_sql("p")
+    table = corpus.query(
+        f"""
+        WITH picked AS (
+            SELECT p.doc_id, p.paragraph FROM paragraphs p JOIN documents d USING (doc_id)
+            WHERE {where.sql} AND {pillar_sql} ORDER BY d.date NULLS LAST, p.doc_id, p.paragraph LIMIT {int(limit)})
+        SELECT list(t.token ORDER BY t.position) AS terms
+        FROM tokens t JOIN picked USING (doc_id, paragraph) GROUP BY t.doc_id, t.paragraph
+        ORDER BY t.doc_id, t.paragraph""",
+        (*where.params, *pillar_params),
+    )
+    return [tuple(terms) for terms in table["terms"]]
+
+
+def _subset(corpus: Corpus, where: Filter, exclude: Filter | None = None) -> tuple[pd.DataFrame, int, int]:
+    """Token counts of a sub-corpus (term, n), its documents and its tokens. `exclude`: every
+    document the filter does not match (undated documents too), in the filter's pillars."""
+    sql = where.sql if exclude is None else f"NOT coalesce(({exclude.sql}), FALSE)"
+    params = where.params if exclude is None else exclude.params
+    scoped, scope_params = scoped_tokens(where)
+    docs = f"docs AS (SELECT d.doc_id FROM documents d WHERE {sql})"
+    counts = corpus.query(
+        f"WITH {docs} SELECT t.token AS term, count(*) AS n FROM {scoped} GROUP BY t.token", (*params, *scope_params)
+    )
+    size = corpus.query(f"WITH {docs} SELECT count(*) AS n FROM docs", params)
+    return counts, int(size["n"].iloc[0]), int(counts["n"].sum())
 
 
 def compare_subsets(
@@ -257,3 +339,9 @@ def compare_subsets(
         "overlap": overlap,
         "terms": terms,
     }
+
+
+def compare_texts(corpus: Corpus, a: str, b: str, top: int = 30) -> dict:
+    """compare_subsets from two filter texts; `b` may be `rest` (every document A does not match)."""
+    other = None if b.strip().lower() == REST else parse_filter(b)
+    return compare_subsets(corpus, parse_filter(a), other, top=top)

@@ -13,14 +13,8 @@ from policylens import paths
 from policylens.corpus import sources
 from policylens.corpus.ingest import IngestError, IngestOptions, ingest_corpus, read_manifest
 from policylens.corpus.pipeline import IngestSettings
-from policylens.corpus.queries import (
-    Corpus,
-    CorpusQueryError,
-    compare_subsets,
-    count_pillar_shares,
-    count_term_trends,
-    parse_filter,
-)
+from policylens.corpus.queries import compare_subsets, count_pillar_shares, count_term_trends
+from policylens.corpus.store import Corpus, CorpusQueryError, parse_filter
 
 FIXTURES = paths.ROOT / "tests" / "fixtures" / "corpus"
 BASIC = FIXTURES / "basic"

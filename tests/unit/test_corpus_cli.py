@@ -67,3 +67,35 @@ def test_bad_input_exits_2_with_one_message(args, message, tmp_path, cache, caps
     assert main(argv) == 2
     err = capsys.readouterr().err
     assert message in err and "Traceback" not in err
+
+
+def test_sigterm_cancels_an_ingest_keeping_what_is_finished_and_a_rerun_resumes(tmp_path):
+    """The dashboard's Cancel: SIGTERM to the ingest command, which writes the batches done so far."""
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    source, out, progress = tmp_path / "many", tmp_path / "cache", tmp_path / "progress.json"
+    source.mkdir()
+    for n in range(400):  # small documents written for this test, one date each
+        day = f"2023-{n % 12 + 1:02d}-{n % 28 + 1:02d}"
+        text = f"第{n}号通知：推进科技创新和产业升级，培育新质生产力。\n\n加快建设现代化产业体系，第{n}项任务。\n"
+        (source / f"{day}_{n:03d}.txt").write_text(text, encoding="utf-8")
+    command = [sys.executable, "-m", "policylens", "corpus", "ingest", str(source), "--out", str(out)]
+    command += ["--workers", "1", "--progress-file", str(progress)]
+    process = subprocess.Popen(command, cwd=paths.ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    deadline = time.monotonic() + 120
+    while not progress.exists() and process.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.02)
+    first = json.loads(progress.read_text(encoding="utf-8"))
+    assert set(first) == {"done", "total", "elapsed", "eta"} and first["total"] == 400
+    process.send_signal(signal.SIGTERM)
+    stdout, stderr = process.communicate(timeout=120)
+    assert process.returncode == 0, stderr
+    summary = json.loads(stdout)
+    assert summary["cancelled"] is True and 0 < summary["documents"] < 400
+    assert main(["corpus", "ingest", str(source), "--out", str(out), "--workers", "1"]) == 0
+    manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    assert manifest["documents"] == 400 and manifest["reused"] == summary["documents"]
+    assert manifest["cancelled"] is False
