@@ -42,7 +42,8 @@ def get_active_document() -> Document:
     return library.get(st.session_state.get(state.DOCS_ACTIVE, SEED_ID), library[SEED_ID])
 
 
-def _add(document: Document) -> None:
+def add_document(document: Document) -> None:
+    """Add a document to the session's library (or replace the one with its key) and make it active."""
     doc_id = document.key
     loaded = dict(st.session_state.get(state.DOCS_LOADED, {}))
     loaded[doc_id] = document
@@ -79,7 +80,7 @@ def load_uploads() -> None:
         except DocumentError as exc:
             _notify("error", t_md("docs.failed", lang, name=name, reason=describe_error(exc, lang)) + note)
             continue
-        _add(document)
+        add_document(document)
         _notify("success", t_md("docs.loaded", lang, name=document.name, encoding=document.encoding) + note)
 
 
@@ -92,7 +93,7 @@ def load_paste() -> None:
     except DocumentError as exc:
         _notify("error", t_md("docs.failed", lang, name=t("docs.pasted_name", lang), reason=describe_error(exc, lang)))
         return
-    _add(document)
+    add_document(document)
     st.session_state[state.widget_key(state.DOCS_PASTE)] = ""
     _notify("success", t_md("docs.loaded", lang, name=document.name, encoding=document.encoding))
 

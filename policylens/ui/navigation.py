@@ -56,6 +56,33 @@ def build_pages(lang: str) -> dict[str, list[st.Page]]:
             st.Page("pages/coverage.py", title=t("nav.coverage", lang), icon=":material/grid_on:", url_path="coverage"),
             st.Page("pages/targets.py", title=t("nav.targets", lang), icon=":material/flag:", url_path="targets"),
         ],
+        t("nav.section.corpus", lang): [
+            st.Page("pages/corpus.py", title=t("nav.corpus", lang), icon=":material/library_books:", url_path="corpus"),
+            st.Page(
+                "pages/corpus_trends.py",
+                title=t("nav.corpus_trends", lang),
+                icon=":material/trending_up:",
+                url_path="corpus_trends",
+            ),
+            st.Page(
+                "pages/corpus_compare.py",
+                title=t("nav.corpus_compare", lang),
+                icon=":material/compare_arrows:",
+                url_path="corpus_compare",
+            ),
+            st.Page(
+                "pages/corpus_kwic.py",
+                title=t("nav.corpus_kwic", lang),
+                icon=":material/manage_search:",
+                url_path="corpus_kwic",
+            ),
+            st.Page(
+                "pages/corpus_network.py",
+                title=t("nav.corpus_network", lang),
+                icon=":material/share:",
+                url_path="corpus_network",
+            ),
+        ],
         t("nav.section.settings", lang): [
             st.Page(
                 "pages/dictionary.py",

@@ -14,6 +14,8 @@ from policylens.ui import state
 from policylens.view import selection as model
 
 KWIC_PAGE = "pages/kwic.py"
+CORPUS_KWIC_PAGE = "pages/corpus_kwic.py"
+CORPUS_TERM = "corpus_term"  # a click on a term of a corpus chart: read it in the corpus's contexts
 
 
 def get_selection() -> model.Selection:
@@ -77,9 +79,29 @@ def apply_click(kind: str, value: object) -> None:
         st.session_state[state.NAV_PENDING] = KWIC_PAGE
 
 
+def apply_corpus_term(value: object) -> None:
+    """A term clicked on a corpus chart: selected, and opened in the corpus's keyword in context."""
+    after = model.apply_click(get_selection(), model.TERM, value)
+    if not after.term:
+        return
+    store_selection(after)
+    st.session_state[state.CORPUS_KWIC_QUERY] = query_for_term(after.term)
+    st.session_state[state.CORPUS_KWIC_PAGE] = 1
+    request_page(CORPUS_KWIC_PAGE)
+
+
 def handle_chart_click(key: str, kind: str, index: int = 0) -> None:
     """on_select callback of the chart with widget key ``key``."""
-    apply_click(kind, selected_value(st.session_state.get(key), index))
+    value = selected_value(st.session_state.get(key), index)
+    if kind == CORPUS_TERM:
+        apply_corpus_term(value)
+    else:
+        apply_click(kind, value)
+
+
+def request_page(page: str) -> None:
+    """Switch to the page file `page` at the start of the next run (a callback cannot switch itself)."""
+    st.session_state[state.NAV_PENDING] = page
 
 
 def clear_selection() -> None:

@@ -68,9 +68,57 @@ URL_RESTORED = "url.restored"  # the URL was read into state (once per session)
 URL_NOTICES = "url.notices"  # url_state.Notice list of what the opening URL could not restore
 DOWNLOAD_OWNER = "export.download_owner"  # ui.downloads owner object: its tokens live as long as the session
 TERMS_CLOUD_WIDTH = "terms.cloud_width"  # PNG export width of the cloud, px
+# issue 12: corpus mode (ui/corpus.py)
+CORPUS_OPENED = "corpus.opened"  # corpus id -> ui.corpus.CorpusEntry (this session's own ingests)
+CORPUS_ACTIVE = "corpus.active"  # the id of the corpus in view, or None (the first on offer)
+CORPUS_JOB = "corpus.job"  # the running ui.corpus.IngestJob, or None
+CORPUS_NOTICE = "corpus.notice"  # (level, Markdown) of the last ingest, shown once
+CORPUS_EDITS = "corpus.edits"  # corpus id -> DataFrame of metadata overrides (doc_id + fields), or None
+CORPUS_DATES = "corpus.dates"  # (from, to) ISO dates of the corpus filter (either may be ""), or None
+CORPUS_PLACES = "corpus.places"
+CORPUS_TYPES = "corpus.types"
+CORPUS_BY = "corpus.by"  # month | quarter | year
+CORPUS_FIELD = "corpus.field"  # the metadata field of the by-place views (place, type, level, issuer)
+CORPUS_TERMS = "corpus.terms"  # the terms of the trend chart
+CORPUS_MEASURE = "corpus.measure"  # per_10k | count
+CORPUS_SPLIT = "corpus.split"  # split .txt/.md files at `## ` headings on ingest
+CORPUS_UPLOAD = "corpus.upload"
+CORPUS_COMPARE_A = "corpus.compare_a"  # filter text of sub-corpus A
+CORPUS_COMPARE_B = "corpus.compare_b"  # filter text of sub-corpus B ("rest": everything else)
+CORPUS_KWIC_QUERY = "corpus.kwic_query"
+CORPUS_KWIC_WINDOW = "corpus.kwic_window"
+CORPUS_KWIC_SORT = "corpus.kwic_sort"
+CORPUS_KWIC_PAGE = "corpus.kwic_page"
+CORPUS_NETWORK_PERIOD = "corpus.network_period"
+CORPUS_NETWORK_TOP_N = "corpus.network_top_n"
+CORPUS_NETWORK_MEASURE = "corpus.network_measure"
+CORPUS_NETWORK_MIN_WEIGHT = "corpus.network_min_weight"
+CORPUS_NUMBERS_PILLAR = "corpus.numbers_pillar"
+CORPUS_NUMBERS_INDICATOR = "corpus.numbers_indicator"
+CORPUS_NUMBERS_CITIES = "corpus.numbers_cities"
 
 # Widget keys: each widget's stable identity (values that are read back live in the keys above).
 CHECK_ORDER = "check.order"
+CORPUS_CANCEL = "corpus.cancel"
+CORPUS_INGEST = "corpus.ingest"
+CORPUS_REMOVE = "corpus.remove"
+CORPUS_PICK = "corpus.pick"
+CORPUS_EDITOR = "corpus.editor"
+CORPUS_EDITS_APPLY = "corpus.edits_apply"
+CORPUS_EDITS_CLEAR = "corpus.edits_clear"
+CORPUS_EDITS_UPLOAD = "corpus.edits_upload"
+CORPUS_DOCUMENTS = "corpus.documents"
+CORPUS_OPEN_DOCUMENT = "corpus.open_document"
+CORPUS_OPEN_PICK = "corpus.open_pick"  # the document the Open button opens
+CORPUS_DOCUMENTS_ROW = "corpus.documents_row"  # the table row selected last (it sets the pick once)
+CORPUS_CHART_DOCUMENTS = "corpus.chart.documents"
+CORPUS_CHART_FIELD = "corpus.chart.field"
+CORPUS_CHART_PILLARS = "corpus.chart.pillars"
+CORPUS_CHART_HEATMAP = "corpus.chart.heatmap"
+CORPUS_CHART_TERMS = "corpus.chart.terms"
+CORPUS_CHART_COMPARE = "corpus.chart.compare"
+CORPUS_CHART_NETWORK = "corpus.chart.network"
+CORPUS_CHART_NUMBERS = "corpus.chart.numbers"
 CHECK_UNCONFIRMED_ONLY = "check.unconfirmed_only"
 CHECK_PAGE = "check.page"
 CHECK_LEARN_TOGGLE = "check.learn_toggle"
@@ -164,13 +212,39 @@ DEFAULTS: dict[str, object] = {
     SELECTION_NONCE: 0,
     INDICATORS_SELECTED: None,
     TERMS_CLOUD_WIDTH: 1600,
+    CORPUS_OPENED: {},
+    CORPUS_ACTIVE: None,
+    CORPUS_JOB: None,
+    CORPUS_EDITS: {},
+    CORPUS_DATES: None,
+    CORPUS_PLACES: [],
+    CORPUS_TYPES: [],
+    CORPUS_BY: "year",
+    CORPUS_FIELD: "place",
+    CORPUS_TERMS: [],
+    CORPUS_MEASURE: "per_10k",
+    CORPUS_SPLIT: True,
+    CORPUS_COMPARE_A: "",
+    CORPUS_COMPARE_B: "rest",
+    CORPUS_KWIC_QUERY: "",
+    CORPUS_KWIC_WINDOW: 20,
+    CORPUS_KWIC_SORT: "date",
+    CORPUS_KWIC_PAGE: 1,
+    CORPUS_NETWORK_PERIOD: None,
+    CORPUS_NETWORK_TOP_N: 40,
+    CORPUS_NETWORK_MIN_WEIGHT: 0.15,
+    CORPUS_NETWORK_MEASURE: "jaccard",
+    CORPUS_NUMBERS_PILLAR: None,
+    CORPUS_NUMBERS_INDICATOR: "rd_intensity_pct",
+    CORPUS_NUMBERS_CITIES: [FOCUS_CITY],
 }
 
 
 def init_state(document_language: str) -> None:
     """Put every default in session state once; the UI language follows the document at first."""
     for key, value in DEFAULTS.items():
-        st.session_state.setdefault(key, list(value) if isinstance(value, list) else value)
+        fresh = list(value) if isinstance(value, list) else dict(value) if isinstance(value, dict) else value
+        st.session_state.setdefault(key, fresh)  # a session's own list or dict, never the shared default
     if not st.session_state.get(GLOBAL_LANG_SET_BY_USER):
         st.session_state[GLOBAL_LANG] = document_language if document_language in LANGUAGES else "en"
 

@@ -14,13 +14,18 @@ from policylens.indicators.labels import FOCUS_CITY, YEAR_BOUNDS
 from policylens.markup import t_md
 from policylens.text.kwic import query_for_term
 from policylens.text.pillars import Codebook
-from policylens.ui import cache, state
+from policylens.ui import cache, corpus, state
 from policylens.ui.library import SEED_ID, get_library
 from policylens.ui.selection import select_indicator
 from policylens.ui.settings import get_segmenter, settings_key
 from policylens.view import url_state
 
 DEFAULT_CITIES = [FOCUS_CITY]
+
+
+def _server_corpora() -> dict[str, str]:
+    """Name -> id of the corpora the server offers (the ones a link can name)."""
+    return {e.label: cid for cid, e in corpus.get_corpora().items() if cid.startswith(corpus.SERVER_PREFIX)}
 
 
 def _known(codebook: Codebook, vocabulary: frozenset[str] | None, documents: frozenset[str]) -> url_state.KnownValues:
@@ -33,6 +38,7 @@ def _known(codebook: Codebook, vocabulary: frozenset[str] | None, documents: fro
         indicators=frozenset(table[schema.INDICATOR_ID]),
         cities=frozenset(table[schema.CITY]),
         years=years,
+        corpora=frozenset(_server_corpora()),
     )
 
 
@@ -84,6 +90,18 @@ def apply_view_state(view: url_state.ViewState) -> None:
         ss[state.INDICATORS_MEASURE] = view.mode
     if view.scale:
         ss[state.INDICATORS_SCALE] = view.scale
+    if view.corpus:
+        ss[state.CORPUS_ACTIVE] = _server_corpora().get(view.corpus)
+    if view.corpus_dates:
+        ss[state.CORPUS_DATES] = view.corpus_dates
+    if view.places:
+        ss[state.CORPUS_PLACES] = list(view.places)
+    if view.types:
+        ss[state.CORPUS_TYPES] = list(view.types)
+    if view.by:
+        ss[state.CORPUS_BY] = view.by
+    if view.corpus_terms:
+        ss[state.CORPUS_TERMS] = list(view.corpus_terms)
 
 
 def current_view_state() -> url_state.ViewState:
@@ -92,6 +110,8 @@ def current_view_state() -> url_state.ViewState:
     active = ss.get(state.DOCS_ACTIVE, SEED_ID)
     document = get_library().get(active) if active != SEED_ID else None
     cities = list(ss.get(state.INDICATORS_CITIES) or [])
+    active = ss.get(state.CORPUS_ACTIVE) or ""
+    entry = corpus.get_corpora().get(active) if active.startswith(corpus.SERVER_PREFIX) else None
     years = ss.get(state.INDICATORS_YEARS)
     return url_state.ViewState(
         pillars=state.get_pillars(),
@@ -103,6 +123,12 @@ def current_view_state() -> url_state.ViewState:
         years=tuple(years) if years else None,
         mode=ss.get(state.INDICATORS_MEASURE) if ss.get(state.INDICATORS_MEASURE) != url_state.MODES[0] else None,
         scale=ss.get(state.INDICATORS_SCALE) if ss.get(state.INDICATORS_SCALE) != url_state.SCALES[0] else None,
+        corpus=entry.label if entry is not None else None,
+        corpus_dates=tuple(ss[state.CORPUS_DATES]) if ss.get(state.CORPUS_DATES) else None,
+        places=tuple(ss.get(state.CORPUS_PLACES) or ()),
+        types=tuple(ss.get(state.CORPUS_TYPES) or ()),
+        by=ss.get(state.CORPUS_BY) if ss.get(state.CORPUS_BY) != state.DEFAULTS[state.CORPUS_BY] else None,
+        corpus_terms=tuple(ss.get(state.CORPUS_TERMS) or ()),
     )
 
 

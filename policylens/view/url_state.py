@@ -7,6 +7,7 @@ exception. The page itself travels in the URL path (st.navigation), not here.
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
@@ -17,7 +18,11 @@ from policylens.indicators.views import MEASURES, SCALES
 # Query-parameter names.
 PILLARS, TERM, DOC, LANG = "pillars", "term", "doc", "lang"
 INDICATOR, CITIES, YEAR_FROM, YEAR_TO, MODE, SCALE = "indicator", "cities", "from", "to", "mode", "scale"
+# The corpus views: the corpus (a server corpus, by name), its date range, places, types, period, terms.
+CORPUS, CORPUS_DATES, PLACES, TYPES, BY, CORPUS_TERMS = "corpus", "cdates", "places", "types", "by", "cterms"
 PARAMS = (PILLARS, TERM, DOC, LANG, INDICATOR, CITIES, YEAR_FROM, YEAR_TO, MODE, SCALE)
+PARAMS += (CORPUS, CORPUS_DATES, PLACES, TYPES, BY, CORPUS_TERMS)
+CORPUS_PERIODS = ("year", "quarter", "month")  # corpus.store.PERIODS (view imports no corpus code)
 # Indicator chart modes (absolute values, index with base year = 100, year-on-year growth) and axis scales.
 MODES = MEASURES  # the URL's `mode` values are the Indicators page's measures
 MAX_VALUE_CHARS = 100  # a longer term or name is not something this app produced
@@ -38,6 +43,12 @@ class ViewState:
     years: tuple[int, int] | None = None  # (from, to), inclusive
     mode: str | None = None
     scale: str | None = None
+    corpus: str | None = None  # a server corpus's name; a session's own upload cannot be shared
+    corpus_dates: tuple[str, str] | None = None  # ISO dates (either may be "")
+    places: tuple[str, ...] = ()
+    types: tuple[str, ...] = ()
+    by: str | None = None
+    corpus_terms: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -51,6 +62,7 @@ class KnownValues:
     indicators: frozenset[str] = frozenset()
     cities: frozenset[str] = frozenset()
     years: tuple[int, int] = YEAR_BOUNDS
+    corpora: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True)
@@ -112,6 +124,21 @@ def _choice(name: str, raw: str | None, choices: Sequence[str], notices: list[No
     return None
 
 
+def _parse_dates(raw: str | None, notices: list[Notice]) -> tuple[str, str] | None:
+    """`2023-01-01..2024-06-30` (either end may be empty) as two ISO strings."""
+    if raw is None or not raw.strip():
+        return None
+    low, sep, high = raw.strip().partition("..")
+    try:
+        days = [datetime.date.fromisoformat(part) if part else None for part in (low, high)]
+    except ValueError:
+        days = None
+    if not sep or days is None or (days[0] and days[1] and days[0] > days[1]):
+        notices.append(Notice("url.notice.dates", {"value": _shown(raw)}))
+        return None
+    return tuple(d.isoformat() if d else "" for d in days)
+
+
 def requested_document(params: Mapping[str, str | Sequence[str]]) -> str | None:
     """The document name the URL asks for (None: the seed), before validation."""
     raw = params.get(DOC)
@@ -162,6 +189,11 @@ def parse_view_state(params: Mapping[str, str | Sequence[str]], known: KnownValu
         else:
             notices.append(Notice("url.notice.city", {"value": _shown(city)}))
 
+    corpus = (get[CORPUS] or "").strip() or None
+    if corpus is not None and corpus not in known.corpora:
+        notices.append(Notice("url.notice.corpus", {"value": _shown(corpus)}))
+        corpus = None
+
     view = ViewState(
         pillars=tuple(pillars),
         term=term,
@@ -172,6 +204,12 @@ def parse_view_state(params: Mapping[str, str | Sequence[str]], known: KnownValu
         years=_parse_years(get[YEAR_FROM], get[YEAR_TO], known.years, notices),
         mode=_choice(MODE, get[MODE], MODES, notices),
         scale=_choice(SCALE, get[SCALE], SCALES, notices),
+        corpus=corpus,
+        corpus_dates=_parse_dates(get[CORPUS_DATES], notices),
+        places=tuple(_split(get[PLACES] or "")),
+        types=tuple(_split(get[TYPES] or "")),
+        by=_choice(BY, get[BY], CORPUS_PERIODS, notices),
+        corpus_terms=tuple(_split(get[CORPUS_TERMS] or ""))[:8],
     )
     return view, notices
 
@@ -189,5 +227,11 @@ def build_query_params(view: ViewState) -> dict[str, str]:
         YEAR_TO: str(view.years[1]) if view.years else "",
         MODE: view.mode or "",
         SCALE: view.scale or "",
+        CORPUS: view.corpus or "",
+        CORPUS_DATES: "..".join(view.corpus_dates) if view.corpus_dates else "",
+        PLACES: SEPARATOR.join(view.places),
+        TYPES: SEPARATOR.join(view.types),
+        BY: view.by or "",
+        CORPUS_TERMS: SEPARATOR.join(view.corpus_terms),
     }
     return {name: value for name, value in params.items() if value}
