@@ -84,7 +84,11 @@ class MemorySampler:
 
 def read_tables(out: Path) -> dict:
     """The three tables of a cache, sorted by their keys, for comparing two ingests."""
+    import pyarrow as pa
     import pyarrow.parquet as pq
+
+    from policylens.corpus.ingest import read_manifest
+    from policylens.corpus.parts import table_files
 
     keys = {
         "documents": ["doc_id"],
@@ -92,7 +96,9 @@ def read_tables(out: Path) -> dict:
         "tokens": ["doc_id", "paragraph", "position"],
     }
     return {
-        name: pq.read_table(out / f"{name}.parquet").sort_by([(k, "ascending") for k in key])
+        name: pa.concat_tables([pq.read_table(p) for p in table_files(out, read_manifest(out), name)]).sort_by(
+            [(k, "ascending") for k in key]
+        )
         for name, key in keys.items()
     }
 

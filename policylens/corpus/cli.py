@@ -3,8 +3,8 @@
 and exit status 2.
 
 `ingest --progress-file F` also keeps F a small JSON of the progress (done, total, elapsed, eta),
-and SIGTERM cancels the ingest the way the Cancel button does: the batches finished so far are
-written and the summary says cancelled. The dashboard runs its ingests through this command, in
+and SIGTERM (or a first Ctrl-C) cancels the ingest the way the Cancel button does: the batches
+finished so far are written and the summary says cancelled. The dashboard runs its ingests through this command, in
 a process of their own, so the server never forks a pool from inside a script run.
 """
 
@@ -107,12 +107,19 @@ def _run_ingest(args: argparse.Namespace) -> int:
         scheduler=args.scheduler,
     )
     cancel = threading.Event()
-    previous = signal.signal(signal.SIGTERM, lambda *_: cancel.set())
+
+    def stop(signum, frame) -> None:  # the first Ctrl-C cancels as SIGTERM does; a second one aborts
+        if signum == signal.SIGINT and cancel.is_set():
+            raise KeyboardInterrupt
+        cancel.set()
+
+    previous = {number: signal.signal(number, stop) for number in (signal.SIGTERM, signal.SIGINT)}
     try:
         printer = ProgressPrinter(file=args.progress_file)
         result = ingest_corpus(args.source, args.out, options, progress=printer, cancel=cancel.is_set)
     finally:
-        signal.signal(signal.SIGTERM, previous)
+        for number, handler in previous.items():
+            signal.signal(number, handler)
     for bad in result.bad:
         print(f"skipped: {bad.name}: {bad.reason}", file=sys.stderr)
     _dump(result.summary())

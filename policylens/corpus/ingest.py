@@ -1,9 +1,15 @@
 """The ingest: a source's items through pipeline.analyze_batch, in parallel (a local process pool or
-Dask distributed), into a cache folder of three Parquet tables and a manifest.
+Dask distributed), into a cache folder of Parquet tables and a manifest.
 
 The cache is keyed by the items' content hashes and the settings digest: items already in the
 folder under the same digest are not analysed again, so re-ingesting is a read of the manifest and
 adding documents analyses only the new ones. Metadata is re-read from the source on every ingest.
+
+Results are streamed: a few batches are in flight at a time, and each finished batch's paragraphs
+and tokens go straight into this run's Parquet part files (paragraphs/<run>.parquet,
+tokens/<run>.parquet, written in large row groups), so memory does not grow with the corpus. The
+manifest lists the parts of each table (table_files); a part left by a crashed run is not listed
+and never read. documents.parquet is rewritten whole on every run (one small row per document).
 """
 
 from __future__ import annotations
@@ -12,6 +18,7 @@ import datetime
 import json
 import os
 import time
+import uuid
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -20,9 +27,8 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
+from policylens.corpus.parts import PART_TABLES, PartWriter, carry_over, table_files, write_table
 from policylens.corpus.pipeline import (
-    PARAGRAPHS_SCHEMA,
-    TOKENS_SCHEMA,
     BatchRows,
     IngestSettings,
     analyze_batch,
@@ -32,10 +38,10 @@ from policylens.corpus.sources import METADATA_FIELDS, BadFile, SourceItem, read
 from policylens.text.pillars import parse_codebook
 
 MANIFEST = "manifest.json"
-MANIFEST_FORMAT = 1
+MANIFEST_FORMAT = 2  # 2: paragraphs and tokens as listed part files
+IN_FLIGHT_PER_WORKER = 3  # batches submitted ahead per worker: enough to keep it busy, bounded in memory
 ENGINES = ("local", "dask")
 TABLES = ("documents", "paragraphs", "tokens")
-
 DOCUMENTS_SCHEMA = pa.schema(
     [
         ("doc_id", pa.string()),
@@ -110,78 +116,9 @@ def read_manifest(out: Path) -> dict | None:
     return manifest if isinstance(manifest, dict) and manifest.get("format") == MANIFEST_FORMAT else None
 
 
-def _batches(items: Sequence[SourceItem], size: int) -> list[list[tuple[str, str, bytes]]]:
-    payload = [(item.doc_id, item.filename, item.data) for item in items]
-    return [payload[i : i + size] for i in range(0, len(payload), size)]
-
-
-def _run_local(batches, settings, digest, workers: int) -> Iterator[list]:
-    """Each batch's results as it finishes; a single worker runs in this process."""
-    if workers <= 1:
-        for batch in batches:
-            yield analyze_batch(batch, settings, digest)
-        return
-    import multiprocessing
-    from concurrent.futures import ProcessPoolExecutor, as_completed
-
-    # forkserver, not fork: the parent may hold threads (DuckDB, Dask); children import the pipeline once
-    context = multiprocessing.get_context("forkserver")
-    context.set_forkserver_preload(["policylens.corpus.pipeline"])
-    pool = ProcessPoolExecutor(max_workers=workers, mp_context=context)
-    try:
-        futures = [pool.submit(analyze_batch, batch, settings, digest) for batch in batches]
-        for future in as_completed(futures):
-            yield future.result()
-    finally:
-        pool.shutdown(wait=True, cancel_futures=True)  # reached on cancel too: pending batches are dropped
-
-
-def _run_dask(batches, settings, digest, workers: int, scheduler: str | None) -> Iterator[list]:
-    """The same task on Dask distributed: the cluster at `scheduler`, or a LocalCluster of `workers`."""
-    from dask.distributed import Client, LocalCluster, as_completed
-
-    cluster = None
-    try:
-        if scheduler:
-            client = Client(scheduler, timeout="20s")
-        else:
-            cluster = LocalCluster(n_workers=workers, threads_per_worker=1, dashboard_address=None)
-            client = Client(cluster)
-    except (OSError, TimeoutError, ValueError) as exc:
-        raise IngestError(f"Cannot reach the Dask scheduler {scheduler or '(local)'}: {exc}") from exc
-    try:
-        futures = client.map(analyze_batch, batches, settings=settings, digest=digest, pure=False)
-        try:
-            for future in as_completed(futures):
-                yield future.result()
-        finally:
-            client.cancel(futures)
-    finally:
-        client.close()
-        if cluster is not None:
-            cluster.close()
-
-
-def _write_table(table: pa.Table, path: Path) -> None:
-    """Write through a temporary file, so a crash never leaves half a table under the real name."""
-    tmp = path.with_suffix(".parquet.tmp")
-    pq.write_table(table, tmp, compression="zstd")
-    os.replace(tmp, path)
-
-
-def _merge(out: Path, kind: str, keep: set[str], new: Sequence[BatchRows], changed: bool) -> None:
-    """Rewrite one table as its kept old rows plus the new ones (left alone when nothing changed)."""
-    path = out / f"{kind}.parquet"
-    if not changed and path.is_file():
-        return
-    parts = []
-    if keep and path.is_file():
-        old = pq.read_table(path)
-        parts.append(old.filter(pc.is_in(old["doc_id"], value_set=pa.array(sorted(keep)))))
-    schema = PARAGRAPHS_SCHEMA if kind == "paragraphs" else TOKENS_SCHEMA
-    # the batches' doc_id is dictionary-encoded (small to send and to hold): plain strings on disk
-    parts += [getattr(batch, kind).cast(schema) for batch in new] or [schema.empty_table()]
-    _write_table(pa.concat_tables(parts).cast(schema), path)
+def _batches(items: Sequence[SourceItem], size: int) -> Iterator[list[tuple[str, str, bytes]]]:
+    for i in range(0, len(items), size):
+        yield [(item.doc_id, item.filename, item.data) for item in items[i : i + size]]
 
 
 def _documents_table(items: Sequence[SourceItem], stats: dict[str, dict]) -> pa.Table:
@@ -209,7 +146,7 @@ def _cached_stats(out: Path, manifest: dict | None, digest: str) -> dict[str, di
     path = out / "documents.parquet"
     if not manifest or manifest.get("settings_digest") != digest or not path.is_file():
         return {}
-    if not all((out / f"{t}.parquet").is_file() for t in TABLES):
+    if not all(p.is_file() for kind in PART_TABLES for p in table_files(out, manifest, kind)):
         return {}
     table = pq.read_table(path, columns=["doc_id", *ANALYSIS_COLUMNS])
     return {row.pop("doc_id"): row for row in table.to_pylist()}
@@ -224,8 +161,78 @@ def _unique(items: Sequence[SourceItem]) -> tuple[list[SourceItem], list[str]]:
     return unique, duplicates
 
 
-def _analyse(todo, options: IngestOptions, digest: str, progress, cancel) -> tuple[list, list, bool]:
-    """Run the engine over `todo`: (the BatchRows of finished batches, failures, cancelled)."""
+def _run_local(batches: Iterator[list], settings, digest, workers: int) -> Iterator[BatchRows]:
+    """Each batch's results as it finishes, at most IN_FLIGHT_PER_WORKER batches per worker
+    submitted ahead; a single worker runs in this process."""
+    if workers <= 1:
+        for batch in batches:
+            yield analyze_batch(batch, settings, digest)
+        return
+    import multiprocessing
+    from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
+
+    # forkserver, not fork: the parent may hold threads (DuckDB, Dask); children import the pipeline once
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload(["policylens.corpus.pipeline"])
+    pool = ProcessPoolExecutor(max_workers=workers, mp_context=context)
+    try:
+        pending = set()
+        for batch in batches:
+            pending.add(pool.submit(analyze_batch, batch, settings, digest))
+            while len(pending) >= workers * IN_FLIGHT_PER_WORKER:
+                done, pending = wait(pending, return_when=FIRST_COMPLETED)
+                yield from (future.result() for future in done)
+        while pending:
+            done, pending = wait(pending, return_when=FIRST_COMPLETED)
+            yield from (future.result() for future in done)
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)  # reached on cancel too: pending batches are dropped
+
+
+def _run_dask(batches: Iterator[list], settings, digest, workers: int, scheduler: str | None) -> Iterator[BatchRows]:
+    """The same task on Dask distributed: the cluster at `scheduler`, or a LocalCluster of `workers`;
+    as many batches in flight per worker thread as the local pool keeps."""
+    from dask.distributed import Client, LocalCluster, as_completed
+
+    cluster = None
+    try:
+        if scheduler:
+            client = Client(scheduler, timeout="20s")
+        else:
+            cluster = LocalCluster(n_workers=workers, threads_per_worker=1, dashboard_address=None)
+            client = Client(cluster)
+    except (OSError, TimeoutError, ValueError) as exc:
+        raise IngestError(f"Cannot reach the Dask scheduler {scheduler or '(local)'}: {exc}") from exc
+    try:
+        threads = max(1, sum(client.nthreads().values()))
+        submit = lambda batch: client.submit(analyze_batch, batch, settings, digest, pure=False)  # noqa: E731
+        running = as_completed([submit(b) for _, b in zip(range(threads * IN_FLIGHT_PER_WORKER), batches)])
+        try:
+            for future in running:
+                try:
+                    result = future.result()
+                except Exception as exc:  # the cluster's own failure: one clear line, not its traceback
+                    message = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+                    raise IngestError(
+                        f"The Dask cluster could not run the analysis ({message}). The scheduler and every "
+                        "worker need the same PolicyLens importable (README, Corpus mode)."
+                    ) from exc
+                future.release()
+                for batch in (b for _, b in zip(range(1), batches)):
+                    running.add(submit(batch))
+                yield result
+        finally:
+            for future in running.futures:
+                future.cancel()
+    finally:
+        client.close()
+        if cluster is not None:
+            cluster.close()
+
+
+def _analyse(todo, options: IngestOptions, digest: str, writers, progress, cancel) -> tuple[list, list, bool]:
+    """Run the engine over `todo`, each finished batch's rows into `writers`: (the analysed
+    documents' figures, failures, cancelled)."""
     workers = max(1, options.workers or os.cpu_count() or 1)
     size = options.batch_size or max(1, min(64, -(-len(todo) // (workers * 8))))
     batches = _batches(todo, size)
@@ -233,10 +240,12 @@ def _analyse(todo, options: IngestOptions, digest: str, progress, cancel) -> tup
         runs = _run_dask(batches, options.settings, digest, workers, options.scheduler)
     else:
         runs = _run_local(batches, options.settings, digest, workers)
-    results, failures, done, start = [], [], 0, time.perf_counter()
+    figures, failures, done, start = [], [], 0, time.perf_counter()
     cancelled = False
     for batch in runs:
-        results.append(batch)
+        writers["paragraphs"].write(batch.paragraphs)
+        writers["tokens"].write(batch.tokens)
+        figures += batch.documents
         failures += batch.failures
         done += batch.items
         if progress:
@@ -246,7 +255,7 @@ def _analyse(todo, options: IngestOptions, digest: str, progress, cancel) -> tup
             cancelled = True
             runs.close()  # shuts the pool or the client down; finished batches are kept
             break
-    return results, failures, cancelled
+    return figures, failures, cancelled
 
 
 def ingest_corpus(
@@ -261,9 +270,9 @@ def ingest_corpus(
     `progress` is called after every finished batch; when `cancel()` turns true the ingest stops,
     keeps what is finished (the next ingest resumes from there) and reports cancelled=True.
     Writes documents.parquet (doc_id, name, title, date, place, level, issuer, type, source_url,
-    language, script, encoding, characters, paragraphs, tokens), paragraphs.parquet (doc_id,
-    paragraph, pillar, secondary, confidence, text), tokens.parquet (doc_id, paragraph, position,
-    token) and manifest.json."""
+    language, script, encoding, characters, paragraphs, tokens), the part files of paragraphs
+    (doc_id, paragraph, pillar, secondary, confidence, text) and tokens (doc_id, paragraph,
+    position, token), and manifest.json, which lists the parts (table_files)."""
     if options.engine not in ENGINES:
         raise IngestError(f"Unknown engine '{options.engine}'; use one of {', '.join(ENGINES)}.")
     start = time.perf_counter()
@@ -271,6 +280,9 @@ def ingest_corpus(
     if out.exists() and not out.is_dir():
         raise IngestError(f"{out} exists and is not a folder.")
     manifest = read_manifest(out)
+    if manifest is None and _older_cache(out):  # written by an earlier PolicyLens: built again in place
+        for name in ("documents.parquet", "paragraphs.parquet", "tokens.parquet", MANIFEST):
+            (out / name).unlink(missing_ok=True)
     if out.is_dir() and any(out.iterdir()) and manifest is None:
         raise IngestError(f"{out} is not empty and holds no corpus manifest; choose an empty or new folder.")
     items, bad = read_source(source, options.split_items, options.sidecar)
@@ -278,28 +290,39 @@ def ingest_corpus(
     digest = settings_digest(options.settings)
     cached = _cached_stats(out, manifest, digest)
     todo = [item for item in items if item.doc_id not in cached]
-    results, failures, cancelled = _analyse(todo, options, digest, progress, cancel) if todo else ([], [], False)
-    names = {item.doc_id: item.name for item in todo}
-    bad += [BadFile(names[f.doc_id], f.reason, f.code) for f in failures]
     current = {item.doc_id for item in items}
     stats = {doc_id: s for doc_id, s in cached.items() if doc_id in current}
     keep = set(stats)
-    analysed = 0
-    for batch in results:
-        for figures in batch.documents:
-            stats[figures["doc_id"]] = {k: v for k, v in figures.items() if k != "doc_id"}
-        analysed += len(batch.documents)
     out.mkdir(parents=True, exist_ok=True)
-    changed = analysed > 0 or keep != set(cached)
-    for kind in ("paragraphs", "tokens"):
-        _merge(out, kind, keep, results, changed)
+    run = f"{datetime.datetime.now(datetime.UTC):%Y%m%dT%H%M%S}-{uuid.uuid4().hex[:8]}"
+    reusable = manifest if cached else None  # other settings, or parts missing: nothing carries over
+    parts = carry_over(out, reusable, keep, keep != set(cached), run)
+    writers = {kind: PartWriter(out, kind, run) for kind in PART_TABLES}
+    try:
+        figures, failures, cancelled = (
+            _analyse(todo, options, digest, writers, progress, cancel) if todo else ([], [], False)
+        )
+    except BaseException:
+        for writer in writers.values():
+            writer.abort()
+        raise
+    for kind, writer in writers.items():
+        relative = writer.close()
+        if writer.rows or not parts[kind]:  # an empty part only when the table has no other
+            parts[kind].append(relative)
+        else:
+            (out / relative).unlink()
+    names = {item.doc_id: item.name for item in todo}
+    bad += [BadFile(names[f.doc_id], f.reason, f.code) for f in failures]
+    for row in figures:
+        stats[row["doc_id"]] = {k: v for k, v in row.items() if k != "doc_id"}
     documents = _documents_table(items, stats)
-    _write_table(documents, out / "documents.parquet")
+    write_table(documents, out / "documents.parquet")
     seconds = time.perf_counter() - start
     result = IngestResult(
         out=out,
         documents=documents.num_rows,
-        analysed=analysed,
+        analysed=len(figures),
         reused=len(keep),
         bad=bad,
         duplicates=duplicates,
@@ -307,11 +330,25 @@ def ingest_corpus(
         seconds=round(seconds, 3),
         cancelled=cancelled,
     )
-    _write_manifest(out, source, options, digest, result)
+    old_files = {p for kind in PART_TABLES for p in (table_files(out, manifest, kind) if manifest else [])}
+    _write_manifest(out, source, options, digest, result, parts)
+    for path in old_files - {out / p for kind in PART_TABLES for p in parts[kind]}:
+        path.unlink(missing_ok=True)  # parts rewritten or emptied: gone once the new manifest is in place
     return result
 
 
-def _write_manifest(out: Path, source, options: IngestOptions, digest: str, result: IngestResult) -> None:
+def _older_cache(out: Path) -> bool:
+    """A cache folder of another manifest format (its tables are rebuilt, never read)."""
+    try:
+        manifest = json.loads((out / MANIFEST).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return False
+    return (
+        isinstance(manifest, dict) and isinstance(manifest.get("format"), int) and manifest["format"] != MANIFEST_FORMAT
+    )
+
+
+def _write_manifest(out: Path, source, options: IngestOptions, digest: str, result: IngestResult, parts) -> None:
     codebook = parse_codebook(options.settings.codebook_text)
     factory = options.settings.segmenter_factory
     manifest = {
@@ -322,7 +359,7 @@ def _write_manifest(out: Path, source, options: IngestOptions, digest: str, resu
         "source": str(Path(source).resolve()),
         "split_items": options.split_items,
         "updated": datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds"),
-        "tables": {t: f"{t}.parquet" for t in TABLES},
+        "parts": parts,
         **{k: v for k, v in result.summary().items() if k not in ("out", "seconds")},
     }
     tmp = out / (MANIFEST + ".tmp")

@@ -20,6 +20,7 @@ from pathlib import Path
 import pandas as pd
 
 from policylens.corpus.ingest import TABLES, read_manifest
+from policylens.corpus.parts import table_files
 from policylens.corpus.sources import METADATA_FIELDS
 from policylens.text.segment import normalize_en_term
 
@@ -72,13 +73,14 @@ class Corpus:
 
         self.folder = Path(folder)
         self.manifest = read_manifest(self.folder)
-        if self.manifest is None or not all((self.folder / f"{t}.parquet").is_file() for t in TABLES):
+        files = {t: table_files(self.folder, self.manifest, t) for t in TABLES} if self.manifest else {}
+        if not files or not all(files[t] and all(p.is_file() for p in files[t]) for t in TABLES):
             raise CorpusQueryError(f"{self.folder} holds no ingested corpus (run `corpus ingest` first).")
         self.con = duckdb.connect()
         for table in TABLES:
-            path = str(self.folder / f"{table}.parquet").replace("'", "''")
+            paths = ", ".join("'" + str(p).replace("'", "''") + "'" for p in files[table])
             name = "stored_documents" if table == "documents" else table
-            self.con.execute(f"CREATE VIEW {name} AS SELECT * FROM read_parquet('{path}')")
+            self.con.execute(f"CREATE VIEW {name} AS SELECT * FROM read_parquet([{paths}])")
         self.edits = _edits_frame(edits)
 
     @property

@@ -6,12 +6,14 @@ import shutil
 import zipfile
 
 import pandas as pd
+import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
 from policylens import paths
 from policylens.corpus import sources
 from policylens.corpus.ingest import IngestError, IngestOptions, ingest_corpus, read_manifest
+from policylens.corpus.parts import table_files
 from policylens.corpus.pipeline import IngestSettings
 from policylens.corpus.queries import compare_subsets, count_pillar_shares, count_term_trends
 from policylens.corpus.store import Corpus, CorpusQueryError, parse_filter
@@ -43,7 +45,10 @@ def read_tables(out):
         "tokens": ["doc_id", "paragraph", "position"],
     }
     return {
-        name: pq.read_table(out / f"{name}.parquet").to_pandas().sort_values(key).reset_index(drop=True)
+        name: pa.concat_tables([pq.read_table(p) for p in table_files(out, read_manifest(out), name)])
+        .to_pandas()
+        .sort_values(key)
+        .reset_index(drop=True)
         for name, key in keys.items()
     }
 
@@ -115,10 +120,12 @@ def test_reingest_reuses_everything_and_a_new_file_is_the_only_one_analysed(tmp_
     shutil.copytree(BASIC, source)
     out = tmp_path / "cache"
     first = ingest_corpus(source, out, IngestOptions(settings, workers=1))
-    tokens_written = (out / "tokens.parquet").stat().st_mtime_ns
+    (tokens_part,) = table_files(out, read_manifest(out), "tokens")
+    tokens_written = tokens_part.stat().st_mtime_ns
     again = ingest_corpus(source, out, IngestOptions(settings, workers=1))
     assert (again.analysed, again.reused) == (0, first.documents)
-    assert (out / "tokens.parquet").stat().st_mtime_ns == tokens_written  # nothing to rewrite
+    assert table_files(out, read_manifest(out), "tokens") == [tokens_part]  # nothing to rewrite
+    assert tokens_part.stat().st_mtime_ns == tokens_written
     shutil.copy(FIXTURES / "extra" / "2024-09-01_wuxi.txt", source)
     sidecar = source / "metadata.csv"
     sidecar.write_text(sidecar.read_text(encoding="utf-8").replace(",台北,", ",臺北,"), encoding="utf-8")
@@ -130,6 +137,9 @@ def test_reingest_reuses_everything_and_a_new_file_is_the_only_one_analysed(tmp_
     shrunk = ingest_corpus(source, out, IngestOptions(settings, workers=1))
     assert (shrunk.analysed, shrunk.documents) == (0, 5)
     assert set(read_tables(out)["tokens"]["doc_id"]) == set(read_tables(out)["documents"]["doc_id"])
+    listed = {p for kind in ("paragraphs", "tokens") for p in table_files(out, read_manifest(out), kind)}
+    on_disk = {p for kind in ("paragraphs", "tokens") for p in (out / kind).iterdir()}
+    assert listed == on_disk  # a rewritten part leaves no stale file behind
 
 
 def test_other_settings_analyse_again(tmp_path, settings):
@@ -277,3 +287,13 @@ def test_the_item_rows_are_those_of_analyze_document(codebook, segmenter):
     assert rows.paragraphs["pillar"] == [p if isinstance(p, str) else None for p in assignment["pillar"]]
     assert rows.paragraphs["confidence"] == [float(c) for c in assignment["confidence"]]
     assert rows.tokens["token"] == [t for terms in analysis.paragraph_terms for t in terms]
+
+
+def test_a_cache_of_an_older_format_is_rebuilt_in_place(tmp_path, settings):
+    out = tmp_path / "cache"
+    out.mkdir()
+    (out / "manifest.json").write_text('{"format": 1, "tables": {}}', encoding="utf-8")
+    (out / "tokens.parquet").write_bytes(b"old")
+    result = ingest_corpus(FIXTURES / "items", out, IngestOptions(settings, split_items=True, workers=1))
+    assert result.analysed == 3 and not (out / "tokens.parquet").exists()
+    assert read_manifest(out)["parts"]["tokens"]
