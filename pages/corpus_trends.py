@@ -11,7 +11,7 @@ from policylens.figures.corpus import (
     field_in_text,
 )
 from policylens.i18n import t
-from policylens.ui import selection, state
+from policylens.ui import corpus, selection, state
 from policylens.ui.context import get_context
 from policylens.ui.widgets import corpus as corpus_widgets
 from policylens.ui.widgets import corpus_trends
@@ -94,8 +94,13 @@ measure = cols[1].segmented_control(
     **state.bind(state.CORPUS_MEASURE),
 )
 if terms:
-    trends = corpus_widgets.query_or_warn(entry, "count_term_trends", tuple(terms), by, where=where, lang=lang)
-    firsts = corpus_widgets.query_or_warn(entry, "first_appearances", tuple(terms), where=where, lang=lang)
+    phrases = corpus.split_corpus_terms(entry, tuple(terms))  # 数字经济 counts as 数字 + 经济
+    trends = corpus_widgets.query_or_warn(
+        entry, "count_term_trends", tuple(terms), by, where=where, lang=lang, phrases=phrases
+    )
+    firsts = corpus_widgets.query_or_warn(
+        entry, "first_appearances", tuple(terms), where=where, lang=lang, phrases=phrases
+    )
     if trends is not None and firsts is not None:
         # a first appearance is marked only where the term emerges, after the first period in view
         emerging = firsts[[period_of(d, by) != (periods[0] if periods else None) for d in firsts["date"]]]

@@ -27,8 +27,8 @@ from policylens.corpus.ingest import ENGINES, IngestError, IngestOptions, Progre
 from policylens.corpus.pipeline import IngestSettings
 from policylens.corpus.queries import compare_texts, count_pillar_shares, count_term_trends
 from policylens.corpus.sources import SourceError
-from policylens.corpus.store import PERIODS, REST, Corpus, CorpusQueryError, parse_filter
-from policylens.text.pillars import CodebookError
+from policylens.corpus.store import PERIODS, REST, Corpus, CorpusQueryError, parse_filter, split_terms
+from policylens.text.pillars import CodebookError, parse_codebook
 
 
 def add_corpus_parser(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParser:
@@ -126,10 +126,19 @@ def _run_ingest(args: argparse.Namespace) -> int:
     return 0
 
 
+def corpus_segmenter(corpus: Corpus):
+    """A segmenter with the corpus's own dictionary (its codebook's terms), for typed terms."""
+    from policylens.text.analysis import build_segmenter_config
+    from policylens.text.fastseg import load_fast_segmenter
+
+    return load_fast_segmenter(build_segmenter_config(parse_codebook(corpus.codebook_text)))
+
+
 def _run_query(args: argparse.Namespace) -> int:
     with Corpus(args.cache) as corpus:
         if args.corpus_command == "trends":
-            _dump(_records(count_term_trends(corpus, args.term, args.by, parse_filter(args.where))))
+            phrases = split_terms(args.term, corpus_segmenter(corpus).tokenize)
+            _dump(_records(count_term_trends(corpus, args.term, args.by, parse_filter(args.where), phrases)))
         elif args.corpus_command == "pillars":
             _dump(_records(count_pillar_shares(corpus, args.by, parse_filter(args.where))))
         else:

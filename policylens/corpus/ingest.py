@@ -38,6 +38,7 @@ from policylens.corpus.sources import METADATA_FIELDS, BadFile, SourceItem, read
 from policylens.text.pillars import parse_codebook
 
 MANIFEST = "manifest.json"
+CODEBOOK_FILE = "codebook.toml"  # the codebook the corpus was analysed with (its terms are in the dictionary)
 MANIFEST_FORMAT = 2  # 2: paragraphs and tokens as listed part files
 IN_FLIGHT_PER_WORKER = 3  # batches submitted ahead per worker: enough to keep it busy, bounded in memory
 ENGINES = ("local", "dask")
@@ -362,6 +363,7 @@ def _write_manifest(out: Path, source, options: IngestOptions, digest: str, resu
         "parts": parts,
         **{k: v for k, v in result.summary().items() if k not in ("out", "seconds")},
     }
+    (out / CODEBOOK_FILE).write_text(options.settings.codebook_text, encoding="utf-8")  # how it was read
     tmp = out / (MANIFEST + ".tmp")
     tmp.write_text(json.dumps(manifest, ensure_ascii=False, indent=2), encoding="utf-8")
     os.replace(tmp, out / MANIFEST)

@@ -23,6 +23,7 @@ from policylens.corpus.store import (
     parse_filter,
     period_sql,
     scoped_tokens,
+    term_hits_sql,
     wanted_terms,
 )
 from policylens.text.keyness import PER_10K, log_likelihood
@@ -33,33 +34,45 @@ SIGNIFICANT_P05 = 3.84  # G2 with one degree of freedom at p < 0.05
 _NON_WORD = re.compile(r"\W")
 
 
-def count_term_trends(corpus: Corpus, terms: list[str], by: str = "year", where: Filter | None = None) -> pd.DataFrame:
+def count_term_trends(
+    corpus: Corpus,
+    terms: Sequence[str],
+    by: str = "year",
+    where: Filter | None = None,
+    phrases: Sequence[Sequence[str]] | None = None,
+) -> pd.DataFrame:
     """Occurrences of each term per period, also per 10,000 tokens of that period (dated documents;
-    with a pillar filter, of the paragraphs of those pillars).
+    with a pillar filter, of the paragraphs of those pillars). `phrases`: each term's tokens
+    (store.split_terms), so a term the segmentation cuts counts as a phrase.
 
     Columns: period, term (as typed), count, per_10k; every period x term, in period then term order."""
     where = where or parse_filter("")
-    wanted = wanted_terms(terms)
+    hits, hit_params = term_hits_sql(terms, phrases)
+    order = pd.DataFrame({"term": wanted_terms(terms), "rank": range(len(wanted_terms(terms)))})
     scoped, scope_params = scoped_tokens(where)
+    pillar_sql, pillar_params = where.paragraph_sql("p")
     if where.pillars:
         totals, total_params = f"SELECT docs.period, count(*) AS total FROM {scoped} GROUP BY docs.period", scope_params
+        scope = f"JOIN paragraphs p ON p.doc_id = h.doc_id AND p.paragraph = h.paragraph AND {pillar_sql}"
     else:
         totals, total_params = "SELECT period, sum(tokens) AS total FROM docs GROUP BY period", ()
+        scope, pillar_params = "", ()
     table = corpus.query(
         f"""
         WITH docs AS (
             SELECT d.doc_id, {period_sql(by)} AS period, d.tokens FROM documents d
             WHERE d.date IS NOT NULL AND {where.sql}),
         totals AS ({totals}),
-        hits AS (
-            SELECT docs.period, t.token, count(*) AS n FROM {scoped}
-            WHERE t.token IN (SELECT token FROM wanted_terms) GROUP BY docs.period, t.token)
-        SELECT p.period, w.term, coalesce(h.n, 0)::BIGINT AS count,
-               CASE WHEN p.total > 0 THEN coalesce(h.n, 0) * 10000.0 / p.total ELSE 0 END AS {PER_10K}
-        FROM totals p CROSS JOIN wanted_terms w LEFT JOIN hits h ON h.period = p.period AND h.token = w.token
+        found AS ({hits}),
+        counted AS (
+            SELECT docs.period, h.term, count(*) AS n FROM found h JOIN docs ON docs.doc_id = h.doc_id {scope}
+            GROUP BY docs.period, h.term)
+        SELECT p.period, w.term, coalesce(c.n, 0)::BIGINT AS count,
+               CASE WHEN p.total > 0 THEN coalesce(c.n, 0) * 10000.0 / p.total ELSE 0 END AS {PER_10K}
+        FROM totals p CROSS JOIN term_order w LEFT JOIN counted c ON c.period = p.period AND c.term = w.term
         ORDER BY p.period, w.rank""",
-        (*where.params, *total_params, *scope_params),
-        frames={"wanted_terms": wanted},
+        (*where.params, *total_params, *hit_params, *pillar_params),
+        frames={"term_order": order},
     )
     return table.reset_index(drop=True)
 
@@ -77,21 +90,26 @@ def top_terms(corpus: Corpus, n: int = 30, where: Filter | None = None) -> pd.Da
     )
 
 
-def first_appearances(corpus: Corpus, terms: list[str], where: Filter | None = None) -> pd.DataFrame:
+def first_appearances(
+    corpus: Corpus, terms: Sequence[str], where: Filter | None = None, phrases: Sequence[Sequence[str]] | None = None
+) -> pd.DataFrame:
     """The first dated document of each term (within the filter): term, date, doc_id, title.
-    A term that never occurs has no row."""
+    A term that never occurs has no row. `phrases` as in count_term_trends."""
     where = where or parse_filter("")
-    scoped, params = scoped_tokens(where)
+    hits, hit_params = term_hits_sql(terms, phrases)
+    pillar_sql, pillar_params = where.paragraph_sql("p")
+    scope = f"JOIN paragraphs p ON p.doc_id = h.doc_id AND p.paragraph = h.paragraph AND {pillar_sql}"
     table = corpus.query(
         f"""
-        WITH docs AS (SELECT d.doc_id, d.date, d.title FROM documents d WHERE d.date IS NOT NULL AND {where.sql}),
-        hits AS (
-            SELECT t.token, arg_min(docs.doc_id, (docs.date, docs.doc_id)) AS doc_id, min(docs.date) AS date
-            FROM {scoped} WHERE t.token IN (SELECT token FROM wanted_terms) GROUP BY t.token)
-        SELECT w.term, h.date, h.doc_id, d.title FROM wanted_terms w JOIN hits h ON h.token = w.token
-        JOIN documents d ON d.doc_id = h.doc_id ORDER BY w.rank""",
-        (*where.params, *params),
-        frames={"wanted_terms": wanted_terms(terms)},
+        WITH docs AS (SELECT d.doc_id, d.date FROM documents d WHERE d.date IS NOT NULL AND {where.sql}),
+        found AS ({hits}),
+        firsts AS (
+            SELECT h.term, min(h.rank) AS rank, arg_min(docs.doc_id, (docs.date, docs.doc_id)) AS doc_id,
+                   min(docs.date) AS date
+            FROM found h JOIN docs ON docs.doc_id = h.doc_id {scope if where.pillars else ""} GROUP BY h.term)
+        SELECT f.term, f.date, f.doc_id, d.title FROM firsts f JOIN documents d ON d.doc_id = f.doc_id
+        ORDER BY f.rank""",
+        (*where.params, *hit_params, *(pillar_params if where.pillars else ())),
     )
     table["date"] = [pd.Timestamp(d).date() for d in table["date"]]
     return table.reset_index(drop=True)

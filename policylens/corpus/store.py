@@ -13,13 +13,14 @@ from __future__ import annotations
 
 import datetime
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
 
-from policylens.corpus.ingest import TABLES, read_manifest
+from policylens import paths
+from policylens.corpus.ingest import CODEBOOK_FILE, TABLES, read_manifest
 from policylens.corpus.parts import table_files
 from policylens.corpus.sources import METADATA_FIELDS
 from policylens.text.segment import normalize_en_term
@@ -84,13 +85,20 @@ class Corpus:
         self.edits = _edits_frame(edits)
 
     @property
+    def codebook_text(self) -> str:
+        """The codebook the corpus was analysed with (the shipped one for a cache that lacks it)."""
+        saved = self.folder / CODEBOOK_FILE
+        return (saved if saved.is_file() else paths.PILLARS_CODEBOOK).read_text(encoding="utf-8")
+
+    @property
     def pillar_ids(self) -> tuple[str, ...]:
         return tuple(self.manifest.get("pillars", ()))
 
     def with_edits(self, edits: pd.DataFrame | None) -> Corpus:
         """The same open corpus with other metadata edits (shares the connection)."""
         other = object.__new__(Corpus)
-        other.folder, other.manifest, other.con, other.edits = self.folder, self.manifest, self.con, _edits_frame(edits)
+        other.folder, other.manifest, other.con = self.folder, self.manifest, self.con
+        other.edits = _edits_frame(edits)
         return other
 
     def query(self, sql: str, params: tuple | list = (), frames: dict[str, pd.DataFrame] | None = None) -> pd.DataFrame:
@@ -293,8 +301,42 @@ def scoped_tokens(where: Filter, docs: str = "docs") -> tuple[str, tuple]:
     )
 
 
-def wanted_terms(terms: Sequence[str]) -> pd.DataFrame:
+def wanted_terms(terms: Sequence[str]) -> list[str]:
+    """The distinct non-empty terms, in order (a query needs one)."""
     terms = [t for t in dict.fromkeys(t.strip() for t in terms) if t]
     if not terms:
         raise CorpusQueryError("Name at least one term.")
-    return pd.DataFrame({"term": terms, "token": [normalize_query_term(t) for t in terms], "rank": range(len(terms))})
+    return terms
+
+
+def language_of(term: str) -> str:
+    """How a typed term is segmented: English when it is Latin letters, else Chinese."""
+    return "en" if _ASCII_TERM.match(term.strip()) else "zh"
+
+
+def split_terms(terms: Sequence[str], tokenize: Callable[[str, str], list[str]]) -> tuple[tuple[str, ...], ...]:
+    """Each term as the token sequence the ingest's segmentation gives it (数字经济 -> 数字, 经济),
+    so a term the dictionary cuts is still found, as a phrase; `tokenize(text, language)` is the
+    segmenter's. A term it drops whole (a stopword) stays one token as typed."""
+    return tuple(tuple(tokenize(t, language_of(t))) or (normalize_query_term(t),) for t in wanted_terms(terms))
+
+
+def term_hits_sql(terms: Sequence[str], phrases: Sequence[Sequence[str]] | None = None) -> tuple[str, tuple]:
+    """SQL of a relation (term, rank, doc_id, paragraph), one row per occurrence of each term: its
+    token, or its phrase as consecutive tokens of a paragraph (`phrases`, from split_terms; None: each
+    term is one token, normalize_query_term)."""
+    terms = wanted_terms(terms)
+    phrases = phrases or [(normalize_query_term(t),) for t in terms]
+    if len(phrases) != len(terms):
+        raise CorpusQueryError("Every term needs its tokens.")
+    parts, params = [], []
+    for rank, (term, tokens) in enumerate(zip(terms, phrases)):
+        joins = " ".join(
+            f"JOIN tokens t{k} ON t{k}.doc_id = t0.doc_id AND t{k}.paragraph = t0.paragraph "
+            f"AND t{k}.position = t0.position + {k}"
+            for k in range(1, len(tokens))
+        )
+        tests = " AND ".join(f"t{k}.token = ?" for k in range(len(tokens)))
+        parts.append(f"SELECT ? AS term, {rank} AS rank, t0.doc_id, t0.paragraph FROM tokens t0 {joins} WHERE {tests}")
+        params += [term, *tokens]
+    return " UNION ALL ".join(parts), tuple(params)

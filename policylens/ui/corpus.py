@@ -31,7 +31,7 @@ from policylens import paths
 from policylens.corpus.ingest import Progress, read_manifest
 from policylens.corpus.queries import read_document_paragraphs, read_paragraph_terms
 from policylens.corpus.sources import TABLE_EXTENSIONS, BadFile
-from policylens.corpus.store import Corpus, CorpusQueryError, filter_text, merge_edits, parse_filter
+from policylens.corpus.store import Corpus, CorpusQueryError, filter_text, merge_edits, parse_filter, split_terms
 from policylens.documents.loader import Document, DocumentError, load_pasted_text
 from policylens.i18n import t
 from policylens.markup import clean_file_name
@@ -198,19 +198,31 @@ def current_filter_text(extra_pillars: tuple[str, ...] | None = None) -> str:
 
 
 @st.cache_data(show_spinner=False, max_entries=256, ttl=3600)
-def _cached(folder: str, updated: str, edits: pd.DataFrame | None, name: str, where: str | None, args: tuple) -> object:
+def _cached(folder: str, updated: str, edits, name: str, where: str | None, args: tuple, options: tuple) -> object:
     from policylens.corpus import queries
 
     corpus = _open(folder, updated).with_edits(edits)
     function = getattr(queries, name)
-    return function(corpus, *args, **({"where": parse_filter(where)} if where is not None else {}))
+    return function(corpus, *args, **dict(options), **({"where": parse_filter(where)} if where is not None else {}))
 
 
-def run_query(entry: CorpusEntry, name: str, *args, where: str | None = "") -> object:
-    """corpus.queries.<name>(corpus, *args, where=parse_filter(where)) for this session (its edits
-    applied), cached by the folder, its version, the edits (hashed by content), the filter and the
-    arguments. Raises CorpusQueryError for a bad filter or an empty sub-corpus."""
-    return _cached(str(entry.folder), entry.updated, get_edits(entry.id), name, where, tuple(args))
+def run_query(entry: CorpusEntry, name: str, *args, where: str | None = "", **options) -> object:
+    """corpus.queries.<name>(corpus, *args, where=parse_filter(where), **options) for this session
+    (its edits applied), cached by the folder, its version, the edits (hashed by content), the
+    filter and the arguments. Raises CorpusQueryError for a bad filter or an empty sub-corpus."""
+    return _cached(
+        str(entry.folder), entry.updated, get_edits(entry.id), name, where, tuple(args), tuple(options.items())
+    )
+
+
+def split_corpus_terms(entry: CorpusEntry, terms: tuple[str, ...]) -> tuple[tuple[str, ...], ...]:
+    """The typed terms as the corpus's segmentation cuts them (store.split_terms), with the
+    session's shared segmenter for the corpus's own codebook."""
+    from policylens.text.analysis import build_segmenter_config
+    from policylens.ui import cache
+
+    codebook = cache.get_codebook_from_text(_open(str(entry.folder), entry.updated).codebook_text)
+    return split_terms(terms, cache.get_segmenter(build_segmenter_config(codebook)).tokenize)
 
 
 @st.cache_data(show_spinner=False, max_entries=32, ttl=3600)

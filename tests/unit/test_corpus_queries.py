@@ -36,6 +36,7 @@ from policylens.corpus.store import (
     parse_filter,
     period_of,
     period_range,
+    split_terms,
 )
 from policylens.figures.corpus import build_pillar_trend_figure, build_term_trend_figure, build_text_numbers_figure
 from policylens.text.analysis import build_segmenter_config
@@ -255,3 +256,20 @@ def test_merge_edits_keeps_only_changed_cells_on_top_of_earlier_edits():
     second = merge_edits(first, edited, again).set_index("doc_id")
     assert second.loc["d1", "title"] == "" and second.loc["d1", "place"] == "苏州"
     assert merge_edits(None, stored, stored.copy()) is None
+
+
+def test_a_term_the_segmentation_cuts_is_counted_as_a_phrase(corpus, codebook):
+    segmenter = Segmenter(build_segmenter_config(codebook))
+    phrases = split_terms(["人工智能产业", "集成电路"], segmenter.tokenize)
+    assert phrases[0] == ("人工智能", "产业") and phrases[1] == ("集成电路",)
+    trends = count_term_trends(corpus, ["人工智能产业", "集成电路"], "year", phrases=phrases)
+    texts = corpus.query(
+        "SELECT CAST(year(d.date) AS VARCHAR) AS y, p.text FROM paragraphs p JOIN documents d USING (doc_id)"
+    )
+    expected = texts.assign(n=texts["text"].str.count("人工智能产业")).groupby("y")["n"].sum()
+    found = trends[trends["term"] == "人工智能产业"].set_index("period")["count"]
+    assert found.to_dict() == {y: int(n) for y, n in expected.items()} and found.sum() >= 2
+    without = count_term_trends(corpus, ["人工智能产业"], "year")  # as one token it is nowhere
+    assert without["count"].sum() == 0
+    firsts = first_appearances(corpus, ["人工智能产业"], phrases=phrases[:1])
+    assert firsts.iloc[0]["date"] == datetime.date(2023, 3, 5)

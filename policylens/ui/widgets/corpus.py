@@ -246,10 +246,10 @@ def render_period_picker(lang: str, container=st) -> str:
     )
 
 
-def query_or_warn(entry: corpus.CorpusEntry, name: str, *args, where: str | None = "", lang: str = "en"):
+def query_or_warn(entry: corpus.CorpusEntry, name: str, *args, where: str | None = "", lang: str = "en", **options):
     """run_query, or a warning on the page and None when the query cannot be answered."""
     try:
-        return corpus.run_query(entry, name, *args, where=where)
+        return corpus.run_query(entry, name, *args, where=where, **options)
     except CorpusQueryError as exc:
         st.warning(t_md("corpus.query_failed", lang, reason=str(exc)))
         return None
