@@ -29,7 +29,9 @@ counts = corpus_widgets.query_or_warn(entry, "count_documents", by, where=where,
 if counts is not None:
     periods = corpus_widgets.periods_of(entry, where, by)
     widgets.render_chart(
-        build_documents_figure(counts, periods, by, lang, source), key=state.CORPUS_CHART_DOCUMENTS, data=counts
+        build_documents_figure(counts, periods, by, lang, source),
+        key=state.CORPUS_CHART_DOCUMENTS,
+        data=corpus_widgets.with_provenance(counts, entry, where),
     )
 field = st.segmented_control(
     t("corpus.field_picker", lang),
@@ -41,7 +43,11 @@ field = st.segmented_control(
 )
 by_field = corpus_widgets.query_or_warn(entry, "count_documents_by", field, where=where, lang=lang)
 if by_field is not None:
-    widgets.render_chart(build_field_figure(by_field, field, lang, source), key=state.CORPUS_CHART_FIELD, data=by_field)
+    widgets.render_chart(
+        build_field_figure(by_field, field, lang, source),
+        key=state.CORPUS_CHART_FIELD,
+        data=corpus_widgets.with_provenance(by_field, entry, where),
+    )
 
 st.subheader(t("corpus.documents.title", lang))
 corpus_views.render_document_table(entry, where, codebook, lang)

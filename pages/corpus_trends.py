@@ -42,7 +42,9 @@ if shares is not None:
         build_pillar_trend_figure(shares, periods, by, codebook, lang, source),
         key=state.CORPUS_CHART_PILLARS,
         on_click="pillar",
-        data=corpus_trends.pillar_share_table(shares, codebook, lang, "period"),
+        data=corpus_widgets.with_provenance(
+            corpus_trends.pillar_share_table(shares, codebook, lang, "period"), entry, where
+        ),
     )
     st.caption(t("corpus.trends.pillars_hint", lang))
 field = st.segmented_control(
@@ -61,7 +63,9 @@ if by_place is not None:
         widgets.render_chart(
             build_place_heatmap(by_place, field, codebook, lang, source),
             key=state.CORPUS_CHART_HEATMAP,
-            data=corpus_trends.pillar_share_table(by_place, codebook, lang, field),
+            data=corpus_widgets.with_provenance(
+                corpus_trends.pillar_share_table(by_place, codebook, lang, field), entry, where
+            ),
         )
 
 # ---- term trends ----
@@ -109,7 +113,7 @@ if terms:
             build_term_trend_figure(trends, emerging, periods, by, measure, lang, source, first_period),
             key=state.CORPUS_CHART_TERMS,
             on_click=selection.CORPUS_TERM,
-            data=trends,
+            data=corpus_widgets.with_provenance(trends, entry, where),
         )
         for row in emerging.to_dict("records"):
             st.caption(t("corpus.trends.first", lang, term=row["term"], date=row["date"], title=row["title"] or ""))
