@@ -37,7 +37,7 @@ a_where, b_where = corpus_views.with_pillars(a_text), corpus_views.with_pillars(
 report = corpus_widgets.query_or_warn(entry, "compare_texts", a_where, b_where, top, where=None, lang=lang)
 if report is None:
     st.stop()
-label_a, label_b = corpus_views.compare_label(a_text, lang), corpus_views.compare_label(b_text, lang)
+label_a, label_b = (corpus_views.compare_label(entry, text, lang) for text in (a_text, b_text))
 cols = st.columns(3)
 for col, side, name in ((cols[0], "a", label_a), (cols[1], "b", label_b)):
     size = report[side]

@@ -96,6 +96,10 @@ def test_a_comparison_of_a_period_against_the_rest_lists_its_key_terms():
     assert not at.exception, at.exception
     metrics = [m.value for m in at.metric]
     assert sum(int(v) for v in metrics[:2]) == 5  # A and the rest share out the five documents
+    (title,) = [
+        c["layout"]["title"]["text"] for c in charts(at) if c["layout"]["title"]["text"].startswith("Key terms")
+    ]
+    assert title.startswith("Key terms: 2022-01-15 – ") and title.endswith("against the rest of the corpus")
     tables = [df.value for df in at.dataframe if "log_ratio" in df.value.columns]
     assert tables and (tables[0]["log_likelihood"].abs() >= 3.84).all()
     at.selectbox(key=state.widget_key("corpus.compare.a.mode")).set_value("place").run()

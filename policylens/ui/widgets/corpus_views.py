@@ -297,11 +297,25 @@ def with_pillars(text: str) -> str:
     return f"{text},{extra}" if text.strip() else extra
 
 
-def compare_label(text: str, lang: str) -> str:
-    """How a comparison side is named in a chart: its filter, or "rest"."""
+def compare_label(entry: corpus.CorpusEntry, text: str, lang: str) -> str:
+    """How a comparison side is named in a chart: its filter in words (2020-01-01 – 2023-04-13;
+    南京, 苏州; a document's title), "the rest of the corpus", or the filter as typed."""
     if text.strip().lower() == REST:
         return t("corpus.compare.rest", lang)
-    return text or t("corpus.filter.everything", lang)
+    words = []
+    for clause in (c.strip() for c in text.split(",") if c.strip()):
+        key, _, value = clause.partition("=")
+        if key == "date":
+            low, sep, high = value.partition("..")
+            words.append(f"{low or '…'} – {high or '…'}" if sep else value)
+        elif key == "doc_id":
+            titles = corpus.run_query(entry, "list_documents", where=clause).get("title", [])
+            words.append(next((str(v) for v in titles if v), value))
+        elif key == "pillar":
+            continue  # the sidebar's pillars: shown with the filter above
+        else:
+            words.append(value.replace("|", ", "))
+    return "; ".join(words) or t("corpus.filter.everything", lang)
 
 
 def check_filter(text: str) -> str | None:
