@@ -55,7 +55,7 @@ widgets.render_chart(
     build_compare_figure(terms, label_a, label_b, lang, source),
     key=state.CORPUS_CHART_COMPARE,
     on_click=selection.CORPUS_TERM,
-    data=terms.assign(a=a_where, b=b_where, corpus=entry.label, ingested=entry.updated),
+    data=terms.assign(a=a_where, b=b_where, corpus=entry.label, ingested=entry.ingested),
 )
 st.caption(t("corpus.compare.click_hint", lang))
 table = pd.DataFrame(terms).round({"per_10k_a": 3, "per_10k_b": 3, "log_likelihood": 2, "log_ratio": 3})

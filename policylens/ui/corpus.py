@@ -28,7 +28,7 @@ import pandas as pd
 import streamlit as st
 
 from policylens import paths
-from policylens.corpus.ingest import Progress, read_manifest
+from policylens.corpus.ingest import MANIFEST, Progress, read_manifest
 from policylens.corpus.queries import read_document_paragraphs, read_paragraph_terms
 from policylens.corpus.sources import TABLE_EXTENSIONS, BadFile
 from policylens.corpus.store import Corpus, CorpusQueryError, filter_text, merge_edits, parse_filter, split_terms
@@ -60,9 +60,18 @@ class CorpusEntry:
 
     @property
     def updated(self) -> str:
-        """The manifest's time stamp: the cache key of everything read from the folder."""
-        manifest = read_manifest(self.folder) or {}
-        return str(manifest.get("updated", ""))
+        """The version of the folder, the cache key of everything read from it: the manifest file's
+        modification time and size (a stat, not a parse: every query asks)."""
+        try:
+            info = (self.folder / MANIFEST).stat()
+        except OSError:
+            return ""
+        return f"{info.st_mtime_ns}-{info.st_size}"
+
+    @property
+    def ingested(self) -> str:
+        """When the corpus was last ingested (the manifest's UTC time stamp), for provenance."""
+        return str((read_manifest(self.folder) or {}).get("updated", ""))
 
 
 @dataclass

@@ -233,7 +233,7 @@ def source_line(entry: corpus.CorpusEntry, where: str, lang: str, documents: int
 def with_provenance(table: pd.DataFrame, entry: corpus.CorpusEntry, where: str) -> pd.DataFrame:
     """A chart's data with where it comes from on every row: the corpus, its folder's time stamp
     and the filter (a CSV taken out of the app still says what it counts)."""
-    return table.assign(corpus=entry.label, ingested=entry.updated, filter=where)
+    return table.assign(corpus=entry.label, ingested=entry.ingested, filter=where)
 
 
 def periods_of(entry: corpus.CorpusEntry, where: str, by: str) -> list[str]:
