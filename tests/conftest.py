@@ -37,6 +37,19 @@ CHROMIUM_ARGS = [
     "--disable-sync",
 ]
 SERVER_START_TIMEOUT_S = 90
+
+
+def pytest_configure(config) -> None:
+    """Keep the test run's caches (text.fastseg's segmentation words) out of the user's own cache
+    folder: a temporary one for this run, inherited by the servers and ingests the tests start."""
+    from policylens.text.fastseg import CACHE_ENV
+
+    if not os.environ.get(CACHE_ENV):
+        import tempfile
+
+        os.environ[CACHE_ENV] = tempfile.mkdtemp(prefix="policylens-test-cache-")
+
+
 SERVER_LOG = paths.ROOT / "artifacts" / "streamlit-server.log"
 
 

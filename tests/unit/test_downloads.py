@@ -66,7 +66,7 @@ def test_tokens_die_with_their_session_and_after_the_ttl(monkeypatch):
     gc.collect()
     assert store.lookup(token) is None
 
-    clock = [1000.0]
+    clock = [downloads.time.monotonic()]  # from now: the store's last prune is a real monotonic time
     monkeypatch.setattr(downloads.time, "monotonic", lambda: clock[0])
     living = downloads._Owner()
     token = store.register(living, "k", lambda: b"x", "x.csv", "text/csv")
