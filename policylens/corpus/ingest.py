@@ -272,7 +272,7 @@ def ingest_corpus(
     keeps what is finished (the next ingest resumes from there) and reports cancelled=True.
     Writes documents.parquet (doc_id, name, title, date, place, level, issuer, type, source_url,
     language, script, encoding, characters, paragraphs, tokens), the part files of paragraphs
-    (doc_id, paragraph, pillar, secondary, confidence, text) and tokens (doc_id, paragraph,
+    (doc_id, paragraph, pillar, secondary, confidence, tokens, text) and tokens (doc_id, paragraph,
     position, token), and manifest.json, which lists the parts (table_files)."""
     if options.engine not in ENGINES:
         raise IngestError(f"Unknown engine '{options.engine}'; use one of {', '.join(ENGINES)}.")

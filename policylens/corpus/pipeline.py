@@ -28,7 +28,7 @@ from policylens.text.fastseg import load_fast_segmenter
 from policylens.text.pillars import Codebook, parse_codebook
 from policylens.text.segment import Segmenter, SegmenterConfig
 
-PIPELINE_VERSION = 1  # bump when the rows this module writes change meaning
+PIPELINE_VERSION = 2  # bump when the rows this module writes change meaning (2: paragraphs.tokens)
 PARAGRAPHS_SCHEMA = pa.schema(
     [
         ("doc_id", pa.string()),
@@ -36,6 +36,7 @@ PARAGRAPHS_SCHEMA = pa.schema(
         ("pillar", pa.string()),
         ("secondary", pa.string()),
         ("confidence", pa.float32()),
+        ("tokens", pa.int32()),  # the paragraph's rows in the token table (a pillar's share of the terms)
         ("text", pa.string()),
     ]
 )
@@ -169,6 +170,7 @@ def analyze_item(doc_id: str, filename: str, data: bytes, codebook: Codebook, se
             "pillar": decision.pillar,
             "secondary": decision.secondary,
             "confidence": decision.confidence,
+            "tokens": [len(terms) for terms in paragraph_terms],
             "text": list(document.paragraphs),
         },
         tokens={"paragraph": token_paragraph, "position": token_position, "token": token_text},

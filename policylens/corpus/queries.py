@@ -47,12 +47,14 @@ def count_term_trends(
 
     Columns: period, term (as typed), count, per_10k; every period x term, in period then term order."""
     where = where or parse_filter("")
-    hits, hit_params = term_hits_sql(terms, phrases)
+    hits, hit_params, hit_frames = term_hits_sql(terms, phrases)
     order = pd.DataFrame({"term": wanted_terms(terms), "rank": range(len(wanted_terms(terms)))})
-    scoped, scope_params = scoped_tokens(where)
     pillar_sql, pillar_params = where.paragraph_sql("p")
-    if where.pillars:
-        totals, total_params = f"SELECT docs.period, count(*) AS total FROM {scoped} GROUP BY docs.period", scope_params
+    if where.pillars:  # the terms of the pillars' paragraphs: their token counts, not a pass over the tokens
+        totals = (
+            f"SELECT docs.period, sum(p.tokens) AS total FROM paragraphs p JOIN docs USING (doc_id) WHERE {pillar_sql}"
+        )
+        totals, total_params = totals + " GROUP BY docs.period", pillar_params
         scope = f"JOIN paragraphs p ON p.doc_id = h.doc_id AND p.paragraph = h.paragraph AND {pillar_sql}"
     else:
         totals, total_params = "SELECT period, sum(tokens) AS total FROM docs GROUP BY period", ()
@@ -72,7 +74,7 @@ def count_term_trends(
         FROM totals p CROSS JOIN term_order w LEFT JOIN counted c ON c.period = p.period AND c.term = w.term
         ORDER BY p.period, w.rank""",
         (*where.params, *total_params, *hit_params, *pillar_params),
-        frames={"term_order": order},
+        frames={"term_order": order, **hit_frames},
     )
     return table.reset_index(drop=True)
 
@@ -96,7 +98,7 @@ def first_appearances(
     """The first dated document of each term (within the filter): term, date, doc_id, title.
     A term that never occurs has no row. `phrases` as in count_term_trends."""
     where = where or parse_filter("")
-    hits, hit_params = term_hits_sql(terms, phrases)
+    hits, hit_params, hit_frames = term_hits_sql(terms, phrases)
     pillar_sql, pillar_params = where.paragraph_sql("p")
     scope = f"JOIN paragraphs p ON p.doc_id = h.doc_id AND p.paragraph = h.paragraph AND {pillar_sql}"
     table = corpus.query(
@@ -110,6 +112,7 @@ def first_appearances(
         SELECT f.term, f.date, f.doc_id, d.title FROM firsts f JOIN documents d ON d.doc_id = f.doc_id
         ORDER BY f.rank""",
         (*where.params, *hit_params, *(pillar_params if where.pillars else ())),
+        frames=hit_frames,
     )
     table["date"] = [pd.Timestamp(d).date() for d in table["date"]]
     return table.reset_index(drop=True)

@@ -321,16 +321,24 @@ def split_terms(terms: Sequence[str], tokenize: Callable[[str, str], list[str]])
     return tuple(tuple(tokenize(t, language_of(t))) or (normalize_query_term(t),) for t in wanted_terms(terms))
 
 
-def term_hits_sql(terms: Sequence[str], phrases: Sequence[Sequence[str]] | None = None) -> tuple[str, tuple]:
-    """SQL of a relation (term, rank, doc_id, paragraph), one row per occurrence of each term: its
-    token, or its phrase as consecutive tokens of a paragraph (`phrases`, from split_terms; None: each
-    term is one token, normalize_query_term)."""
+def term_hits_sql(
+    terms: Sequence[str], phrases: Sequence[Sequence[str]] | None = None
+) -> tuple[str, tuple, dict[str, pd.DataFrame]]:
+    """SQL of a relation (term, rank, doc_id, paragraph), one row per occurrence of each term, its
+    parameters and the frames it reads: the one-token terms in one pass over the token table (a
+    join with the frame `term_tokens`), each phrase as consecutive tokens of a paragraph. `phrases`
+    from split_terms; None: each term is one token (normalize_query_term)."""
     terms = wanted_terms(terms)
     phrases = phrases or [(normalize_query_term(t),) for t in terms]
     if len(phrases) != len(terms):
         raise CorpusQueryError("Every term needs its tokens.")
-    parts, params = [], []
+    single = [(t, rank, tokens[0]) for rank, (t, tokens) in enumerate(zip(terms, phrases)) if len(tokens) == 1]
+    frame = pd.DataFrame(single, columns=["term", "rank", "token"]).astype({"term": object, "token": object})
+    parts = ["SELECT w.term, w.rank, t.doc_id, t.paragraph FROM tokens t JOIN term_tokens w ON t.token = w.token"]
+    params: list = []
     for rank, (term, tokens) in enumerate(zip(terms, phrases)):
+        if len(tokens) == 1:
+            continue
         joins = " ".join(
             f"JOIN tokens t{k} ON t{k}.doc_id = t0.doc_id AND t{k}.paragraph = t0.paragraph "
             f"AND t{k}.position = t0.position + {k}"
@@ -339,4 +347,4 @@ def term_hits_sql(terms: Sequence[str], phrases: Sequence[Sequence[str]] | None 
         tests = " AND ".join(f"t{k}.token = ?" for k in range(len(tokens)))
         parts.append(f"SELECT ? AS term, {rank} AS rank, t0.doc_id, t0.paragraph FROM tokens t0 {joins} WHERE {tests}")
         params += [term, *tokens]
-    return " UNION ALL ".join(parts), tuple(params)
+    return " UNION ALL ".join(parts), tuple(params), {"term_tokens": frame}

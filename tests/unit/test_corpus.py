@@ -106,7 +106,11 @@ def test_ingest_writes_the_three_tables_and_lists_bad_files(ingested):
     assert docs.loc["2022-01-15_taipei.txt", "script"] == "traditional"
     taipei = tables["paragraphs"][tables["paragraphs"]["doc_id"] == docs.loc["2022-01-15_taipei.txt", "doc_id"]]
     assert "臺" not in "".join(taipei["text"]) and "台北市" in taipei["text"].iloc[0]
-    assert list(tables["paragraphs"].columns) == ["doc_id", "paragraph", "pillar", "secondary", "confidence", "text"]
+    paragraph_columns = ["doc_id", "paragraph", "pillar", "secondary", "confidence", "tokens", "text"]
+    assert list(tables["paragraphs"].columns) == paragraph_columns
+    per_paragraph = tables["tokens"].groupby(["doc_id", "paragraph"]).size()
+    stated = tables["paragraphs"].set_index(["doc_id", "paragraph"])["tokens"]
+    assert (stated.reindex(per_paragraph.index) == per_paragraph).all() and stated.sum() == per_paragraph.sum()
     assert list(tables["tokens"].columns) == ["doc_id", "paragraph", "position", "token"]
     counts = tables["tokens"].groupby("doc_id").size()
     assert counts.to_dict() == docs.set_index("doc_id")["tokens"].to_dict()
