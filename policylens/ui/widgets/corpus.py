@@ -154,12 +154,32 @@ def _job_notice(job, entry, summary: dict | None, error: str | None, lang: str) 
     return level, t_md(key, lang, **values)
 
 
-def _store_dates() -> None:
-    value = st.session_state.get(state.widget_key(state.CORPUS_DATES))
+def _store_dates(key: str) -> None:
+    """on_change of a date range: ISO (from, to) once both ends are picked; None when cleared."""
+    value = st.session_state.get(state.widget_key(key))
     if isinstance(value, (list, tuple)) and len(value) == 2:
-        st.session_state[state.CORPUS_DATES] = tuple(d.isoformat() for d in value)
+        st.session_state[key] = tuple(d.isoformat() for d in value)
     elif not value:
-        st.session_state[state.CORPUS_DATES] = None
+        st.session_state[key] = None
+
+
+def render_date_range(key: str, first, last, default: tuple[str, str] | None, lang: str, container=st):
+    """A date range bound to the persistent `key` (ISO from, to), kept within [first, last]; returns
+    the chosen (from, to) as ISO strings, or `default` while none is chosen."""
+    chosen = st.session_state.get(key) or default
+    low = _clamp_date(chosen[0], first, last, first) if chosen else first
+    high = _clamp_date(chosen[1], first, last, last) if chosen else last
+    st.session_state[state.widget_key(key)] = (low, max(low, high))
+    container.date_input(
+        t("corpus.filter.dates", lang),
+        min_value=first,
+        max_value=last,
+        format="YYYY-MM-DD",
+        key=state.widget_key(key),
+        on_change=_store_dates,
+        args=(key,),
+    )
+    return st.session_state.get(key) or default
 
 
 def render_corpus_filters(entry: corpus.CorpusEntry, codebook: Codebook, lang: str) -> str:
@@ -172,20 +192,7 @@ def render_corpus_filters(entry: corpus.CorpusEntry, codebook: Codebook, lang: s
     cols = st.columns([3, 2, 2])
     first, last = summary["first"], summary["last"]
     if first and last:
-        chosen = st.session_state.get(state.CORPUS_DATES)
-        low, high = first, last
-        if chosen:
-            low = clamp_date(chosen[0], first, last, first)
-            high = clamp_date(chosen[1], first, last, last)
-        st.session_state[state.widget_key(state.CORPUS_DATES)] = (low, max(low, high))
-        cols[0].date_input(
-            t("corpus.filter.dates", lang),
-            min_value=first,
-            max_value=last,
-            format="YYYY-MM-DD",
-            key=state.widget_key(state.CORPUS_DATES),
-            on_change=_store_dates,
-        )
+        render_date_range(state.CORPUS_DATES, first, last, None, lang, cols[0])
     cols[1].multiselect(
         t("corpus.filter.places", lang),
         places,
@@ -208,7 +215,7 @@ def render_corpus_filters(entry: corpus.CorpusEntry, codebook: Codebook, lang: s
     return where
 
 
-def clamp_date(value: str, first: datetime.date, last: datetime.date, default: datetime.date) -> datetime.date:
+def _clamp_date(value: str, first: datetime.date, last: datetime.date, default: datetime.date) -> datetime.date:
     try:
         day = datetime.date.fromisoformat(value)
     except (TypeError, ValueError):

@@ -16,7 +16,7 @@ from policylens.markup import t_md
 from policylens.text.pillars import Codebook
 from policylens.ui import corpus, library, selection, state
 from policylens.ui.widgets import exports
-from policylens.ui.widgets.corpus import clamp_date, field_label
+from policylens.ui.widgets.corpus import field_label, render_date_range
 
 KWIC_PAGE_SIZE = 50
 PREVIEW_ROWS = 2000  # rows of the metadata editor and the document table at once
@@ -234,21 +234,7 @@ def render_side(entry: corpus.CorpusEntry, side: str, lang: str) -> str:
             return ""
         middle = first + (last - first) / 2
         default = (first.isoformat(), middle.isoformat()) if side == "a" else (middle.isoformat(), last.isoformat())
-        key = _side_key(side, "dates", default)
-        chosen = st.session_state.get(key) or default
-        low, high = clamp_date(chosen[0], first, last, first), clamp_date(chosen[1], first, last, last)
-        st.session_state[state.widget_key(key)] = (low, max(low, high))
-        st.date_input(
-            t("corpus.filter.dates", lang),
-            min_value=first,
-            max_value=last,
-            format="YYYY-MM-DD",
-            key=state.widget_key(key),
-            on_change=_store_side_dates,
-            args=(key,),
-        )
-        low, high = st.session_state.get(key) or default
-        return filter_text(dates=(low, high))
+        return filter_text(dates=render_date_range(_side_key(side, "dates", default), first, last, default, lang))
     if mode in ("place", "type"):
         values = corpus.run_query(entry, "field_values", mode, where=None)
         if not values:
@@ -275,12 +261,6 @@ def render_side(entry: corpus.CorpusEntry, side: str, lang: str) -> str:
     return st.text_input(
         t("corpus.compare.filter", lang), help=t("corpus.compare.filter_help", lang), **state.bind(key)
     )
-
-
-def _store_side_dates(key: str) -> None:
-    value = st.session_state.get(state.widget_key(key))
-    if isinstance(value, (list, tuple)) and len(value) == 2:
-        st.session_state[key] = tuple(d.isoformat() for d in value)
 
 
 def and_filter(text: str, clause: str) -> str:
