@@ -26,7 +26,7 @@ from policylens import paths
 from policylens.corpus.ingest import ENGINES, IngestError, IngestOptions, Progress, ingest_corpus
 from policylens.corpus.pipeline import IngestSettings
 from policylens.corpus.queries import compare_texts, count_pillar_shares, count_term_trends
-from policylens.corpus.sources import SourceError
+from policylens.corpus.sources import SPLIT_DEFAULT, SPLIT_RULES, SourceError
 from policylens.corpus.store import PERIODS, REST, Corpus, CorpusQueryError, parse_filter, split_terms
 from policylens.text.pillars import CodebookError, parse_codebook
 
@@ -38,7 +38,14 @@ def add_corpus_parser(subparsers: argparse._SubParsersAction) -> argparse.Argume
     ingest = commands.add_parser("ingest", help="analyse a folder, .zip or CSV/XLSX into a cache folder")
     ingest.add_argument("source", type=Path, help="a folder or .zip of documents, or a table with a text column")
     ingest.add_argument("--out", type=Path, required=True, help="the cache folder (Parquet tables + manifest)")
-    ingest.add_argument("--split-items", action="store_true", help="one document per `## ` heading of .txt/.md")
+    ingest.add_argument(
+        "--split-items",
+        nargs="?",
+        const=SPLIT_DEFAULT,
+        choices=tuple(SPLIT_RULES),
+        help="cut .txt/.md files into documents: at ## headings (h2, the default), # headings (h1), any "
+        "heading, or --- lines (rule)",
+    )
     ingest.add_argument("--metadata", type=Path, help="a sidecar CSV (default: metadata.csv in the folder)")
     ingest.add_argument("--workers", type=int, help="processes (local) or LocalCluster workers (default: cores)")
     ingest.add_argument("--engine", choices=ENGINES, default="local")
@@ -100,7 +107,7 @@ def _run_ingest(args: argparse.Namespace) -> int:
         raise IngestError("--scheduler needs --engine dask.")
     options = IngestOptions(
         settings=IngestSettings.from_codebook_file(args.codebook),
-        split_items=args.split_items,
+        split_items=args.split_items or False,
         sidecar=args.metadata,
         workers=args.workers,
         engine=args.engine,

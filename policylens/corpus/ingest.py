@@ -78,7 +78,7 @@ class IngestOptions:
     """How to ingest: the split rule, the engine and its parallelism, and the analysis settings."""
 
     settings: IngestSettings
-    split_items: bool = False
+    split_items: bool | str = False  # a sources.SPLIT_RULES name; True: the default rule (## headings)
     sidecar: Path | None = None
     workers: int | None = None  # None: every core
     engine: str = "local"

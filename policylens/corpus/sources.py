@@ -3,7 +3,9 @@ loader file name and metadata), with the files that cannot be used listed with t
 
 Metadata, per field, from the first that has it: a sidecar CSV (`metadata.csv`, one row per file
 name), Markdown front matter, then the file name (dates such as 2024-03-05 or 20240305). With
-`split_items`, a .txt/.md file is cut into one item per `## ` heading (the heading is its title).
+`split_items`, a .txt/.md file is cut into items by the rule the user picks (SPLIT_RULES): at each
+`## ` heading (the default, as in the 新闻联播 transcripts), each `# ` heading or any heading (the
+heading is the item's title), or at each `---` line.
 """
 
 from __future__ import annotations
@@ -39,7 +41,13 @@ _DATES = (
 )
 _YEAR_ONLY = re.compile(r"^\s*((?:19|20)\d{2})\s*年?\s*$")
 _FRONT_MATTER = re.compile(r"\A\ufeff?---[ \t]*\r?\n(.*?)\r?\n---[ \t]*(?:\r?\n|\Z)", re.DOTALL)
-_ITEM_HEADING = re.compile(r"^## +(.+?)\s*#*\s*$", re.MULTILINE)
+SPLIT_RULES = {  # rule -> the lines that start an item (a heading's text in group 1)
+    "h2": re.compile(r"^## +(.+?)\s*#*\s*$", re.MULTILINE),
+    "h1": re.compile(r"^# +(.+?)\s*#*\s*$", re.MULTILINE),
+    "heading": re.compile(r"^#{1,6} +(.+?)\s*#*\s*$", re.MULTILINE),
+    "rule": re.compile(r"^ {0,3}(?:-{3,}|\*{3,}|_{3,})\s*$()", re.MULTILINE),
+}
+SPLIT_DEFAULT = "h2"
 
 
 class SourceError(ValueError):
@@ -101,14 +109,30 @@ def split_front_matter(text: str) -> tuple[dict, str]:
     return meta, text[match.end() :]
 
 
-def split_items(text: str) -> list[tuple[str, str]]:
-    """(heading, body) for every `## ` item; the text before the first heading (the day's title) is
-    dropped. A text without such headings is one item with no heading."""
-    headings = list(_ITEM_HEADING.finditer(text))
-    if not headings:
+def split_rule(split: bool | str | None) -> str | None:
+    """The split rule of an option: None (no split), True (the default rule) or a SPLIT_RULES name."""
+    if split is True:
+        return SPLIT_DEFAULT
+    if not split:
+        return None
+    if split not in SPLIT_RULES:
+        raise SourceError(f"Unknown split rule '{split}'; use one of {', '.join(SPLIT_RULES)}.")
+    return split
+
+
+def split_items(text: str, rule: str = SPLIT_DEFAULT) -> list[tuple[str, str]]:
+    """(heading, body) for every item of `text` under `rule`. At headings, the text before the first
+    one (a day's title) is dropped; at `---` lines, every non-empty stretch is an item (no heading).
+    A text the rule does not cut is one item with no heading."""
+    marks = list(SPLIT_RULES[rule].finditer(text))
+    if not marks:
         return [("", text)]
-    ends = [h.start() for h in headings[1:]] + [len(text)]
-    return [(h.group(1), text[h.end() : end].strip("\n")) for h, end in zip(headings, ends)]
+    if rule == "rule":
+        bounds = [0, *(p for m in marks for p in (m.start(), m.end())), len(text)]
+        parts = (text[bounds[i] : bounds[i + 1]].strip("\n") for i in range(0, len(bounds), 2))
+        return [("", part) for part in parts if part.strip()]
+    ends = [m.start() for m in marks[1:]] + [len(text)]
+    return [(m.group(1), text[m.end() : end].strip("\n")) for m, end in zip(marks, ends)]
 
 
 def _clean_metadata(raw: dict) -> dict:
@@ -120,8 +144,8 @@ def _clean_metadata(raw: dict) -> dict:
     return {k: v for k, v in meta.items() if v and v != "nan"}
 
 
-def _items_of_file(name: str, data: bytes, sidecar: dict, split: bool) -> tuple[list[SourceItem], list[BadFile]]:
-    """The items of one file: metadata merged, front matter removed, split on `## ` when asked."""
+def _items_of_file(name: str, data: bytes, sidecar: dict, split: str | None) -> tuple[list[SourceItem], list[BadFile]]:
+    """The items of one file: metadata merged, front matter removed, split by the rule `split`."""
     path = PurePosixPath(name)
     suffix = path.suffix.lower()
     base = {"title": path.stem}
@@ -140,7 +164,7 @@ def _items_of_file(name: str, data: bytes, sidecar: dict, split: bool) -> tuple[
     if not split:
         return [SourceItem(name, path.name, body.encode("utf-8"), meta)], []
     items = []
-    for n, (heading, item_text) in enumerate(split_items(body), start=1):
+    for n, (heading, item_text) in enumerate(split_items(body, split), start=1):
         item_meta = {**meta, "title": heading or meta["title"]}
         items.append(SourceItem(f"{name}#{n}", f"{path.stem}-{n}{suffix}", item_text.encode("utf-8"), item_meta))
     return items, []
@@ -165,7 +189,7 @@ def _is_hidden(parts: tuple[str, ...]) -> bool:
     return any(p.startswith(".") or p == "__MACOSX" for p in parts)
 
 
-def _read_folder(folder: Path, split: bool, sidecar_path: Path | None) -> tuple[list[SourceItem], list[BadFile]]:
+def _read_folder(folder: Path, split: str | None, sidecar_path: Path | None) -> tuple[list[SourceItem], list[BadFile]]:
     files = sorted(p for p in folder.rglob("*") if p.is_file() and not _is_hidden(p.relative_to(folder).parts))
     sidecar_file = sidecar_path or next((folder / n for n in SIDECAR_NAMES if (folder / n).is_file()), None)
     sidecar = read_sidecar(sidecar_file.read_bytes()) if sidecar_file else {}
@@ -195,7 +219,7 @@ def _check_zip(infos: list[zipfile.ZipInfo]) -> None:
         raise SourceError(f"The zip unpacks to {total / 2**30:.1f} GiB; the limit is {MAX_ZIP_TOTAL // 2**30} GiB.")
 
 
-def _read_zip(path: Path, split: bool) -> tuple[list[SourceItem], list[BadFile]]:
+def _read_zip(path: Path, split: str | None) -> tuple[list[SourceItem], list[BadFile]]:
     try:
         archive = zipfile.ZipFile(path)
     except (zipfile.BadZipFile, OSError) as exc:
@@ -260,12 +284,13 @@ def _read_table(path: Path, text_column: str) -> tuple[list[SourceItem], list[Ba
 
 
 def read_source(
-    source: Path | str, split: bool = False, sidecar: Path | None = None, text_column: str = TEXT_COLUMN
+    source: Path | str, split: bool | str | None = False, sidecar: Path | None = None, text_column: str = TEXT_COLUMN
 ) -> tuple[list[SourceItem], list[BadFile]]:
-    """The items of a folder, .zip or CSV/XLSX, and the files that cannot be used.
+    """The items of a folder, .zip or CSV/XLSX, and the files that cannot be used. `split`: a
+    SPLIT_RULES name, True for the default rule, False for none.
 
     Raises SourceError when the source itself cannot be read."""
-    path = Path(source)
+    path, split = Path(source), split_rule(split)
     if sidecar is not None and not Path(sidecar).is_file():
         raise SourceError(f"The metadata file {sidecar} does not exist.")
     if path.is_dir():

@@ -84,7 +84,7 @@ class IngestJob:
     root: Path
     source: Path
     out: Path
-    split: bool
+    split: str | None  # a corpus.sources.SPLIT_RULES name, or None
     process: subprocess.Popen | None = None
     started: float = field(default_factory=time.monotonic)
     cancel_requested: bool = False
@@ -289,7 +289,7 @@ def _write_uploads(files: list[tuple[str, bytes]], root: Path, lang: str) -> Pat
     return folder
 
 
-def start_ingest(files: list[tuple[str, bytes]], split: bool, lang: str) -> IngestJob:
+def start_ingest(files: list[tuple[str, bytes]], split: str | None, lang: str) -> IngestJob:
     """Write the uploads (and the session's codebook) into a private temporary folder and start the
     ingest command on them."""
     root = Path(tempfile.mkdtemp(prefix="policylens-corpus-"))
@@ -300,7 +300,7 @@ def start_ingest(files: list[tuple[str, bytes]], split: bool, lang: str) -> Inge
     job = IngestJob(label=label, root=root, source=source, out=root / "cache", split=split)
     command = [sys.executable, "-m", "policylens", "corpus", "ingest", str(source), "--out", str(job.out)]
     command += ["--codebook", str(codebook), "--progress-file", str(root / PROGRESS_FILE)]
-    command += ["--workers", str(os.cpu_count() or 1), *(["--split-items"] if split else [])]
+    command += ["--workers", str(os.cpu_count() or 1), *(["--split-items", split] if split else [])]
     with open(root / OUT_FILE, "wb") as out, open(root / ERR_FILE, "wb") as err:
         job.process = subprocess.Popen(command, stdout=out, stderr=err, stdin=subprocess.DEVNULL, cwd=paths.ROOT)
     weakref.finalize(job, _stop, job.process)

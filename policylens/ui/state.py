@@ -81,7 +81,7 @@ CORPUS_BY = "corpus.by"  # month | quarter | year
 CORPUS_FIELD = "corpus.field"  # the metadata field of the by-place views (place, type, level, issuer)
 CORPUS_TERMS = "corpus.terms"  # the terms of the trend chart
 CORPUS_MEASURE = "corpus.measure"  # per_10k | count
-CORPUS_SPLIT = "corpus.split"  # split .txt/.md files at `## ` headings on ingest
+CORPUS_SPLIT = "corpus.split"  # how .txt/.md files are cut into documents: "none" or a sources.SPLIT_RULES name
 CORPUS_UPLOAD = "corpus.upload"
 CORPUS_COMPARE_A = "corpus.compare_a"  # filter text of sub-corpus A
 CORPUS_COMPARE_B = "corpus.compare_b"  # filter text of sub-corpus B ("rest": everything else)
@@ -223,7 +223,7 @@ DEFAULTS: dict[str, object] = {
     CORPUS_FIELD: "place",
     CORPUS_TERMS: [],
     CORPUS_MEASURE: "per_10k",
-    CORPUS_SPLIT: True,
+    CORPUS_SPLIT: "h2",
     CORPUS_COMPARE_A: "",
     CORPUS_COMPARE_B: "rest",
     CORPUS_KWIC_QUERY: "",

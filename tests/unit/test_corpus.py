@@ -301,3 +301,27 @@ def test_a_cache_of_an_older_format_is_rebuilt_in_place(tmp_path, settings):
     result = ingest_corpus(FIXTURES / "items", out, IngestOptions(settings, split_items=True, workers=1))
     assert result.analysed == 3 and not (out / "tokens.parquet").exists()
     assert read_manifest(out)["parts"]["tokens"]
+
+
+@pytest.mark.parametrize(
+    ("rule", "titles"),
+    [
+        ("h2", ["第一条", "第二条"]),
+        ("h1", ["总则"]),
+        ("heading", ["总则", "第一条", "第二条"]),
+        ("rule", ["note", "note", "note"]),  # no headings at --- lines: the file's name is the title
+    ],
+)
+def test_the_user_picks_the_rule_that_cuts_a_file_into_items(tmp_path, rule, titles):
+    text = (
+        "# 总则\n\n前言。\n\n## 第一条\n\n加快科技创新。\n\n---\n\n## 第二条\n\n建设现代化产业体系。\n\n---\n\n附件。\n"
+    )
+    (tmp_path / "note.md").write_text(text, encoding="utf-8")
+    items, bad = sources.read_source(tmp_path, split=rule)
+    assert [i.metadata["title"] for i in items] == titles and not bad
+    assert all(i.data.strip() for i in items)
+    if rule == "rule":
+        assert items[-1].data.decode("utf-8").strip() == "附件。"
+    assert [i.name for i in sources.read_source(tmp_path, split=True)[0]] == ["note.md#1", "note.md#2"]
+    with pytest.raises(sources.SourceError, match="Unknown split rule"):
+        sources.read_source(tmp_path, split="h7")

@@ -10,7 +10,7 @@ import pandas as pd
 import streamlit as st
 
 from policylens.corpus.ingest import read_manifest
-from policylens.corpus.sources import SUPPORTED_EXTENSIONS, TABLE_EXTENSIONS, BadFile
+from policylens.corpus.sources import SPLIT_RULES, SUPPORTED_EXTENSIONS, TABLE_EXTENSIONS, BadFile
 from policylens.corpus.store import CorpusQueryError, period_range
 from policylens.figures.corpus import FIELD_LABELS
 from policylens.figures.text import pillar_label
@@ -23,6 +23,13 @@ from policylens.ui.widgets import exports
 PERIOD_LABELS = {"year": "corpus.period.year", "quarter": "corpus.period.quarter", "month": "corpus.period.month"}
 PERIODS = tuple(PERIOD_LABELS)
 FIELDS = ("place", "type", "level", "issuer")  # the fields a by-field view groups on
+SPLIT_LABELS = {  # "none", then the rules of corpus.sources.SPLIT_RULES
+    "none": "corpus.load.split.none",
+    "h2": "corpus.load.split.h2",
+    "h1": "corpus.load.split.h1",
+    "heading": "corpus.load.split.heading",
+    "rule": "corpus.load.split.rule",
+}
 DEFAULT_TERMS = 5  # the term trends open on the corpus's most frequent terms
 
 
@@ -72,7 +79,13 @@ def render_loader(lang: str, busy: bool) -> None:
         key=state.widget_key(state.CORPUS_UPLOAD),
         help=t("corpus.load.upload_help", lang, tables=", ".join(TABLE_EXTENSIONS)),
     )
-    st.toggle(t("corpus.load.split", lang), help=t("corpus.load.split_help", lang), **state.bind(state.CORPUS_SPLIT))
+    st.selectbox(
+        t("corpus.load.split", lang),
+        list(SPLIT_LABELS),
+        format_func=lambda rule: t(SPLIT_LABELS[rule], lang),
+        help=t("corpus.load.split_help", lang),
+        **state.bind(state.CORPUS_SPLIT),
+    )
     st.button(
         t("corpus.load.ingest", lang),
         key=state.CORPUS_INGEST,
@@ -89,7 +102,8 @@ def _start(lang: str) -> None:
     if not files:
         st.session_state[state.CORPUS_NOTICE] = ("warning", t("corpus.load.nothing", lang))
         return
-    corpus.start_ingest(files, bool(st.session_state.get(state.CORPUS_SPLIT)), lang)
+    rule = st.session_state.get(state.CORPUS_SPLIT)
+    corpus.start_ingest(files, rule if rule in SPLIT_RULES else None, lang)
 
 
 def _cancel() -> None:
