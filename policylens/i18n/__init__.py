@@ -46,12 +46,12 @@ def t(key: str, lang: str = "en", **values: object) -> str:
 
 
 def format_count(n: int, lang: str = "en") -> str:
-    """A large count for a headline: 1.54 M or 20.3 k in English, 153.9万 or 1.2亿 in Chinese; below
-    ten thousand it is written out (9,876)."""
+    """A large count for a headline: 1.54 M or 20.3 k in English, 154万 or 1.2亿 in Chinese (three
+    significant figures, whole units from 100 up); below ten thousand it is written out (9,876)."""
     if abs(n) < 10_000:
         return f"{n:,}"
     if lang == "zh":
         value, unit = (n / 1e8, "亿") if abs(n) >= 1e8 else (n / 1e4, "万")
     else:
         value, unit = (n / 1e6, " M") if abs(n) >= 1e6 else (n / 1e3, " k")
-    return f"{value:.3g}{unit}" if value < 100 else f"{value:.1f}{unit}"
+    return f"{value:.3g}{unit}" if value < 100 else f"{value:.0f}{unit}"

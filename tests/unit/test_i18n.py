@@ -140,3 +140,20 @@ def test_label_dicts_cover_their_codes():
 def test_t_formats_and_translates():
     assert t("figure.term_bar.title", "zh", n=5) == "前 5 个词语"
     assert t("figure.term_bar.title", "en", n=5) == "Top 5 terms"
+
+
+def test_format_count_writes_large_counts_for_a_headline_in_each_language():
+    from policylens.i18n import format_count
+
+    assert [format_count(n, "en") for n in (9876, 34_410, 1_538_560, 15_515_588)] == [
+        "9,876",
+        "34.4 k",
+        "1.54 M",
+        "15.5 M",
+    ]
+    assert [format_count(n, "zh") for n in (9876, 34_410, 15_515_588, 123_456_789)] == [
+        "9,876",
+        "3.44万",
+        "1552万",
+        "1.23亿",
+    ]

@@ -285,7 +285,7 @@ def query_or_warn(entry: corpus.CorpusEntry, name: str, *args, where: str | None
 def render_summary(entry: corpus.CorpusEntry, where: str, lang: str) -> None:
     whole = corpus.run_query(entry, "summarize_corpus", where="")
     shown = corpus.run_query(entry, "summarize_corpus", where=where)
-    cols = st.columns([1, 1, 1, 2])
+    cols = st.columns(3)  # three: at 1024 px a fourth headline number no longer fits its column
     cols[0].metric(
         t("corpus.metric.documents", lang),
         format_count(shown["documents"], lang),
@@ -297,24 +297,19 @@ def render_summary(entry: corpus.CorpusEntry, where: str, lang: str) -> None:
         help=t("corpus.metric.sizes", lang, characters=shown["characters"], paragraphs=shown["paragraphs"]),
     )
     cols[2].metric(t("corpus.metric.places", lang), f"{shown['places']:,}")
-    first, last = shown["first"], shown["last"]
-    span = "–" if not first else str(first.year) if first.year == last.year else f"{first.year}–{last.year}"
-    cols[3].metric(
-        t("corpus.metric.span", lang),
-        span,
-        help=t("corpus.metric.span_help", lang, first=first or "–", last=last or "–", n=shown["undated"]),
-    )
     manifest = read_manifest(entry.folder) or {}
-    st.caption(
-        t_md(
-            "corpus.status",
-            lang,
-            updated=manifest.get("updated", "–"),
-            analysed=manifest.get("analysed", 0),
-            reused=manifest.get("reused", 0),
-            bad=len(manifest.get("bad", [])),
-        )
+    span = t(
+        "corpus.metric.span_help", lang, first=shown["first"] or "–", last=shown["last"] or "–", n=shown["undated"]
     )
+    status = t_md(
+        "corpus.status",
+        lang,
+        updated=manifest.get("updated", "–"),
+        analysed=manifest.get("analysed", 0),
+        reused=manifest.get("reused", 0),
+        bad=len(manifest.get("bad", [])),
+    )
+    st.caption(f"{t('corpus.metric.span', lang)}: {span} · {status}")  # the span holds only dates and a count
     bad = list(entry.bad) or [BadFile(**b) for b in manifest.get("bad", []) if isinstance(b, dict)]
     if bad:
         with st.expander(t("corpus.bad.title", lang, n=len(bad)), icon=":material/warning:"):
