@@ -26,10 +26,9 @@ if not filled:
     st.stop()
 st.caption(t("coverage.summary", lang, filled=filled, cells=cells, share=round(100 * filled / cells)))
 source = "" if view.key == "bundled" else t("coverage.source", lang, names=" + ".join(view.names))
-color = codebook.get(pillar_ids[0]).color if len(pillar_ids) == 1 else "#1f5fa8"
 st.caption(t("coverage.click_hint", lang))
 widgets.render_chart(
-    cache.get_coverage_figure(view.key, cities, tuple(pillar_ids), lang, source, color, view.data),
+    cache.get_coverage_figure(view.key, cities, tuple(pillar_ids), lang, source, view.data),
     key=state.COVERAGE_CHART,
     on_click="indicator",
 )

@@ -23,7 +23,7 @@ from policylens.documents.stats import summarise_document
 from policylens.export.files import CHART_CONFIG, PAGE_TEMPLATES, collect_figure_text, render_page
 from policylens.export.images import build_font_face_css
 from policylens.figures.clouds import CloudOptions, build_cloud_svg, render_cloud
-from policylens.figures.indicators import DEFAULT_COLOR, build_indicator_figure
+from policylens.figures.indicators import build_indicator_figure
 from policylens.figures.text import build_pillar_share_figure, pillar_color, pillar_label
 from policylens.i18n import t
 from policylens.indicators import table as indicators
@@ -218,8 +218,7 @@ def _indicators(
     used, figures = [], []
     for row in headline.to_dict("records"):
         rows = table[table[schema.INDICATOR_ID] == row[schema.INDICATOR_ID]]
-        color = codebook.get(row[schema.PILLAR]).color if row[schema.PILLAR] in codebook.ids else DEFAULT_COLOR
-        figures.append(charts.add(build_indicator_figure(rows, lang, pillar_color=color)))
+        figures.append(charts.add(build_indicator_figure(rows, lang)))
         used.append(rows)
     sources = (
         pd.concat(used)[[schema.SOURCE_TITLE, schema.SOURCE_URL]]

@@ -11,7 +11,6 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from policylens.figures.indicators import (
-    DEFAULT_COLOR,
     LEGEND_MARKER_COLOR,
     QUALIFIER_LEGEND_LABELS,
     QUALIFIER_SYMBOLS,
@@ -106,7 +105,6 @@ def build_measure_figure(
     series: pd.DataFrame,
     measure: str,
     lang: str = "en",
-    pillar_color: str = DEFAULT_COLOR,
     base_year: int | None = None,
     kind: str = "line",
 ) -> go.Figure:
@@ -124,7 +122,7 @@ def build_measure_figure(
         shown = shown.sort_values(SHOWN, ascending=False, kind="stable")
         symbols = [_symbol(q, n, measure) for q, n in zip(shown[QUALIFIER], shown[NOTE])]
         used |= set(symbols)
-        colors = [city_color(c, pillar_color) for c in shown[CITY]]
+        colors = [city_color(c) for c in shown[CITY]]
         labels = [escape_plotly(city_label(c, lang)) for c in shown[CITY]]
         fig.add_trace(
             go.Bar(
@@ -165,8 +163,10 @@ def build_measure_figure(
                 _symbol(rows.at[y, QUALIFIER], rows.at[y, NOTE], measure) if y in rows.index else "circle"
                 for y in years
             ]
+            if all(v is None for v in values):
+                continue  # no line to draw (no base-year value, one year only for growth): not in the legend
             used |= {s for s, v in zip(symbols, values) if v is not None}
-            color = city_color(city, pillar_color)
+            color = city_color(city)
             fig.add_trace(
                 go.Scatter(
                     x=years,
@@ -194,9 +194,7 @@ def build_measure_figure(
     return apply_style(fig, f"{title}{suffix}", source)
 
 
-def build_view_figure(
-    df: pd.DataFrame, spec: ViewSpec, lang: str = "en", pillar_color: str = DEFAULT_COLOR
-) -> go.Figure:
+def build_view_figure(df: pd.DataFrame, spec: ViewSpec, lang: str = "en") -> go.Figure:
     """The figure of a view: absolute values through indicator_figures.build_indicator_figure (every
     source in hover, conflicts flagged), indexed and growth through build_measure_figure; log y axis
     when spec.log. The caller checks that the spec has rows."""
@@ -204,9 +202,9 @@ def build_view_figure(
         rows = filter_years(select_rows(df, spec), *(spec.years or (None, None)))
         if spec.kind == "bar":
             rows = rows[rows[YEAR] == spec.bar_year]
-        fig = build_indicator_figure(rows, lang=lang, pillar_color=pillar_color)
+        fig = build_indicator_figure(rows, lang=lang)
     else:
-        fig = build_measure_figure(view_series(df, spec), spec.measure, lang, pillar_color, spec.base_year, spec.kind)
+        fig = build_measure_figure(view_series(df, spec), spec.measure, lang, spec.base_year, spec.kind)
     return set_log_scale(fig) if spec.log else fig
 
 
@@ -271,7 +269,7 @@ def add_target(
 
 
 def build_target_figure(
-    rows: pd.DataFrame, target: dict, document_name: str, lang: str = "en", pillar_color: str = DEFAULT_COLOR
+    rows: pd.DataFrame, target: dict, document_name: str, lang: str = "en"
 ) -> tuple[go.Figure, bool]:
     """One city's actual series (long-table rows of one indicator) with a target from the document.
 
@@ -280,7 +278,7 @@ def build_target_figure(
     drawn False when its unit does not convert (the figure then shows the series alone).
     """
     series = build_measure_series(rows, "absolute")
-    fig = build_measure_figure(series, "absolute", lang, pillar_color)
+    fig = build_measure_figure(series, "absolute", lang)
     unit_code = indicators.chart_unit(series[UNIT_CODE])
     value = convert_value(target[VALUE], target[UNIT_CODE], unit_code)
     if value is None:

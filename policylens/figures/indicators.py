@@ -21,17 +21,19 @@ from policylens.markup import escape_plotly
 
 FULL_YEAR = indicators.FULL_YEAR_NOTE
 
-DEFAULT_COLOR = "#1f5fa8"
 LEGEND_MARKER_COLOR = "#6b6b6b"
+# One colour per city on every chart, whatever the pillar (Paul Tol's muted scheme): none is a pillar
+# colour of the codebook (blue, orange, teal) or the general grey, and neighbours in the list differ.
 CITY_COLORS = {
-    "Suzhou": "#e08a2c",
-    "Hangzhou": "#2a9d8f",
-    "Hefei": "#8e6bbf",
-    "Wuhan": "#c0504d",
-    "Shenzhen": "#5b8c3a",
-    "Guangzhou": "#b07aa1",
+    FOCUS_CITY: "#882255",  # Nanjing: wine
+    "Suzhou": "#117733",
+    "Hangzhou": "#332288",
+    "Hefei": "#999933",
+    "Wuhan": "#CC6677",
+    "Shenzhen": "#AA4499",
+    "Guangzhou": "#661100",
 }
-EXTRA_COLORS = ("#7f7f7f", "#bcbd22", "#17becf", "#8c564b")
+EXTRA_COLORS = ("#7f7f7f", "#bcbd22", "#8c564b", "#e377c2")
 QUALIFIER_SYMBOLS = {"exact": "circle", "lower_bound": "triangle-up", "approx": "circle-open", "preliminary": "diamond"}
 MAX_SOURCE_TITLES = 2
 MAX_TITLE_CHARS = 60
@@ -48,15 +50,13 @@ QUALIFIER_LEGEND_LABELS = {
 }
 
 
-def city_color(city: str, focus_color: str = DEFAULT_COLOR) -> str:
-    """Stable colour per city: the focus city takes the pillar colour, peers a fixed palette."""
-    if city == FOCUS_CITY:
-        return focus_color
+def city_color(city: str) -> str:
+    """The city's one colour on every chart (an unknown city: a stable pick from EXTRA_COLORS)."""
     return CITY_COLORS.get(city, EXTRA_COLORS[sum(map(ord, city)) % len(EXTRA_COLORS)])
 
 
 def _order_cities(cities: list[str]) -> list[str]:
-    known = [FOCUS_CITY, *CITY_COLORS]
+    known = list(CITY_COLORS)  # the focus city first
     return sorted(set(cities), key=lambda c: (known.index(c) if c in known else len(known), c))
 
 
@@ -137,13 +137,13 @@ def _marker(symbols: list[str], color: str | list[str]) -> dict:
     return dict(symbol=symbols, size=10, color=color, line=dict(width=2, color=color))
 
 
-def _add_year_lines(fig: go.Figure, picked: pd.DataFrame, hover: dict, lang: str, focus_color: str) -> None:
+def _add_year_lines(fig: go.Figure, picked: pd.DataFrame, hover: dict, lang: str) -> None:
     """One trace per city over every year from its first to its last; None where no value."""
     for city in _order_cities(list(picked[schema.CITY])):
         series = picked[picked[schema.CITY] == city].set_index(schema.YEAR)
         years = list(range(int(series.index.min()), int(series.index.max()) + 1))
         found = [year in series.index for year in years]
-        color = city_color(city, focus_color)
+        color = city_color(city)
         mode = "lines+markers" if len(series) >= 2 else "markers"
         fig.add_trace(
             go.Scatter(
@@ -182,9 +182,7 @@ def _add_year_lines(fig: go.Figure, picked: pd.DataFrame, hover: dict, lang: str
     fig.update_xaxes(title_text=t("indicator_figure.year", lang), dtick=1, tickformat="d")
 
 
-def _add_city_values(
-    fig: go.Figure, picked: pd.DataFrame, hover: dict, lang: str, focus_color: str, is_rank: bool
-) -> None:
+def _add_city_values(fig: go.Figure, picked: pd.DataFrame, hover: dict, lang: str, is_rank: bool) -> None:
     """Value chart: one bar per city (a marker for ranks), qualifier symbols on top."""
     picked = picked.sort_values(schema.VALUE, ascending=is_rank, kind="stable")
     same_year = picked[schema.YEAR].nunique() == 1
@@ -196,7 +194,7 @@ def _add_city_values(
         )
         for c, y in zip(picked[schema.CITY], picked[schema.YEAR])
     ]
-    colors = [city_color(c, focus_color) for c in picked[schema.CITY]]
+    colors = [city_color(c) for c in picked[schema.CITY]]
     texts = [
         QUALIFIER_PREFIXES.get(q, "") + ("#" if is_rank else "") + f"{v:,.12g}"
         for v, q in zip(picked[schema.VALUE], picked[schema.QUALIFIER])
@@ -255,9 +253,7 @@ def _add_city_values(
     fig.update_xaxes(title_text=title, type="category")
 
 
-def build_indicator_figure(
-    df_one_indicator: pd.DataFrame, lang: str = "en", pillar_color: str = DEFAULT_COLOR
-) -> go.Figure:
+def build_indicator_figure(df_one_indicator: pd.DataFrame, lang: str = "en") -> go.Figure:
     """Chart one indicator from long-table rows (all sources, one or more cities).
 
     A city with two or more years gets a line over every year from its first to its last, with
@@ -283,9 +279,9 @@ def build_indicator_figure(
 
     fig = go.Figure()
     if (picked.groupby(schema.CITY)[schema.YEAR].nunique() >= 2).any():
-        _add_year_lines(fig, picked, hover, lang, pillar_color)
+        _add_year_lines(fig, picked, hover, lang)
     else:
-        _add_city_values(fig, picked, hover, lang, pillar_color, is_rank)
+        _add_city_values(fig, picked, hover, lang, is_rank)
     for trace in _qualifier_legend(picked[schema.QUALIFIER], lang):
         fig.add_trace(trace)
     unit = indicators.unit_label(unit_code, lang)
@@ -302,7 +298,6 @@ def build_coverage_figure(
     lang: str = "en",
     indicator_labels: Mapping[str, str] | None = None,
     source: str | None = None,
-    focus_color: str = DEFAULT_COLOR,
 ) -> go.Figure:
     """Indicator × year matrix of squares from indicators.summarise_coverage output.
 
@@ -346,7 +341,7 @@ def build_coverage_figure(
                 mode="markers",
                 name=escape_plotly(name),
                 customdata=list(rows[schema.INDICATOR_ID]),
-                marker=dict(symbol="square", size=size, color=city_color(city, focus_color)),
+                marker=dict(symbol="square", size=size, color=city_color(city)),
                 hovertext=[
                     escape_plotly(
                         t("indicator_figure.coverage.hover", lang, city=name, indicator=names[i], year=y, n=k)

@@ -174,11 +174,11 @@ def get_view_series(dataset_key: str, spec, _data: pd.DataFrame) -> pd.DataFrame
 
 
 @st.cache_data(show_spinner=False, max_entries=128)
-def get_view_figure(dataset_key: str, spec, lang: str, color: str, _data: pd.DataFrame) -> dict:
+def get_view_figure(dataset_key: str, spec, lang: str, _data: pd.DataFrame) -> dict:
     """The figure of a view spec as plotly JSON (the data is cached; Streamlit draws a fresh figure)."""
     from policylens.figures.indicator_views import build_view_figure
 
-    return build_view_figure(_data, spec, lang, color).to_plotly_json()
+    return build_view_figure(_data, spec, lang).to_plotly_json()
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
@@ -188,7 +188,6 @@ def get_coverage_figure(
     pillar_ids: tuple[str, ...],
     lang: str,
     source: str,
-    color: str,
     _data: pd.DataFrame,
 ) -> dict | None:
     """The indicator × year coverage of the chosen cities and pillars as plotly JSON; None when empty."""
@@ -200,9 +199,7 @@ def get_coverage_figure(
         return None
     catalogue = indicators.list_indicators(rows)
     labels = {r[schema.INDICATOR_ID]: indicator_name(r, lang) for r in catalogue.to_dict("records")}
-    return build_coverage_figure(
-        indicators.summarise_coverage(rows), lang, labels, source or None, color
-    ).to_plotly_json()
+    return build_coverage_figure(indicators.summarise_coverage(rows), lang, labels, source or None).to_plotly_json()
 
 
 @st.cache_data(show_spinner=False)

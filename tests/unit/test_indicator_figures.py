@@ -7,15 +7,19 @@ import plotly.graph_objects as go
 import pytest
 from indicator_rows import frame, row_factory
 
-from policylens import schema
+from policylens import paths, schema
 from policylens.figures.indicators import (
+    CITY_COLORS,
     build_coverage_figure,
     build_indicator_figure,
     build_source_line,
+    city_color,
     format_value,
 )
 from policylens.figures.style import GAP_COLOR, TEMPLATE
+from policylens.figures.text import GENERAL_COLOR
 from policylens.indicators import table as indicators
+from policylens.text.pillars import load_codebook
 
 FULL_YEAR = indicators.FULL_YEAR_NOTE
 
@@ -159,12 +163,16 @@ def test_rank_axis_is_reversed_with_one_at_the_top():
     assert fig.layout.yaxis.title.text == "rank (1 = top)"
 
 
-def test_focus_city_takes_the_pillar_colour_and_figure_uses_the_template():
+def test_every_city_keeps_one_colour_of_its_own_apart_from_the_pillar_colours():
     rows = [*TWO_YEARS, row(city="Wuhan"), row(city="Wuhan", year=2018)]
-    fig = build_indicator_figure(frame(rows), pillar_color="#c0392b")
-    assert data_trace(fig, "Nanjing").line.color == "#c0392b"
-    assert data_trace(fig, "Wuhan").line.color != "#c0392b"
+    fig = build_indicator_figure(frame(rows))
+    assert data_trace(fig, "Nanjing").line.color == CITY_COLORS["Nanjing"] == city_color("Nanjing")
+    assert data_trace(fig, "Wuhan").line.color == CITY_COLORS["Wuhan"]
     assert fig.layout.template.to_plotly_json() == TEMPLATE.to_plotly_json()
+    codebook = load_codebook(paths.PILLARS_CODEBOOK)
+    taken = {p.color.lower() for p in codebook.pillars} | {GENERAL_COLOR.lower()}
+    colours = [c.lower() for c in CITY_COLORS.values()]
+    assert len(set(colours)) == len(colours) and not taken & set(colours)
 
 
 def test_source_line_is_inside_the_figure_and_escaped():

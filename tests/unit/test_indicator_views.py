@@ -208,3 +208,13 @@ def test_indicator_name_falls_back_to_the_other_language_then_the_id():
     assert indicator_name({"indicator_id": "x", "indicator_en": "", "indicator_zh": "研发人员"}, "en") == "研发人员"
     assert indicator_name({"indicator_id": "x", "indicator_en": "R&D staff", "indicator_zh": ""}, "zh") == "R&D staff"
     assert indicator_name({"indicator_id": "x", "indicator_en": "", "indicator_zh": ""}, "en") == "x"
+
+
+def test_a_city_with_no_value_in_the_measure_has_no_legend_entry():
+    lone = DATA[DATA[schema.CITY] == DATA[schema.CITY].iloc[0]].head(1)
+    others = DATA[DATA[schema.CITY] != lone[schema.CITY].iloc[0]]
+    series = build_measure_series(pd.concat([lone, others]), "growth")
+    fig = build_measure_figure(series, "growth")
+    named = {t.name for t in fig.data if t.x is not None and len(t.x) and t.x[0] is not None}
+    drawn = {t.name for t in fig.data if t.y is not None and any(v is not None for v in t.y)}
+    assert named == drawn and lone[schema.CITY].iloc[0] not in {n for n in named}

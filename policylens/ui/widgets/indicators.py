@@ -297,9 +297,7 @@ def render_indicator_view(view: IndicatorData, spec: ViewSpec, pillar: Pillar, l
         render_gaps(series, spec, lang)
     if shown_view != "table":
         if series[SHOWN].notna().any():
-            widgets.render_chart(
-                cache.get_view_figure(view.key, spec, lang, pillar.color, view.data), key=state.INDICATORS_CHART
-            )
+            widgets.render_chart(cache.get_view_figure(view.key, spec, lang, view.data), key=state.INDICATORS_CHART)
         else:
             st.info(t("indicators.nothing_to_show", lang))
         if spec.log and (series[SHOWN] <= 0).any():
