@@ -41,6 +41,7 @@ from policylens.schema import (
 
 MEASURES = ("absolute", "indexed", "growth")
 SCALES = ("linear", "log")
+VIEWS = ("chart", "bar", "table", "compare")  # how the Indicators page shows a view (lines, one year, tables)
 SHOWN = "shown"  # the value in the chosen measure (float64, NaN where it cannot be computed)
 N_VALUES = "n_values"
 # Notes that leave a point without a value in its measure ("qualified" points keep theirs).

@@ -90,6 +90,12 @@ def apply_view_state(view: url_state.ViewState) -> None:
         ss[state.INDICATORS_MEASURE] = view.mode
     if view.scale:
         ss[state.INDICATORS_SCALE] = view.scale
+    if view.view:
+        ss[state.INDICATORS_VIEW] = view.view
+    if view.base_year:
+        ss[state.INDICATORS_BASE_YEAR] = view.base_year
+    if view.bar_year:
+        ss[state.INDICATORS_BAR_YEAR] = view.bar_year
     if view.corpus:
         ss[state.CORPUS_ACTIVE] = _server_corpora().get(view.corpus)
     if view.corpus_dates:
@@ -123,6 +129,10 @@ def current_view_state() -> url_state.ViewState:
         years=tuple(years) if years else None,
         mode=ss.get(state.INDICATORS_MEASURE) if ss.get(state.INDICATORS_MEASURE) != url_state.MODES[0] else None,
         scale=ss.get(state.INDICATORS_SCALE) if ss.get(state.INDICATORS_SCALE) != url_state.SCALES[0] else None,
+        view=ss.get(state.INDICATORS_VIEW) if ss.get(state.INDICATORS_VIEW) != url_state.VIEWS[0] else None,
+        # the base and bar years only mean something in their measure and view
+        base_year=ss.get(state.INDICATORS_BASE_YEAR) if ss.get(state.INDICATORS_MEASURE) == "indexed" else None,
+        bar_year=ss.get(state.INDICATORS_BAR_YEAR) if ss.get(state.INDICATORS_VIEW) == "bar" else None,
         corpus=entry.label if entry is not None else None,
         corpus_dates=tuple(ss[state.CORPUS_DATES]) if ss.get(state.CORPUS_DATES) else None,
         places=tuple(ss.get(state.CORPUS_PLACES) or ()),

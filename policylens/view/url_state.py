@@ -13,14 +13,15 @@ from dataclasses import dataclass, field
 
 from policylens.i18n import LANGUAGES
 from policylens.indicators.labels import YEAR_BOUNDS
-from policylens.indicators.views import MEASURES, SCALES
+from policylens.indicators.views import MEASURES, SCALES, VIEWS
 
 # Query-parameter names.
 PILLARS, TERM, DOC, LANG = "pillars", "term", "doc", "lang"
 INDICATOR, CITIES, YEAR_FROM, YEAR_TO, MODE, SCALE = "indicator", "cities", "from", "to", "mode", "scale"
+VIEW, BASE_YEAR, BAR_YEAR = "view", "base", "year"  # the Indicators page's view, index base year, bar year
 # The corpus views: the corpus (a server corpus, by name), its date range, places, types, period, terms.
 CORPUS, CORPUS_DATES, PLACES, TYPES, BY, CORPUS_TERMS = "corpus", "cdates", "places", "types", "by", "cterms"
-PARAMS = (PILLARS, TERM, DOC, LANG, INDICATOR, CITIES, YEAR_FROM, YEAR_TO, MODE, SCALE)
+PARAMS = (PILLARS, TERM, DOC, LANG, INDICATOR, CITIES, YEAR_FROM, YEAR_TO, MODE, SCALE, VIEW, BASE_YEAR, BAR_YEAR)
 PARAMS += (CORPUS, CORPUS_DATES, PLACES, TYPES, BY, CORPUS_TERMS)
 CORPUS_PERIODS = ("year", "quarter", "month")  # corpus.store.PERIODS (view imports no corpus code)
 # Indicator chart modes (absolute values, index with base year = 100, year-on-year growth) and axis scales.
@@ -43,6 +44,9 @@ class ViewState:
     years: tuple[int, int] | None = None  # (from, to), inclusive
     mode: str | None = None
     scale: str | None = None
+    view: str | None = None  # chart | bar | table | compare
+    base_year: int | None = None
+    bar_year: int | None = None
     corpus: str | None = None  # a server corpus's name; a session's own upload cannot be shared
     corpus_dates: tuple[str, str] | None = None  # ISO dates (either may be "")
     places: tuple[str, ...] = ()
@@ -204,6 +208,9 @@ def parse_view_state(params: Mapping[str, str | Sequence[str]], known: KnownValu
         years=_parse_years(get[YEAR_FROM], get[YEAR_TO], known.years, notices),
         mode=_choice(MODE, get[MODE], MODES, notices),
         scale=_choice(SCALE, get[SCALE], SCALES, notices),
+        view=_choice(VIEW, get[VIEW], VIEWS, notices),
+        base_year=_parse_year(BASE_YEAR, get[BASE_YEAR], known.years, notices) or None,
+        bar_year=_parse_year(BAR_YEAR, get[BAR_YEAR], known.years, notices) or None,
         corpus=corpus,
         corpus_dates=_parse_dates(get[CORPUS_DATES], notices),
         places=tuple(_split(get[PLACES] or "")),
@@ -227,6 +234,9 @@ def build_query_params(view: ViewState) -> dict[str, str]:
         YEAR_TO: str(view.years[1]) if view.years else "",
         MODE: view.mode or "",
         SCALE: view.scale or "",
+        VIEW: view.view or "",
+        BASE_YEAR: str(view.base_year) if view.base_year else "",
+        BAR_YEAR: str(view.bar_year) if view.bar_year else "",
         CORPUS: view.corpus or "",
         CORPUS_DATES: "..".join(view.corpus_dates) if view.corpus_dates else "",
         PLACES: SEPARATOR.join(view.places),

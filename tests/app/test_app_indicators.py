@@ -284,3 +284,29 @@ def test_a_shared_indicator_link_opens_that_indicator_and_picking_another_update
     assert at.session_state["indicators.selected"] == other
     shared = at.query_params["indicator"]  # AppTest keeps the last value of a repeated name last
     assert (shared if isinstance(shared, str) else shared[-1]) == other
+
+
+@pytest.mark.parametrize("view", ["table", "bar"])
+def test_every_indicators_control_round_trips_through_the_link(view):
+    at = open_page()
+    choose(at, "strong", "gdp", ["Nanjing", "Suzhou", "Hangzhou", "Hefei", "Wuhan"])
+    at.segmented_control(key="widget.indicators.scale").set_value("log").run()
+    at.segmented_control(key="widget.indicators.view").set_value(view).run()
+    if view == "bar":
+        at.selectbox(key="widget.indicators.bar_year").set_value(2022).run()
+    at.run()  # the address bar is written at the start of a run, from the state the last one left
+    link = {
+        k: at.query_params[k][0] if isinstance(at.query_params[k], list) else at.query_params[k]
+        for k in at.query_params
+    }
+    assert {"indicator", "cities", "scale", "view"} <= set(link) and link["view"] == view
+    fresh = AppTest.from_file(str(paths.ROOT / "dashboard.py"), default_timeout=TIMEOUT)
+    for name, value in link.items():
+        fresh.query_params[name] = value
+    fresh.run()
+    fresh.switch_page("pages/indicators.py").run()
+    assert not fresh.exception, fresh.exception
+    for key in ("indicators.selected", "indicators.cities", "indicators.scale", "indicators.view"):
+        assert fresh.session_state[key] == at.session_state[key], key
+    if view == "bar":
+        assert fresh.session_state["indicators.bar_year"] == 2022
