@@ -14,7 +14,7 @@ import pandas as pd
 
 from policylens.i18n import t
 from policylens.indicators import table as indicators
-from policylens.indicators.labels import QUALIFIER_LABELS, QUALIFIER_PREFIXES, city_label
+from policylens.indicators.labels import QUALIFIER_LABELS, QUALIFIER_PREFIXES, city_label, indicator_name
 from policylens.indicators.transforms import (
     GROWTH_PCT,
     INDEX_VALUE,
@@ -156,6 +156,40 @@ def build_view_table(
             SHOWN: shown,
             NOTE: [" ".join(filter(None, pair)) for pair in zip(notes, conflicts)],
             "sources": rows[N_SOURCES].astype("int64").to_numpy(),
+            SOURCE_TITLE: rows[SOURCE_TITLE].to_numpy(),
+            SOURCE_URL: rows[SOURCE_URL].to_numpy(),
+        }
+    )
+
+
+def build_export_table(
+    series: pd.DataFrame, measure: str, lang: str = "en", base_year: int | None = None
+) -> pd.DataFrame:
+    """The table behind a chart for Excel, R or pandas: tidy and typed, one row per city and year.
+
+    Columns: indicator_id, indicator (its name in `lang`), city (the table's id), city_label, year
+    (int64), value (float64, the published figure in the chart's unit, never text), qualifier (the
+    code: exact, approx, lower_bound, preliminary), unit (label), measure, shown (float64: the index
+    or growth rate, empty for absolute values and where none can be computed), note, source_title,
+    source_url. A gap is an absent row, never a filled one."""
+    rows = series.sort_values([CITY, YEAR], kind="stable")
+    display = build_view_table(rows, measure, lang, base_year)
+    names = [indicator_name(r, lang) for r in rows.to_dict("records")]
+    return pd.DataFrame(
+        {
+            INDICATOR_ID: rows[INDICATOR_ID].to_numpy(),
+            "indicator": names,
+            CITY: rows[CITY].to_numpy(),
+            "city_label": display[CITY].to_numpy(),
+            YEAR: display[YEAR].to_numpy(),
+            VALUE: rows[VALUE].astype("float64").to_numpy(),
+            QUALIFIER: rows[QUALIFIER].to_numpy(),
+            "unit": display["unit"].to_numpy(),
+            "measure": measure,
+            SHOWN: (rows[SHOWN] if measure != "absolute" else pd.Series(float("nan"), index=rows.index))
+            .astype("float64")
+            .to_numpy(),
+            NOTE: display[NOTE].to_numpy(),
             SOURCE_TITLE: rows[SOURCE_TITLE].to_numpy(),
             SOURCE_URL: rows[SOURCE_URL].to_numpy(),
         }

@@ -14,6 +14,7 @@ from policylens.indicators.views import (
     SHOWN,
     ViewSpec,
     build_compare_table,
+    build_export_table,
     build_measure_series,
     build_view_table,
     convert_value,
@@ -218,3 +219,30 @@ def test_a_city_with_no_value_in_the_measure_has_no_legend_entry():
     named = {t.name for t in fig.data if t.x is not None and len(t.x) and t.x[0] is not None}
     drawn = {t.name for t in fig.data if t.y is not None and any(v is not None for v in t.y)}
     assert named == drawn and lone[schema.CITY].iloc[0] not in {n for n in named}
+
+
+def test_the_exported_table_is_tidy_and_typed_for_spreadsheets_and_data_frames():
+    import io
+
+    import openpyxl
+
+    from policylens.export.files import build_xlsx
+
+    table = build_export_table(build_measure_series(DATA, "absolute"), "absolute", "zh")
+    assert table["value"].dtype == "float64" and table["year"].dtype == "int64"
+    nanjing = table[table["city"] == "Nanjing"].set_index("year")
+    assert nanjing.loc[2018, "value"] == 110.0 and nanjing.loc[2018, "qualifier"] == "approx"  # no "≈ 110" text
+    assert nanjing.loc[2020, "value"] == 15000.0  # 1.5 万亿元 in the chart unit, 亿元
+    assert set(table["indicator"]) == {"地区生产总值"} and set(table["city_label"]) == {"南京", "苏州"}
+    assert list(table.columns[:3]) == ["indicator_id", "indicator", "city"] and {"source_title", "source_url"} <= set(
+        table
+    )
+    sheet = openpyxl.load_workbook(io.BytesIO(build_xlsx({"t": table}))).active
+    header = [c.value for c in sheet[1]]
+    values = [r[header.index("value")] for r in sheet.iter_rows(min_row=2, values_only=True)]
+    assert all(isinstance(v, (int, float)) for v in values)  # numbers in Excel, not strings
+    indexed = build_export_table(build_measure_series(DATA, "indexed", 2018), "indexed", "en", 2018)
+    assert (
+        indexed["shown"].dtype == "float64"
+        and indexed.set_index(["city", "year"]).loc[("Suzhou", 2018), "shown"] == 100.0
+    )

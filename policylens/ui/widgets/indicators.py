@@ -18,6 +18,7 @@ from policylens.indicators.views import (
     SHOWN,
     ViewSpec,
     build_compare_table,
+    build_export_table,
     build_view_table,
     cities_without_data,
     list_sources,
@@ -329,7 +330,8 @@ def render_indicator_view(view: IndicatorData, spec: ViewSpec, pillar: Pillar, l
             hide_index=True,
             width="stretch",
         )
-        exports.render_table_exports(table, f"indicator-{spec.indicator_id}", lang)
+        tidy = build_export_table(series, spec.measure, lang, spec.base_year)  # typed, for Excel, R, pandas
+        exports.render_table_exports(tidy, f"indicator-{spec.indicator_id}", lang)
     elif shown_view == "compare":
         st.caption(
             t("indicators.compare_caption", lang)
