@@ -298,7 +298,12 @@ def render_indicator_view(view: IndicatorData, spec: ViewSpec, pillar: Pillar, l
         render_gaps(series, spec, lang)
     if shown_view != "table":
         if series[SHOWN].notna().any():
-            widgets.render_chart(cache.get_view_figure(view.key, spec, lang, view.data), key=state.INDICATORS_CHART)
+            widgets.render_chart(
+                cache.get_view_figure(view.key, spec, lang, view.data),
+                key=state.INDICATORS_CHART,
+                # the chart's CSV: the values it draws, tidy, with units and sources (not plotly's traces)
+                data=build_export_table(series, spec.measure, lang, spec.base_year),
+            )
         else:
             st.info(t("indicators.nothing_to_show", lang))
         if spec.log and (series[SHOWN] <= 0).any():
