@@ -39,6 +39,7 @@ class ViewExports:
     charts: list[tuple[str, go.Figure | dict, pd.DataFrame | None]] = field(default_factory=list)
     tables: dict[str, pd.DataFrame] = field(default_factory=dict)
     clouds: dict = field(default_factory=dict)  # name -> clouds.CloudResult
+    indicator: str | None = None  # the indicator a page shows (its default too, which the selection lacks)
 
 
 _RECORDING: ContextVar[ViewExports | None] = ContextVar("policylens_view_exports", default=None)
@@ -211,7 +212,11 @@ def render_view_exports(ctx) -> None:  # a ui.context.PageContext
 
         charts = [ChartExport(name, _as_figure(fig), data) for name, fig, data in view.charts]
         filters = ViewFilters(
-            pillars=selection.pillars, term=selection.term, indicator=selection.indicator, cities=cities, years=years
+            pillars=selection.pillars,
+            term=selection.term,
+            indicator=view.indicator or selection.indicator,
+            cities=cities,
+            years=years,
         )
         provenance = build_provenance(document, ctx.codebook, ctx.segmenter.config, filters)
         return build_export_bundle(charts, provenance, clouds=view.clouds, tables=view.tables, images=images, lang=lang)

@@ -292,6 +292,7 @@ def _column_config(lang: str, measure: str) -> dict:
 
 def render_indicator_view(view: IndicatorData, spec: ViewSpec, pillar: Pillar, lang: str) -> None:
     """The chosen view (chart, bar, table, compare), its source line, gaps and the sources panel."""
+    exports.current_view().indicator = spec.indicator_id  # provenance names what is shown, default or not
     series = cache.get_view_series(view.key, spec, view.data)
     shown_view = st.session_state[state.INDICATORS_VIEW]
     if spec.measure != "absolute":
