@@ -15,10 +15,7 @@ ctx = get_context()
 lang, codebook = ctx.lang, ctx.codebook
 st.title(t("corpus.title", lang))
 st.caption(t("corpus.intro", lang))
-entry = corpus_widgets.render_corpus_bar(lang)
-if entry is None:
-    st.info(t("corpus.none", lang))
-    st.stop()
+entry = corpus_widgets.require_corpus(lang)
 
 where = corpus_widgets.render_corpus_filters(entry, codebook, lang)
 corpus_widgets.render_summary(entry, where, lang)
@@ -33,14 +30,7 @@ if counts is not None:
         key=state.CORPUS_CHART_DOCUMENTS,
         data=corpus_widgets.with_provenance(counts, entry, where),
     )
-field = st.segmented_control(
-    t("corpus.field_picker", lang),
-    corpus_widgets.FIELDS,
-    format_func=lambda f: corpus_widgets.field_label(f, lang),
-    selection_mode="single",
-    required=True,
-    **state.bind(state.CORPUS_FIELD),
-)
+field = corpus_widgets.render_field_picker(lang)
 by_field = corpus_widgets.query_or_warn(entry, "count_documents_by", field, where=where, lang=lang)
 if by_field is not None:
     widgets.render_chart(

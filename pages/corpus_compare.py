@@ -17,10 +17,7 @@ ctx = get_context()
 lang, codebook = ctx.lang, ctx.codebook
 st.title(t("corpus.compare.title", lang))
 st.caption(t("corpus.compare.help", lang))
-entry = corpus_widgets.render_corpus_bar(lang)
-if entry is None:
-    st.info(t("corpus.none", lang))
-    st.stop()
+entry = corpus_widgets.require_corpus(lang)
 
 left, right = st.columns(2)
 with left:

@@ -21,10 +21,7 @@ SORT_LABELS = {
 ctx = get_context()
 lang, codebook = ctx.lang, ctx.codebook
 st.title(t("corpus.kwic.title", lang))
-entry = corpus_widgets.render_corpus_bar(lang)
-if entry is None:
-    st.info(t("corpus.none", lang))
-    st.stop()
+entry = corpus_widgets.require_corpus(lang)
 where = corpus_widgets.render_corpus_filters(entry, codebook, lang)
 
 if not st.session_state.get(state.CORPUS_KWIC_QUERY) and ctx.term:  # the selected term, as a start

@@ -18,10 +18,7 @@ ALL = "all"
 ctx = get_context()
 lang, codebook = ctx.lang, ctx.codebook
 st.title(t("corpus.network.title", lang))
-entry = corpus_widgets.render_corpus_bar(lang)
-if entry is None:
-    st.info(t("corpus.none", lang))
-    st.stop()
+entry = corpus_widgets.require_corpus(lang)
 where = corpus_widgets.render_corpus_filters(entry, codebook, lang)
 years = corpus_widgets.periods_of(entry, where, "year")
 options = [ALL, *years]

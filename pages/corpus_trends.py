@@ -22,10 +22,7 @@ MEASURE_LABELS = {"per_10k": "corpus.trends.measure.per_10k", "count": "corpus.t
 ctx = get_context()
 lang, codebook = ctx.lang, ctx.codebook
 st.title(t("corpus.trends.title", lang))
-entry = corpus_widgets.render_corpus_bar(lang)
-if entry is None:
-    st.info(t("corpus.none", lang))
-    st.stop()
+entry = corpus_widgets.require_corpus(lang)
 where = corpus_widgets.render_corpus_filters(entry, codebook, lang)
 source = corpus_widgets.source_line(entry, where, lang)
 by = corpus_widgets.render_period_picker(lang)
@@ -47,14 +44,7 @@ if shares is not None:
         ),
     )
     st.caption(t("corpus.trends.pillars_hint", lang))
-field = st.segmented_control(
-    t("corpus.field_picker", lang),
-    corpus_widgets.FIELDS,
-    format_func=lambda f: corpus_widgets.field_label(f, lang),
-    selection_mode="single",
-    required=True,
-    **state.bind(state.CORPUS_FIELD),
-)
+field = corpus_widgets.render_field_picker(lang)
 by_place = corpus_widgets.query_or_warn(entry, "count_pillar_shares_by", field, where=where, lang=lang)
 if by_place is not None:
     if by_place.empty:

@@ -70,6 +70,27 @@ def render_corpus_bar(lang: str) -> corpus.CorpusEntry | None:
     return corpus.get_active_corpus()
 
 
+def require_corpus(lang: str) -> corpus.CorpusEntry:
+    """The corpus bar of a corpus page; with no corpus yet, how to load one, and the page stops."""
+    entry = render_corpus_bar(lang)
+    if entry is None:
+        st.info(t("corpus.none", lang))
+        st.stop()
+    return entry
+
+
+def render_field_picker(lang: str) -> str:
+    """Which metadata field the by-field views group on (place, type, level, issuer)."""
+    return st.segmented_control(
+        t("corpus.field_picker", lang),
+        FIELDS,
+        format_func=lambda f: field_label(f, lang),
+        selection_mode="single",
+        required=True,
+        **state.bind(state.CORPUS_FIELD),
+    )
+
+
 def render_loader(lang: str, busy: bool) -> None:
     """The uploader of a corpus: one .zip, one CSV/XLSX with a text column, or many documents."""
     st.caption(t("corpus.load.help", lang, types=", ".join(SUPPORTED_EXTENSIONS)))
