@@ -64,6 +64,23 @@ def _period_axis(fig: go.Figure, periods: Sequence[str], by: str, lang: str, **w
     )
 
 
+def _period_line(rows: pd.DataFrame, column: str, periods: Sequence[str], key: str, name: str, line: dict, hover: str):
+    """One series over every period of the axis: `rows[column]` per period, None (a gap, never a
+    zero) where the series has no row; customdata [key, count] for clicks and the hover."""
+    values = dict(zip(rows["period"], rows[column]))
+    counts = dict(zip(rows["period"], rows["count"]))
+    return go.Scatter(
+        x=list(periods),
+        y=[values.get(p) for p in periods],
+        mode="lines+markers",
+        name=escape_plotly(name),
+        line=line,
+        customdata=[[key, counts.get(p, 0)] for p in periods],
+        connectgaps=False,
+        hovertemplate=hover,
+    )
+
+
 def build_documents_figure(table: pd.DataFrame, periods: Sequence[str], by: str, lang: str, source: str) -> go.Figure:
     """Bars: dated documents per period (count_documents), every period of the range on the axis."""
     counts = dict(zip(table["period"], table["documents"]))
@@ -114,25 +131,14 @@ def build_pillar_trend_figure(
     fig = go.Figure()
     for pillar, rows in shares.groupby(shares["pillar"].fillna(""), sort=False):
         pid = pillar or None
-        values = dict(zip(rows["period"], rows["share"] * 100))
-        counts = dict(zip(rows["period"], rows["paragraphs"]))
         label = pillar_label(codebook, pid, lang)
-        fig.add_trace(
-            go.Scatter(
-                x=list(periods),
-                y=[values.get(p) for p in periods],
-                mode="lines+markers",
-                name=escape_plotly(label),
-                line=dict(color=pillar_color(codebook, pid), width=2.5 if pid else 1.5, dash=None if pid else "dot"),
-                customdata=[[pillar, counts.get(p, 0)] for p in periods],
-                connectgaps=False,
-                hovertemplate=escape_plotly(label)
-                + " %{x}: %{y:.1f}% ("
-                + "%{customdata[1]:,} "
-                + escape_plotly(t("figure.corpus.paragraphs_unit", lang))
-                + ")<extra></extra>",
-            )
+        line = dict(color=pillar_color(codebook, pid), width=2.5 if pid else 1.5, dash=None if pid else "dot")
+        hover = (
+            f"{escape_plotly(label)} %{{x}}: %{{y:.1f}}% (%{{customdata[1]:,}} "
+            f"{escape_plotly(t('figure.corpus.paragraphs_unit', lang))})<extra></extra>"
         )
+        rows = rows.assign(percent=rows["share"] * 100, count=rows["paragraphs"])
+        fig.add_trace(_period_line(rows, "percent", periods, pillar, label, line, hover))
     if shares.empty:
         _empty(fig, t("figure.corpus.no_dated", lang))
     _period_axis(fig, periods, by, lang)
@@ -191,23 +197,9 @@ def build_term_trend_figure(
     period_of = period_of or {}
     for index, (term, rows) in enumerate(trends.groupby("term", sort=False)):
         color = SERIES_COLORS[index % len(SERIES_COLORS)]
-        values = dict(zip(rows["period"], rows[column]))
-        counts = dict(zip(rows["period"], rows["count"]))
-        fig.add_trace(
-            go.Scatter(
-                x=list(periods),
-                y=[values.get(p) for p in periods],
-                mode="lines+markers",
-                name=escape_plotly(term),
-                line=dict(color=color, width=2.5),
-                customdata=[[term, counts.get(p, 0)] for p in periods],
-                connectgaps=False,
-                hovertemplate=escape_plotly(term)
-                + " %{x}: "
-                + ("%{y:.2f} " + escape_plotly(t("figure.corpus.per_10k_unit", lang)) if column == "per_10k" else "")
-                + " (%{customdata[1]:,})<extra></extra>",
-            )
-        )
+        rate = f"%{{y:.2f}} {escape_plotly(t('figure.corpus.per_10k_unit', lang))}" if column == "per_10k" else ""
+        hover = f"{escape_plotly(term)} %{{x}}: {rate} (%{{customdata[1]:,}})<extra></extra>"
+        fig.add_trace(_period_line(rows, column, periods, term, term, dict(color=color, width=2.5), hover))
         first = firsts[firsts["term"] == term]
         if not first.empty and period_of.get(term) in periods:
             day = first["date"].iloc[0]
