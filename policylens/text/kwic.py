@@ -1,7 +1,9 @@
 """Keyword in context: a small query language, matching on the segmenter's raw tokens, sorting, HTML lines.
 
-Matching works on tokens (stopwords included, so any word can be searched), never on substrings:
-in Chinese `创新` finds the token 创新 but not 科技创新; `*创新*` finds both.
+Matching works on tokens (stopwords included, so any word can be searched): `*创新*` finds every
+token holding 创新. In Chinese a plain word may also be matched inside longer words (`inside_words`,
+the page's default, as a Chinese reader expects): 创新 then finds 科技创新 and 创新链 too; whole-token
+matching (jieba's segmentation) finds only the word 创新.
 """
 
 from __future__ import annotations
@@ -174,12 +176,19 @@ def find_keyword_in_context(
     pillars_by_paragraph: Mapping[int, str | None] | None = None,
     *,
     language: str,
+    inside_words: bool = False,
 ) -> pd.DataFrame:
     """Every occurrence of `query`, in document order.
 
     Context stays inside the paragraph. `window` counts characters for Chinese (language "zh") and
     words for English; near a paragraph edge the context runs to the edge. left + match + right is
     always a contiguous slice of the paragraph.
+
+    `inside_words` (Chinese only; English words are always matched whole): an alternative without
+    `*` matches wherever its characters stand, inside longer words too (创新 in 科技创新; the words
+    of a phrase may be written together or apart), and the match is just those characters. Without
+    it, and for alternatives with `*`, matches are whole tokens. Matches never overlap: leftmost
+    first, then the longest.
 
     Columns: paragraph (1-based), start, end (character offsets in the paragraph), match (surface
     text), term (the matched token or phrase: Chinese surface text; English in the form of the
@@ -188,28 +197,40 @@ def find_keyword_in_context(
     if window < 0:
         raise ValueError("window must be >= 0")
     parsed = parse_query(query) if isinstance(query, str) else query
-    matchers = [[(w, _compile_word(w)) for w in words] for words in parsed.alternatives]
+    zh = language == "zh"
+    literals = [w for w in parsed.alternatives if zh and inside_words and not any("*" in x for x in w)]
+    # longest first: at one position the regex takes the first alternative that matches
+    by_length = sorted(literals, key=lambda words: -sum(map(len, words)))
+    pattern = re.compile("|".join(r"\s*".join(map(re.escape, w)) for w in by_length)) if literals else None
+    matchers = [[(w, _compile_word(w)) for w in words] for words in parsed.alternatives if words not in literals]
     pillars = pillars_by_paragraph or {}
     # Chinese tokens are surface text, so a paragraph lacking the fixed part of every alternative's
     # first word cannot match: skipping it makes a search over a long document several times faster.
-    needles = [max(words[0].split("*"), key=len) for words in parsed.alternatives] if language == "zh" else []
+    needles = [max(words[0].split("*"), key=len) for words in parsed.alternatives] if zh else []
     rows = []
     for index, (text, tokens) in enumerate(zip(paragraphs, paragraph_tokens_with_spans), 1):
         if needles:
             lowered = text.lower()
             if not any(needle in lowered for needle in needles):
                 continue
-        words, found = _find_in_paragraph(text, tokens, matchers, language == "zh")
-        for a, b in found:
-            start, end = words[a][1], words[b - 1][2]
-            surface = text[start:end]
-            if language == "zh":
-                left, right = text[max(0, start - window) : start], text[end : end + window]
-                term = surface
-            else:
+        words, found = _find_in_paragraph(text, tokens, matchers, zh) if matchers else ((), [])
+        if not zh:
+            for a, b in found:
+                start, end = words[a][1], words[b - 1][2]
                 left, right = _word_context(text, words, a, b, window)
-                term = normalize_en_term(surface)
-            rows.append((index, start, end, surface, term, left, right, pillars.get(index)))
+                surface = text[start:end]
+                rows.append((index, start, end, surface, normalize_en_term(surface), left, right, pillars.get(index)))
+            continue
+        spans = [(words[a][1], words[b - 1][2]) for a, b in found]
+        if pattern is not None:
+            spans += [m.span() for m in pattern.finditer(_lower_same_length(text)) if m.end() > m.start()]
+        last_end = -1
+        for start, end in sorted(spans, key=lambda s: (s[0], -s[1])):
+            if start < last_end:
+                continue
+            last_end = end
+            left, right = text[max(0, start - window) : start], text[end : end + window]
+            rows.append((index, start, end, text[start:end], text[start:end], left, right, pillars.get(index)))
     columns = list(zip(*rows)) or [()] * len(KWIC_COLUMNS)
     # object columns, like the other term tables; a missing pillar stays None, not NaN
     return pd.DataFrame(

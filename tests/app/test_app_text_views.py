@@ -18,6 +18,7 @@ from policylens.text.codebook_io import format_codebook
 from policylens.text.pillars import load_codebook, parse_codebook
 from policylens.text.segment import Segmenter
 from policylens.text.terms import summarise_terms
+from policylens.ui import state
 
 QUERY = "widget.kwic.query"
 PILLARS = "widget.global.pillars"
@@ -94,6 +95,8 @@ def paragraphs_of(analysis: Analysis, pillar: str | None) -> set[int]:
 
 def test_kwic_without_a_query_asks_for_one():
     at = open_page("pages/kwic.py")
+    assert [m for m in at.markdown if "policylens-kwic" in m.value], "the page opens on the top key term"
+    at.text_input(key=QUERY).set_value("").run()  # the reader clears it
     assert [i.value for i in at.info] == [
         'Type a word to search for, e.g. 创新*, industr* or "new quality productivity".'
     ]
@@ -145,7 +148,7 @@ def test_pillar_filter_keeps_only_the_lines_of_that_pillar():
     assert {p for p, *_ in strong} <= paragraphs_of(seed_analysis(), "strong")
     assert [line for line in everything if line[0] in paragraphs_of(seed_analysis(), "strong")] == strong
     assert any("Filtered to: Strong" in m.value for m in at.main.markdown if "policylens-selection" in m.value)
-    assert f"{len(strong)} occurrences in 1 paragraphs" in main_captions(at)
+    assert f"{len(strong)} occurrences in 1 paragraph" in main_captions(at)
 
 
 @pytest.mark.parametrize(
@@ -166,12 +169,14 @@ def test_invalid_kwic_query_warns_instead_of_failing(query, warning):
     assert not at.warning and kwic_lines(at)
 
 
-def test_kwic_on_a_chinese_document_matches_whole_tokens():
+def test_kwic_on_a_chinese_document_matches_inside_words_by_default_and_whole_tokens_on_request():
     at = open_page("pages/kwic.py", paste=ZH_DIGITAL)
     at.text_input(key=QUERY).set_value("创新").run()
-    lines = kwic_lines(at)
-    # 科技创新 and 产业创新 are tokens of their own, so the bare token 创新 does not occur ...
-    assert lines == [] and "0 occurrences in 0 paragraphs" in main_captions(at)
+    # by default a plain Chinese word matches inside longer words: 创新 in 科技创新 and 产业创新
+    assert sorted(match for _, _, match, _ in kwic_lines(at)) == ["创新", "创新"]
+    at.toggle(key=state.widget_key(state.KWIC_WHOLE_WORDS)).set_value(True).run()
+    # whole words only: 科技创新 and 产业创新 are tokens of their own, so the bare token 创新 does not occur ...
+    assert kwic_lines(at) == [] and "0 occurrences in 0 paragraphs" in main_captions(at)
     at.text_input(key=QUERY).set_value("*创新").run()
     # ... but a wildcard finds both
     assert sorted(match for _, _, match, _ in kwic_lines(at)) == ["产业创新", "科技创新"]

@@ -251,3 +251,72 @@ def test_kwic_html_escapes_document_text_and_rejects_unsafe_colours():
     unsafe = build_kwic_html(row, 'red;"><script>x</script>')
     assert "<script>" not in unsafe and "#9e9e9e" in unsafe
     assert "#aabbcc" in build_kwic_html(row, "#abc")
+
+
+# --- Chinese: a plain word inside longer words (the page's default for Chinese documents) ---------
+
+# Written for these tests: 创新 stands alone once and inside three longer words jieba keeps whole;
+# jieba cuts 数字经济 into 数字 / 经济.
+ZH_COMPOUNDS = ("坚持科技创新引领，打造创新链和产业链。", "创新是第一动力，推动数字经济和创新型产业集群发展。")
+
+
+@pytest.fixture(scope="module")
+def compound_tokens(segmenter):
+    return build_token_spans(SimpleNamespace(language="zh", paragraphs=ZH_COMPOUNDS), segmenter)
+
+
+def test_the_fixture_words_are_single_tokens_for_jieba(compound_tokens):
+    tokens = {t for paragraph in compound_tokens for t, _, _ in paragraph}
+    assert {"科技创新", "创新链", "创新", "创新型产业集群", "数字", "经济"} <= tokens
+
+
+def test_chinese_plain_word_matches_inside_compounds_when_asked(compound_tokens):
+    got = find_keyword_in_context(
+        ZH_COMPOUNDS, compound_tokens, "创新", 2, {2: "new"}, language="zh", inside_words=True
+    )
+    expected = kwic_frame(
+        paragraph=[1, 1, 2, 2],
+        start=[4, 11, 0, 15],
+        end=[6, 13, 2, 17],
+        match=["创新"] * 4,
+        term=["创新"] * 4,
+        left=["科技", "打造", "", "济和"],
+        right=["引领", "链和", "是第", "型产"],
+        pillar=[None, None, "new", "new"],
+    )
+    pd.testing.assert_frame_equal(got, expected)
+    # whole tokens (the default, and the page's switch): only the word standing alone
+    whole = find_keyword_in_context(ZH_COMPOUNDS, compound_tokens, "创新", 2, {}, language="zh")
+    assert whole[["paragraph", "start", "match"]].values.tolist() == [[2, 0, "创新"]]
+    # the wildcard form still returns whole tokens, and as many lines as the plain word inside words
+    tokens = find_keyword_in_context(ZH_COMPOUNDS, compound_tokens, "*创新*", 2, {}, language="zh", inside_words=True)
+    assert tokens["match"].tolist() == ["科技创新", "创新链", "创新", "创新型产业集群"]
+    assert len(tokens) == len(got)
+
+
+def test_inside_words_takes_the_longest_alternative_and_joins_phrase_words(compound_tokens):
+    got = find_keyword_in_context(
+        ZH_COMPOUNDS, compound_tokens, '创新|创新链|"数字 经济"', 1, {}, language="zh", inside_words=True
+    )
+    assert got[["paragraph", "match", "left", "right"]].values.tolist() == [
+        [1, "创新", "技", "引"],
+        [1, "创新链", "造", "和"],
+        [2, "创新", "", "是"],
+        [2, "数字经济", "动", "和"],
+        [2, "创新", "和", "型"],
+    ]
+
+
+def test_inside_words_mixes_with_token_wildcards_without_overlap(compound_tokens):
+    # 产业* is matched on tokens (产业链), 创新 inside words: in the one token 创新型产业集群, 创新 alone
+    got = find_keyword_in_context(ZH_COMPOUNDS, compound_tokens, "创新|产业*", 0, {}, language="zh", inside_words=True)
+    spans = list(zip(got["paragraph"], got["start"], got["end"]))
+    assert spans == sorted(spans)
+    assert all(a[2] <= b[1] for a, b in zip(spans, spans[1:]) if a[0] == b[0])
+    assert got["match"].tolist() == ["创新", "创新", "产业链", "创新", "创新"]
+
+
+def test_english_words_stay_whole_even_when_inside_words_is_asked(en_tokens):
+    got = find_keyword_in_context(EN, en_tokens, "force", 1, {}, language="en", inside_words=True)
+    assert got["match"].tolist() == ["forces", "forces"]  # not "productive forces" cut inside a word
+    assert find_keyword_in_context(EN, en_tokens, "dustr", 1, {}, language="en", inside_words=True).empty
