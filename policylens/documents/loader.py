@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime
 import hashlib
+import math
 import re
 import unicodedata
 from collections.abc import Sequence
@@ -27,6 +28,7 @@ __all__ = [
     "LANGUAGE_LABELS",
     "decode_bytes",
     "detect_language",
+    "detect_title",
     "load_document",
     "load_document_bytes",
     "load_pasted_text",
@@ -35,10 +37,14 @@ __all__ = [
     "split_paragraphs",
 ]
 
-MAX_BYTES = 20 * 1024 * 1024  # the stated upload limit: 20 MB
+# The stated upload limit, 20 MB of 10^6 bytes: the unit of Streamlit's uploader, which refuses a
+# larger file in the browser and writes its sizes that way (it counts 2^20 only on Windows).
+MAX_BYTES = 20 * 1000 * 1000
 SUPPORTED_EXTENSIONS = (".txt", ".md", ".markdown", ".html", ".htm", ".docx", ".pdf")
 NO_ENCODING = "n/a"  # the encoding of pasted text and of .docx/.pdf, which carry their own
 LANGUAGE_LABELS = {"zh": "language.zh", "en": "language.en"}  # the string key naming each Document.language
+TITLE_WIDTH = 120  # display columns: 60 Chinese characters, or about 20 English words
+_TITLE_END = "。．.!?！？;；:：,，、…"  # a paragraph ending so is a sentence, not a title
 
 
 @dataclass(frozen=True)
@@ -61,6 +67,12 @@ class Document:
     script: str = NOT_APPLICABLE  # "simplified", "traditional" or "n/a" (not Chinese)
     original_paragraphs: tuple[str, ...] | None = None
     removed_paragraphs: tuple[str, ...] = ()
+    title: str = ""  # its first paragraph when that reads as a heading (detect_title), else ""
+
+    @property
+    def label(self) -> str:
+        """What a reader calls it: its title, or its file name when it has none."""
+        return self.title or self.name
 
     @property
     def key(self) -> str:
@@ -223,7 +235,21 @@ def _build_document(name: str, original: tuple[str, ...], encoding: str, strip: 
         script=script,
         original_paragraphs=original if paragraphs != original else None,
         removed_paragraphs=removed,
+        title=detect_title(paragraphs),
     )
+
+
+def detect_title(paragraphs: Sequence[str]) -> str:
+    """The document's title: its first paragraph when that reads as a heading, else "".
+
+    A heading is short (at most TITLE_WIDTH columns, a Chinese character counting two), does not
+    end like a sentence (。.!? and the like), and is followed by at least two more paragraphs."""
+    if len(paragraphs) < 3:
+        return ""
+    first = paragraphs[0].strip()
+    if not first or _display_width(first) > TITLE_WIDTH or first[-1] in _TITLE_END:
+        return ""
+    return first
 
 
 def _supported_suffix(name: str) -> str:
@@ -238,7 +264,12 @@ def _supported_suffix(name: str) -> str:
 
 def _check_size(size: int) -> None:
     if size > MAX_BYTES:
-        raise DocumentError(f"The file is {size / 1e6:.1f} MB; the limit is {MAX_BYTES // 2**20} MB.", code="too_large")
+        raise DocumentError(
+            # rounded up, so that a file just over the limit never reads as 20.0 MB
+            f"The file is {math.ceil(size / 1e5) / 10:.1f} MB; the limit is {MAX_BYTES // 10**6} MB: "
+            "split it, or paste the part you need.",
+            code="too_large",
+        )
 
 
 def load_document_bytes(data: bytes, name: str) -> Document:

@@ -8,8 +8,14 @@ from __future__ import annotations
 
 import streamlit as st
 
-from policylens.documents.loader import Document, DocumentError, load_document_bytes, load_pasted_text
-from policylens.i18n import t
+from policylens.documents.loader import (
+    NO_ENCODING,
+    Document,
+    DocumentError,
+    load_document_bytes,
+    load_pasted_text,
+)
+from policylens.i18n import LANGUAGES, t
 from policylens.markup import clean_file_name, t_md
 from policylens.ui import cache, state
 from policylens.ui.inbox import UploadInbox
@@ -58,7 +64,26 @@ def describe_error(exc: DocumentError, lang: str) -> str:
 
 
 INBOX = UploadInbox(state.DOCS_HANDLED, state.DOCS_NOTICES)
-_notify = INBOX.notify
+NOTICES_BOX = "docs.notices_box"  # the key of the notices' container (locale.render_uploader_chrome hides it)
+
+
+def _each_language(key: str, note: dict[str, str] | None = None, **values: object) -> dict[str, str]:
+    """A notice in every UI language: the language may change before it is drawn (a first upload of a
+    Chinese document switches the UI to Chinese unless the user chose a language)."""
+    return {lang: t_md(key, lang, **values) + (note or {}).get(lang, "") for lang in LANGUAGES}
+
+
+def _loaded(document: Document, note: dict[str, str] | None = None) -> dict[str, str]:
+    if document.encoding == NO_ENCODING:  # pasted text, .docx, .pdf: no text encoding to report
+        return _each_language("docs.loaded_plain", note, name=document.name)
+    return _each_language("docs.loaded", note, name=document.name, encoding=document.encoding.upper())
+
+
+def _failed(name: str, exc: DocumentError, note: dict[str, str] | None = None) -> dict[str, str]:
+    return {
+        lang: t_md("docs.failed", lang, name=name, reason=describe_error(exc, lang)) + (note or {}).get(lang, "")
+        for lang in LANGUAGES
+    }
 
 
 def clean_upload_name(raw: str, lang: str) -> tuple[str, str]:
@@ -67,21 +92,32 @@ def clean_upload_name(raw: str, lang: str) -> tuple[str, str]:
     return name, (" " + t_md("upload.renamed", lang, name=name)) if renamed else ""
 
 
+def get_refused() -> dict[str, str]:
+    """Upload name -> the error code of each listed file that did not load (the uploader marks it)."""
+    return st.session_state.get(state.DOCS_REFUSED, {})
+
+
 def load_uploads() -> None:
-    """on_change of the uploader: load each new file; report each failure by name."""
+    """on_change of the uploader: load each new file; report each failure by name, replacing the
+    notices of the files before, and remember it so the uploader marks the file as not loaded."""
     lang = state.get_lang()
+    refused = dict(get_refused())
     for upload in st.session_state.get(state.widget_key(state.DOCS_UPLOAD)) or []:
         data = upload.getvalue()
         if INBOX.first_time(upload.name, data) is None:
             continue
-        name, note = clean_upload_name(upload.name, lang)  # a NUL or a bidi override must not be kept
+        name, _ = clean_upload_name(upload.name, lang)  # a NUL or a bidi override must not be kept
+        note = {code: clean_upload_name(upload.name, code)[1] for code in LANGUAGES}
         try:
             document = load_document_bytes(data, name)
         except DocumentError as exc:
-            _notify("error", t_md("docs.failed", lang, name=name, reason=describe_error(exc, lang)) + note)
+            refused[upload.name] = getattr(exc, "code", "unreadable")
+            INBOX.notify("error", _failed(name, exc, note))
             continue
+        refused.pop(upload.name, None)
         add_document(document)
-        _notify("success", t_md("docs.loaded", lang, name=document.name, encoding=document.encoding) + note)
+        INBOX.notify("success", _loaded(document, note))
+    st.session_state[state.DOCS_REFUSED] = refused
 
 
 def load_paste() -> None:
@@ -91,13 +127,14 @@ def load_paste() -> None:
     try:
         document = load_pasted_text(text, name=t("docs.pasted_name", lang))
     except DocumentError as exc:
-        _notify("error", t_md("docs.failed", lang, name=t("docs.pasted_name", lang), reason=describe_error(exc, lang)))
+        INBOX.notify("error", _failed(t("docs.pasted_name", lang), exc))
         return
     add_document(document)
     st.session_state[state.widget_key(state.DOCS_PASTE)] = ""
-    _notify("success", t_md("docs.loaded", lang, name=document.name, encoding=document.encoding))
+    INBOX.notify("success", _loaded(document))
 
 
-def render_notices() -> None:
-    """The messages of the last loads, shown once."""
-    INBOX.render_notices()
+def render_notices(lang: str) -> None:
+    """The messages of the last loads, shown once, in a container the uploader's CSS can hide."""
+    with st.container(key=NOTICES_BOX):
+        INBOX.render_notices(lang)

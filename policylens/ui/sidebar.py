@@ -8,26 +8,20 @@ from policylens.documents.loader import LANGUAGE_LABELS, MAX_BYTES, SUPPORTED_EX
 from policylens.i18n import LANGUAGE_NAMES, LANGUAGES, t
 from policylens.markup import t_md
 from policylens.text.pillars import Codebook
-from policylens.ui import library, state
+from policylens.ui import library, locale, state
+
+UPLOAD_LIMIT_MB = MAX_BYTES // 10**6  # the uploader refuses a larger file in the browser (see documents.loader)
 
 
 def render_sidebar(document: Document, codebook: Codebook) -> None:
     """Everything in the sidebar below the page navigation."""
     lang = state.get_lang()
+    locale.render_chrome(lang)  # Streamlit's own words on every uploader of the page, once per run
     with st.sidebar:
         st.markdown(f"### {t('app.title', lang)}")
         st.caption(t("app.tagline", lang))
         render_document_picker(lang)
-        st.caption(
-            t_md(
-                "sidebar.document_caption",
-                lang,
-                name=document.name,
-                language=t(LANGUAGE_LABELS[document.language], lang),
-                paragraphs=len(document.paragraphs),
-                characters=document.characters,
-            )
-        )
+        st.caption(describe_document(document, lang))
         st.multiselect(
             t("sidebar.pillars", lang),
             options=list(codebook.ids),
@@ -58,9 +52,7 @@ def render_document_picker(lang: str) -> None:
     st.selectbox(
         t("sidebar.document", lang),
         list(docs),
-        format_func=lambda doc_id: (
-            docs[doc_id].name + (f" ({t('docs.seed', lang)})" if doc_id == library.SEED_ID else "")
-        ),
+        format_func=lambda doc_id: picker_label(docs[doc_id], doc_id == library.SEED_ID, lang),
         key=state.seed_widget(state.DOCS_ACTIVE),
         on_change=state.store_widget,
         args=(state.DOCS_ACTIVE,),
@@ -73,8 +65,36 @@ def render_document_picker(lang: str) -> None:
             accept_multiple_files=True,
             key=state.widget_key(state.DOCS_UPLOAD),
             on_change=library.load_uploads,
-            help=t("docs.upload_help", lang, limit=MAX_BYTES // 2**20, types=", ".join(SUPPORTED_EXTENSIONS)),
+            max_upload_size=UPLOAD_LIMIT_MB,
+            help=t("docs.upload_help", lang, limit=UPLOAD_LIMIT_MB, types=", ".join(SUPPORTED_EXTENSIONS)),
         )
         st.text_area(t("docs.paste", lang), key=state.widget_key(state.DOCS_PASTE), height=100)
         st.button(t("docs.paste_button", lang), on_click=library.load_paste, key=state.DOCS_PASTE_BUTTON)
-    library.render_notices()
+    refused = {
+        name: t(library.ERROR_LABELS.get(code, "docs.error.unreadable"), lang)
+        for name, code in library.get_refused().items()
+    }
+    locale.render_uploader_chrome(
+        state.widget_key(state.DOCS_UPLOAD), UPLOAD_LIMIT_MB, lang, refused, notices_key=library.NOTICES_BOX
+    )
+    library.render_notices(lang)
+
+
+def picker_label(document: Document, is_seed: bool, lang: str) -> str:
+    """A document in the picker: its title, then what tells two apart (the seed's mark, a file name)."""
+    if is_seed:
+        return f"{document.label} ({t('docs.seed', lang)})"
+    return f"{document.title} · {document.name}" if document.title else document.name
+
+
+def describe_document(document: Document, lang: str) -> str:
+    """The caption under the picker: name · language · 1 paragraph / 15 paragraphs · characters."""
+    paragraphs = len(document.paragraphs)
+    return t_md(
+        "sidebar.document_caption_one" if paragraphs == 1 else "sidebar.document_caption",
+        lang,
+        name=document.name,
+        language=t(LANGUAGE_LABELS[document.language], lang),
+        paragraphs=paragraphs,
+        characters=document.characters,
+    )

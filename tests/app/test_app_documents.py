@@ -23,6 +23,7 @@ from policylens.markup import WORD_JOINER
 
 UPLOADER = "widget.docs.upload"
 PICKER = "widget.docs.active"
+SEED_TITLE = "Let the new quality productivity become the most distinctive mark of Nanjing's high-quality development"
 ZH_TEXT = (paths.ROOT / "tests" / "fixtures" / "zh_policy.txt").read_text(encoding="utf-8")
 
 
@@ -50,6 +51,11 @@ def document_caption(at: AppTest) -> str:
 
 def metrics(at: AppTest) -> dict[str, str]:
     return {m.label: m.value for m in at.metric}
+
+
+def overview_captions(at: AppTest) -> str:
+    """The Overview's captions: the document line (name, language, size) and its encoding and script."""
+    return " | ".join(c.value for c in at.main.caption).replace("\\", "")
 
 
 def sidebar_errors(at: AppTest) -> list[str]:
@@ -126,20 +132,23 @@ def test_pasted_chinese_text_becomes_the_active_document():
 
     paste(at, ZH_TEXT)
 
-    assert sidebar_successes(at) == ["Loaded pasted text (n/a)."]
+    assert sidebar_successes(at) == ["已载入 pasted text。"]  # the UI has followed the Chinese text
     # the UI follows a Chinese document until the user picks a language
     assert document_caption(at) == "pasted text · 中文 · 5 段 · 271 字符"
-    shown = metrics(at)
-    assert shown["段落"] == "5" and shown["语言"] == "中文" and shown["编码"] == "不适用"
-    assert shown["字形"] == "简体"
+    assert metrics(at)["段落"] == "5"
+    captions = overview_captions(at)
+    assert " · 中文 · " in captions and "编码：不适用 · 字形：简体" in captions
     picker = at.selectbox(key=PICKER)
-    assert picker.value != "seed" and picker.options == ["000_785e541e3328616f.txt (内置样本)", "pasted text"]
+    assert picker.value != "seed" and picker.options == [
+        f"{SEED_TITLE} (内置样本)",
+        "南京新质生产力发展要点 · pasted text",
+    ]
     assert at.text_area(key="widget.docs.paste").value == ""  # cleared after loading
 
     picker.set_value("seed").run()  # the seed stays selectable
     assert not at.exception
     assert document_caption(at) == seed_caption
-    assert metrics(at)["Paragraphs"] == "15" and metrics(at)["Language"] == "English"
+    assert metrics(at)["Paragraphs"] == "15" and " · English · " in overview_captions(at)
 
 
 def test_pasting_nothing_is_reported_and_changes_nothing():
@@ -224,11 +233,15 @@ def test_gb18030_text_file_loads_and_reports_its_encoding():
     at = open_app(lang="en")
     upload(at, ("政策_gbk.txt", ZH_TEXT.encode("gb18030")))
     assert not at.exception and sidebar_errors(at) == []
-    assert sidebar_successes(at) == ["Loaded 政策_gbk.txt (gb18030)."]
+    assert sidebar_successes(at) == ["Loaded 政策_gbk.txt (text encoding GB18030)."]
     assert document_caption(at) == "政策_gbk.txt · Chinese · 5 paragraphs · 271 characters"
-    shown = metrics(at)
-    assert shown["Encoding"] == "gb18030" and shown["Language"] == "Chinese" and shown["Paragraphs"] == "5"
-    assert at.selectbox(key=PICKER).options == ["000_785e541e3328616f.txt (bundled seed)", "政策_gbk.txt"]
+    assert metrics(at)["Paragraphs"] == "5"
+    captions = overview_captions(at)
+    assert " · Chinese · " in captions and "Encoding: gb18030 · " in captions
+    assert at.selectbox(key=PICKER).options == [
+        f"{SEED_TITLE} (bundled seed)",
+        "南京新质生产力发展要点 · 政策_gbk.txt",
+    ]
 
 
 def test_docx_loads_with_encoding_not_applicable():
@@ -237,9 +250,10 @@ def test_docx_loads_with_encoding_not_applicable():
         at, ("policy.docx", make_docx("推动数字经济和实体经济深度融合。", "加快发展新质生产力。", "Third paragraph."))
     )
     assert not at.exception and sidebar_errors(at) == []
-    assert sidebar_successes(at) == ["Loaded policy.docx (n/a)."]
-    shown = metrics(at)
-    assert shown["Encoding"] == "n/a" and shown["Paragraphs"] == "3" and shown["Language"] == "Chinese"
+    assert sidebar_successes(at) == ["Loaded policy.docx."]
+    assert metrics(at)["Paragraphs"] == "3"
+    captions = overview_captions(at)
+    assert " · Chinese · " in captions and "Encoding: n/a · " in captions
 
 
 def test_html_script_is_dropped_and_markup_in_the_text_stays_text():
@@ -251,7 +265,7 @@ def test_html_script_is_dropped_and_markup_in_the_text_stays_text():
     )
     at = open_app(lang="en")
     upload(at, ("page.html", page))
-    assert sidebar_successes(at) == ["Loaded page.html (utf-8)."]
+    assert sidebar_successes(at) == ["Loaded page.html (text encoding UTF-8)."]
     assert metrics(at)["Paragraphs"] == "2"
 
     at.switch_page("pages/themes.py").run()

@@ -156,13 +156,17 @@ def test_pasted_text_reads_like_a_txt_file():
 
 
 def test_file_over_the_size_limit_is_refused_with_the_limit_in_the_message(tmp_path):
-    with pytest.raises(DocumentError, match=r"^The file is 21.0 MB; the limit is 20 MB.$") as info:
+    with pytest.raises(
+        DocumentError, match=r"^The file is 20.1 MB; the limit is 20 MB: split it, or paste the part you need.$"
+    ) as info:
         load_document_bytes(b"x" * (MAX_BYTES + 1), "big.txt")
     assert info.value.code == "too_large"
     sparse = tmp_path / "huge.pdf"
     with sparse.open("wb") as f:
         f.truncate(50 * 10**6)  # sparse: refused from its size, never read
-    with pytest.raises(DocumentError, match=r"^The file is 50.0 MB; the limit is 20 MB.$"):
+    with pytest.raises(
+        DocumentError, match=r"^The file is 50.0 MB; the limit is 20 MB: split it, or paste the part you need.$"
+    ):
         load_document(sparse)
     with pytest.raises(DocumentError, match="limit is 20 MB"):
         load_pasted_text("新" * (MAX_BYTES // 3 + 1))
@@ -187,3 +191,18 @@ def test_load_document_refuses_an_unsupported_type_before_reading(tmp_path):
 )
 def test_a_documents_date_comes_from_its_file_name(name, date):
     assert load_pasted_text("到2027年，全市力争突破1万家。", name).date == date
+
+
+def test_a_document_is_named_by_its_title_when_its_first_paragraph_reads_as_one():
+    from policylens.documents.loader import detect_title
+
+    body = ("第一段正文。", "第二段正文。")
+    assert detect_title(("南京市推进新质生产力发展行动方案", *body)) == "南京市推进新质生产力发展行动方案"
+    assert detect_title(("Making new quality productive forces Nanjing's mark", *body)).startswith("Making")
+    assert detect_title(("这是一句完整的话，以句号结尾。", *body)) == ""  # a sentence, not a heading
+    assert detect_title(("短标题", "只有一段正文。")) == ""  # too short a document to tell
+    assert detect_title(("标" * 61, *body)) == ""  # 61 Chinese characters: a paragraph, not a title
+    document = load_pasted_text("南京创新方案\n\n第一段。\n\n第二段。")
+    assert document.title == "南京创新方案" and document.label == "南京创新方案"
+    untitled = load_pasted_text("第一段。\n\n第二段。\n\n第三段。", name="notes.txt")
+    assert untitled.title == "" and untitled.label == "notes.txt"

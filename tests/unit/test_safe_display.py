@@ -108,7 +108,10 @@ def test_leading_spaces_do_not_make_a_code_block():
 def test_t_md_escapes_only_the_values_and_keeps_number_formats():
     text = t_md("sidebar.document_caption", "en", name="a_b*.txt", language="English", paragraphs=3, characters=12345)
     assert text == "a\\_b\\*\\.txt · English · 3 paragraphs · 12,345 characters"
-    assert t_md("docs.loaded", "en", name="x", encoding="utf-8") == "Loaded x (utf\\-8)."
+    assert t_md(
+        "overview.document_line", "en", name="a_b*.txt", language="English", paragraphs=3, characters=12345
+    ) == ("a\\_b\\*\\.txt · English · 3 paragraphs · 12,345 characters")
+    assert t_md("docs.loaded", "en", name="x", encoding="utf-8") == "Loaded x (text encoding utf\\-8)."
 
 
 @pytest.mark.parametrize("text", HOSTILE)
