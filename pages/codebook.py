@@ -13,9 +13,9 @@ st.caption(t("codebook.intro", ctx.lang))
 if st.session_state.get(state.CUSTOM_CODEBOOK):
     st.warning(t("codebook.custom_in_use", ctx.lang))
 
-editor, preview = st.columns([3, 2])
-with editor:
-    edited = codebook_widgets.render_codebook_editor(ctx)
+# settings across the top; the term table beside the live preview; the other tables across the page
+settings, (editor, preview), tables = st.container(), st.columns([5, 2]), st.container()
+edited = codebook_widgets.render_codebook_editor(ctx, settings, editor, tables)
 with preview:
     st.subheader(t("codebook.preview", ctx.lang))
     if edited is not None:
@@ -34,4 +34,4 @@ with preview:
         key=state.CODEBOOK_RESET,
         disabled=not st.session_state.get(state.CUSTOM_CODEBOOK),
     )
-    codebook_widgets.render_codebook_files(ctx)
+codebook_widgets.render_codebook_files(ctx)

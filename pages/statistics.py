@@ -7,6 +7,7 @@ from policylens.figures.analysis import build_keyness_figure
 from policylens.i18n import t
 from policylens.markup import escape_markdown
 from policylens.text.keyness import PER_10K, TOP_PILLAR, keyness_column
+from policylens.text.terms import drop_figures
 from policylens.ui import cache, state
 from policylens.ui.context import get_context
 from policylens.ui.widgets import elements as widgets
@@ -17,7 +18,8 @@ lang, codebook = ctx.lang, ctx.codebook
 st.title(t("statistics.title", lang))
 st.caption(t("statistics.intro", lang))
 
-stats = cache.get_term_statistics(ctx.document.key, ctx.settings_key, ctx.analysis, codebook.ids)
+# figures (3.3万亿元, 2023年) are listed on the Terms page, not ranked as terms
+stats = drop_figures(cache.get_term_statistics(ctx.document.key, ctx.settings_key, ctx.analysis, codebook.ids))
 shown = stats if not ctx.pillars else stats[stats[TOP_PILLAR].isin(ctx.pillars)]
 columns = {
     schema.TERM: t("column.term", lang),

@@ -83,6 +83,7 @@ with st.expander(t("terms.table", lang)):
     exports.render_table_exports(table, "terms", lang)
 
 with st.expander(t("terms.figures", lang)):
+    st.caption(t("terms.figures_rule", lang))
     figures = count_figures(ctx.document.paragraphs, ctx.document.language, kept if ctx.pillars else None)
     if figures.empty:
         st.info(t("terms.figures_empty", lang))

@@ -19,14 +19,23 @@ from policylens.markup import escape_plotly
 DEFAULT_COLOR = "#6b6b6b"
 HORIZONTAL = 0
 VERTICAL = 90  # wordcloud's Image.ROTATE_90: turned counter-clockwise, read bottom to top
+# plotly.js Drawing.textPointPosition: a "middle" text's baseline sits 0.75 - 0.5 = 0.25 em below its point
+PLOTLY_MIDDLE_BASELINE = 0.25
 
 
 @dataclass(frozen=True)
 class CloudOptions:
-    """Canvas and layout settings; frozen so it can be part of a cache key."""
+    """Canvas and layout settings; frozen so it can be part of a cache key.
 
-    width: int = 800
-    height: int = 400
+    The default canvas is the size the interactive cloud is shown at (one canvas pixel is one
+    screen pixel): 540 px plus the figure's 20 px of side margins fit the Terms page's column at a
+    1024 px wide window with the sidebar open (564 px). A wider figure would be squeezed to the
+    column by the browser while its font sizes stay in pixels, so words would overlap and be cut.
+    Exports redraw the same layout at any size (``scale``).
+    """
+
+    width: int = 540
+    height: int = 270
     max_words: int = 150
     background: str = "white"
     random_state: int = 42
@@ -46,6 +55,9 @@ class PlacedWord:
 
     ``x``/``y`` are the left/top of the drawn text; ``width``/``height`` are the extent of its
     box as drawn (already turned for vertical words); ``orientation`` is HORIZONTAL or VERTICAL.
+    ``origin_x``/``origin_y`` is where the text's baseline starts (the pen origin; for a vertical
+    word, turned with it: its baseline runs upwards from there) and ``advance`` the text's advance
+    width, both as the font lays the word out: what a browser needs to draw it in the same place.
     """
 
     term: str
@@ -56,6 +68,9 @@ class PlacedWord:
     color: str
     width: int
     height: int
+    origin_x: float = 0.0
+    origin_y: float = 0.0
+    advance: float = 0.0
 
     @property
     def center(self) -> tuple[float, float]:
@@ -137,23 +152,28 @@ def build_cloud_svg(result: CloudResult, embed_font: bool = True) -> str:
 
 
 def build_cloud_figure(result: CloudResult, title: str, source: str | None = None) -> go.Figure:
-    """Return an interactive plotly version of the cloud's layout.
+    """Return an interactive plotly version of the cloud's layout, every word where the image has it.
 
-    Trace 0 holds one point per placed word, at the centre of the word's box, with the word's
-    colour and font size, ``customdata`` = term (for click and selection handlers) and a hover
-    showing the term. Plotly cannot turn scatter text, so a vertical word's point carries empty
-    text and a layout annotation with ``textangle=-90`` draws it instead; the point keeps hover,
-    click and selection working for it. Transparent markers the size of the word's shorter side
-    widen the hover target. One axis unit is one pixel of the image and the figure has a fixed
-    size, so font sizes match the image: show it at its own width, not stretched.
+    Trace 0 holds one point per placed word with the word's colour and font size, ``customdata`` =
+    term (for click and selection handlers) and a hover showing the term. Plotly cannot turn
+    scatter text, so a vertical word's point carries empty text and the label of an invisible
+    line shape, turned by -90 degrees, draws it instead; the point keeps hover, click and selection
+    working for it. Transparent markers the size of the word's shorter side widen the hover target.
+    One axis unit is one pixel of the image and the figure has a fixed size, so font sizes (px in
+    both) match it: show it at its own width, not stretched or squeezed.
+
+    Each text is placed by its baseline, from the font's own layout of the word (the pen origin and
+    advance of ``_read_layout``), not by the box of its ink: plotly puts a "middle center" scatter
+    text's baseline a quarter of the font size below its point, so centring the point on the ink
+    box drew every word about a tenth of its size too high, and cut the top row at the plot's edge.
     """
     opts = result.options
     words = result.layout
-    centers = [w.center for w in words]
+    points = [_plotly_point(w) for w in words]
     fig = go.Figure(
         go.Scatter(
-            x=[c[0] for c in centers],
-            y=[c[1] for c in centers],
+            x=[p[0] for p in points],
+            y=[p[1] for p in points],
             mode="text+markers",
             text=[escape_plotly(w.term) if w.orientation == HORIZONTAL else "" for w in words],
             textposition="middle center",
@@ -163,23 +183,35 @@ def build_cloud_figure(result: CloudResult, title: str, source: str | None = Non
             # escaped hover text, not %{customdata} in a template: plotly would draw the term's markup
             hovertext=[escape_plotly(w.term) for w in words],
             hoverinfo="text",
+            cliponaxis=False,  # a word touching the canvas edge keeps its antialiased pixel row
             name="words",
             showlegend=False,
         )
     )
-    for w, (cx, cy) in zip(words, centers):
+    for w in words:
         if w.orientation == VERTICAL:
-            fig.add_annotation(
-                x=cx,
-                y=cy,
+            # A line shape's label with yanchor "top" has its baseline one font size from the line's
+            # midpoint, across the turned text (plotly.js shapes/draw.js): placed by the font size
+            # alone, never by a measured box, which a browser takes before the web font has loaded.
+            mx, my = w.origin_x - w.font_size, w.origin_y - w.advance / 2
+            fig.add_shape(
+                type="line",
                 xref="x",
                 yref="y",
-                text=escape_plotly(w.term),
-                textangle=-90,
-                showarrow=False,
-                xanchor="center",
-                yanchor="middle",
-                font=dict(size=w.font_size, color=w.color),
+                x0=mx,
+                x1=mx,
+                y0=my - 0.5,
+                y1=my + 0.5,
+                line=dict(width=0),
+                layer="below",
+                label=dict(
+                    text=escape_plotly(w.term),
+                    textangle=-90,
+                    xanchor="center",
+                    yanchor="top",
+                    padding=0,
+                    font=dict(size=w.font_size, color=w.color),
+                ),
             )
     fig.update_layout(margin=dict(l=10, r=10, t=50, b=10))
     apply_style(fig, title, source)
@@ -187,13 +219,21 @@ def build_cloud_figure(result: CloudResult, title: str, source: str | None = Non
     fig.update_layout(
         width=opts.width + margin.l + margin.r,
         height=opts.height + margin.t + margin.b,
+        autosize=False,
         plot_bgcolor=opts.background,
         hovermode="closest",
-        # y grows downwards, as in the image.
-        xaxis=dict(range=[0, opts.width], visible=False),
-        yaxis=dict(range=[opts.height, 0], visible=False, scaleanchor="x", scaleratio=1),
+        # y grows downwards, as in the image; fixed ranges, so the browser never rescales the canvas.
+        xaxis=dict(range=[0, opts.width], visible=False, fixedrange=True),
+        yaxis=dict(range=[opts.height, 0], visible=False, fixedrange=True),
     )
     return fig
+
+
+def _plotly_point(word: PlacedWord) -> tuple[float, float]:
+    """The scatter point of a word: the anchor of its text, or the centre of a vertical word's box."""
+    if word.orientation == VERTICAL:
+        return word.center
+    return (word.origin_x + word.advance / 2, word.origin_y - PLOTLY_MIDDLE_BASELINE * word.font_size)
 
 
 def _build_wordcloud(options: CloudOptions, font_path: Path, color_func: Callable[..., str]) -> WordCloud:
@@ -215,7 +255,9 @@ def _build_wordcloud(options: CloudOptions, font_path: Path, color_func: Callabl
 
 def _read_layout(raw_layout: list, font_path: Path) -> tuple[PlacedWord, ...]:
     # layout_ entries are ((word, normalised weight), font_size, (row, column), orientation,
-    # colour); orientation is None or Image.ROTATE_90, and the text is drawn at (column, row).
+    # colour); orientation is None or Image.ROTATE_90. PIL draws the word's box (pen start to
+    # advance across, ink top to ink bottom, "ls" bbox) with its top left at (column, row), turned
+    # counter-clockwise for ROTATE_90; the pen origin follows from that box.
     measure = ImageDraw.Draw(Image.new("L", (1, 1)))
     fonts: dict[int, ImageFont.FreeTypeFont] = {}
     placed = []
@@ -224,6 +266,11 @@ def _read_layout(raw_layout: list, font_path: Path) -> tuple[PlacedWord, ...]:
             fonts[font_size] = ImageFont.truetype(str(font_path), font_size)
         font = ImageFont.TransposedFont(fonts[font_size], orientation=orientation)
         left, top, right, bottom = measure.textbbox((int(column), int(row)), term, font=font)
+        box_left, box_top, box_right, _ = fonts[font_size].getbbox(term, anchor="ls")
+        if orientation is None:
+            origin = (int(column) - box_left, int(row) - box_top)
+        else:  # turned: the box's top edge (ascender side) faces left, its start is at the bottom
+            origin = (int(column) - box_top, int(row) + box_right)
         placed.append(
             PlacedWord(
                 term=term,
@@ -234,6 +281,9 @@ def _read_layout(raw_layout: list, font_path: Path) -> tuple[PlacedWord, ...]:
                 color=color,
                 width=right - left,
                 height=bottom - top,
+                origin_x=float(origin[0]),
+                origin_y=float(origin[1]),
+                advance=float(fonts[font_size].getlength(term)),
             )
         )
     return tuple(placed)

@@ -4,6 +4,7 @@ segmentation check that shows how the current dictionary cuts the terms a user c
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from collections.abc import Iterable, Sequence
 
 import pandas as pd
@@ -36,6 +37,40 @@ def check_segmentation(terms: Iterable[str], text: str, segmenter: Segmenter) ->
         cut = segmenter.cut_zh(term)
         rows.append((term, cut == [term], " / ".join(cut), text.count(term), int(tokens.get(term, 0))))
     return pd.DataFrame(rows, columns=[schema.TERM, WHOLE, SEGMENTED_AS, IN_TEXT, AS_TOKEN])
+
+
+def count_split_occurrences(term: str, text: str, spans: Sequence[tuple[str, int, int]]) -> int:
+    """Occurrences of `term` in `text` that a token boundary cuts through (`spans`: the text's
+    cut_zh_spans). One lying inside a longer token (创新 in 科技创新) is not cut: it is part of
+    another word, and locking the term would not free it."""
+    boundaries = sorted({start for _, start, _ in spans} | {end for _, _, end in spans})
+    found, start = 0, text.find(term)
+    while start >= 0 and term:
+        end = start + len(term)
+        after = bisect_right(boundaries, start)  # the first boundary past the occurrence's start
+        if after < len(boundaries) and boundaries[after] < end:
+            found += 1
+        start = text.find(term, end)
+    return found
+
+
+def find_lockable(table: pd.DataFrame, text: str, segmenter: Segmenter) -> list[str]:
+    """The terms of a check_segmentation table for which locking (adding the term to the user
+    dictionary, as jieba's suggest_freq does) changes the segmentation, in the table's order.
+
+    Never a single character (it is always one token), nor a word the dictionary already holds and
+    keeps whole (codebook terms, locked words, jieba's own words): locking it again changes
+    nothing. Of the others, a term the segmenter cuts on its own, or cuts in this text.
+    """
+    tokenizer = segmenter.jieba_tokenizer()
+    spans = segmenter.cut_zh_spans(text)
+    lockable = []
+    for term, whole in zip(table[schema.TERM], table[WHOLE]):
+        if len(term) < 2 or (whole and tokenizer.FREQ.get(term, 0) > 0):
+            continue
+        if not whole or count_split_occurrences(term, text, spans):
+            lockable.append(term)
+    return lockable
 
 
 def format_userdict(words: Sequence[str]) -> str:

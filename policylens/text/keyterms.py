@@ -22,6 +22,7 @@ import pandas as pd
 from policylens import paths, schema
 from policylens.text.newwords import DiscoveryOptions, apply_compounds, build_runs_en, build_runs_zh, discover_compounds
 from policylens.text.segment import read_word_list
+from policylens.text.terms import is_figure
 
 SCORE = "score"  # signed log-likelihood against the reference (see score_terms)
 REFERENCE_PER_MILLION = "reference_per_million"
@@ -36,9 +37,6 @@ FILLER_EN = paths.DATA_DIR / "filler_en.txt"
 INFERRED_SPACE_FACTOR = 10.0
 _MAX_WORD = 8  # longest dictionary word tried when splitting an unknown Chinese term
 
-_LATIN = re.compile(r"[A-Za-z]")
-_STARTS_NUMERIC = re.compile(r"^[+\-−~～$¥￥€£]?\d")
-_NUMERAL_AMOUNT = re.compile(r"^[零〇一二三四五六七八九十百千万亿两几数]+[年月日天个项家次倍成名位条批年度]$")
 _HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]")
 _UNITS_ZH = (
     "万亿元|亿元|万元|千元|美元|欧元|元|万亿|亿|万|千|百|个百分点|百分点|%|％|‰|年|月|日|天|小时|分钟|"
@@ -143,13 +141,6 @@ def reference_probability(term: str, reference: Reference) -> float:
 
 
 # -- counting -----------------------------------------------------------------------------------
-def is_figure(term: str) -> bool:
-    """True for a number or amount (3.3万亿元, 8.1%, 2024年, 三年); 5G, 3D and 2+6+6 are terms."""
-    if _STARTS_NUMERIC.match(term):
-        return not _LATIN.search(term) and "+" not in term
-    return bool(_NUMERAL_AMOUNT.match(term))
-
-
 @lru_cache(maxsize=100_000)
 def is_candidate(term: str, language: str, min_chars_en: int = 3) -> bool:
     """A term that can be a key term: no single Chinese character, no short English word, no figure."""

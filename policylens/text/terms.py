@@ -1,14 +1,46 @@
-"""Term frequencies per paragraph and per pillar, and the pillar colour of each term."""
+"""Term frequencies per paragraph and per pillar, the pillar colour of each term, and the rule that
+tells a figure (a number or amount) from a term."""
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from collections.abc import Sequence
+from functools import lru_cache
 
 import pandas as pd
 
 from policylens import schema
 from policylens.text.pillars import Codebook
+
+_LATIN = re.compile(r"[A-Za-z]")
+_STARTS_NUMERIC = re.compile(r"^[+\-−~～$¥￥€£]?\d")
+_ORDINAL_EN = re.compile(r"^\d+(?:st|nd|rd|th|s)$")  # 14th, 3rd, 1990s
+_NUMERALS_ZH = "零〇一二三四五六七八九十百千万亿两几半"
+# units and measure words after a Chinese numeral (三年, 两个, 五万亿元, 百分之三)
+_MEASURES_ZH = (
+    "万亿元|亿元|万元|千元|美元|元|万亿|亿|万|千|百|个百分点|百分点|周年|年度|年|月|日|天|小时|周|季度|"
+    "平方公里|公里|千米|米|吨|家|所|座|个|项|件|台|套|户|人次|人|名|位|倍|成|条|批次|批|次|轮|届|期|类|种|"
+    "处|支|部|门|片|股"
+)
+_NUMERAL_AMOUNT = re.compile(
+    rf"^(?:第?[{_NUMERALS_ZH}]+(?:{_MEASURES_ZH})|第[{_NUMERALS_ZH}]+|百分之[{_NUMERALS_ZH}点.\d]+)$"
+)
+
+
+@lru_cache(maxsize=100_000)
+def is_figure(term: str) -> bool:
+    """True for a number or an amount, which is listed as a figure and never ranked as a term.
+
+    The rule: a token that starts with a digit (after an optional sign or currency symbol) and
+    holds no Latin letter and no "+" (3.3万亿元, 8.1%, 10个, 2023年, 100万人, 3.5, 2023-2025); an
+    English ordinal or decade (14th, 1990s); a Chinese numeral with a unit or measure word, or an
+    ordinal (三年, 两个, 五万亿元, 第一次, 百分之三). Codes and designations stay terms: 5G, 3D,
+    PM2.5, 1+N, 2+6+6, 十四五, 一带一路, 三农.
+    """
+    if _STARTS_NUMERIC.match(term):
+        return bool(_ORDINAL_EN.match(term)) or (not _LATIN.search(term) and "+" not in term)
+    return bool(_NUMERAL_AMOUNT.match(term))
 
 
 def count_terms(paragraph_terms: Sequence[Sequence[str]]) -> pd.DataFrame:
@@ -27,13 +59,22 @@ def filter_paragraphs(table: pd.DataFrame, assignment: pd.DataFrame, pillars: Se
     return table[table[schema.PARAGRAPH].isin(keep)]
 
 
+def drop_figures(table: pd.DataFrame) -> pd.DataFrame:
+    """The rows whose term is not a figure (is_figure): what every ranked list of terms shows."""
+    if table.empty:
+        return table
+    return table[~table[schema.TERM].map(is_figure).astype(bool)]
+
+
 def summarise_terms(term_counts: pd.DataFrame) -> pd.DataFrame:
-    """Totals over the given paragraphs, most frequent first (ties by term).
+    """Totals over the given paragraphs, most frequent first (ties by term); figures left out.
 
     Columns: term, count, paragraphs (number of paragraphs the term occurs in).
     """
-    grouped = term_counts.groupby(schema.TERM, sort=False).agg(
-        **{schema.COUNT: (schema.COUNT, "sum"), schema.PARAGRAPHS: (schema.PARAGRAPH, "nunique")}
+    grouped = (
+        drop_figures(term_counts)
+        .groupby(schema.TERM, sort=False)
+        .agg(**{schema.COUNT: (schema.COUNT, "sum"), schema.PARAGRAPHS: (schema.PARAGRAPH, "nunique")})
     )
     return (
         grouped.reset_index()
@@ -43,11 +84,11 @@ def summarise_terms(term_counts: pd.DataFrame) -> pd.DataFrame:
 
 
 def count_terms_by_pillar(term_counts: pd.DataFrame, assignment: pd.DataFrame) -> pd.DataFrame:
-    """Term counts summed over the paragraphs of each pillar (general paragraphs excluded).
+    """Term counts summed over the paragraphs of each pillar (general paragraphs and figures excluded).
 
     Columns: pillar, term, count; within a pillar, most frequent first.
     """
-    merged = term_counts.merge(assignment[[schema.PARAGRAPH, schema.PILLAR]], on=schema.PARAGRAPH)
+    merged = drop_figures(term_counts).merge(assignment[[schema.PARAGRAPH, schema.PILLAR]], on=schema.PARAGRAPH)
     merged = merged[merged[schema.PILLAR].notna()]
     out = merged.groupby([schema.PILLAR, schema.TERM], as_index=False)[schema.COUNT].sum()
     return out.sort_values(

@@ -158,22 +158,109 @@ def test_figure_has_one_text_point_per_placed_word(cloud):
     fig = build_cloud_figure(cloud, "政策词云", source="来源：测试")
     (trace,) = fig.data
     words = cloud.layout
-    assert "text" in trace.mode
+    assert "text" in trace.mode and trace.textposition == "middle center"
     assert list(trace.customdata) == [w.term for w in words]
     assert list(trace.textfont.color) == [w.color for w in words]
     assert list(trace.textfont.size) == [w.font_size for w in words]
-    assert list(trace.x) == [w.x + w.width / 2 for w in words]
-    assert list(trace.y) == [w.y + w.height / 2 for w in words]
     assert list(trace.text) == [w.term if w.orientation == clouds.HORIZONTAL else "" for w in words]
     assert trace.hovertemplate is None and trace.hoverinfo == "text"  # no user text in a template
     assert list(trace.hovertext) == [w.term for w in words]  # plain words: escaping changes nothing
+    for word, x, y in zip(words, trace.x, trace.y):  # every point lies on its word
+        assert word.x <= x <= word.x + word.width and word.y <= y <= word.y + word.height
 
 
-def test_figure_draws_vertical_words_as_turned_annotations(cloud):
+def test_figure_draws_vertical_words_as_turned_shape_labels(cloud):
     fig = build_cloud_figure(cloud, "政策词云")
     vertical = [w for w in cloud.layout if w.orientation == clouds.VERTICAL]
-    turned = [a for a in fig.layout.annotations if a.textangle == -90]
-    assert [(a.text, a.font.color, a.font.size) for a in turned] == [(w.term, w.color, w.font_size) for w in vertical]
+    labels = [s.label for s in fig.layout.shapes]
+    assert [(a.text, a.font.color, a.font.size, a.textangle) for a in labels] == [
+        (w.term, w.color, w.font_size, -90) for w in vertical
+    ]
+    assert all(s.line.width == 0 for s in fig.layout.shapes)  # only the label shows
+
+
+PAD = 20  # room around the canvas, to see any ink a word would have outside it
+
+
+def _plotly_ink(fig, font_path, width: int, height: int) -> dict[str, np.ndarray]:
+    """Each word's ink drawn where plotly.js puts it, from the figure alone and the font (PIL, the same
+    Noto Sans SC the browser gets), on the canvas with PAD px around it; True = ink.
+
+    A "middle center" scatter text has its baseline 0.25 em below the point and is centred on its
+    advance (Drawing.textPointPosition); a line shape's label with yanchor "top", turned -90
+    degrees, has its baseline centre one font size right of the line's midpoint and reads upwards
+    (shapes/draw.js). PIL's "ms" anchor is that point: the middle of the advance, on the baseline.
+    """
+    from PIL import Image, ImageDraw, ImageFont
+
+    def font(size):
+        return ImageFont.truetype(str(font_path), size)
+
+    canvas = (width + 2 * PAD, height + 2 * PAD)
+    inks = {}
+    trace = fig.data[0]
+    for term, x, y, size in zip(trace.text, trace.x, trace.y, trace.textfont.size):
+        if term:
+            image = Image.new("L", canvas, 0)
+            ImageDraw.Draw(image).text((x + PAD, y + 0.25 * size + PAD), term, fill=255, font=font(size), anchor="ms")
+            inks[term] = np.asarray(image) > 128
+    for shape in fig.layout.shapes:
+        term, size = shape.label.text, shape.label.font.size
+        side = int(font(size).getlength(term)) + 4 * size
+        flat = Image.new("L", (side, side), 0)
+        ImageDraw.Draw(flat).text((side / 2, side / 2), term, fill=255, font=font(size), anchor="ms")
+        turned = flat.rotate(90)  # counter-clockwise about the centre, where the anchor is
+        image = Image.new("L", canvas, 0)
+        bx, by = shape.x0 + size, (shape.y0 + shape.y1) / 2
+        image.paste(turned, (round(bx + PAD - side / 2), round(by + PAD - side / 2)))
+        inks[term] = np.asarray(image) > 128
+    return inks
+
+
+@pytest.mark.parametrize(
+    "terms",
+    [
+        {**TERMS, "工作": 60, "习近平": 55},  # the issue's words, heaviest: the top row, at the edge
+        {
+            "economic": 60,
+            "new quality productivity": 50,
+            "high-quality development": 45,
+            "first-mover effect": 40,
+            "scientific and technological innovation": 30,
+            "nanjing": 28,
+            **{w: 20 - i for i, w in enumerate("industrial innovation dragon chain city key form strong".split())},
+            **{w: 9 - i // 2 for i, w in enumerate("transformation breakthrough future advantage element".split())},
+        },
+    ],
+    ids=["zh", "en"],
+)
+def test_plotly_cloud_draws_every_word_where_the_image_has_it(terms):
+    result = render_cloud(terms, {}, CloudOptions(prefer_horizontal=0.6))  # the default canvas
+    fig = build_cloud_figure(result, "词云", source="来源")
+    width, height = result.options.width, result.options.height
+    inks = _plotly_ink(fig, result.font_path, width, height)
+    assert sorted(inks) == sorted(w.term for w in result.layout)
+    assert {w.orientation for w in result.layout} == {clouds.HORIZONTAL, clouds.VERTICAL}
+    for word in result.layout:
+        rows, cols = np.nonzero(inks[word.term])
+        ink = (cols.min() - PAD, rows.min() - PAD, cols.max() + 1 - PAD, rows.max() + 1 - PAD)
+        assert 0 <= ink[0] and ink[2] <= width and 0 <= ink[1] and ink[3] <= height, (word.term, ink)  # not cut
+        drawn = (word.x, word.y, word.x + word.width, word.y + word.height)  # where PIL drew it
+        assert drawn[0] - 1 <= ink[0] and ink[2] <= drawn[2] + 1 and drawn[1] - 1 <= ink[1] and ink[3] <= drawn[3] + 1
+    coverage = sum(m.astype(int) for m in inks.values())
+    assert (coverage > 1).sum() <= 5  # no two words' ink on the same pixel (a few antialiased corners at most)
+    # and together they are the image: its ink, one pixel either way
+    image = np.pad(np.asarray(result.image.convert("L")) < 128, PAD)
+    drawn = coverage > 0
+    near = np.zeros_like(drawn)
+    for dx in (-1, 0, 1):
+        for dy in (-1, 0, 1):
+            near |= np.roll(np.roll(drawn, dx, 0), dy, 1)
+    assert (image & ~near).sum() <= 0.005 * image.sum()
+    # the plot area is the canvas, at a size the Terms page's column holds at 1024 px (564 px wide)
+    margin = fig.layout.margin
+    assert (fig.layout.width - margin.l - margin.r, fig.layout.height - margin.t - margin.b) == (width, height)
+    assert fig.layout.width <= 564 and fig.layout.autosize is False
 
 
 def test_figure_matches_image_coordinates_and_style(cloud):
@@ -183,6 +270,7 @@ def test_figure_matches_image_coordinates_and_style(cloud):
     assert fig.layout.xaxis.visible is False and fig.layout.yaxis.visible is False
     assert tuple(fig.layout.xaxis.range) == (0, MIXED.width)
     assert tuple(fig.layout.yaxis.range) == (MIXED.height, 0)  # y grows downwards
+    assert fig.layout.xaxis.fixedrange and fig.layout.yaxis.fixedrange  # no zoom: text would not follow it
     margin = fig.layout.margin
     assert fig.layout.width - margin.l - margin.r == MIXED.width
     assert fig.layout.height - margin.t - margin.b == MIXED.height

@@ -8,6 +8,8 @@ from policylens.text.dictionary import (
     WordListError,
     apply_stopword_edits,
     check_segmentation,
+    count_split_occurrences,
+    find_lockable,
     format_userdict,
     parse_userdict,
     parse_word_list,
@@ -62,3 +64,28 @@ def test_stopword_edit_log_keeps_the_latest_action_per_word():
     edits = apply_stopword_edits((), "zh", add=["企业"])
     edits = apply_stopword_edits(edits, "zh", remove=["企业", "要"])
     assert edits == (("zh", "remove", "企业"), ("zh", "remove", "要"))
+
+
+def test_lock_buttons_only_where_locking_changes_the_segmentation():
+    text = TEXT + "加强科技创新，创新驱动发展，培育创新型企业。"
+    segmenter = Segmenter(SegmenterConfig(extra_terms_zh=("新质生产力", "科技创新")))  # as codebook terms are
+    terms = ["数字经济", "新质生产力", "科技创新", "创新", "新", "实体经济", "深度融合"]
+    table = check_segmentation(terms, text, segmenter)
+    shown = table.set_index(schema.TERM)
+    # 创新 occurs 3 times but is a whole token once: the other two lie inside 科技创新 and 创新型
+    assert shown.loc["创新", "in_text"] == 3 and shown.loc["创新", "as_token"] == 1 and shown.loc["创新", "whole"]
+    assert shown.loc["新", "in_text"] > shown.loc["新", "as_token"]
+    assert find_lockable(table, text, segmenter) == ["数字经济", "实体经济"]  # the two jieba cuts apart
+    # once locked, a term is whole and in the dictionary: no button for it any more
+    locked = Segmenter(SegmenterConfig(extra_terms_zh=("新质生产力", "科技创新"), user_words_zh=("数字经济",)))
+    assert find_lockable(check_segmentation(terms, text, locked), text, locked) == ["实体经济"]
+
+
+def test_an_occurrence_is_cut_when_a_token_boundary_falls_inside_it():
+    segmenter = Segmenter()
+    text = "数字经济和数字化"
+    spans = segmenter.cut_zh_spans(text)
+    assert [token for token, _, _ in spans] == ["数字", "经济", "和", "数字化"]
+    assert count_split_occurrences("数字经济", text, spans) == 1
+    assert count_split_occurrences("数字", text, spans) == 0  # whole once, inside 数字化 once: never cut
+    assert count_split_occurrences("济和", text, spans) == 1

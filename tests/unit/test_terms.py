@@ -9,6 +9,7 @@ from policylens.text.terms import (
     count_terms,
     count_terms_by_pillar,
     filter_paragraphs,
+    is_figure,
     summarise_terms,
 )
 
@@ -63,3 +64,47 @@ def test_term_pillar_prefers_codebook_then_usage():
         "z": "b",
         "w": None,
     }
+
+
+FIGURES = [
+    "3.3万亿元",
+    "8.1%",
+    "10个",
+    "2023年",
+    "100万人",
+    "3.5",
+    "2023-2025",
+    "14th",
+    "三年",
+    "两个",
+    "五万亿元",
+    "第一次",
+]
+DESIGNATIONS = [
+    "5G",
+    "3D",
+    "PM2.5",
+    "1+N",
+    "2+6+6",
+    "十四五",
+    "一带一路",
+    "三农",
+    "两会",
+    "半导体",
+    "千家万户",
+    "第三方",
+]
+
+
+def test_numbers_and_amounts_are_figures_and_designations_are_terms():
+    assert [f for f in FIGURES if not is_figure(f)] == []
+    assert [d for d in DESIGNATIONS if is_figure(d)] == []
+
+
+def test_ranked_term_lists_leave_figures_out():
+    paragraphs = [["新质生产力", "3.3万亿元", "10个", "2+6+6"], ["新质生产力", "2023年", "8.1%", "三年"], ["十四五"]]
+    counts = count_terms(paragraphs)
+    assert summarise_terms(counts)[schema.TERM].tolist() == ["新质生产力", "2+6+6", "十四五"]
+    by_pillar = count_terms_by_pillar(counts, ASSIGNMENT)
+    assert by_pillar[schema.TERM].tolist() == ["2+6+6", "新质生产力", "新质生产力"]
+    assert len(count_terms(paragraphs)) == 9  # the per-paragraph counts keep them (KWIC, figures)

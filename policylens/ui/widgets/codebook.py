@@ -36,98 +36,139 @@ PILLAR_COLUMN_LABELS = {  # the headers of codebook_io.PILLAR_COLUMNS
 }
 
 
-def render_codebook_editor(ctx: PageContext) -> Codebook | None:
-    """Editable settings, pillar, term and pattern tables; returns the edited codebook, or None when invalid."""
+# Column widths (px) that keep every column in view down to a 1024 px window with the sidebar open:
+# the terms editor in 5/7 of a 564 px main column (about 390 px), the other tables across all of it.
+# A width Streamlit is given is a minimum: space left over is shared out among the columns.
+TERM_WIDTHS = {schema.PILLAR: 68, "language": 84, "weight": 70, schema.TERM: 120}
+PILLAR_WIDTHS = {"id": 60, "label_en": 80, "label_zh": 60, "color": 76, "description_en": 120, "description_zh": 120}
+PATTERN_WIDTHS = {schema.PILLAR: 72, "weight": 72, PATTERN: 150, "note": 100, "note_zh": 100}
+
+
+def render_codebook_editor(ctx: PageContext, settings_box, terms_box, tables_box) -> Codebook | None:
+    """Editable settings (in `settings_box`), the term table (in `terms_box`, beside the preview),
+    and the pillar and pattern tables with the ignore list (in `tables_box`, across the page).
+    Returns the edited codebook, or None when invalid."""
     lang = ctx.lang
     pillars, terms = build_codebook_tables(ctx.codebook)
     settings = classification_settings(ctx.codebook)
-    shipped = load_model()
-    if shipped is not None:
-        use_model = st.toggle(
-            t("codebook.use_model", lang, n=shipped.trained_on),
-            value=codebook_model(ctx.codebook) is not None,
-            key=state.CODEBOOK_USE_MODEL,
+    with settings_box:
+        model, numbers = _render_settings(ctx)
+    if model is not None:  # None: no shipped model, so no toggle; the codebook's setting stays
+        settings["model"] = model
+    settings["rule_weight"], settings["secondary_min"] = numbers[0], numbers[1]
+    min_score, min_margin = numbers[2], numbers[3]
+    with tables_box:  # drawn before the terms: their pillar column offers the ids edited here
+        st.markdown(f"**{t('codebook.pillars', lang)}**")
+        pillars = st.data_editor(
+            pillars,
+            num_rows="dynamic",
+            hide_index=True,
+            width="stretch",
+            key=state.CODEBOOK_PILLARS_EDITOR,
+            column_config={
+                c: st.column_config.Column(t(PILLAR_COLUMN_LABELS[c], lang), width=PILLAR_WIDTHS[c])
+                for c in pillars.columns
+            },
         )
-        settings["model"] = (ctx.codebook.model or DEFAULT_MODEL) if use_model else ""
-    else:
-        st.caption(t("codebook.no_model", lang))
-    cols = st.columns(2)
-    settings["rule_weight"] = cols[0].number_input(
-        t("codebook.rule_weight", lang),
-        0.0,
-        10.0,
-        ctx.codebook.rule_weight,
-        0.05,
-        help=t("codebook.rule_weight_help", lang),
-        key=state.CODEBOOK_RULE_WEIGHT,
-    )
-    settings["secondary_min"] = cols[1].number_input(
-        t("codebook.secondary_min", lang), 0.0, 1.0, ctx.codebook.secondary_min, 0.05, key=state.CODEBOOK_SECONDARY_MIN
-    )
-    min_score = cols[0].number_input(
-        t("codebook.min_score", lang), 0.0, 100.0, ctx.codebook.min_score, 0.5, key=state.CODEBOOK_MIN_SCORE
-    )
-    min_margin = cols[1].number_input(
-        t("codebook.min_margin", lang), 0.0, 100.0, ctx.codebook.min_margin, 0.5, key=state.CODEBOOK_MIN_MARGIN
-    )
-    st.markdown(f"**{t('codebook.pillars', lang)}**")
-    pillars = st.data_editor(
-        pillars,
-        num_rows="dynamic",
-        hide_index=True,
-        width="stretch",
-        key=state.CODEBOOK_PILLARS_EDITOR,
-        column_config={c: t(PILLAR_COLUMN_LABELS[c], lang) for c in pillars.columns},
-    )
-    st.markdown(f"**{t('codebook.terms', lang)}**")
-    st.caption(t("codebook.terms_help", lang))
-    terms = st.data_editor(
-        terms,
-        num_rows="dynamic",
-        hide_index=True,
-        width="stretch",
-        key=state.CODEBOOK_TERMS_EDITOR,
-        column_config={
-            schema.PILLAR: st.column_config.SelectboxColumn(
-                t("column.pillar", lang), options=list(pillars["id"].dropna())
-            ),
-            "language": st.column_config.SelectboxColumn(t("codebook.language", lang), options=["en", "zh"]),
-            schema.TERM: t("column.term", lang),
-            "weight": st.column_config.NumberColumn(t("codebook.weight", lang), step=0.5),
-        },
-    )
-    st.markdown(f"**{t('codebook.patterns', lang)}**")
-    st.caption(t("codebook.patterns_help", lang))
-    patterns = st.data_editor(
-        build_pattern_table(ctx.codebook),
-        num_rows="dynamic",
-        hide_index=True,
-        width="stretch",
-        key=state.CODEBOOK_PATTERNS_EDITOR,
-        # pillar and weight first: at 1024 px a long pattern pushed them out of sight
-        column_order=[schema.PILLAR, "weight", PATTERN, "note", "note_zh"],
-        column_config={
-            PATTERN: st.column_config.TextColumn(t("codebook.pattern", lang), width="medium"),
-            schema.PILLAR: st.column_config.SelectboxColumn(
-                t("column.pillar", lang), options=[*pillars["id"].dropna(), NONE]
-            ),
-            "weight": st.column_config.NumberColumn(t("codebook.weight", lang), step=0.5),
-            "note": t("codebook.note", lang),
-            "note_zh": t("codebook.note_zh", lang),
-        },
-    )
-    ignore = st.text_area(
-        t("codebook.ignore", lang),
-        "\n".join(ctx.codebook.ignore),
-        help=t("codebook.ignore_help", lang),
-        key=state.CODEBOOK_IGNORE,
-    )
+    with terms_box:
+        st.markdown(f"**{t('codebook.terms', lang)}**")
+        st.caption(t("codebook.terms_help", lang))
+        terms = st.data_editor(
+            terms,
+            num_rows="dynamic",
+            hide_index=True,
+            width="stretch",
+            key=state.CODEBOOK_TERMS_EDITOR,
+            # the weight before the term: a long term can never push it out of sight
+            column_order=[schema.PILLAR, "language", "weight", schema.TERM],
+            column_config={
+                schema.PILLAR: st.column_config.SelectboxColumn(
+                    t("column.pillar", lang), options=list(pillars["id"].dropna()), width=TERM_WIDTHS[schema.PILLAR]
+                ),
+                "language": st.column_config.SelectboxColumn(
+                    t("codebook.language", lang), options=["en", "zh"], width=TERM_WIDTHS["language"]
+                ),
+                schema.TERM: st.column_config.TextColumn(t("column.term", lang), width=TERM_WIDTHS[schema.TERM]),
+                "weight": st.column_config.NumberColumn(
+                    t("codebook.weight", lang), step=0.5, width=TERM_WIDTHS["weight"]
+                ),
+            },
+        )
+    with tables_box:
+        st.markdown(f"**{t('codebook.patterns', lang)}**")
+        st.caption(t("codebook.patterns_help", lang))
+        patterns = st.data_editor(
+            build_pattern_table(ctx.codebook),
+            num_rows="dynamic",
+            hide_index=True,
+            width="stretch",
+            key=state.CODEBOOK_PATTERNS_EDITOR,
+            # pillar and weight first: at 1024 px a long pattern pushed them out of sight
+            column_order=[schema.PILLAR, "weight", PATTERN, "note", "note_zh"],
+            column_config={
+                PATTERN: st.column_config.TextColumn(t("codebook.pattern", lang), width=PATTERN_WIDTHS[PATTERN]),
+                schema.PILLAR: st.column_config.SelectboxColumn(
+                    t("column.pillar", lang),
+                    options=[*pillars["id"].dropna(), NONE],
+                    width=PATTERN_WIDTHS[schema.PILLAR],
+                ),
+                "weight": st.column_config.NumberColumn(
+                    t("codebook.weight", lang), step=0.5, width=PATTERN_WIDTHS["weight"]
+                ),
+                "note": st.column_config.TextColumn(t("codebook.note", lang), width=PATTERN_WIDTHS["note"]),
+                "note_zh": st.column_config.TextColumn(t("codebook.note_zh", lang), width=PATTERN_WIDTHS["note_zh"]),
+            },
+        )
+        ignore = st.text_area(
+            t("codebook.ignore", lang),
+            "\n".join(ctx.codebook.ignore),
+            help=t("codebook.ignore_help", lang),
+            key=state.CODEBOOK_IGNORE,
+        )
     settings["ignore"] = [line.strip() for line in ignore.splitlines() if line.strip()]
     try:
         return build_codebook_from_tables(pillars, terms, min_score, min_margin, patterns=patterns, settings=settings)
     except CodebookError as exc:
-        st.error(t_md("codebook.invalid", lang, reason=str(exc)))
+        with terms_box:
+            st.error(t_md("codebook.invalid", lang, reason=str(exc)))
         return None
+
+
+def _render_settings(ctx: PageContext) -> tuple[str | None, tuple[float, float, float, float]]:
+    """The model toggle and the four numbers in one row: (model name, "" for none, or None without a
+    shipped model; (rule weight, secondary minimum, minimum score, minimum margin))."""
+    lang, codebook = ctx.lang, ctx.codebook
+    shipped = load_model()
+    model = None
+    if shipped is not None:
+        use_model = st.toggle(
+            t("codebook.use_model", lang, n=shipped.trained_on),
+            value=codebook_model(codebook) is not None,
+            key=state.CODEBOOK_USE_MODEL,
+        )
+        model = (codebook.model or DEFAULT_MODEL) if use_model else ""
+    else:
+        st.caption(t("codebook.no_model", lang))
+    cols = st.columns(4)
+    rule_weight = cols[0].number_input(
+        t("codebook.rule_weight", lang),
+        0.0,
+        10.0,
+        codebook.rule_weight,
+        0.05,
+        help=t("codebook.rule_weight_help", lang),
+        key=state.CODEBOOK_RULE_WEIGHT,
+    )
+    secondary_min = cols[1].number_input(
+        t("codebook.secondary_min", lang), 0.0, 1.0, codebook.secondary_min, 0.05, key=state.CODEBOOK_SECONDARY_MIN
+    )
+    min_score = cols[2].number_input(
+        t("codebook.min_score", lang), 0.0, 100.0, codebook.min_score, 0.5, key=state.CODEBOOK_MIN_SCORE
+    )
+    min_margin = cols[3].number_input(
+        t("codebook.min_margin", lang), 0.0, 100.0, codebook.min_margin, 0.5, key=state.CODEBOOK_MIN_MARGIN
+    )
+    return model, (rule_weight, secondary_min, min_score, min_margin)
 
 
 def render_preview(ctx: PageContext, edited: Codebook) -> None:
@@ -147,6 +188,12 @@ def render_preview(ctx: PageContext, edited: Codebook) -> None:
             }
         ),
         hide_index=True,
+        width="stretch",
+        # two columns in the preview's 2/7 of the page (150 px at 1024), shared out when wider
+        column_config={
+            t("column.pillar", lang): st.column_config.Column(width=70),
+            t("column.paragraphs", lang): st.column_config.NumberColumn(width=70),
+        },
     )
     if changed:
         st.info(t("codebook.changed", lang, n=len(changed), paragraphs=", ".join(f"¶{p}" for p in changed)))

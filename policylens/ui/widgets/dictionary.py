@@ -17,6 +17,7 @@ from policylens.text.dictionary import (
     WordListError,
     apply_stopword_edits,
     check_segmentation,
+    find_lockable,
     format_userdict,
     parse_userdict,
     parse_word_list,
@@ -56,7 +57,8 @@ def render_segmentation_check(ctx: PageContext) -> None:
         term, before = last
         after = int(table.loc[table[schema.TERM] == term, AS_TOKEN].sum())
         st.success(t_md("dictionary.locked", lang, term=term, before=before, after=after))
-    split = table[~table[WHOLE] | (table[AS_TOKEN] < table[IN_TEXT])]
+    # a button only where locking changes the segmentation: no single characters, no word kept whole already
+    lockable = table.set_index(schema.TERM).loc[find_lockable(table, ctx.document.text, ctx.segmenter)].reset_index()
     st.dataframe(
         table.sort_values([WHOLE, IN_TEXT], ascending=[True, False]),
         column_config={
@@ -69,9 +71,9 @@ def render_segmentation_check(ctx: PageContext) -> None:
         hide_index=True,
         width="stretch",
     )
-    if split.empty:
+    if lockable.empty:
         st.info(t("dictionary.all_whole", lang))
-    for row in split.head(MAX_LOCK_BUTTONS).to_dict("records"):
+    for row in lockable.head(MAX_LOCK_BUTTONS).to_dict("records"):
         st.button(
             t_md("dictionary.lock", lang, term=row[schema.TERM], cut=row[SEGMENTED_AS], n=row[IN_TEXT]),
             key=f"{state.DICTIONARY_LOCK}.{row[schema.TERM]}",
