@@ -4,6 +4,8 @@ standalone offline HTML plus their data, word clouds as PNG/SVG, and the export 
 
 from __future__ import annotations
 
+import base64
+import hashlib
 import html
 import io
 import json
@@ -12,6 +14,7 @@ import zipfile
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from functools import lru_cache
 from importlib import metadata
 
 import jinja2
@@ -19,11 +22,12 @@ import pandas as pd
 import plotly.graph_objects as go
 import plotly.io as pio
 from markupsafe import Markup
+from plotly.io._utils import plotly_cdn_url
 from plotly.offline import get_plotlyjs
 from wordcloud import WordCloud
 
 from policylens.documents.loader import Document
-from policylens.export.images import ExportUnavailable, build_figure_image, build_font_face_css
+from policylens.export.images import ExportUnavailable, build_figure_image, build_font_face_css, prepare_standalone
 from policylens.figures.clouds import CloudResult, build_cloud_svg, restore_layout
 from policylens.markup import unescape_plotly
 from policylens.text.codebook_io import format_codebook
@@ -35,6 +39,11 @@ from policylens.text.segment import SegmenterConfig
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r", "＝", "＋", "－", "＠")
 PROVENANCE_PACKAGES = ("streamlit", "plotly", "pandas", "jieba", "wordcloud", "kaleido")
 CHART_CONFIG = {"displaylogo": False, "responsive": True}
+# How a chart page gets plotly.js (measured on one indicator chart, 2026-12): "inline" puts all of it in
+# the file (4.9 MB; opens offline, e.g. from an e-mail on a plane); "cdn" links the pinned version on
+# cdn.plot.ly (0.08 MB; needs the internet when opened, never when the app runs). A ZIP of the page and
+# one shared plotly.min.js (1.5 MB) was left out: opened from inside the ZIP, the page finds no script.
+PLOTLY_JS_MODES = ("inline", "cdn")
 # Columns of build_chart_data.
 TRACE, SERIES, X, Y, LABEL, CUSTOMDATA = "trace", "series", "x", "y", "label", "customdata"
 _UNSAFE_NAME = re.compile(r"[^\w.-]+")  # Unicode letters stay: zipfile flags UTF-8 names
@@ -118,25 +127,43 @@ def collect_figure_text(fig: go.Figure) -> str:
     return html.unescape(json.dumps(json.loads(pio.to_json(fig, validate=False)), ensure_ascii=False))
 
 
-def build_chart_html(fig: go.Figure, title: str = "", font_css: str | None = None, lang: str = "en") -> str:
-    """One chart as a standalone, offline HTML page: plotly.js inline (about 4.8 MB) and, unless
-    ``font_css`` is "", a subset of the CJK font so Chinese renders without Noto Sans SC installed.
+def build_chart_html(
+    fig: go.Figure, title: str = "", font_css: str | None = None, lang: str = "en", plotly_js: str = "inline"
+) -> str:
+    """One chart as a standalone HTML page (images.prepare_standalone: every source listed): plotly.js
+    inline (about 4.8 MB, works offline) or, with ``plotly_js`` "cdn", loaded from cdn.plot.ly when
+    the page is opened (PLOTLY_JS_MODES); unless ``font_css`` is "", a subset of the CJK font so
+    Chinese renders without Noto Sans SC installed.
 
     ``font_css`` None builds the subset for this figure (about 1 s, cached by character set).
     ``title`` is plain text or a figure's own (plotly-escaped) title text.
     """
+    if plotly_js not in PLOTLY_JS_MODES:
+        raise ValueError(f"plotly_js must be one of {PLOTLY_JS_MODES}, got {plotly_js!r}")
+    fig = prepare_standalone(fig)
     title = unescape_plotly(title)
     if font_css is None:
         font_css = build_font_face_css(collect_figure_text(fig) + title)
     div = pio.to_html(fig, full_html=False, include_plotlyjs=False, config=CHART_CONFIG)
+    inline = plotly_js == "inline"
     return render_page(
         "chart.html",
         lang=lang,
         title=title,
         font_css=Markup(font_css),
-        plotly_js=Markup(get_plotlyjs()),
+        plotly_js=Markup(get_plotlyjs() if inline else ""),
+        plotly_src=None if inline else plotly_cdn_url(),
+        plotly_integrity=None if inline else plotly_integrity(),
         chart=Markup(div),
     )
+
+
+@lru_cache(maxsize=1)
+def plotly_integrity() -> str:
+    """Subresource integrity of the bundled plotly.js, as plotly.io.to_html(include_plotlyjs="cdn")
+    writes it: the browser runs the CDN's file only if it is the very version this app bundles."""
+    digest = hashlib.sha256(get_plotlyjs().encode("utf-8")).digest()
+    return "sha256-" + base64.b64encode(digest).decode("ascii")
 
 
 def _points(trace: go.BaseTraceType, name: str, n: int | None = None) -> list:

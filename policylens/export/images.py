@@ -19,7 +19,15 @@ from typing import Literal
 
 import plotly.graph_objects as go
 
+from policylens.figures.indicator_axes import (
+    META_EXTRA,
+    META_LANG,
+    META_SOURCES,
+    SOURCES_ANNOTATION,
+    build_full_source_lines,
+)
 from policylens.fonts import bundled as fonts
+from policylens.markup import escape_plotly
 
 ImageFormat = Literal["png", "svg"]
 IMAGE_FORMATS: tuple[str, ...] = ("png", "svg")
@@ -29,6 +37,8 @@ BROWSER_NAMES = ("chromium", "chromium-browser", "google-chrome-stable", "google
 RENDER_TIMEOUT_S = 60  # one image; kaleido cancels the render after this
 START_TIMEOUT_S = 90  # browser launch plus the first render (about 8 s on a cold machine)
 DEFAULT_WIDTH = 900  # px when neither the call nor the figure sets a width
+DEFAULT_HEIGHT = 500  # px, kaleido's and plotly's default
+SOURCE_LINE_PX = 14  # one more wrapped line of the source annotation (figures.style.apply_style)
 FONT_FAMILY = "Noto Sans SC"  # figure_style.FONT_FAMILY's first choice, the bundled font's name
 # Characters plotly or our formatters may draw that are not in the figure's JSON text.
 BASE_CHARACTERS = "".join(map(chr, range(0x20, 0x7F))) + "−×…≥≈·–—•’“”°‰%，。：；（）、"
@@ -180,6 +190,36 @@ def stop_image_server() -> None:
         _running = False
 
 
+def prepare_standalone(fig: go.Figure) -> go.Figure:
+    """A copy of ``fig`` drawn as a file of its own (PNG, SVG, HTML) rather than inside the app:
+
+    - the title starts where the plot starts (paper x = 0, like the source line), not flush with the
+      image's left edge;
+    - the source line lists every source (layout.meta, figures.indicator_axes.style_indicator_figure),
+      wrapped, instead of "+N more" with the rest in a hover no file can show; the bottom margin and
+      the height grow by one line per extra line, so the plot keeps its size.
+    """
+    fig = go.Figure(fig)
+    title = fig.layout.title
+    if title.text and (title.xref in (None, "container")) and not title.x:
+        fig.update_layout(title=dict(xref="paper", x=0, xanchor="left"))
+    meta = fig.layout.meta if isinstance(fig.layout.meta, dict) else {}
+    notes = [a for a in fig.layout.annotations if a.name == SOURCES_ANNOTATION]
+    if not notes or not meta.get(META_SOURCES):
+        return fig
+    note = notes[-1]
+    full = build_full_source_lines(list(meta[META_SOURCES]), meta.get(META_LANG, "en"))
+    text = "<br>".join([full, *map(escape_plotly, meta.get(META_EXTRA, []))])
+    extra = SOURCE_LINE_PX * (text.count("<br>") - (note.text or "").count("<br>"))
+    note.text, note.hovertext = text, None
+    if extra > 0:
+        note.yshift = (note.yshift or 0) - extra
+        fig.update_layout(
+            margin=dict(b=(fig.layout.margin.b or 0) + extra), height=(fig.layout.height or DEFAULT_HEIGHT) + extra
+        )
+    return fig
+
+
 def build_figure_image(
     fig: go.Figure,
     fmt: ImageFormat = "png",
@@ -190,7 +230,8 @@ def build_figure_image(
     embed_font: bool = True,
     font_css: str | None = None,
 ) -> bytes:
-    """PNG or SVG bytes of ``fig``, starting the persistent browser on first use.
+    """PNG or SVG bytes of ``fig`` as a standalone file (prepare_standalone), starting the persistent
+    browser on first use.
 
     Width defaults to the figure's (else DEFAULT_WIDTH), height to the figure's (else kaleido's
     500). ``scale`` multiplies PNG pixels only. An SVG gets the font subset it needs embedded
@@ -199,6 +240,7 @@ def build_figure_image(
     """
     if fmt not in IMAGE_FORMATS:
         raise ValueError(f"format must be one of {IMAGE_FORMATS}, got {fmt!r}")
+    fig = prepare_standalone(fig)
     from choreographer.browsers import BrowserClosedError, BrowserFailedError
 
     # An SVG is drawn at its nominal size: kaleido's scale would double its width and height too.

@@ -10,20 +10,19 @@ from __future__ import annotations
 import pandas as pd
 import plotly.graph_objects as go
 
+from policylens.figures.indicator_axes import META_EXTRA, set_value_axis, style_indicator_figure
 from policylens.figures.indicators import (
     LEGEND_MARKER_COLOR,
     QUALIFIER_LEGEND_LABELS,
     QUALIFIER_SYMBOLS,
     _order_cities,
     build_indicator_figure,
-    build_source_line,
     city_color,
     format_value,
 )
-from policylens.figures.style import apply_style
 from policylens.i18n import t
 from policylens.indicators import table as indicators
-from policylens.indicators.labels import city_label, indicator_name
+from policylens.indicators.labels import city_label, indicator_title_name, row_note
 from policylens.indicators.targets import SENTENCE
 from policylens.indicators.transforms import NOTE, NOTE_LABELS, filter_years
 from policylens.indicators.views import (
@@ -67,6 +66,8 @@ def _hover(row: pd.Series, measure: str, base_year: int | None, lang: str) -> st
     ]
     if isinstance(row[NOTE], str):
         lines.append(escape_plotly(t(NOTE_LABELS[row[NOTE]], lang, year=base_year or row[YEAR])))
+    if note := row_note(row, lang):
+        lines.append(escape_plotly(t("indicator_figure.note", lang, note=note)))
     lines.append(escape_plotly(t("indicator_figure.source", lang, titles=row[SOURCE_TITLE][:60])))
     return "<br>".join(lines)
 
@@ -188,10 +189,10 @@ def build_measure_figure(
         fig.add_hline(y=100, line=dict(color="#9e9e9e", width=1, dash="dot"))
     elif measure == "growth":
         fig.add_hline(y=0, line=dict(color="#9e9e9e", width=1))
-    title = indicator_name(series.iloc[0], lang) if len(series) else ""
-    suffix = "" if measure == "absolute" else t(TITLE_SUFFIX_LABELS[measure], lang, year=base_year)
-    source = build_source_line(series[SOURCE_TITLE], lang) if len(series) else None
-    return apply_style(fig, f"{title}{suffix}", source)
+    name = indicator_title_name(series, lang) if len(series) else ""  # never one row's label and note
+    title = name if measure == "absolute" else name + t(TITLE_SUFFIX_LABELS[measure], lang, year=base_year)
+    fig = style_indicator_figure(fig, title, series[SOURCE_TITLE], lang, unit_code if measure == "absolute" else None)
+    return set_value_axis(fig, log=False)
 
 
 def build_view_figure(df: pd.DataFrame, spec: ViewSpec, lang: str = "en") -> go.Figure:
@@ -209,8 +210,9 @@ def build_view_figure(df: pd.DataFrame, spec: ViewSpec, lang: str = "en") -> go.
 
 
 def set_log_scale(fig: go.Figure) -> go.Figure:
-    """Log y axis (values at or below zero cannot be drawn on it; the UI says so)."""
-    return fig.update_yaxes(type="log", rangemode="normal")
+    """Log y axis with 1-2-5 ticks covering the data (values at or below zero cannot be drawn on it;
+    the UI says so)."""
+    return set_value_axis(fig, log=True)
 
 
 def add_target(
@@ -261,11 +263,14 @@ def add_target(
             )
         )
     sources = [a for a in fig.layout.annotations if a.yref == "paper" and a.yanchor == "bottom"]
+    target_source = t("indicator_view.target.source", lang, name=document_name)
     if sources:
-        sources[-1].text += "<br>" + escape_plotly(t("indicator_view.target.source", lang, name=document_name))
+        sources[-1].text += "<br>" + escape_plotly(target_source)
         sources[-1].yshift -= 14
         fig.update_layout(margin=dict(b=fig.layout.margin.b + 14))
-    return fig
+    meta = dict(fig.layout.meta or {})
+    fig.update_layout(meta={**meta, META_EXTRA: [*meta.get(META_EXTRA, []), target_source]})
+    return set_value_axis(fig) if meta else fig
 
 
 def build_target_figure(

@@ -13,10 +13,16 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from policylens import schema
+from policylens.figures.indicator_axes import (
+    _shorten,
+    set_value_axis,
+    style_indicator_figure,
+)
 from policylens.figures.style import GAP_COLOR, apply_style
 from policylens.i18n import t
 from policylens.indicators import table as indicators
-from policylens.indicators.labels import FOCUS_CITY, QUALIFIER_PREFIXES, city_label, indicator_name
+from policylens.indicators import units
+from policylens.indicators.labels import FOCUS_CITY, QUALIFIER_PREFIXES, city_label, indicator_title_name, row_note
 from policylens.markup import escape_plotly
 
 FULL_YEAR = indicators.FULL_YEAR_NOTE
@@ -35,9 +41,6 @@ CITY_COLORS = {
 }
 EXTRA_COLORS = ("#7f7f7f", "#bcbd22", "#8c564b", "#e377c2")
 QUALIFIER_SYMBOLS = {"exact": "circle", "lower_bound": "triangle-up", "approx": "circle-open", "preliminary": "diamond"}
-MAX_SOURCE_TITLES = 2
-MAX_TITLE_CHARS = 60
-# what a non-exact qualifier is called after a value, and in the legend of the marker symbols
 QUALIFIER_NOTE_LABELS = {
     "lower_bound": "indicator_figure.qualifier.lower_bound",
     "approx": "indicator_figure.qualifier.approx",
@@ -61,11 +64,14 @@ def _order_cities(cities: list[str]) -> list[str]:
 
 
 def format_value(value: float, unit_code: str, qualifier: str, lang: str = "en") -> str:
-    """Value with unit and qualifier, e.g. "≥ 8,800 firms (lower bound)", "≈ 29% (approximate)"."""
+    """Value with unit and qualifier, e.g. "≥ 8,800 firms (lower bound)", "≈ 29% (approximate)";
+    amounts as people write them (units.format_amount: "1.6908万亿元", "1.6908 trillion CNY")."""
     number = f"{value:,.12g}"
     label = indicators.unit_label(unit_code, lang)
     if unit_code == "rank":
         text = t("indicator_figure.rank_value", lang, value=number)
+    elif units.is_amount(unit_code):
+        text = units.format_amount(value, unit_code, lang)
     else:
         text = number + ("" if label.startswith("%") or lang == "zh" else " ") + label
     text = QUALIFIER_PREFIXES.get(qualifier, "") + text
@@ -73,22 +79,6 @@ def format_value(value: float, unit_code: str, qualifier: str, lang: str = "en")
         note = t(QUALIFIER_NOTE_LABELS[qualifier], lang)
         text += f"（{note}）" if lang == "zh" else f" ({note})"
     return text
-
-
-def _shorten(text: str, limit: int = MAX_TITLE_CHARS) -> str:
-    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
-
-
-def build_source_line(titles: pd.Series, lang: str = "en") -> str:
-    """Source line (plain text, apply_style escapes it) naming the most frequent source titles, e.g.
-    "Sources: A; B; +3 more"."""
-    counts = titles.value_counts(sort=False)
-    ordered = list(counts.sort_values(ascending=False, kind="stable").index)
-    shown = [_shorten(str(title)) for title in ordered[:MAX_SOURCE_TITLES]]
-    if len(ordered) > MAX_SOURCE_TITLES:
-        shown.append(t("indicator_figure.more", lang, n=len(ordered) - MAX_SOURCE_TITLES))
-    key = "indicator_figure.source" if len(ordered) == 1 else "indicator_figure.sources"
-    return t(key, lang, titles="; ".join(shown))
 
 
 def _hover(row: pd.Series, others: pd.DataFrame, lang: str) -> str:
@@ -102,6 +92,8 @@ def _hover(row: pd.Series, others: pd.DataFrame, lang: str) -> str:
         lines.append(escape_plotly(t("indicator_figure.as_published", lang, value=published)))
     if row[schema.PERIOD_NOTE] and row[schema.PERIOD_NOTE] != FULL_YEAR:
         lines.append(escape_plotly(row[schema.PERIOD_NOTE]))
+    if note := row_note(row, lang):  # the row's own note, never the chart's title
+        lines.append(escape_plotly(t("indicator_figure.note", lang, note=note)))
     host = urlsplit(row[schema.SOURCE_URL]).hostname or row[schema.SOURCE_URL]
     lines.append(
         escape_plotly(t("indicator_figure.source_line", lang, title=_shorten(row[schema.SOURCE_TITLE]), host=host))
@@ -195,8 +187,16 @@ def _add_city_values(fig: go.Figure, picked: pd.DataFrame, hover: dict, lang: st
         for c, y in zip(picked[schema.CITY], picked[schema.YEAR])
     ]
     colors = [city_color(c) for c in picked[schema.CITY]]
-    texts = [
-        QUALIFIER_PREFIXES.get(q, "") + ("#" if is_rank else "") + f"{v:,.12g}"
+    unit_code = picked[schema.UNIT_CODE].iloc[0]
+    power = units.amount_power(list(picked[schema.VALUE]), unit_code) if units.is_amount(unit_code) else 0
+    texts = [  # as the axis reads: 万/亿 in Chinese, the axis title's scale in English
+        QUALIFIER_PREFIXES.get(q, "")
+        + ("#" if is_rank else "")
+        + (
+            units.format_amount(v, unit_code, lang, power=None if lang == "zh" else power, unit=lang == "zh")
+            if units.is_amount(unit_code)
+            else f"{v:,.12g}"
+        )
         for v, q in zip(picked[schema.VALUE], picked[schema.QUALIFIER])
     ]
     hovertext = [hover[k] for k in zip(picked[schema.CITY], picked[schema.YEAR])]
@@ -289,8 +289,9 @@ def build_indicator_figure(df_one_indicator: pd.DataFrame, lang: str = "en") -> 
         fig.update_yaxes(title_text=t("indicator_figure.rank_axis", lang, label=unit), autorange="reversed")
     else:
         fig.update_yaxes(title_text=unit, rangemode="tozero")
-    title = indicator_name(info, lang)
-    return apply_style(fig, title, build_source_line(picked[schema.SOURCE_TITLE], lang))
+    title = indicator_title_name(rows, lang)  # the name only (OWID): the unit is the axis title, a note is hover
+    fig = style_indicator_figure(fig, title, picked[schema.SOURCE_TITLE], lang, unit_code)
+    return set_value_axis(fig, log=False)
 
 
 def build_coverage_figure(

@@ -14,7 +14,13 @@ import pandas as pd
 
 from policylens.i18n import t
 from policylens.indicators import table as indicators
-from policylens.indicators.labels import QUALIFIER_LABELS, QUALIFIER_PREFIXES, city_label, indicator_name
+from policylens.indicators.labels import (
+    QUALIFIER_LABELS,
+    QUALIFIER_PREFIXES,
+    city_label,
+    indicator_title_name,
+    row_note,
+)
 from policylens.indicators.transforms import (
     GROWTH_PCT,
     INDEX_VALUE,
@@ -139,13 +145,16 @@ def build_view_table(
 
     Columns: city (display label), year (int64), value (text: the number with ≥ / ≈ for lower
     bounds and approximations), qualifier (label), unit (label), shown (text, the index or growth
-    rate; "" for absolute values or where none can be computed), note (why not, or a caution),
+    rate; "" for absolute values or where none can be computed), note (why not, a caution, and the
+    note the row's indicator label carries, labels.row_note),
     sources (int64, distinct sources for the point), source_title, source_url.
     """
     rows = series.sort_values([CITY, YEAR], kind="stable")
     shown = ["" if measure == "absolute" else format_derived(v) for v in rows[SHOWN]]
     notes = ["" if pd.isna(n) else t(NOTE_LABELS[n], lang, year=base_year) for n in rows[NOTE]]
     conflicts = [t("indicator_view.conflict", lang, n=n) if c else "" for c, n in zip(rows[CONFLICT], rows[N_SOURCES])]
+    # the note a row's label carries ("secondary compilation, rounded") belongs to that row, not the title
+    labelled = [row_note(r, lang) for r in rows.to_dict("records")]
     return pd.DataFrame(
         {
             CITY: [city_label(c, lang) for c in rows[CITY]],
@@ -154,7 +163,10 @@ def build_view_table(
             QUALIFIER: [t(QUALIFIER_LABELS[q], lang) for q in rows[QUALIFIER]],
             "unit": [indicators.unit_label(c, lang) for c in rows[UNIT_CODE]],
             SHOWN: shown,
-            NOTE: [" ".join(filter(None, pair)) for pair in zip(notes, conflicts)],
+            NOTE: [
+                " ".join(filter(None, (note, conflict, t("indicator_figure.note", lang, note=own) if own else "")))
+                for note, conflict, own in zip(notes, conflicts, labelled)
+            ],
             "sources": rows[N_SOURCES].astype("int64").to_numpy(),
             SOURCE_TITLE: rows[SOURCE_TITLE].to_numpy(),
             SOURCE_URL: rows[SOURCE_URL].to_numpy(),
@@ -174,11 +186,11 @@ def build_export_table(
     source_url. A gap is an absent row, never a filled one."""
     rows = series.sort_values([CITY, YEAR], kind="stable")
     display = build_view_table(rows, measure, lang, base_year)
-    names = [indicator_name(r, lang) for r in rows.to_dict("records")]
+    name = indicator_title_name(rows, lang) if len(rows) else ""  # one name per indicator, its notes per row
     return pd.DataFrame(
         {
             INDICATOR_ID: rows[INDICATOR_ID].to_numpy(),
-            "indicator": names,
+            "indicator": name,
             CITY: rows[CITY].to_numpy(),
             "city_label": display[CITY].to_numpy(),
             YEAR: display[YEAR].to_numpy(),

@@ -79,7 +79,8 @@ def test_measure_scale_and_range_toggles_change_the_figure():
     at = open_page()
     choose(at, "strong", "gdp", ["Nanjing", "Suzhou"])
     absolute = figure(at)
-    assert absolute["layout"]["yaxis"]["title"]["text"] == "100 million CNY"
+    assert absolute["layout"]["yaxis"]["title"]["text"] == "trillion CNY"  # 亿元 read in words English uses
+    assert absolute["layout"]["yaxis"]["ticktext"][:3] == ["0", "0.5", "1"]
     assert traces(at)["Nanjing"]["y"][0] == 11715.1
     at.segmented_control(key="widget.indicators.measure").set_value("indexed").run()
     at.selectbox(key="widget.indicators.base_year").set_value(2022).run()

@@ -82,7 +82,7 @@ def test_upload_a_wide_csv_and_see_it_in_the_chart_and_the_table(browser, stream
         chart = page.locator('[data-testid="stMain"] .js-plotly-plot').first
         drawn = eventually(page, lambda: (c := chart.evaluate(CHART_JS))["title"] == "研发人员" and c)
         assert drawn, chart.evaluate(CHART_JS)
-        assert drawn["ytitle"] == "10,000 persons"
+        assert drawn["ytitle"] == "persons"  # 万人 read as people: 105,000 … 235,000 on the ticks
         lines = {t["name"]: t for t in drawn["traces"] if t["x"] and t["x"][0] is not None}
         assert lines["Nanjing"]["x"] == [2019, 2020, 2021, 2022]
         assert lines["Nanjing"]["y"] == [10.5, None, 12.25, 13.75]  # the gap stays a gap

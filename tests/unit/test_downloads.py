@@ -4,6 +4,7 @@ gets, and the buttons a page draws with and without the route (issue 9)."""
 from __future__ import annotations
 
 import asyncio
+import datetime
 import gc
 import io
 import re
@@ -16,6 +17,7 @@ from streamlit.testing.v1 import AppTest
 
 from policylens import paths
 from policylens.ui import downloads, state
+from policylens.ui.widgets import exports
 
 
 def request_for(token: str) -> Request:
@@ -158,7 +160,9 @@ def test_with_the_route_buttons_are_links_to_tokens_that_build_the_shown_table(m
     at = open_kwic(True, monkeypatch)
     assert not [b for b in at.get("download_button") if b.proto.label == "CSV"]
     links = [h.proto.body for h in at.get("html") if "policylens-download" in h.proto.body]
-    (csv_link,) = [body for body in links if 'download="policylens_kwic.csv"' in body]
+    # named after the view, the document and the day (ui.widgets.exports.file_stem)
+    stem = f"policylens_kwic_000-785e541e3328616f_{datetime.date.today().isoformat()}"
+    (csv_link,) = [body for body in links if f'download="{stem}.csv"' in body]
     token = re.search(r'href="/api/download/([A-Za-z0-9_-]+)"', csv_link).group(1)
     entry = downloads.STORE.lookup(token)
     data = entry.build().decode("utf-8-sig")
@@ -176,3 +180,13 @@ def test_the_sidebar_bundle_holds_the_table_the_page_drew_after_it(monkeypatch):
     bundle = zipfile.ZipFile(io.BytesIO(downloads.STORE.lookup(token).build()))
     assert "tables/kwic.csv" in bundle.namelist(), bundle.namelist()
     assert "innovation" in bundle.read("tables/kwic.csv").decode("utf-8-sig")
+
+
+def test_export_file_names_carry_the_view_the_subject_and_the_day():
+    day = datetime.date(2026, 12, 2)
+    subject = exports.indicator_subject("gdp", ("Nanjing", "Suzhou"))
+    assert exports.build_file_stem("indicators", subject, day) == "policylens_indicators_gdp_nanjing-suzhou_2026-12-02"
+    document = exports.slug("../Report 2024: 新质生产力?")  # a user's file name: no path, no punctuation
+    assert exports.build_file_stem("kwic", document, day) == "policylens_kwic_report-2024-新质生产力_2026-12-02"
+    assert exports.build_file_stem("terms", "", day) == "policylens_terms_2026-12-02"
+    assert len(exports.slug("x" * 200)) == exports.MAX_SUBJECT_CHARS

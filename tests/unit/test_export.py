@@ -12,6 +12,7 @@ import pandas as pd
 import plotly.graph_objects as go
 import pytest
 from PIL import Image
+from plotly.io._utils import plotly_cdn_url
 
 from policylens.documents.loader import load_pasted_text
 from policylens.export import files as export
@@ -133,6 +134,20 @@ def test_chart_html_is_standalone_and_offline(bar_figure):
     assert len(re.findall(r"<script[^>]*\bsrc=", page)) == 0 and "<link" not in page
     assert '@font-face{font-family:"Noto Sans SC"' in page
     assert "\\u003cb\\u003e" in page  # figure JSON is escaped inside the script
+
+
+def test_chart_html_from_the_cdn_is_small_pinned_and_checked(bar_figure):
+    """The small page loads plotly.js when opened (the app itself fetches nothing): the exact version
+    plotly.py bundles, with its subresource integrity, so a changed CDN file is not run."""
+    inline = build_chart_html(bar_figure, title="share", font_css="")
+    online = build_chart_html(bar_figure, title="share", font_css="", plotly_js="cdn")
+    assert len(inline.encode()) > 4_000_000 > 100_000 > len(online.encode())
+    (tag,) = re.findall(r"<script[^>]*\bsrc=[^>]*>", online)
+    assert f'src="{plotly_cdn_url()}"' in tag and 'integrity="sha256-' in tag and 'crossorigin="anonymous"' in tag
+    assert export.plotly_integrity() in tag
+    assert online.count("Plotly.newPlot(") == 1
+    with pytest.raises(ValueError, match="plotly_js"):
+        build_chart_html(bar_figure, plotly_js="directory")
 
 
 def test_cloud_png_is_redrawn_at_the_chosen_width():

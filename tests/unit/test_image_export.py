@@ -21,6 +21,7 @@ from wordcloud.wordcloud import FONT_PATH as LATIN_ONLY_FONT
 
 from policylens.export import images as image_export
 from policylens.export.images import ExportUnavailable, build_figure_image, build_font_face_css, embed_font_in_svg
+from policylens.markup import unescape_plotly
 
 TITLE = "新质生产力"
 TITLE_SIZE = 60
@@ -183,3 +184,43 @@ def test_a_stopped_server_starts_again_on_the_next_export(image_server):
     assert not image_export.is_image_server_running()
     assert build_figure_image(_title_figure(), "png").startswith(b"\x89PNG")
     assert image_export.is_image_server_running()
+
+
+def _many_sources_figure(lang: str = "en") -> go.Figure:
+    """A bundled indicator chart whose sources are more than its source line names ("+N more")."""
+    from policylens.figures.indicator_views import build_view_figure
+    from policylens.indicators import table
+    from policylens.indicators.views import ViewSpec
+
+    return build_view_figure(table.load_indicators(), ViewSpec("gdp", ("Nanjing", "Suzhou", "Hangzhou")), lang)
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_a_standalone_file_lists_every_source_and_aligns_the_title_with_the_plot(lang):
+    fig = _many_sources_figure(lang)
+    (in_app,) = [a for a in fig.layout.annotations if a.name == "policylens.sources"]
+    more = "+6 more" if lang == "en" else "等另 6 项"
+    assert more in in_app.text and "2021年南京市人民政府工作报告" in in_app.hovertext  # the app: hover has them
+    assert fig.layout.title.xref in (None, "container")
+    standalone = image_export.prepare_standalone(fig)
+    (note,) = [a for a in standalone.layout.annotations if a.name == "policylens.sources"]
+    titles = fig.layout.meta["sources"]
+    assert len(titles) == 8 and more not in note.text and note.hovertext is None
+    for title in titles:  # every one, each on its own line
+        assert f"· {title}" in unescape_plotly(note.text.replace("<br>", " "))
+    extra = 14 * (note.text.count("<br>") - in_app.text.count("<br>"))
+    assert standalone.layout.height == 500 + extra and standalone.layout.margin.b == fig.layout.margin.b + extra
+    assert note.yshift == in_app.yshift - extra  # still at the bottom edge, the plot keeps its size
+    assert (standalone.layout.title.xref, standalone.layout.title.x) == ("paper", 0)  # where the plot starts
+    assert fig.layout.annotations[-1].text == in_app.text  # the app's figure is untouched
+
+
+def test_exported_png_is_taller_by_the_source_lines_and_starts_its_title_at_the_plot(image_server):
+    fig = _many_sources_figure()
+    standalone = image_export.prepare_standalone(fig)
+    png = Image.open(io.BytesIO(build_figure_image(fig, "png", scale=1)))
+    assert png.size == (image_export.DEFAULT_WIDTH, standalone.layout.height)
+    gray = np.asarray(png.convert("L"))
+    title_band = gray[10:50]  # the title's row: its first ink is right of the image edge, past the y ticks
+    first_ink = int(np.argmax((title_band < 128).any(axis=0)))
+    assert first_ink >= 40, first_ink

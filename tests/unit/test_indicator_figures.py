@@ -8,11 +8,11 @@ import pytest
 from indicator_rows import frame, row_factory
 
 from policylens import paths, schema
+from policylens.figures.indicator_axes import build_source_line
 from policylens.figures.indicators import (
     CITY_COLORS,
     build_coverage_figure,
     build_indicator_figure,
-    build_source_line,
     city_color,
     format_value,
 )
@@ -89,8 +89,8 @@ def test_qualifiers_get_their_own_symbols_legend_and_hover():
     trace = data_trace(fig, "Nanjing")
     assert list(trace.x) == [2017, 2018, 2019, 2020, 2021]
     assert list(trace.marker.symbol) == ["circle", "circle-open", "circle", "diamond", "triangle-up"]
-    assert "≥ 16,000 100 million CNY (lower bound)" in trace.hovertext[4]
-    assert "≈ 12,820 100 million CNY (approximate)" in trace.hovertext[1]
+    assert "≥ 1.6 trillion CNY (lower bound)" in trace.hovertext[4]  # 16,000 亿元, in words English readers use
+    assert "≈ 1.282 trillion CNY (approximate)" in trace.hovertext[1]
     assert trace.hovertext[2] == ""
     legend = {t.name: t.marker.symbol for t in fig.data if t.legendgroup == "qualifier"}
     assert legend == {
@@ -107,7 +107,10 @@ def test_value_chart_marks_lower_bound_with_its_symbol():
     assert list(marks.x) == ["Nanjing"]
     assert list(marks.marker.symbol) == ["triangle-up"]
     (bar,) = [t for t in fig.data if t.type == "bar"]
-    assert list(bar.text) == ["≥ 22,000", "12,500"]
+    assert list(bar.text) == ["≥ 2.2", "1.25"]  # in the axis title's trillion CNY
+    assert fig.layout.yaxis.title.text == "trillion CNY"
+    (bar_zh,) = [t for t in build_indicator_figure(frame(rows), lang="zh").data if t.type == "bar"]
+    assert list(bar_zh.text) == ["≥ 2.2万亿元", "1.25万亿元"]
 
 
 def test_conflict_shows_picked_value_and_flags_the_others_in_hover():
@@ -135,16 +138,50 @@ def test_mixed_units_are_charted_in_one_unit_and_hover_shows_the_published_value
 
 
 @pytest.mark.parametrize(
-    ("lang", "unit", "title"),
+    ("lang", "unit", "title", "ticks"),
     [
-        ("en", "100 million CNY", "Gross domestic product"),
-        ("zh", "亿元", "地区生产总值"),
+        ("en", "trillion CNY", "Gross domestic product", ("0", "0.5", "1", "1.5")),
+        ("zh", "元", "地区生产总值", ("0", "5,000亿元", "1万亿元", "1.5万亿元")),
     ],
 )
-def test_axis_title_has_the_unit_and_title_is_the_indicator_label(lang, unit, title):
+def test_axis_title_has_the_unit_and_title_is_the_indicator_label(lang, unit, title, ticks):
     fig = build_indicator_figure(frame(TWO_YEARS), lang=lang)
-    assert unit in fig.layout.yaxis.title.text
+    assert fig.layout.yaxis.title.text == unit
     assert fig.layout.title.text == title
+    assert fig.layout.yaxis.ticktext == ticks  # explicit, from the data: never "15k"
+    assert fig.layout.yaxis.tickvals == (0, 5000, 10000, 15000)
+
+
+def test_title_is_the_indicator_name_never_one_rows_note():
+    """The bundled table writes a row's note into its label ("(secondary compilation, rounded)"): the
+    title is the indicator's name; the note goes to that row's hover."""
+    rows = [
+        row(
+            year=2018,
+            value=12820.0,
+            qualifier="approx",
+            indicator_en="Gross domestic product (secondary compilation, rounded)",
+            indicator_zh="地区生产总值(预计)",
+        ),
+        row(
+            year=2019,
+            value=14030.0,
+            indicator_en="Gross domestic product (secondary compilation, rounded)",
+            source_url="https://e.com/19",
+        ),
+        row(year=2020, value=14817.0, indicator_en="Gross domestic product", source_url="https://e.com/20"),
+    ]
+    for lang, title, note in (
+        ("en", "Gross domestic product", "Note: secondary compilation, rounded"),
+        ("zh", "地区生产总值", "注：预计"),
+    ):
+        fig = build_indicator_figure(frame(rows), lang=lang)
+        assert fig.layout.title.text == title
+        trace = data_trace(fig, "Nanjing" if lang == "en" else "南京")
+        assert note in trace.hovertext[0]
+        assert "Note" not in trace.hovertext[2] and "注：" not in trace.hovertext[2]
+    bar = build_indicator_figure(frame(rows[:1]))  # one row only, the one with the note: still the name
+    assert bar.layout.title.text == "Gross domestic product"
 
 
 def test_rank_axis_is_reversed_with_one_at_the_top():
@@ -193,7 +230,10 @@ def test_format_value_in_both_languages():
     assert format_value(8800.0, "firms", "lower_bound") == "≥ 8,800 firms (lower bound)"
     assert format_value(29.0, "pct", "approx") == "≈ 29% (approximate)"
     assert format_value(4.0, "rank", "exact", "zh") == "第 4 名"
-    assert format_value(14817.0, "100m_cny", "preliminary", "zh") == "14,817亿元（初步数）"
+    assert format_value(14817.0, "100m_cny", "preliminary", "zh") == "1.4817万亿元（初步数）"
+    assert format_value(8000.0, "100m_cny", "exact", "zh") == "8,000亿元"
+    assert format_value(100.0, "10k_persons", "exact", "zh") == "100万人"
+    assert format_value(14817.0, "100m_cny", "exact") == "1.4817 trillion CNY"
 
 
 def test_rows_of_several_indicators_are_refused():

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pandas as pd
 import pytest
 from indicator_rows import frame, row_factory
@@ -9,7 +11,7 @@ from indicator_rows import frame, row_factory
 from policylens import schema
 from policylens.figures.indicator_views import build_measure_figure, build_target_figure, build_view_figure
 from policylens.indicators import table as indicators
-from policylens.indicators import targets
+from policylens.indicators import targets, units
 from policylens.indicators.views import (
     SHOWN,
     ViewSpec,
@@ -246,3 +248,89 @@ def test_the_exported_table_is_tidy_and_typed_for_spreadsheets_and_data_frames()
         indexed["shown"].dtype == "float64"
         and indexed.set_index(["city", "year"]).loc[("Suzhou", 2018), "shown"] == 100.0
     )
+
+
+# --- amounts and value axes (indicators.units) -------------------------------------------------
+@pytest.mark.parametrize(
+    ("value", "unit_code", "zh", "en"),
+    [
+        (15000.0, "100m_cny", "1.5万亿元", "1.5 trillion CNY"),
+        (8000.0, "100m_cny", "8,000亿元", "800 billion CNY"),
+        (16908.0, "100m_cny", "1.6908万亿元", "1.6908 trillion CNY"),  # exact: nothing rounded
+        (701.64, "100m_cny", "701.64亿元", "70.164 billion CNY"),
+        (1.35, "trillion_cny", "1.35万亿元", "1.35 trillion CNY"),
+        (100.0, "10k_persons", "100万人", "1 million persons"),
+        (72.15, "10k_persons", "72.15万人", "721,500 persons"),
+        (1.0, "million_persons", "100万人", "1 million persons"),  # never "1百万人"
+        (82.0, "persons", "82人", "82 persons"),
+        (12099.0, "firms", "1.2099万家", "12,099 firms"),
+        (1.45, "10k_firms", "1.45万家", "14,500 firms"),
+        (37286.0, "items", "3.7286万件", "37,286 items"),
+        (0.0, "100m_cny", "0元", "0 CNY"),
+    ],
+)
+def test_amounts_read_in_wan_and_yi_in_chinese_and_in_words_in_english(value, unit_code, zh, en):
+    assert units.format_amount(value, unit_code, "zh") == zh
+    assert units.format_amount(value, unit_code, "en") == en
+    for text in (zh, en):
+        assert not re.search(r"\d ?[kMGT]\b", text), text  # never an SI suffix
+
+
+@pytest.mark.parametrize(
+    ("low", "high", "expected"),
+    [
+        (11715.0, 24691.0, [10000.0, 12000.0, 15000.0, 20000.0, 25000.0]),  # within one power of ten
+        (500.0, 24000.0, [500.0, 1000.0, 2000.0, 5000.0, 10000.0, 20000.0, 50000.0]),  # below 10^3 too
+        (9.0, 94.0, [5.0, 10.0, 20.0, 50.0, 100.0]),
+        (1.0, 1e6, [1.0, 10.0, 100.0, 1000.0, 10000.0, 100000.0, 1e6]),
+        (1.2, 1e12, [1.0, 100.0, 1e4, 1e6, 1e8, 1e10, 1e12]),  # every other power when too many
+    ],
+)
+def test_log_ticks_cover_the_data_from_below_its_lowest_value(low, high, expected):
+    ticks = units.log_tickvals(low, high)
+    assert ticks == expected
+    assert ticks[0] <= low and ticks[-1] >= high and len(ticks) <= units.MAX_TICKS
+
+
+def test_axis_ticks_of_amounts_in_both_languages_and_of_an_index():
+    zh = units.build_axis_ticks([1000.0, 24691.0], "100m_cny", "zh", log=True)
+    assert zh.ticktext == ("1,000亿元", "2,000亿元", "5,000亿元", "1万亿元", "2万亿元", "5万亿元")
+    assert zh.title == "元" and zh.range[0] < 3 < 4.699 < zh.range[1]
+    en = units.build_axis_ticks([1000.0, 24691.0], "100m_cny", "en", log=True)
+    assert en.ticktext == ("0.1", "0.2", "0.5", "1", "2", "5") and en.title == "trillion CNY"
+    people = units.build_axis_ticks([10.5, 23.5], "10k_persons", "en")
+    assert people.ticktext == ("0", "50,000", "100,000", "150,000", "200,000", "250,000")
+    assert people.title == "persons" and people.range is None
+    index = units.build_axis_ticks([100.0, 1250.0], None, "en", log=True, title="Index (2017 = 100)")
+    assert index.ticktext == ("100", "200", "500", "1,000", "2,000") and index.title == "Index (2017 = 100)"
+    assert units.build_axis_ticks([], "100m_cny", "en").tickvals == ()
+
+
+def test_log_view_gets_explicit_ticks_covering_the_data():
+    spec = ViewSpec("gdp", ("Nanjing", "Suzhou"), log=True)
+    for lang, first in (("en", "1"), ("zh", "1万亿元")):
+        axis = build_view_figure(indicators.load_indicators(), spec, lang).layout.yaxis
+        assert axis.type == "log" and axis.tickmode == "array"
+        assert axis.ticktext[0] == first and len(axis.tickvals) >= 4
+        assert 10 ** axis.range[0] <= min(axis.tickvals) and 10 ** axis.range[1] >= max(axis.tickvals)
+
+
+def test_the_table_keeps_a_rows_label_note_and_the_export_one_indicator_name():
+    rows = frame(
+        [
+            row(year=2017, value=100.0, indicator_en="Gross domestic product"),
+            row(year=2018, value=110.0, indicator_en="Gross domestic product (secondary compilation, rounded)"),
+        ]
+    )
+    series = build_measure_series(rows, "absolute")
+    table = build_view_table(series, "absolute")
+    assert list(table["note"]) == ["", "Note: secondary compilation, rounded"]
+    assert set(build_export_table(series, "absolute")["indicator"]) == {"Gross domestic product"}
+
+
+def test_index_ticks_follow_the_data_on_lines_and_start_at_zero_under_bars():
+    df = indicators.load_indicators()
+    line = build_view_figure(df, ViewSpec("gdp", ("Nanjing", "Suzhou"), measure="indexed", base_year=2018))
+    assert line.layout.yaxis.ticktext == ("90", "100", "110", "120", "130", "140")  # not 0, 50, 100, 150
+    bars = ViewSpec("gdp", ("Nanjing", "Suzhou"), measure="indexed", base_year=2018, kind="bar", bar_year=2022)
+    assert build_view_figure(df, bars).layout.yaxis.tickvals[0] == 0  # a bar is read from 0

@@ -15,6 +15,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass, field
+from datetime import date
 
 import pandas as pd
 import plotly.graph_objects as go
@@ -28,8 +29,10 @@ from policylens.ui.library import get_active_document
 from policylens.ui.selection import get_selection
 
 _UNSAFE = re.compile(r"[^\w.-]+")
+_SLUG_UNSAFE = re.compile(r"[^\w]+")  # Unicode letters stay (the download route sends UTF-8 names)
 CLOUD_WIDTHS = (800, 1200, 1600, 2400, 3200)
 PREFIX = "policylens"
+MAX_SUBJECT_CHARS = 60
 
 
 @dataclass
@@ -40,6 +43,7 @@ class ViewExports:
     tables: dict[str, pd.DataFrame] = field(default_factory=dict)
     clouds: dict = field(default_factory=dict)  # name -> clouds.CloudResult
     indicator: str | None = None  # the indicator a page shows (its default too, which the selection lacks)
+    subject: str | None = None  # what the page's files are named after (else the document), e.g. "gdp_nanjing-suzhou"
 
 
 _RECORDING: ContextVar[ViewExports | None] = ContextVar("policylens_view_exports", default=None)
@@ -62,9 +66,31 @@ def current_view() -> ViewExports:
     return view if view is not None else ViewExports()
 
 
+def slug(text: str, limit: int = MAX_SUBJECT_CHARS) -> str:
+    """A lower-case file-name part: every run of characters other than letters and digits is one "-"."""
+    return _SLUG_UNSAFE.sub("-", str(text).replace("_", "-")).strip("-").lower()[:limit].rstrip("-")
+
+
+def build_file_stem(view: str, subject: str = "", day: date | None = None) -> str:
+    """`policylens_<view>_<subject>_<date>`, each part sanitised (slug), e.g.
+    policylens_indicators_gdp_nanjing-suzhou_2026-12-02; an empty part is left out."""
+    parts = [PREFIX, slug(view), subject, (day or date.today()).isoformat()]
+    return "_".join(p for p in parts if p)
+
+
+def indicator_subject(indicator_id: str, cities) -> str:
+    """The name part of an indicator view's files: the indicator and its cities, "gdp_nanjing-suzhou"."""
+    return "_".join(p for p in (slug(indicator_id), slug("-".join(cities))) if p)
+
+
 def file_stem(name: str) -> str:
-    """A file-name stem for an export: `policylens_<name>` with unsafe characters replaced."""
-    return f"{PREFIX}_{_UNSAFE.sub('-', name).strip('-.') or 'export'}"
+    """A file-name stem for the export `name` (a widget key such as "indicators.chart" or "kwic"): the
+    view (the name, "indicators-table"; a page's "<page>.chart" is the page), what the page shows
+    (ViewExports.subject, else the active document's name without extension) and today's date:
+    policylens_indicators_gdp_nanjing-suzhou_2026-12-02."""
+    view = (_UNSAFE.sub("-", name).strip("-.") or "export").removesuffix(".chart").replace(".", "-")
+    subject = current_view().subject or slug(get_active_document().name.rsplit(".", 1)[0])
+    return build_file_stem(view, subject)
 
 
 def _download(label: str, build, file_name: str, mime: str, key: str, **options) -> None:
@@ -85,11 +111,15 @@ def render_chart_exports(fig: go.Figure | dict, name: str, lang: str, data: pd.D
     current_view().charts.append((name, fig, data))
     stem, key = file_stem(name), f"export.{name}"
 
-    def chart_html() -> bytes:
-        from policylens.export.files import build_chart_html
+    def chart_html(plotly_js: str):
+        def build() -> bytes:
+            from policylens.export.files import build_chart_html
 
-        figure = _as_figure(fig)
-        return build_chart_html(figure, figure.layout.title.text or name, lang=lang).encode("utf-8")
+            figure = _as_figure(fig)
+            title = figure.layout.title.text or name
+            return build_chart_html(figure, title, lang=lang, plotly_js=plotly_js).encode("utf-8")
+
+        return build
 
     def chart_csv() -> bytes:
         from policylens.export.files import build_chart_data, build_csv
@@ -105,7 +135,9 @@ def render_chart_exports(fig: go.Figure | dict, name: str, lang: str, data: pd.D
         return build
 
     with st.popover(t("export.menu", lang), icon=":material/download:"):
-        _download(t("export.html", lang), chart_html, f"{stem}.html", "text/html", f"{key}.html")
+        # one file that works offline (plotly.js inline, about 4.9 MB), or a small one that loads it
+        _download(t("export.html", lang), chart_html("inline"), f"{stem}.html", "text/html", f"{key}.html")
+        _download(t("export.html_cdn", lang), chart_html("cdn"), f"{stem}_online.html", "text/html", f"{key}.html_cdn")
         _download(t("export.csv", lang), chart_csv, f"{stem}.csv", "text/csv", f"{key}.csv")
         problem = image_problem()
         if problem is None:

@@ -47,6 +47,15 @@ MEASURE_LABELS = {  # one per views.MEASURES
 }
 SCALE_LABELS = {"linear": "indicators.scale.linear", "log": "indicators.scale.log"}  # one per views.SCALES
 MAX_SOURCE_LINKS = 3
+# Controls sit in rows that wrap (st.container(horizontal=True)): each keeps its natural width, so at
+# 1024 px a segmented control moves to the next line instead of hiding options behind a scroll.
+YEARS_WIDTH, PICKER_WIDTH = 260, 150
+# Export names: the files are policylens_indicators-table_<indicator>_<cities>_<date>.csv and so on.
+TABLE_EXPORT, COMPARE_EXPORT, SOURCES_EXPORT = "indicators.table", "indicators.compare", "indicators.sources"
+
+
+def _control_row():
+    return st.container(horizontal=True, gap="medium", vertical_alignment="bottom")
 
 
 def keep_valid(key: str, options: list, default: object) -> None:
@@ -108,8 +117,8 @@ def render_indicator_picker(
     if looking in offered and looking != pillar_id and _first_indicator(view, looking) is None:
         pillar_id = looking  # it has no indicator in view: it stays shown, with a note
     pillar_id = pillar_id or offered[0]
-    left, right = st.columns([2, 5])
-    left.segmented_control(
+    row = _control_row()
+    row.segmented_control(
         t("indicators.pillar", lang),
         offered,
         format_func=lambda pid: escape_markdown(codebook.get(pid).label(lang)),
@@ -118,15 +127,16 @@ def render_indicator_picker(
         key=_seed(state.INDICATORS_PILLAR_PICKER, pillar_id),
         on_change=_choose_pillar,
         args=(view,),
+        width="content",
     )
     pillar = codebook.get(pillar_id)
     catalogue = cache.get_indicator_catalogue(view.key, pillar.id, view.data)
     if catalogue.empty:
-        right.info(t("indicators.none", lang))
+        row.info(t("indicators.none", lang))
         return pillar, None
     rows = {r[schema.INDICATOR_ID]: r for r in catalogue.to_dict("records")}
     shown = chosen if chosen in rows else next(iter(rows))
-    right.selectbox(
+    row.selectbox(
         t("indicators.indicator", lang),
         list(rows),
         key=_seed(state.INDICATORS_INDICATOR_PICKER, shown),
@@ -177,7 +187,7 @@ def render_series_controls(
     years = list_years(select_rows(view.data, ViewSpec(indicator_id, cities)))
     if not years:
         return None
-    cols = st.columns([3, 5, 2, 2])
+    row = _control_row()
     if len(years) > 1:
         stored = st.session_state.get(state.INDICATORS_YEARS)
         full = (years[0], years[-1])
@@ -186,56 +196,68 @@ def render_series_controls(
         # Streamlit reads a range from `value` (not from session state), and keeps a keyed widget's
         # value when its options change: the key names the years, so other years start a new slider.
         key = f"{state.widget_key(state.INDICATORS_YEARS)}.{years[0]}-{years[-1]}-{len(years)}"
-        first, last = cols[0].select_slider(
-            t("indicators.years", lang), years, value=tuple(stored), key=key, on_change=_store_years, args=(key, full)
+        first, last = row.select_slider(
+            t("indicators.years", lang),
+            years,
+            value=tuple(stored),
+            key=key,
+            on_change=_store_years,
+            args=(key, full),
+            width=YEARS_WIDTH,
         )
     else:
-        cols[0].caption(t("indicators.one_year", lang, year=years[0]))
+        row.caption(t("indicators.one_year", lang, year=years[0]))
         first = last = years[0]
     in_range = [y for y in years if first <= y <= last]
     keep_valid(state.INDICATORS_MEASURE, list(MEASURES), "absolute")
-    cols[1].segmented_control(
+    row.segmented_control(
         t("indicators.measure", lang),
         list(MEASURES),
         selection_mode="single",
         required=True,
         format_func=lambda m: t(MEASURE_LABELS[m], lang),
+        width="content",
         **state.bind(state.INDICATORS_MEASURE),
     )
     measure = st.session_state[state.INDICATORS_MEASURE]
     base_year = None
     if measure == "indexed":
         keep_valid(state.INDICATORS_BASE_YEAR, in_range, in_range[0])
-        base_year = cols[2].selectbox(
+        base_year = row.selectbox(
             t("indicators.base_year", lang),
             in_range,
             help=t("indicators.base_year_help", lang),
+            width=PICKER_WIDTH,
             **state.bind(state.INDICATORS_BASE_YEAR),
         )
     keep_valid(state.INDICATORS_SCALE, list(SCALES), "linear")
-    cols[3].segmented_control(
+    row.segmented_control(
         t("indicators.scale", lang),
         list(SCALES),
         selection_mode="single",
         required=True,
         format_func=lambda s: t(SCALE_LABELS[s], lang),
         disabled=measure == "growth",
+        width="content",
         **state.bind(state.INDICATORS_SCALE),
     )
     keep_valid(state.INDICATORS_VIEW, list(VIEW_LABELS), "chart")
-    left, right = st.columns([5, 2])
-    left.segmented_control(
+    row = _control_row()
+    row.segmented_control(
         t("indicators.view", lang),
         list(VIEW_LABELS),
         selection_mode="single",
         required=True,
         format_func=lambda v: t(VIEW_LABELS[v], lang),
+        width="content",
         **state.bind(state.INDICATORS_VIEW),
     )
     bar_year = None
     if st.session_state[state.INDICATORS_VIEW] == "bar":
         keep_valid(state.INDICATORS_BAR_YEAR, in_range, in_range[-1])
-        bar_year = right.selectbox(t("indicators.bar_year", lang), in_range, **state.bind(state.INDICATORS_BAR_YEAR))
+        bar_year = row.selectbox(
+            t("indicators.bar_year", lang), in_range, width=PICKER_WIDTH, **state.bind(state.INDICATORS_BAR_YEAR)
+        )
     return ViewSpec(
         indicator_id,
         cities,
@@ -292,7 +314,9 @@ def _column_config(lang: str, measure: str) -> dict:
 
 def render_indicator_view(view: IndicatorData, spec: ViewSpec, pillar: Pillar, lang: str) -> None:
     """The chosen view (chart, bar, table, compare), its source line, gaps and the sources panel."""
-    exports.current_view().indicator = spec.indicator_id  # provenance names what is shown, default or not
+    record = exports.current_view()
+    record.indicator = spec.indicator_id  # provenance names what is shown, default or not
+    record.subject = exports.indicator_subject(spec.indicator_id, spec.cities)  # and the files are named after it
     series = cache.get_view_series(view.key, spec, view.data)
     shown_view = st.session_state[state.INDICATORS_VIEW]
     if spec.measure != "absolute":
@@ -337,7 +361,7 @@ def render_indicator_view(view: IndicatorData, spec: ViewSpec, pillar: Pillar, l
             width="stretch",
         )
         tidy = build_export_table(series, spec.measure, lang, spec.base_year)  # typed, for Excel, R, pandas
-        exports.render_table_exports(tidy, f"indicator-{spec.indicator_id}", lang)
+        exports.render_table_exports(tidy, TABLE_EXPORT, lang)
     elif shown_view == "compare":
         st.caption(
             t("indicators.compare_caption", lang)
@@ -350,7 +374,7 @@ def render_indicator_view(view: IndicatorData, spec: ViewSpec, pillar: Pillar, l
             width="stretch",
             column_config={schema.YEAR: st.column_config.NumberColumn(t("column.year", lang), format="%d")},
         )
-        exports.render_table_exports(compare, f"compare-{spec.indicator_id}", lang)
+        exports.render_table_exports(compare, COMPARE_EXPORT, lang)
     with st.expander(t("indicators.sources_panel", lang, n=len(sources))):
         st.dataframe(
             widgets.keep_web_links(sources),
@@ -362,4 +386,4 @@ def render_indicator_view(view: IndicatorData, spec: ViewSpec, pillar: Pillar, l
                 schema.SOURCE_URL: st.column_config.LinkColumn(t("column.source_url", lang)),
             },
         )
-        exports.render_table_exports(sources, f"sources-{spec.indicator_id}", lang)
+        exports.render_table_exports(sources, SOURCES_EXPORT, lang)
