@@ -5,9 +5,10 @@ import streamlit as st
 from policylens import schema
 from policylens.figures.analysis import build_dispersion_figure
 from policylens.i18n import t
+from policylens.markup import escape_markdown
 from policylens.text.distribution import build_term_dispersion, summarise_dispersion
 from policylens.text.terms import summarise_terms
-from policylens.ui import state
+from policylens.ui import locale, state
 from policylens.ui.context import get_context
 from policylens.ui.widgets import elements as widgets
 from policylens.ui.widgets import exports
@@ -25,13 +26,21 @@ if ctx.term != st.session_state.get(state.DISTRIBUTION_SEEN_TERM):  # a newly se
     st.session_state[state.DISTRIBUTION_SEEN_TERM] = ctx.term
     chosen = include_term(chosen, ctx.term, set(vocabulary))
 st.session_state[state.DISTRIBUTION_TERMS] = chosen
-terms = st.multiselect(t("distribution.terms", lang), vocabulary, **state.bind(state.DISTRIBUTION_TERMS))
+terms = st.multiselect(
+    t("distribution.terms", lang),
+    vocabulary,
+    placeholder=locale.multiselect_placeholder(vocabulary, lang),
+    **state.bind(state.DISTRIBUTION_TERMS),
+)
 
-dispersion = build_term_dispersion(analysis.paragraph_terms, terms)
 assignment = analysis.assignment
+total = len(analysis.paragraph_terms)
+kept = None  # every paragraph; under the pillar filter, the paragraphs it keeps
 if ctx.pillars:
     assignment = assignment[assignment[schema.PILLAR].isin(ctx.pillars)]
-    dispersion = dispersion[dispersion[schema.PARAGRAPH].isin(assignment[schema.PARAGRAPH])]
+    kept = assignment[schema.PARAGRAPH].tolist()
+dispersion = build_term_dispersion(analysis.paragraph_terms, terms, kept)
+pillar_labels = {p.id: p.label(lang) for p in codebook.pillars}
 fig = build_dispersion_figure(
     dispersion,
     terms,
@@ -39,13 +48,21 @@ fig = build_dispersion_figure(
     codebook.colors,
     lang,
     ctx.source_line,
-    pillar_labels={p.id: p.label(lang) for p in codebook.pillars},
+    pillar_labels=pillar_labels,
     highlight=ctx.term,
+    paragraphs=total,
+    filtered=[pillar_labels.get(p, p) for p in ctx.pillars],
 )
 widgets.render_chart(fig, key=state.DISTRIBUTION_CHART, on_click="term")
 st.caption(t("distribution.click_hint", lang))
 if terms:
-    table = summarise_dispersion(analysis.paragraph_terms, terms)
+    table = summarise_dispersion(analysis.paragraph_terms, terms, kept)
+    if kept is not None:
+        pillars = ", ".join(pillar_labels.get(p, p) for p in ctx.pillars)
+        st.caption(t("distribution.filtered", lang, shown=len(kept), total=total, pillars=escape_markdown(pillars)))
+        absent = table.loc[table[schema.COUNT] == 0, schema.TERM].tolist()
+        if absent:
+            st.caption(t("distribution.absent", lang, terms=escape_markdown(", ".join(absent))))
     st.dataframe(
         table,
         hide_index=True,

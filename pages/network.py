@@ -5,7 +5,7 @@ import streamlit as st
 
 from policylens.figures.analysis import COLOR_BY_LABELS, MEASURE_LABELS, build_network_figure
 from policylens.i18n import t
-from policylens.text.network import MEASURES, UNITS
+from policylens.text.network import LINKS, MEASURES, UNITS
 from policylens.text.terms import assign_term_pillars
 from policylens.ui import cache, state
 from policylens.ui.context import get_context
@@ -13,26 +13,43 @@ from policylens.ui.widgets import elements as widgets
 from policylens.ui.widgets import exports
 
 UNIT_LABELS = {"paragraph": "network.unit.paragraph", "window": "network.unit.window"}  # one per UNITS
+LINK_LABELS = {"backbone": "network.links.backbone", "tree": "network.links.tree", "all": "network.links.all"}
 
 ctx = get_context()
 lang, codebook, analysis = ctx.lang, ctx.codebook, ctx.analysis
 st.title(t("network.title", lang))
 
-cols = st.columns(5)
+cols = st.columns(4)
 top_n = cols[0].slider(t("network.top_n", lang), 10, 150, step=5, **state.bind(state.NETWORK_TOP_N))
-unit = cols[1].selectbox(
+min_frequency = cols[1].number_input(
+    t("network.min_frequency", lang),
+    1,
+    1000,
+    step=1,
+    help=t("network.min_frequency_help", lang),
+    **state.bind(state.NETWORK_MIN_FREQUENCY),
+)
+min_weight = cols[2].number_input(
+    t("network.min_weight", lang), 0.0, 100.0, step=0.05, **state.bind(state.NETWORK_MIN_WEIGHT)
+)
+links = cols[3].selectbox(
+    t("network.links", lang),
+    LINKS,
+    format_func=lambda v: t(LINK_LABELS[v], lang),
+    help=t("network.links_help", lang),
+    **state.bind(state.NETWORK_LINKS),
+)
+cols = st.columns(4)
+unit = cols[0].selectbox(
     t("network.unit", lang), UNITS, format_func=lambda u: t(UNIT_LABELS[u], lang), **state.bind(state.NETWORK_UNIT)
 )
-measure = cols[2].selectbox(
+measure = cols[1].selectbox(
     t("network.measure", lang),
     MEASURES,
     format_func=lambda m: t(MEASURE_LABELS[m], lang),
     **state.bind(state.NETWORK_MEASURE),
 )
-min_weight = cols[3].number_input(
-    t("network.min_weight", lang), 0.0, 100.0, step=0.05, **state.bind(state.NETWORK_MIN_WEIGHT)
-)
-color_by = cols[4].selectbox(
+color_by = cols[2].selectbox(
     t("network.color_by", lang),
     list(COLOR_BY_LABELS),
     format_func=lambda c: t(COLOR_BY_LABELS[c], lang),
@@ -40,7 +57,15 @@ color_by = cols[4].selectbox(
 )
 
 graph, positions, communities = cache.get_network(
-    ctx.document.key, ctx.settings_key, analysis, top_n, unit, measure, float(min_weight)
+    ctx.document.key,
+    ctx.settings_key,
+    analysis,
+    top_n,
+    unit,
+    measure,
+    float(min_weight),
+    int(min_frequency),
+    links,
 )
 by_pillar = analysis.terms_by_pillar
 term_pillars = assign_term_pillars(list(graph.nodes), by_pillar, codebook, ctx.document.language)
@@ -57,6 +82,7 @@ fig = build_network_figure(
     ctx.source_line,
     measure=measure,
     unit=unit,
+    links=links,
     pillar_labels={p.id: p.label(lang) for p in codebook.pillars},
 )
 widgets.render_chart(fig, key=state.NETWORK_CHART, on_click="term")

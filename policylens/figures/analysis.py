@@ -15,17 +15,21 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from policylens import i18n, schema
+from policylens.figures.network_layout import FONT_SIZE as LABEL_FONT_SIZE
+from policylens.figures.network_layout import PLOT_HEIGHT, PLOT_WIDTH, fit_positions, place_labels
 from policylens.figures.style import apply_style
 from policylens.figures.text import GENERAL_COLOR
 from policylens.markup import escape_plotly
 from policylens.text.keyness import SIGNIFICANT_G2, keyness_column
-from policylens.text.network import FREQUENCY, WEIGHT
+from policylens.text.network import FREQUENCY, TREE, WEIGHT
 
 # Paul Tol's "muted" qualitative scheme (colour-blind safe); communities past it are grey.
 COMMUNITY_COLORS = ("#CC6677", "#332288", "#DDCC77", "#117733", "#88CCEE", "#882255", "#44AA99", "#999933", "#AA4499")
-EDGE_COLOR = "rgba(110, 110, 110, 0.35)"
+EDGE_COLOR = "rgba(90, 90, 90, 0.45)"  # spanning-tree links (and all links when no tree is marked)
+EXTRA_EDGE_COLOR = "rgba(130, 130, 130, 0.28)"  # the strongest links beyond the tree
 EDGE_WIDTHS = (0.6, 1.4, 2.6, 4.2)  # one line trace per quarter of the weight range
-NODE_SIZE = (10.0, 40.0)  # px, smallest and largest term
+NODE_SIZE = (9.0, 32.0)  # px, least and most frequent term (area by frequency)
+NETWORK_TOP_MARGIN = 92  # px: the title and two subtitle lines (the legend sits below the plot)
 BUBBLE_SIZE = (6.0, 24.0)
 HIGHLIGHT_COLOR = "rgba(255, 214, 0, 0.28)"  # the selected term's row
 # The label of each network measure (text.network.MEASURES) and node colouring, in the figure and its pickers.
@@ -35,6 +39,12 @@ MEASURE_LABELS = {
     "dice": "figure.network.measure.dice",
 }
 COLOR_BY_LABELS = {"pillar": "figure.network.color.pillar", "community": "figure.network.color.community"}
+# The links drawn (text.network.LINKS), in the figure's subtitle and the page's picker.
+LINKS_LABELS = {
+    "backbone": "figure.network.links.backbone",
+    "tree": "figure.network.links.tree",
+    "all": "figure.network.links.all",
+}
 
 
 def _t(key: str, lang: str, **values: object) -> str:
@@ -69,41 +79,47 @@ def build_network_figure(
     measure: str = "count",
     unit: str = "paragraph",
     window: int = 5,
+    links: str = "backbone",
     pillar_labels: Mapping[str, str] | None = None,
 ) -> go.Figure:
     """Term network: grey edges (width by weight), one node trace sized by frequency.
 
-    Node colour is the term's pillar (color_by "pillar", grey = general) or its community
-    ("community"). Traces: edge line traces (no hover), then the node trace (mode markers+text,
-    customdata = term, meta "nodes"), then legend-only traces (no points).
+    `positions` (any scale, e.g. text.network.layout_graph's) are stretched to a plot frame of
+    network_layout.PLOT_WIDTH x PLOT_HEIGHT px; the axes span that frame. Labels go around their
+    node without overlapping (network_layout.place_labels, most frequent term first); a label
+    with no room is hidden (its text ""), its hover kept, and the subtitle counts them. Node colour
+    is the term's pillar (color_by "pillar", grey = general) or its community ("community").
+    Traces: edge line traces (no hover; spanning-tree links darker than the other links), then the
+    node trace (mode markers+text, customdata = term, meta "nodes", one textposition per node),
+    then legend-only traces (no points).
     """
     if color_by not in COLOR_BY_LABELS:
         raise ValueError(f"color_by must be 'pillar' or 'community', not {color_by!r}")
     labels = dict(pillar_labels or {})
     fig = go.Figure()
+    nodes = list(graph.nodes)
+    placed = fit_positions({n: positions[n] for n in nodes})
     weights = [d[WEIGHT] for _, _, d in graph.edges(data=True)]
     top = max(weights, default=1.0) or 1.0
-    buckets: list[list[tuple[str, str]]] = [[] for _ in EDGE_WIDTHS]
+    buckets: dict[tuple[float, str], list[tuple[str, str]]] = {}
     for a, b, data in graph.edges(data=True):
-        buckets[min(int(len(EDGE_WIDTHS) * data[WEIGHT] / top), len(EDGE_WIDTHS) - 1)].append((a, b))
-    for width, edges in zip(EDGE_WIDTHS, buckets):
-        if edges:
-            # None (JSON null) between segments breaks the line
-            xs = _objects(v for a, b in edges for v in (positions[a][0], positions[b][0], None))
-            ys = _objects(v for a, b in edges for v in (positions[a][1], positions[b][1], None))
-            fig.add_trace(
-                go.Scatter(
-                    x=xs,
-                    y=ys,
-                    mode="lines",
-                    line=dict(width=width, color=EDGE_COLOR),
-                    hoverinfo="skip",
-                    showlegend=False,
-                )
+        width = EDGE_WIDTHS[min(int(len(EDGE_WIDTHS) * data[WEIGHT] / top), len(EDGE_WIDTHS) - 1)]
+        color = EDGE_COLOR if data.get(TREE, True) else EXTRA_EDGE_COLOR
+        buckets.setdefault((width, color), []).append((a, b))
+    for (width, color), edges in sorted(buckets.items()):
+        # None (JSON null) between segments breaks the line
+        xs = _objects(v for a, b in edges for v in (placed[a][0], placed[b][0], None))
+        ys = _objects(v for a, b in edges for v in (placed[a][1], placed[b][1], None))
+        fig.add_trace(
+            go.Scatter(
+                x=xs, y=ys, mode="lines", line=dict(width=width, color=color), hoverinfo="skip", showlegend=False
             )
-    nodes = list(graph.nodes)
+        )
     frequencies = [graph.nodes[n].get(FREQUENCY, 0) for n in nodes]
     biggest = max(frequencies, default=1) or 1
+    sizes = [NODE_SIZE[0] + (NODE_SIZE[1] - NODE_SIZE[0]) * math.sqrt(f / biggest) for f in frequencies]
+    order = sorted(range(len(nodes)), key=lambda i: -frequencies[i])  # stable: ties keep the graph's order
+    where = place_labels([(nodes[i], *placed[nodes[i]], sizes[i]) for i in order])
 
     def color_of(term: str) -> str:
         if color_by == "community":
@@ -113,21 +129,17 @@ def build_network_figure(
 
     fig.add_trace(
         go.Scatter(
-            x=[positions[n][0] for n in nodes],
-            y=[positions[n][1] for n in nodes],
+            x=[placed[n][0] for n in nodes],
+            y=[placed[n][1] for n in nodes],
             mode="markers+text",
             meta="nodes",
             showlegend=False,
-            text=[escape_plotly(n) for n in nodes],
-            textposition="top center",
-            textfont=dict(size=11),
+            cliponaxis=False,
+            text=[escape_plotly(n) if where[n] else "" for n in nodes],
+            textposition=[where[n] or "top center" for n in nodes],
+            textfont=dict(size=LABEL_FONT_SIZE),
             customdata=nodes,
-            marker=dict(
-                size=[NODE_SIZE[0] + (NODE_SIZE[1] - NODE_SIZE[0]) * math.sqrt(f / biggest) for f in frequencies],
-                color=[color_of(n) for n in nodes],
-                line=dict(width=1, color="white"),
-                opacity=0.9,
-            ),
+            marker=dict(size=sizes, color=[color_of(n) for n in nodes], line=dict(width=1, color="white"), opacity=0.9),
             hovertext=[
                 _t(
                     "figure.network.hover",
@@ -162,24 +174,37 @@ def build_network_figure(
     if not nodes:
         _empty_note(fig, _t("figure.network.empty", lang))
     hidden = dict(visible=False, showgrid=False, zeroline=False)
-    fig.update_xaxes(**hidden)
-    fig.update_yaxes(**hidden, scaleanchor="x", scaleratio=1)
-    fig.update_layout(height=620, margin=dict(t=95), hovermode="closest")
+    fig.update_xaxes(**hidden, range=[0, PLOT_WIDTH])
+    fig.update_yaxes(**hidden, range=[0, PLOT_HEIGHT])
+    fig.update_layout(margin=dict(l=20, r=20, t=NETWORK_TOP_MARGIN), hovermode="closest")
     apply_style(fig, _t("figure.network.title", lang), source)
+    # the legend below the plot, above the source line; margins never grow (autoexpand off), so
+    # the plot area stays the frame the labels were placed in
+    fig.update_layout(
+        legend=dict(x=0, xanchor="left", y=-0.01, yanchor="top"),
+        margin=dict(autoexpand=False),
+    )
     unit_text = (
         _t("figure.network.unit.window", lang, window=window)
         if unit == "window"
         else _t("figure.network.unit.paragraph", lang)
     )
+    subtitle = _t(
+        "figure.network.subtitle",
+        lang,
+        n=len(nodes),
+        measure=_t(MEASURE_LABELS[measure], lang),
+        unit=unit_text,
+        color_by=_t(COLOR_BY_LABELS[color_by], lang),
+    )
+    shown = _t(LINKS_LABELS[links], lang, n=graph.number_of_edges())
+    unlabelled = sum(1 for n in nodes if where[n] is None)
+    if unlabelled:
+        shown += _t("figure.network.hidden_labels", lang, n=unlabelled)
+    # the plot area keeps its height whatever the source line's margin: labels were placed for it
     fig.update_layout(
-        title_subtitle_text=_t(
-            "figure.network.subtitle",
-            lang,
-            n=len(nodes),
-            measure=_t(MEASURE_LABELS[measure], lang),
-            unit=unit_text,
-            color_by=_t(COLOR_BY_LABELS[color_by], lang),
-        )
+        title_subtitle_text=f"{subtitle}<br>{shown}",
+        height=PLOT_HEIGHT + fig.layout.margin.t + fig.layout.margin.b,
     )
     return fig
 
@@ -194,8 +219,16 @@ def build_dispersion_figure(
     *,
     pillar_labels: Mapping[str, str] | None = None,
     highlight: str | None = None,
+    paragraphs: int | None = None,
+    filtered: Sequence[str] = (),
 ) -> go.Figure:
     """A Bubblelines-like strip: one row per term, x = paragraph, bubble area by count.
+
+    The x-axis spans paragraphs 1 to `paragraphs` (the document's count; default the last one in
+    `assignment`), so a filtered view keeps the whole document's axis. `filtered` names the pillars
+    of the filter (plain labels) when `assignment` and `dispersion` hold only their paragraphs:
+    the subtitle then says so, with how many paragraphs are in view. Every term keeps its row; a
+    term without occurrences reads "term (0)" and, under a filter, the subtitle names it.
 
     `dispersion` is distribution.build_term_dispersion output. The top row ("Pillar") shows each
     paragraph's assigned pillar as a square; bubbles take the colour of their paragraph's pillar.
@@ -218,20 +251,18 @@ def build_dispersion_figure(
     fig = go.Figure()
     for pillar in groups:
         name, color = _pillar_name(pillar, labels, lang), pillar_colors.get(pillar, GENERAL_COLOR)
-        paragraphs = sorted(p for p, v in pillar_of.items() if v == pillar)
+        numbers = sorted(p for p, v in pillar_of.items() if v == pillar)
         fig.add_trace(
             go.Scatter(
-                x=np.array(paragraphs, dtype=int),
-                y=_objects([band] * len(paragraphs)),
+                x=np.array(numbers, dtype=int),
+                y=_objects([band] * len(numbers)),
                 mode="markers",
                 name=name,
                 meta="band",
                 legendgroup=str(pillar),
                 marker=dict(symbol="square", size=11, color=color),
-                customdata=_objects(("", p) for p in paragraphs),
-                hovertext=_objects(
-                    _t("figure.dispersion.band_hover", lang, paragraph=p, pillar=name) for p in paragraphs
-                ),
+                customdata=_objects(("", p) for p in numbers),
+                hovertext=_objects(_t("figure.dispersion.band_hover", lang, paragraph=p, pillar=name) for p in numbers),
                 hoverinfo="text",
             )
         )
@@ -272,14 +303,24 @@ def build_dispersion_figure(
                 hoverinfo="text",
             )
         )
-    n = max(pillar_of, default=1)
+    n = paragraphs or max(pillar_of, default=1)
     fig.update_xaxes(title_text=_t("figure.paragraph", lang), range=[0.5, n + 0.5], dtick=1 if n <= 40 else None)
     categories = [band, *(escape_plotly(t) for t in terms)]
+    occurring = {r[schema.TERM] for r in rows}
+    absent = [term for term in terms if term not in occurring]
+    ticks = [
+        band,
+        *(_t("figure.dispersion.zero", lang, term=c) if t in absent else c for t, c in zip(terms, categories[1:])),
+    ]
+    # an explicit range, top row first: plotly's autorange stops at the last row with a point
     fig.update_yaxes(
         type="category",
         categoryorder="array",
         categoryarray=categories,
-        autorange="reversed",
+        range=[len(categories) - 0.5, -0.5],
+        tickmode="array",
+        tickvals=categories,
+        ticktext=ticks,
         title_text=None,
         gridcolor="#f0f0f0",
     )
@@ -297,13 +338,23 @@ def build_dispersion_figure(
             line_width=0,
             layer="below",
         )
-        fig.update_yaxes(
-            tickmode="array",
-            tickvals=categories,
-            ticktext=[f"<b>{c}</b>" if i == row else c for i, c in enumerate(categories)],
-        )
+        fig.update_yaxes(ticktext=[f"<b>{c}</b>" if i == row else c for i, c in enumerate(ticks)])
     fig.update_layout(height=max(280, 190 + 30 * (len(terms) + 1)))
-    return apply_style(fig, _t("figure.dispersion.title", lang), source)
+    apply_style(fig, _t("figure.dispersion.title", lang), source)
+    if filtered:
+        notes = [
+            _t(
+                "figure.dispersion.filtered",
+                lang,
+                pillars=", ".join(escape_plotly(p) for p in filtered),
+                shown=len(pillar_of),
+                total=n,
+            )
+        ]
+        if absent:
+            notes.append(_t("figure.dispersion.absent", lang, terms=", ".join(escape_plotly(t) for t in absent)))
+        fig.update_layout(title_subtitle_text="<br>".join(notes), margin=dict(t=60 + 16 * len(notes)))
+    return fig
 
 
 def build_keyness_figure(

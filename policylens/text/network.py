@@ -1,4 +1,4 @@
-"""Term co-occurrence: edge tables, the term graph, its communities and a fixed-seed layout."""
+"""Term co-occurrence: edge tables, the term graph, its readable backbone, communities and a fixed-seed layout."""
 
 from __future__ import annotations
 
@@ -8,22 +8,31 @@ from itertools import combinations
 from typing import Literal
 
 import networkx as nx
+import numpy as np
 import pandas as pd
 
 SOURCE, TARGET, COOCCURRENCES, WEIGHT = "source", "target", "cooccurrences", "weight"
 FREQUENCY = "frequency"  # node attribute of the term graph
+TREE = "tree"  # edge attribute: the edge belongs to the maximum spanning tree
 UNITS = ("paragraph", "window")
 MEASURES = ("count", "jaccard", "dice")
+# Which links are drawn (KH Coder's "minimum spanning tree" option, for similarities): the maximum
+# spanning tree plus the strongest other links, the tree alone, or every link above the threshold.
+LINKS = ("backbone", "tree", "all")
+EXTRA_LINKS_PER_TERM = 0.5  # the backbone's strongest non-tree links: half as many as its terms
 # spring_layout switches to a scipy-based solver from 500 nodes, and a network of more labelled
 # terms than this cannot be read anyway.
 MAX_TERMS = 300
 SEED = 42
+STRESS_ITERATIONS, STRESS_TOLERANCE = 120, 1e-4  # the layout stops when stress falls by less than 0.01 %
 
 
-def _top_terms(paragraph_terms: Sequence[Sequence[str]], top_n: int) -> list[str]:
-    """The `top_n` most frequent terms, most frequent first, ties by term (as summarise_terms)."""
+def _top_terms(paragraph_terms: Sequence[Sequence[str]], top_n: int, min_frequency: int = 1) -> list[str]:
+    """The `top_n` most frequent terms occurring at least `min_frequency` times, most frequent
+    first, ties by term (as summarise_terms)."""
     counts = Counter(term for terms in paragraph_terms for term in terms)
-    return sorted(counts, key=lambda term: (-counts[term], term))[:top_n]
+    kept = [term for term, n in counts.items() if n >= min_frequency]
+    return sorted(kept, key=lambda term: (-counts[term], term))[:top_n]
 
 
 def _units(paragraph_terms: Sequence[Sequence[str]], vocabulary: set[str], unit: str, window: int) -> Counter:
@@ -46,8 +55,10 @@ def build_cooccurrence(
     unit: Literal["paragraph", "window"] = "paragraph",
     window: int = 5,
     measure: Literal["count", "jaccard", "dice"] = "count",
+    min_frequency: int = 1,
 ) -> pd.DataFrame:
-    """Co-occurrence edges between the `top_n` most frequent terms.
+    """Co-occurrence edges between the `top_n` most frequent terms (of those occurring at least
+    `min_frequency` times).
 
     A unit is a paragraph, or (unit "window") a run of `window` consecutive content terms inside a
     paragraph, one run starting at every term. With units(A) the number of units holding A and
@@ -64,7 +75,7 @@ def build_cooccurrence(
         raise ValueError(f"top_n must be between 1 and {MAX_TERMS}")
     if unit == "window" and window < 2:
         raise ValueError("a co-occurrence window needs at least 2 terms")
-    vocabulary = _top_terms(paragraph_terms, top_n)
+    vocabulary = _top_terms(paragraph_terms, top_n, min_frequency)
     rank = {term: i for i, term in enumerate(vocabulary)}
     units_of: Counter = Counter()
     pairs: Counter = Counter()
@@ -112,6 +123,35 @@ def build_term_graph(edges: pd.DataFrame, term_frequencies: Mapping[str, int], m
     return graph
 
 
+def select_links(graph: nx.Graph, links: str = "backbone", extra: int | None = None) -> nx.Graph:
+    """The links drawn: a copy of `graph` with every term and only some of its edges.
+
+    "tree": the maximum spanning tree by weight (a forest when the graph is not connected; ties
+    fall to the edge order, which is fixed), the skeleton KH Coder calls the minimum spanning tree
+    (of distances); "backbone": the tree plus the `extra` strongest other edges (default half as
+    many as terms; by weight, then co-occurrences, then the terms); "all": every edge. Edges carry
+    `tree` (True on the spanning tree's).
+    """
+    if links not in LINKS:
+        raise ValueError(f"links must be one of {LINKS}")
+    tree = nx.maximum_spanning_tree(graph, weight=WEIGHT)
+    in_tree = {frozenset(edge) for edge in tree.edges}
+    kept = nx.Graph()
+    kept.add_nodes_from(graph.nodes(data=True))
+    if links == "all":
+        chosen = list(graph.edges)
+    else:
+        chosen = [edge for edge in graph.edges if frozenset(edge) in in_tree]
+        if links == "backbone":
+            others = [edge for edge in graph.edges if frozenset(edge) not in in_tree]
+            others.sort(key=lambda e: (-graph.edges[e][WEIGHT], -graph.edges[e][COOCCURRENCES], *sorted(e)))
+            count = round(EXTRA_LINKS_PER_TERM * graph.number_of_nodes()) if extra is None else extra
+            chosen += others[:count]
+    for a, b in chosen:
+        kept.add_edge(a, b, **graph.edges[a, b], **{TREE: frozenset((a, b)) in in_tree})
+    return kept
+
+
 def detect_communities(graph: nx.Graph, seed: int = SEED) -> dict[str, int]:
     """Louvain communities (weighted, fixed seed): term -> community number.
 
@@ -125,12 +165,64 @@ def detect_communities(graph: nx.Graph, seed: int = SEED) -> dict[str, int]:
     return {term: number for number, members in enumerate(ranked) for term in sorted(members, key=order.get)}
 
 
+def _stress_majorization(dist: np.ndarray, start: np.ndarray) -> np.ndarray:
+    """Points whose distances follow `dist`, improved from `start` by stress majorization.
+
+    It minimises the Kamada-Kawai energy, sum over pairs of w_ij (|x_i - x_j| - d_ij)^2 with
+    w_ij = d_ij^-2, by repeated Guttman transforms x <- L^+ B(x) x, each of which never raises it
+    (Gansner, Koren & North 2004, "Graph drawing by stress majorization"). Plain numpy: networkx's
+    kamada_kawai_layout needs scipy, not a runtime dependency, and its L-BFGS ran 20 times slower
+    on a loaded 2-core machine (BLAS threads).
+    """
+    n = len(dist)
+    apart = ~np.eye(n, dtype=bool)
+    weights = np.zeros_like(dist)
+    weights[apart] = dist[apart] ** -2.0
+    inverse = np.linalg.pinv(np.diag(weights.sum(axis=1)) - weights)  # the weighted Laplacian's
+    points, previous = start.astype(float), np.inf
+    for _ in range(STRESS_ITERATIONS):
+        norms = np.sqrt(((points[:, None, :] - points[None, :, :]) ** 2).sum(axis=-1))
+        stress = float((weights * (norms - dist) ** 2)[apart].sum())
+        if previous - stress <= STRESS_TOLERANCE * stress:
+            break
+        previous = stress
+        ratio = np.divide(weights * dist, norms, out=np.zeros_like(dist), where=norms > 0)
+        guttman = np.diag(ratio.sum(axis=1)) - ratio
+        points = inverse @ (guttman @ points)
+    return points
+
+
 def layout_graph(graph: nx.Graph, seed: int = SEED) -> dict[str, tuple[float, float]]:
-    """Fruchterman-Reingold positions (networkx spring_layout, weighted, fixed seed) in [-1, 1]."""
+    """Kamada-Kawai positions in [-1, 1], started from a fixed-seed Fruchterman-Reingold layout.
+
+    Kamada-Kawai places terms so that their distance on the page follows the number of links
+    between them (here by stress majorization), which spreads a tree evenly (KH Coder's default
+    layout); terms of different components are kept one hop further apart than the widest
+    component. The same graph and seed give the same positions.
+    """
     if graph.number_of_nodes() == 0:
         return {}
-    positions = nx.spring_layout(graph, weight=WEIGHT, seed=seed)
-    return {term: (float(x), float(y)) for term, (x, y) in positions.items()}
+    start = nx.spring_layout(graph, weight=WEIGHT, seed=seed)
+    if graph.number_of_nodes() < 3:
+        positions = start
+    else:
+        terms = list(graph.nodes)
+        hops = dict(nx.all_pairs_shortest_path_length(graph))
+        apart = 1 + max(d for row in hops.values() for d in row.values())
+        dist = np.array([[hops[a].get(b, apart) for b in terms] for a in terms], dtype=float)
+        placed = _stress_majorization(dist, np.array([start[t] for t in terms]))
+        positions = dict(zip(terms, placed))
+    # turned so that its longest extent runs along x (principal axes), the most frequent term on
+    # the upper left: a figure that stretches each axis to its frame then fills it
+    terms = list(positions)
+    points = np.array([positions[t] for t in terms], dtype=float)
+    points -= points.mean(axis=0)
+    if len(terms) > 1:
+        _, _, axes = np.linalg.svd(points, full_matrices=False)
+        points = points @ axes.T
+        points *= [-1.0 if points[0, 0] > 0 else 1.0, -1.0 if points[0, 1] < 0 else 1.0]
+    spread = float(np.abs(points).max()) or 1.0
+    return {term: (float(x / spread), float(y / spread)) for term, (x, y) in zip(terms, points)}
 
 
 def count_term_frequencies(paragraph_terms: Sequence[Sequence[str]]) -> dict[str, int]:
@@ -144,9 +236,13 @@ def build_network(
     unit: str,
     measure: str,
     min_weight: float,
+    *,
+    min_frequency: int = 1,
+    links: str = "backbone",
 ) -> tuple[nx.Graph, dict[str, tuple[float, float]], dict[str, int]]:
-    """(graph, positions, communities) of the co-occurrence network of the `top_n` terms: what the
-    Network page draws."""
-    edges = build_cooccurrence(paragraph_terms, top_n, unit=unit, measure=measure)
-    graph = build_term_graph(edges, count_term_frequencies(paragraph_terms), min_weight)
+    """(graph, positions, communities) of the co-occurrence network of the `top_n` terms occurring
+    at least `min_frequency` times, links of weight >= `min_weight` thinned by `links`
+    (select_links), laid out and divided into communities as drawn: what the Network page draws."""
+    edges = build_cooccurrence(paragraph_terms, top_n, unit=unit, measure=measure, min_frequency=min_frequency)
+    graph = select_links(build_term_graph(edges, count_term_frequencies(paragraph_terms), min_weight), links)
     return graph, layout_graph(graph), detect_communities(graph)

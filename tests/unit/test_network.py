@@ -1,8 +1,15 @@
-"""Co-occurrence edges per measure and unit, the term graph, its communities and its layout."""
+"""Co-occurrence edges per measure and unit, the term graph, the links drawn, its communities and its layout."""
 
+import json
+import os
+import subprocess
+import sys
+
+import networkx as nx
 import pandas as pd
 import pytest
 
+from policylens import paths
 from policylens.text.network import (
     build_cooccurrence,
     build_network,
@@ -10,6 +17,7 @@ from policylens.text.network import (
     count_term_frequencies,
     detect_communities,
     layout_graph,
+    select_links,
 )
 
 # counts: a 4, b 2, c 2, d 1. Paragraph units holding each: a 3, b 2, c 2
@@ -99,3 +107,89 @@ def test_build_network_gives_the_graph_its_layout_and_communities():
     assert set(graph.nodes) <= {"c", "d", "a"}  # the three most frequent terms at most
     assert set(positions) == set(communities) == set(graph.nodes)
     assert graph.has_edge("c", "d") and graph["c"]["d"]["weight"] == 1
+
+
+def test_minimum_frequency_leaves_rare_terms_out():
+    # counts a 4, b 2, c 2, d 1: d takes no part from 2 occurrences, b and c none from 3
+    assert build_cooccurrence(PARAGRAPHS, 4, min_frequency=2).equals(build_cooccurrence(PARAGRAPHS, 3))
+    assert build_cooccurrence(PARAGRAPHS, 4, min_frequency=3).empty  # a alone: no pair
+    graph, _, _ = build_network(PARAGRAPHS, 4, "paragraph", "count", 0, min_frequency=2)
+    assert list(graph.nodes) == ["a", "b", "c"]
+
+
+def weighted(edges: list[tuple[str, str, float]]) -> nx.Graph:
+    graph = nx.Graph()
+    for a, b, w in edges:
+        graph.add_edge(a, b, weight=w, cooccurrences=1)
+    return graph
+
+
+# a square a-b-c-d with both diagonals; an isolated pair e-f
+SQUARE = [("a", "b", 0.9), ("b", "c", 0.8), ("c", "d", 0.7), ("d", "a", 0.6), ("a", "c", 0.5), ("b", "d", 0.4)]
+SQUARE += [("e", "f", 0.3)]
+
+
+def test_links_the_spanning_tree_the_backbone_or_all():
+    graph = weighted(SQUARE)
+    tree = select_links(graph, "tree")
+    assert sorted(tree.edges) == [("a", "b"), ("b", "c"), ("c", "d"), ("e", "f")]  # a forest: two parts
+    assert list(tree.nodes) == list(graph.nodes) and all(d["tree"] for _, _, d in tree.edges(data=True))
+    backbone = select_links(graph, "backbone", extra=2)
+    assert sorted(backbone.edges) == [("a", "b"), ("a", "c"), ("a", "d"), ("b", "c"), ("c", "d"), ("e", "f")]
+    assert backbone.edges["a", "d"] == {"weight": 0.6, "cooccurrences": 1, "tree": False}
+    assert select_links(graph, "backbone").number_of_edges() == 4 + 3  # default: half as many extra as terms (6)
+    assert sorted(select_links(graph, "all").edges) == sorted(graph.edges)
+    with pytest.raises(ValueError):
+        select_links(graph, "mst")
+
+
+def test_layout_spreads_along_its_longest_axis():
+    chain = weighted([(f"n{i}", f"n{i + 1}", 1.0) for i in range(9)])  # a path of ten terms
+    positions = layout_graph(chain)
+    xs = [x for x, _ in positions.values()]
+    ys = [y for _, y in positions.values()]
+    assert max(xs) - min(xs) > 3 * (max(ys) - min(ys))  # laid out along x
+    assert max(abs(v) for v in xs + ys) == pytest.approx(1.0)
+    assert positions["n0"][0] <= 0  # the first (most frequent) term on the left
+    # distances on the page follow hops: two links apart is about twice one link (Kamada-Kawai energy)
+    step = [
+        (
+            (positions[f"n{i}"][0] - positions[f"n{i + k}"][0]) ** 2
+            + (positions[f"n{i}"][1] - positions[f"n{i + k}"][1]) ** 2
+        )
+        ** 0.5
+        for i, k in ((4, 1), (4, 2))
+    ]
+    assert 1.7 < step[1] / step[0] < 2.1
+
+
+def test_components_are_laid_out_apart():
+    positions = layout_graph(weighted(SQUARE))
+    square = [positions[t] for t in "abcd"]
+    pair = [positions[t] for t in "ef"]
+    nearest = min(((x1 - x2) ** 2 + (y1 - y2) ** 2) ** 0.5 for x1, y1 in square for x2, y2 in pair)
+    assert nearest > 0.3
+
+
+def test_network_layout_does_not_depend_on_the_process():
+    # a link opened on another server process (another string hash seed) must draw the same picture
+    script = (
+        "import json; from policylens.text.network import build_network;"
+        "paragraphs = [p.split() for p in open(0, encoding='utf-8').read().split('\\n')];"
+        "g, pos, com = build_network(paragraphs, 40, 'paragraph', 'jaccard', 0.1);"
+        "print(json.dumps([list(g.edges), sorted(pos.items()), sorted(com.items())]))"
+    )
+    text = "\n".join(" ".join(f"w{(i * 7 + j * 3) % 23}" for j in range(6)) for i in range(30))
+    runs = [
+        subprocess.run(
+            [sys.executable, "-c", script],
+            input=text,
+            capture_output=True,
+            text=True,
+            check=True,
+            cwd=paths.ROOT,
+            env={**os.environ, "PYTHONHASHSEED": seed, "PYTHONPATH": str(paths.ROOT)},
+        ).stdout
+        for seed in ("1", "2")
+    ]
+    assert runs[0] == runs[1] and json.loads(runs[0])[1]
