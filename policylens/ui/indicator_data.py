@@ -22,12 +22,13 @@ from policylens.indicators.upload import (
     read_indicator_upload,
 )
 from policylens.markup import escape_markdown, t_md
-from policylens.ui import cache, state
+from policylens.ui import cache, locale, state
 from policylens.ui.inbox import UploadInbox
 from policylens.ui.library import clean_upload_name
 from policylens.ui.selection import select_indicator
 from policylens.ui.settings import get_codebook
 
+UPLOAD_LIMIT_MB = MAX_UPLOAD_BYTES // 10**6  # the uploader refuses a larger file in the browser
 MAX_NEW_CITIES = 6  # cities shown at first from a new upload (the user can add the others)
 # The short form of each upload problem code (policylens.indicators.upload) in the UI language.
 PROBLEM_LABELS = {
@@ -110,7 +111,8 @@ def describe_problems(exc: IndicatorUploadError, lang: str) -> tuple[str, ...]:
 
 def _show(dataset_id: str, table: pd.DataFrame) -> None:
     """Put a new dataset in view, opened on its first indicator and its cities (Nanjing first)."""
-    st.session_state[state.INDICATORS_DATASET_CHOICE] = [dataset_id]
+    # the upload first (what opens, and what stays if the two cannot be combined), the bundled table kept in view
+    st.session_state[state.INDICATORS_DATASET_CHOICE] = [dataset_id, BUNDLED_DATASET]
     select_indicator(table.iloc[0][schema.INDICATOR_ID])
     cities = list(dict.fromkeys(table[schema.CITY]))
     st.session_state[state.INDICATORS_CITIES] = sorted(cities, key=lambda c: c != FOCUS_CITY)[:MAX_NEW_CITIES]
@@ -131,7 +133,10 @@ def load_indicator_uploads() -> None:
             table = read_indicator_upload(data, name, codebook=get_codebook())  # the pillars in use
         except IndicatorUploadError as exc:
             problems = describe_problems(exc, lang)
-            _notify("error", t_md("indicators.upload.failed", lang, name=name, n=len(problems)) + note, problems)
+            rows_note = t("indicator_upload.rows_note", lang) if any(p.rows for p in exc.problems) else None
+            _notify(
+                "error", t_md("indicators.upload.failed", lang, name=name, n=len(problems)) + note, problems, rows_note
+            )
             continue
         dataset_id = f"upload:{digest[:12]}"
         datasets = dict(get_uploads())
@@ -179,24 +184,29 @@ def render_dataset_picker(lang: str, upload: bool = False) -> IndicatorData:
         i for i in st.session_state.get(state.INDICATORS_DATASET_CHOICE, []) if i in options
     ]
     view = get_view_data(lang)
-    with st.expander(t_md("indicators.data", lang, names=" + ".join(view.names)), expanded=False):
-        st.multiselect(
-            t("indicators.datasets", lang),
-            options,
-            format_func=lambda i: dataset_label(i, lang),
-            help=t("indicators.datasets_help", lang),
-            **state.bind(state.INDICATORS_DATASET_CHOICE),
+    # in view, not in a collapsed expander: which data the charts show, and where to add one's own
+    datasets, uploader = st.columns([1, 1] if upload else [1, 0.001], gap="medium")
+    datasets.multiselect(
+        t("indicators.datasets", lang),
+        options,
+        format_func=lambda i: dataset_label(i, lang),
+        help=t("indicators.datasets_help", lang),
+        placeholder=locale.multiselect_placeholder(options, lang),
+        **state.bind(state.INDICATORS_DATASET_CHOICE),
+    )
+    if upload:
+        key = state.widget_key(state.INDICATORS_UPLOAD)
+        uploader.file_uploader(
+            # no `type=` (see ui/sidebar.py): read_indicator_upload refuses other types itself
+            t("indicators.upload", lang),
+            accept_multiple_files=True,
+            key=key,
+            on_change=load_indicator_uploads,
+            max_upload_size=UPLOAD_LIMIT_MB,
+            help=t("indicators.upload_help", lang, limit=UPLOAD_LIMIT_MB),
         )
-        if upload:
-            st.file_uploader(
-                # no `type=` (see ui/sidebar.py): read_indicator_upload refuses other types itself
-                t("indicators.upload", lang),
-                accept_multiple_files=True,
-                key=state.widget_key(state.INDICATORS_UPLOAD),
-                on_change=load_indicator_uploads,
-                help=t("indicators.upload_help", lang, limit=MAX_UPLOAD_BYTES // 2**20),
-            )
-    INBOX.render_notices()
+        locale.render_uploader_chrome(key, UPLOAD_LIMIT_MB, lang)
+    INBOX.render_notices(lang)
     if view.warning:
         st.warning(view.warning)
     return view

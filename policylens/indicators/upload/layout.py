@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import csv
 import io
+import math
 import re
 import unicodedata
 from collections.abc import Iterator
@@ -39,7 +40,7 @@ from policylens.schema import (
     YEAR,
 )
 
-MAX_UPLOAD_BYTES = 20 * 1024 * 1024  # the app's stated upload limit: 20 MB
+MAX_UPLOAD_BYTES = 20 * 1000 * 1000  # the stated limit, 20 MB in the uploader's unit (see documents.loader.MAX_BYTES)
 SUPPORTED_UPLOAD_EXTENSIONS = (".csv", ".xlsx")
 YEAR_RANGE = YEAR_BOUNDS
 CSV_DELIMITERS = ",\t;"
@@ -134,7 +135,8 @@ def _read_xlsx_grid(data: bytes) -> Iterator[list[str]]:
 def check_upload_size(size: int) -> None:
     """Raise IndicatorUploadError ("too_large") for more than MAX_UPLOAD_BYTES; call it before reading a file."""
     if size > MAX_UPLOAD_BYTES:
-        raise fail("too_large", f"The file is {size / 1e6:.1f} MB; the limit is {MAX_UPLOAD_BYTES // 2**20} MB.")
+        shown = math.ceil(size / 1e5) / 10  # rounded up: a file just over the limit never reads as the limit
+        raise fail("too_large", f"The file is {shown:.1f} MB; the limit is {MAX_UPLOAD_BYTES // 10**6} MB.")
 
 
 def read_grid(data: bytes, name: str) -> list[tuple[int, list[str]]]:

@@ -14,7 +14,7 @@ from policylens.indicators import table as indicator_table
 from policylens.indicators.labels import city_label, indicator_name
 from policylens.indicators.views import ViewSpec, list_sources
 from policylens.text.pillars import Codebook
-from policylens.ui import cache, corpus, state
+from policylens.ui import cache, corpus, locale, state
 from policylens.ui.widgets import elements as widgets
 from policylens.ui.widgets.corpus import query_or_warn, source_line
 
@@ -122,6 +122,7 @@ def render_text_beside_numbers(entry: corpus.CorpusEntry, codebook: Codebook, la
         t("corpus.numbers.cities", lang),
         cities,
         format_func=lambda c: city_label(c, lang),
+        placeholder=locale.multiselect_placeholder(cities, lang),
         **state.bind(state.CORPUS_NUMBERS_CITIES),
     )
     # the pillar's share of all paragraphs: the corpus filter without its pillars

@@ -14,7 +14,7 @@ from policylens.figures.text import pillar_label
 from policylens.i18n import t
 from policylens.markup import t_md
 from policylens.text.pillars import Codebook
-from policylens.ui import corpus, library, selection, state
+from policylens.ui import corpus, library, locale, selection, state
 from policylens.ui.widgets import exports
 from policylens.ui.widgets.corpus import field_label, render_date_range
 
@@ -242,7 +242,9 @@ def render_side(entry: corpus.CorpusEntry, side: str, lang: str) -> str:
             return ""
         key = _side_key(side, mode, [values[0 if side == "a" else min(1, len(values) - 1)]])
         st.session_state[key] = [v for v in st.session_state[key] if v in values]
-        picked = st.multiselect(field_label(mode, lang), values, **state.bind(key))
+        picked = st.multiselect(
+            field_label(mode, lang), values, placeholder=locale.multiselect_placeholder(values, lang), **state.bind(key)
+        )
         return filter_text(**{mode: picked}) if picked else ""
     if mode == "document":
         documents = corpus.run_query(entry, "list_documents", where="").head(PREVIEW_ROWS)

@@ -22,7 +22,7 @@ from policylens.text.dictionary import (
     parse_userdict,
     parse_word_list,
 )
-from policylens.ui import state
+from policylens.ui import locale, state
 from policylens.ui.context import PageContext
 from policylens.ui.downloads import render_download
 from policylens.ui.settings import get_segmenter
@@ -90,6 +90,7 @@ def render_user_dictionary(lang: str) -> None:
         t("dictionary.user_words", lang),
         words,
         default=words,
+        placeholder=locale.multiselect_placeholder(words, lang),
         key=f"{state.DICTIONARY_USER_WORDS}.{hash(tuple(words))}",
     )
     if keep != words:
@@ -155,7 +156,12 @@ def render_stopwords(ctx: PageContext) -> None:
         on_click=add_stopwords,
         args=(language,),
     )
-    remove_col.multiselect(t("dictionary.stopword_remove", lang), current, key=f"{state.DICTIONARY_REMOVE}.{language}")
+    remove_col.multiselect(
+        t("dictionary.stopword_remove", lang),
+        current,
+        placeholder=locale.multiselect_placeholder(current, lang),
+        key=f"{state.DICTIONARY_REMOVE}.{language}",
+    )
     remove_col.button(
         t("dictionary.remove_button", lang),
         key=f"{state.DICTIONARY_REMOVE_BUTTON}.{language}",

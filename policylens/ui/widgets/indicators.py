@@ -28,7 +28,7 @@ from policylens.indicators.views import (
 )
 from policylens.markup import escape_markdown, render_markdown_html, t_html, t_md
 from policylens.text.pillars import Codebook, Pillar
-from policylens.ui import cache, state
+from policylens.ui import cache, locale, state
 from policylens.ui.indicator_data import IndicatorData
 from policylens.ui.selection import select_indicator
 from policylens.ui.widgets import elements as widgets
@@ -164,6 +164,7 @@ def render_city_picker(view: IndicatorData, indicator_id: str | None, lang: str)
         t("indicators.cities", lang),
         options,
         format_func=lambda c: city_label(c, lang),
+        placeholder=locale.multiselect_placeholder(options, lang),
         **state.bind(state.INDICATORS_CITIES),
     )
     cities = tuple(st.session_state[state.INDICATORS_CITIES]) or tuple(default)
