@@ -94,7 +94,7 @@ async def _session(
         finally:
             ready.append(1)
         await start_gate.wait()
-        nav = page.locator('[data-testid="stSidebarNav"] a')
+        nav_menu = page.locator('[data-testid="stTopNavSection"]').first  # "Read": Overview, Themes, KWIC
         main = page.locator('[data-testid="stMain"]')
         for _ in range(rounds):
             await main.locator('[data-testid="stPopover"] button').first.click()
@@ -104,7 +104,8 @@ async def _session(
                 page, menu.get_by_text(t("export.csv", "en"), exact=True), CHART_HEADER, outcome, "overview chart CSV"
             )
             await page.keyboard.press("Escape")
-            await nav.filter(has_text=t("nav.themes", "en")).click()
+            await nav_menu.click()
+            await page.locator('[data-testid="stTopNavDropdownLink"]').filter(has_text=t("nav.themes", "en")).click()
             await _wait_page(page, t("themes.title", "en"), 120_000)
             await _download(
                 page,
@@ -113,7 +114,8 @@ async def _session(
                 outcome,
                 "themes table CSV",
             )
-            await nav.filter(has_text=t("nav.overview", "en")).click()
+            await nav_menu.click()
+            await page.locator('[data-testid="stTopNavDropdownLink"]').filter(has_text=t("nav.overview", "en")).click()
             await _wait_page(page, t("nav.overview", "en"), 120_000)
     except Exception as exc:
         outcome.failures.append(f"session: {type(exc).__name__}: {str(exc).splitlines()[0]}")

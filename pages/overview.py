@@ -7,15 +7,18 @@ from policylens.markup import escape_markdown
 from policylens.ui import cache, state
 from policylens.ui.context import get_context
 from policylens.ui.widgets import elements as widgets
+from policylens.ui.widgets import overview
 
 ctx = get_context()
 lang, codebook, analysis = ctx.lang, ctx.codebook, ctx.analysis
 
 st.title(t("overview.title", lang))
-summary, classified, share_figure, term_figures = cache.get_overview(
+overview.render_intro(ctx.document, codebook, lang)
+summary, shown, classified, share_figure, term_figures = cache.get_overview(
     ctx.document.key, ctx.settings_key, ctx.pillars, lang, ctx.source_line, ctx.term, analysis, codebook
 )
-widgets.render_document_summary(summary, classified, lang)
+names = ", ".join(codebook.get(p).label(lang) for p in ctx.pillars)
+overview.render_document_summary(summary, shown, classified, escape_markdown(names), lang)
 
 widgets.render_chart(share_figure, key=state.OVERVIEW_SHARE, on_click="pillar")
 st.caption(t("selection.pillar_hint", lang))

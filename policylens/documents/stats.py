@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 
 from policylens.documents.loader import Document
@@ -36,16 +36,22 @@ def count_sentences(paragraph: str) -> int:
     return sum(1 for piece in _SENTENCE_END.split(paragraph) if _WORD_CHAR.search(piece))
 
 
-def summarise_document(document: Document, paragraph_terms: Sequence[Sequence[str]]) -> DocumentSummary:
-    """Summarise `document` given its terms per paragraph (as in `analysis.Analysis.paragraph_terms`)."""
+def summarise_document(
+    document: Document, paragraph_terms: Sequence[Sequence[str]], keep: Collection[int] | None = None
+) -> DocumentSummary:
+    """Summarise `document` given its terms per paragraph (as in `analysis.Analysis.paragraph_terms`);
+    with `keep` (1-based paragraph numbers), only those paragraphs."""
     if len(paragraph_terms) != len(document.paragraphs):
         raise ValueError(f"{len(paragraph_terms)} term lists for {len(document.paragraphs)} paragraphs")
+    picked = [i for i in range(len(document.paragraphs)) if keep is None or i + 1 in keep]
+    paragraphs = [document.paragraphs[i] for i in picked]
+    terms = [paragraph_terms[i] for i in picked]
     return DocumentSummary(
-        characters=document.characters,
-        tokens=sum(len(terms) for terms in paragraph_terms),
-        vocabulary=len({term for terms in paragraph_terms for term in terms}),
-        paragraphs=len(document.paragraphs),
-        sentences=sum(count_sentences(p) for p in document.paragraphs),
+        characters=sum(len(p) for p in paragraphs),
+        tokens=sum(len(t) for t in terms),
+        vocabulary=len({term for t in terms for term in t}),
+        paragraphs=len(paragraphs),
+        sentences=sum(count_sentences(p) for p in paragraphs),
         language=document.language,
         encoding=document.encoding,
         script=document.script,

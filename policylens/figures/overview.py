@@ -20,7 +20,8 @@ TOP_TERMS = 10
 
 @dataclass(frozen=True)
 class Overview:
-    summary: DocumentSummary
+    summary: DocumentSummary  # the whole document
+    shown: DocumentSummary | None  # the paragraphs of the filter's pillars (None: no filter)
     classified: int  # paragraphs with a pillar
     share_figure: go.Figure
     term_figures: tuple[tuple[str, go.Figure | None], ...]  # (pillar id, chart or None without terms)
@@ -37,7 +38,6 @@ def build_overview(
     """Everything the Overview draws for the pillar filter `pillars` (empty = all)."""
     shares = summarise_pillars(analysis, codebook)
     classified = int(shares[shares[schema.PILLAR].notna()][schema.PARAGRAPHS].sum())
-    shown = shares if not pillars else shares[shares[schema.PILLAR].isin(pillars)]
     by_pillar = analysis.terms_by_pillar
     term_pillars = assign_term_pillars(by_pillar[schema.TERM].unique(), by_pillar, codebook, analysis.document.language)
     term_figures = []
@@ -54,12 +54,17 @@ def build_overview(
                 t("figure.top_terms.title", lang, pillar=pillar.label(lang)),
                 source,
                 highlight=highlight,
+                pillar=pillar.id,  # one colour per pillar's panel
             )
         )
         term_figures.append((pillar.id, figure))
+    assigned = analysis.assignment
+    keep = set(assigned.loc[assigned[schema.PILLAR].isin(pillars), schema.PARAGRAPH]) if pillars else None
     return Overview(
         summary=summarise_document(analysis.document, analysis.paragraph_terms),
+        shown=None if keep is None else summarise_document(analysis.document, analysis.paragraph_terms, keep),
         classified=classified,
-        share_figure=build_pillar_share_figure(shown, codebook, lang, source),
+        # every pillar stays a bar (the filtered ones stand out), so another can be clicked
+        share_figure=build_pillar_share_figure(shares, codebook, lang, source, selected=pillars),
         term_figures=tuple(term_figures),
     )

@@ -124,11 +124,15 @@ def get_network(
     unit: str,
     measure: str,
     min_weight: float,
+    min_frequency: int = 1,
+    links: str = "backbone",
 ) -> tuple:
     """(graph, positions, communities) of the co-occurrence network of the top terms."""
     from policylens.text.network import build_network  # networkx takes about 0.5 s to import: only this page pays
 
-    return build_network(_analysis.paragraph_terms, top_n, unit, measure, min_weight)
+    return build_network(
+        _analysis.paragraph_terms, top_n, unit, measure, min_weight, min_frequency=min_frequency, links=links
+    )
 
 
 @st.cache_data(show_spinner=False)
@@ -307,13 +311,15 @@ def get_overview(
     _analysis: analysis.Analysis,
     _codebook: Codebook,
 ) -> tuple:
-    """(summary, classified, pillar-share chart, ((pillar id, top-term chart or None), ...)) of the
-    Overview, charts as plotly JSON: a filter change back to a view seen before costs no figure build."""
+    """(summary, filtered summary or None, classified, pillar-share chart, ((pillar id, top-term chart
+    or None), ...)) of the Overview, charts as plotly JSON: a filter change back to a view seen before
+    costs no figure build."""
     from policylens.figures.overview import build_overview
 
     view = build_overview(_analysis, _codebook, pillars, lang, source, highlight)
     return (
         view.summary,
+        view.shown,
         view.classified,
         view.share_figure.to_plotly_json(),
         tuple((pid, None if fig is None else fig.to_plotly_json()) for pid, fig in view.term_figures),

@@ -41,7 +41,7 @@ class PageContext:
 
     @property
     def source_line(self) -> str:
-        return t("figure.source.document", self.lang, name=self.document.name)
+        return t("figure.source.document", self.lang, name=self.document.label)
 
 
 def load_context() -> PageContext:

@@ -21,6 +21,10 @@ import streamlit as st
 
 from policylens.i18n import t
 
+# The page menu sits in the header, one menu per section, so the sidebar opens on what a reader
+# sets first (document, pillar filter, language) instead of twelve links pushing it below the fold.
+NAV_POSITION = "top"
+
 
 def build_pages(lang: str) -> dict[str, list[st.Page]]:
     """The st.navigation argument: the files in pages/ by section, titled in the UI language."""
@@ -98,5 +102,5 @@ def build_pages(lang: str) -> dict[str, list[st.Page]]:
 
 def route_through_dashboard(lang: str) -> NoReturn:
     """Hand a page run by the legacy `pages/` mode back to dashboard.py (see the module docstring)."""
-    st.navigation(build_pages(lang), position="sidebar")
+    st.navigation(build_pages(lang), position=NAV_POSITION)
     st.rerun()

@@ -39,9 +39,12 @@ DOCS_UPLOAD = "docs.upload"
 DOCS_PASTE = "docs.paste"
 DOCS_NOTICES = "docs.notices"
 DOCS_HANDLED = "docs.handled"  # (name, sha256) of uploads already loaded or refused
+DOCS_REFUSED = "docs.refused"  # file name -> short reason, for the uploader's files that did not load
 CUSTOM_USER_WORDS = "custom.user_words"  # the session user dictionary (locked terms)
 CUSTOM_STOPWORD_EDITS = "custom.stopword_edits"  # ((language, "add"|"remove", word), ...)
-KWIC_QUERY = "kwic.query"
+KWIC_QUERY = "kwic.query"  # None until the page opens: then the document's top key term (ui.kwic)
+KWIC_OPENED_ON = "kwic.opened_on"  # (document key, query) the page filled in itself
+KWIC_WHOLE_WORDS = "kwic.whole_words"  # Chinese: whole tokens only, not inside longer words
 KWIC_WINDOW = "kwic.window"
 KWIC_SORT = "kwic.sort"
 STATS_PILLAR = "statistics.pillar"
@@ -50,6 +53,8 @@ NETWORK_UNIT = "network.unit"
 NETWORK_MEASURE = "network.measure"
 NETWORK_MIN_WEIGHT = "network.min_weight"
 NETWORK_COLOR_BY = "network.color_by"
+NETWORK_MIN_FREQUENCY = "network.min_frequency"  # terms occurring fewer times take no part
+NETWORK_LINKS = "network.links"  # text.network.LINKS: backbone | tree | all
 DISTRIBUTION_TERMS = "distribution.terms"
 DICTIONARY_OWN_TERMS = "dictionary.own_terms"
 DICTIONARY_LAST_LOCK = "dictionary.last_lock"
@@ -66,6 +71,7 @@ DISTRIBUTION_SEEN_TERM = "distribution.seen_term"  # the selected term already a
 NAV_PENDING = "nav.pending"  # a page file to switch to at the start of the next run (set by callbacks)
 URL_RESTORED = "url.restored"  # the URL was read into state (once per session)
 URL_NOTICES = "url.notices"  # url_state.Notice list of what the opening URL could not restore
+URL_WRITTEN = "url.written"  # the query parameters write_url last put in the address bar
 DOWNLOAD_OWNER = "export.download_owner"  # ui.downloads owner object: its tokens live as long as the session
 TERMS_CLOUD_WIDTH = "terms.cloud_width"  # PNG export width of the cloud, px
 # issue 12: corpus mode (ui/corpus.py)
@@ -198,15 +204,18 @@ DEFAULTS: dict[str, object] = {
     CUSTOM_STOPWORD_EDITS: (),
     CUSTOM_CODEBOOK: None,
     DICTIONARY_OWN_TERMS: "",
-    KWIC_QUERY: "",
+    KWIC_QUERY: None,
+    KWIC_WHOLE_WORDS: False,
     KWIC_WINDOW: 20,
     KWIC_SORT: "position",
     STATS_PILLAR: None,
-    NETWORK_TOP_N: 40,
+    NETWORK_TOP_N: 30,
     NETWORK_UNIT: "paragraph",
     NETWORK_MEASURE: "jaccard",
     NETWORK_MIN_WEIGHT: 0.2,
     NETWORK_COLOR_BY: "pillar",
+    NETWORK_MIN_FREQUENCY: 2,
+    NETWORK_LINKS: "backbone",
     DISTRIBUTION_TERMS: [],
     SELECTION_TERM: None,
     SELECTION_NONCE: 0,

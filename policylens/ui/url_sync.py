@@ -49,12 +49,55 @@ def _vocabulary(document: Document, codebook: Codebook) -> frozenset[str]:
     return frozenset(analysis.term_counts[schema.TERM])
 
 
+# The session-state keys a URL holds (current_view_state); Back to a URL without one restores its default.
+VIEW_KEYS = (
+    state.GLOBAL_PILLARS,
+    state.SELECTION_TERM,
+    state.DOCS_ACTIVE,
+    state.INDICATORS_CITIES,
+    state.INDICATORS_YEARS,
+    state.INDICATORS_MEASURE,
+    state.INDICATORS_SCALE,
+    state.INDICATORS_VIEW,
+    state.INDICATORS_BASE_YEAR,
+    state.INDICATORS_BAR_YEAR,
+    state.CORPUS_DATES,
+    state.CORPUS_PLACES,
+    state.CORPUS_TYPES,
+    state.CORPUS_BY,
+    state.CORPUS_TERMS,
+)
+
+
+def reset_view_state() -> None:
+    """Every key a URL holds back at its default (the indicator: none picked, the page's default)."""
+    for key in VIEW_KEYS:
+        value = state.DEFAULTS.get(key)
+        st.session_state[key] = list(value) if isinstance(value, list) else value
+    select_indicator(None)
+
+
+def is_history_navigation() -> bool:
+    """Whether this run is the browser's Back or Forward: the frontend reruns the app on the address
+    it went back to and says so (ScriptRunContext.is_history_navigation, the flag Streamlit's own
+    query-bound widgets follow). A page switch also changes the address (st.switch_page clears the
+    query), so a changed address alone does not tell."""
+    from streamlit.runtime.scriptrunner_utils.script_run_context import get_script_run_ctx
+
+    ctx = get_script_run_ctx(suppress_warning=True)
+    return bool(getattr(ctx, "is_history_navigation", False))
+
+
 def restore_from_url(codebook: Codebook) -> None:
-    """Once per session: put the URL's valid view state into session state, keep notices for the rest."""
-    if st.session_state.get(state.URL_RESTORED):
-        return
-    st.session_state[state.URL_RESTORED] = True
+    """Put the URL's valid view state into session state and keep notices for the rest: on a
+    session's first run, and on the browser's Back or Forward to an address other than the one this
+    app last wrote, so Back undoes a filter."""
     params = st.query_params.to_dict()
+    if st.session_state.get(state.URL_RESTORED):
+        if params == st.session_state.get(state.URL_WRITTEN, params) or not is_history_navigation():
+            return
+        reset_view_state()  # Back or Forward: what the address leaves out goes back to its default
+    st.session_state[state.URL_RESTORED] = True
     if not params:
         return
     library = get_library()
@@ -146,7 +189,8 @@ def write_url() -> None:
     """Keep the address bar equal to the current view state (only writes when it differs)."""
     wanted = url_state.build_query_params(current_view_state())
     if st.query_params.to_dict() != wanted:
-        st.query_params.from_dict(wanted)
+        st.query_params.from_dict(wanted)  # a new entry in the browser's history (Back returns to this one)
+    st.session_state[state.URL_WRITTEN] = dict(wanted)
 
 
 def dismiss_notices() -> None:

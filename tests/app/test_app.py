@@ -54,7 +54,9 @@ def test_pillar_filter_survives_a_page_switch_and_filters_overview():
     at.switch_page("pages/overview.py").run()
     assert at.multiselect(key="widget.global.pillars").value == ["fusion"]
     share = chart_specs(at)[0]["data"][0]
-    assert share["customdata"] == ["fusion"]
+    # every pillar stays a bar to click; only the filtered one keeps its full colour
+    in_view = [p for p, color in zip(share["customdata"], share["marker"]["color"]) if not color.startswith("rgba(")]
+    assert in_view == ["fusion"]
 
 
 def test_pillar_filter_changes_the_terms_bar_chart():

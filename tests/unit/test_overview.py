@@ -22,7 +22,7 @@ def bars(figure):
 def test_all_pillars(seed):
     analysis, codebook = seed
     view = build_overview(analysis, codebook, (), "en", "Source: seed")
-    assert view.summary.paragraphs == len(analysis.document.paragraphs)
+    assert view.summary.paragraphs == len(analysis.document.paragraphs) and view.shown is None
     assert view.classified == int(analysis.assignment[schema.PILLAR].notna().sum())
     assert [pid for pid, _ in view.term_figures] == ["new", "strong", "fusion"]
     for pillar_id, figure in view.term_figures:
@@ -35,7 +35,14 @@ def test_a_filter_keeps_only_its_pillar_and_highlights_the_term(seed):
     analysis, codebook = seed
     view = build_overview(analysis, codebook, ("strong",), "zh", "来源", highlight="future industry")
     assert [pid for pid, _ in view.term_figures] == ["strong"]
-    assert set(bars(view.share_figure)) == {"强"}
+    # every pillar stays a bar to click; those outside the filter are faded
+    assert bars(view.share_figure) == ["新", "强", "融", "综合"]
+    colors = dict(zip(view.share_figure.data[0].customdata, view.share_figure.data[0].marker.color))
+    assert colors.pop("strong") == codebook.get("strong").color
+    assert all(c.startswith("rgba(") for c in colors.values())
+    strong = set(analysis.assignment.loc[analysis.assignment[schema.PILLAR] == "strong", schema.PARAGRAPH])
+    assert view.shown.paragraphs == len(strong) < view.summary.paragraphs
+    assert view.shown.characters == sum(len(analysis.document.paragraphs[i - 1]) for i in strong)
     ((_, figure),) = view.term_figures
     assert "invisible hand" not in bars(figure) and "hand" not in bars(figure)
     opacity = dict(zip(figure.data[0].y, figure.data[0].marker.opacity))

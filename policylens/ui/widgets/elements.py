@@ -8,9 +8,6 @@ import streamlit as st
 from markupsafe import Markup
 
 from policylens import schema
-from policylens.documents.loader import LANGUAGE_LABELS
-from policylens.documents.script import SCRIPT_LABELS
-from policylens.documents.stats import DocumentSummary
 from policylens.figures.indicators import format_value
 from policylens.figures.text import GENERAL_COLOR, pillar_color, pillar_label
 from policylens.i18n import t
@@ -289,19 +286,3 @@ def render_kwic_lines(lines: pd.DataFrame, codebook: Codebook, lang: str) -> Non
     st.markdown(render_markdown_html("kwic_block.html", lines=rows), unsafe_allow_html=True)
     if len(lines) > MAX_KWIC_LINES:
         st.caption(t("kwic.truncated", lang, shown=MAX_KWIC_LINES, n=len(lines)))
-
-
-def render_document_summary(summary: DocumentSummary, classified: int, lang: str) -> None:
-    """Characters, terms, vocabulary, paragraphs, sentences, language, encoding, script."""
-    first, second = st.columns(5), st.columns(5)
-    first[0].metric(t("overview.paragraphs", lang), f"{summary.paragraphs:,}")
-    first[1].metric(t("overview.sentences", lang), f"{summary.sentences:,}")
-    first[2].metric(t("overview.characters", lang), f"{summary.characters:,}")
-    first[3].metric(t("overview.tokens", lang), f"{summary.tokens:,}")
-    first[4].metric(t("overview.vocabulary", lang), f"{summary.vocabulary:,}")
-    second[0].metric(t("overview.classified", lang), f"{classified} / {summary.paragraphs}")
-    second[1].metric(t("overview.language", lang), t(LANGUAGE_LABELS[summary.language], lang))
-    second[2].metric(
-        t("overview.encoding", lang), t("script.n/a", lang) if summary.encoding == "n/a" else summary.encoding
-    )
-    second[3].metric(t("overview.script", lang), t(SCRIPT_LABELS[summary.script], lang))
