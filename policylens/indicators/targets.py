@@ -21,7 +21,17 @@ from policylens import paths
 from policylens.indicators import scopes, tense, units
 from policylens.indicators import table as indicators
 from policylens.indicators.scopes import PLACE, SCOPE
-from policylens.schema import INDICATOR_ID, PARAGRAPH, QUALIFIER, UNIT, UNIT_CODE, VALUE, YEAR
+from policylens.schema import (
+    INDICATOR_EN,
+    INDICATOR_ID,
+    INDICATOR_ZH,
+    PARAGRAPH,
+    QUALIFIER,
+    UNIT,
+    UNIT_CODE,
+    VALUE,
+    YEAR,
+)
 
 KEYWORDS_TABLE = paths.INDICATORS_DIR / "keywords.csv"
 LANGUAGE, KEYWORD = "language", "keyword"
@@ -236,6 +246,30 @@ def load_indicator_keywords(path: Path | str = KEYWORDS_TABLE) -> pd.DataFrame:
 
 def _fold(text: str) -> str:
     return unicodedata.normalize("NFKC", text).casefold()
+
+
+_BRACKETED = re.compile(r"\s*[(（][^()（）]*[)）]")  # "(share of GDP)", "（亿元）": a qualification, not a name
+
+
+def keywords_for_table(table: pd.DataFrame, keywords: pd.DataFrame) -> pd.DataFrame:
+    """The keyword table for the indicators of `table` (an uploaded dataset, say): `keywords` (the
+    bundled table) plus, for every indicator it has no keyword for, the indicator's own names: its
+    English and its Chinese name, each without a bracketed qualification ("R&D expenditure (share of
+    GDP)" -> "R&D expenditure"). So an uploaded indicator links to the text that names it.
+    Columns: indicator_id, language, keyword."""
+    known = set(keywords[INDICATOR_ID])
+    rows = []
+    for column, language in ((INDICATOR_EN, "en"), (INDICATOR_ZH, "zh")):
+        if column not in table:
+            continue
+        for indicator_id, name in zip(table[INDICATOR_ID], table[column], strict=True):
+            keyword = _BRACKETED.sub("", str(name or "")).strip()
+            if indicator_id not in known and isinstance(indicator_id, str) and len(keyword) >= 2:
+                rows.append((indicator_id, language, keyword))
+    derived = pd.DataFrame(rows, columns=[INDICATOR_ID, LANGUAGE, KEYWORD], dtype=str)
+    return pd.concat([keywords.loc[:, [INDICATOR_ID, LANGUAGE, KEYWORD]], derived], ignore_index=True).drop_duplicates(
+        ignore_index=True
+    )
 
 
 def _keyword_pattern(keyword: str) -> re.Pattern[str]:

@@ -367,3 +367,27 @@ def test_a_target_of_unknown_scope_may_be_drawn_on_any_series():
     assert scopes.is_same_scope("unknown", None, "Nanjing") and scopes.is_same_scope("unknown", None, "China")
     assert scopes.is_same_scope("city", None, "Suzhou") and not scopes.is_same_scope("city", None, "全国")
     assert not scopes.is_same_scope("city", "南京", "Suzhou") and not scopes.is_same_scope("nation", "China", "Nanjing")
+
+
+def test_an_uploaded_indicator_links_to_the_text_that_names_it():
+    from policylens.indicators.targets import find_linked_paragraphs, keywords_for_table, load_indicator_keywords
+
+    bundled = load_indicator_keywords()
+    upload = pd.DataFrame(
+        {
+            "indicator_id": ["digital_core_output", "digital_core_output", "gdp"],
+            "indicator_en": ["Digital economy core output (share of GDP)", "Digital economy core output", "GDP"],
+            "indicator_zh": ["数字经济核心产业增加值（占GDP比重）", "数字经济核心产业增加值", "地区生产总值"],
+        }
+    )
+    keywords = keywords_for_table(upload, bundled)
+    mine = keywords[keywords["indicator_id"] == "digital_core_output"]
+    assert sorted(zip(mine["language"], mine["keyword"])) == [
+        ("en", "Digital economy core output"),
+        ("zh", "数字经济核心产业增加值"),
+    ]
+    # an indicator the bundled table already covers keeps its own keywords, none derived
+    assert keywords[keywords["indicator_id"] == "gdp"].equals(bundled[bundled["indicator_id"] == "gdp"])
+    paragraphs = ["全市数字经济核心产业增加值增长12%。", "制造业稳步发展。"]
+    assert find_linked_paragraphs(paragraphs, "digital_core_output", keywords, "zh") == [1]
+    assert find_linked_paragraphs(paragraphs, "digital_core_output", bundled, "zh") == []
