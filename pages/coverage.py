@@ -32,4 +32,4 @@ widgets.render_chart(
     key=state.COVERAGE_CHART,
     on_click="indicator",
 )
-indicator_text.render_selected_indicator_text(ctx, rows, lang)
+indicator_text.render_selected_indicator_text(ctx, view, rows, lang)

@@ -28,7 +28,7 @@ else:
     indicator_widgets.render_indicator_view(view, spec, pillar, lang)
 
 st.subheader(t("indicators.text.title", lang))
-indicator_text.render_indicator_text(ctx, indicator, lang)
+indicator_text.render_indicator_text(ctx, view, indicator, lang)
 
 st.subheader(t("indicators.linked.title", lang))
 indicator_text.render_linked_indicators(ctx, view, lang)

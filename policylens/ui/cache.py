@@ -214,24 +214,42 @@ def get_indicator_keywords() -> pd.DataFrame:
     return load_indicator_keywords()
 
 
+@st.cache_data(show_spinner=False, max_entries=16)
+def get_view_keywords(dataset_key: str, _table: pd.DataFrame | None) -> pd.DataFrame:
+    """The keywords of the indicators in view (dataset ids `dataset_key`): the bundled ones, plus an
+    uploaded indicator's own names (targets.keywords_for_table)."""
+    from policylens.indicators.targets import keywords_for_table
+
+    bundled = get_indicator_keywords()
+    return bundled if _table is None else keywords_for_table(_table, bundled)
+
+
 @st.cache_data(show_spinner=False, max_entries=64)
-def get_linked_indicators(terms: tuple[str, ...]) -> list[str]:
+def get_linked_indicators(
+    terms: tuple[str, ...], dataset_key: str = "bundled", _table: pd.DataFrame | None = None
+) -> list[str]:
     """Indicator ids whose keywords meet the terms (targets.find_linked_indicators)."""
     from policylens.indicators.targets import find_linked_indicators
 
-    return find_linked_indicators(terms, get_indicator_keywords())
+    return find_linked_indicators(terms, get_view_keywords(dataset_key, _table))
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
 def get_indicator_text_links(
-    document_key: str, indicator_id: str, language: str, window: int, _paragraphs: tuple[str, ...]
+    document_key: str,
+    indicator_id: str,
+    language: str,
+    window: int,
+    _paragraphs: tuple[str, ...],
+    dataset_key: str = "bundled",
+    _table: pd.DataFrame | None = None,
 ) -> tuple[list[int], pd.DataFrame]:
     """The paragraphs that speak about the indicator (targets.find_linked_paragraphs) and the KWIC
-    lines of its keywords in them (kwic.KWIC_COLUMNS)."""
+    lines of its keywords in them (kwic.KWIC_COLUMNS); `dataset_key` names the datasets in view."""
     from policylens.indicators.targets import find_linked_paragraphs, fold_text, keyword_patterns
     from policylens.text.kwic import find_patterns_in_context
 
-    keywords = get_indicator_keywords()
+    keywords = get_view_keywords(dataset_key, _table)
     paragraphs = find_linked_paragraphs(_paragraphs, indicator_id, keywords, language)
     patterns = keyword_patterns(indicator_id, keywords, language)
     return paragraphs, find_patterns_in_context(_paragraphs, patterns, window, language=language, fold=fold_text)

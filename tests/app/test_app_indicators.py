@@ -312,3 +312,16 @@ def test_every_indicators_control_round_trips_through_the_link(view):
         assert fresh.session_state[key] == at.session_state[key], key
     if view == "bar":
         assert fresh.session_state["indicators.bar_year"] == 2022
+
+
+def test_an_uploaded_indicator_links_to_the_text_by_its_name():
+    at = open_page()
+    paste(at, "南京市研发人员规模持续扩大。\n\n全市研发人员达到新高，创新活力增强。\n\n制造业稳步发展。")
+    at.switch_page("pages/indicators.py").run()
+    upload(at, "yearbook.csv", WIDE_CSV.encode("gb18030"))
+    assert at.selectbox(key="widget.indicators.indicator").value == "yearbook_rd_staff"
+    captions = " ".join(c.value for c in at.main.caption)
+    assert "研发人员" in captions  # the keyword it is looked for by: its own name
+    assert not [i.value for i in at.info if "links to no text" in i.value]
+    lines = [m.value for m in at.markdown if "policylens-kwic" in m.value]
+    assert lines and lines[0].count(">研发人员</mark>") == 2  # one line in each of the two paragraphs

@@ -13,6 +13,7 @@ from policylens.documents.loader import LANGUAGE_LABELS
 from policylens.i18n import t
 from policylens.indicators.labels import indicator_name
 from policylens.indicators.targets import KEYWORD, LANGUAGE
+from policylens.indicators.upload import BUNDLED_DATASET, DATASET
 from policylens.markup import t_md
 from policylens.text.kwic import END, MATCH, START
 from policylens.ui import cache, state
@@ -26,10 +27,19 @@ KWIC_WINDOW = 20
 INDICATORS_PAGE = "pages/indicators.py"
 
 
-def render_indicator_text(ctx: PageContext, indicator: pd.Series, lang: str) -> None:
+def _uploaded_rows(view: IndicatorData) -> pd.DataFrame | None:
+    """The rows of the view that come from uploads (None when it is the bundled table alone): only
+    they get keywords from their names; a bundled indicator has its own, or none on purpose."""
+    if view.key == BUNDLED_DATASET:
+        return None
+    data = view.data
+    return data[data[DATASET] != BUNDLED_DATASET] if DATASET in data else data
+
+
+def render_indicator_text(ctx: PageContext, view: IndicatorData, indicator: pd.Series, lang: str) -> None:
     """The paragraphs and KWIC lines of the current document that speak about the indicator."""
     document = ctx.document
-    keywords = cache.get_indicator_keywords()
+    keywords = cache.get_view_keywords(view.key, _uploaded_rows(view))
     mine = keywords[
         (keywords[schema.INDICATOR_ID] == indicator[schema.INDICATOR_ID]) & (keywords[LANGUAGE] == document.language)
     ][KEYWORD].tolist()
@@ -38,7 +48,13 @@ def render_indicator_text(ctx: PageContext, indicator: pd.Series, lang: str) -> 
         return
     st.caption(t_md("indicators.text.keywords", lang, keywords=", ".join(mine)))
     paragraphs, lines = cache.get_indicator_text_links(
-        document.key, indicator[schema.INDICATOR_ID], document.language, KWIC_WINDOW, tuple(document.paragraphs)
+        document.key,
+        indicator[schema.INDICATOR_ID],
+        document.language,
+        KWIC_WINDOW,
+        tuple(document.paragraphs),
+        view.key,
+        _uploaded_rows(view),
     )
     if not paragraphs:
         st.info(t_md("indicators.text.none", lang, name=document.name))
@@ -60,7 +76,7 @@ def render_indicator_text(ctx: PageContext, indicator: pd.Series, lang: str) -> 
         )
 
 
-def render_selected_indicator_text(ctx: PageContext, rows: pd.DataFrame, lang: str) -> None:
+def render_selected_indicator_text(ctx: PageContext, view: IndicatorData, rows: pd.DataFrame, lang: str) -> None:
     """Under a chart whose points select an indicator: the selected indicator's passages in the
     document, and a button that opens it on the Indicators page."""
     selected = st.session_state.get(state.INDICATORS_SELECTED)
@@ -76,7 +92,7 @@ def render_selected_indicator_text(ctx: PageContext, rows: pd.DataFrame, lang: s
         on_click=_open_indicator,
         args=(selected, INDICATORS_PAGE),
     )
-    render_indicator_text(ctx, row, lang)
+    render_indicator_text(ctx, view, row, lang)
 
 
 def _open_indicator(indicator_id: str, page: str | None = None) -> None:
@@ -100,7 +116,13 @@ def render_linked_indicators(ctx: PageContext, view: IndicatorData, lang: str) -
     catalogue = cache.get_full_catalogue(view.key, view.data)
     linked = (
         catalogue.set_index(schema.INDICATOR_ID)
-        .reindex([i for i in cache.get_linked_indicators(terms) if i in set(catalogue[schema.INDICATOR_ID])])
+        .reindex(
+            [
+                i
+                for i in cache.get_linked_indicators(terms, view.key, _uploaded_rows(view))
+                if i in set(catalogue[schema.INDICATOR_ID])
+            ]
+        )
         .reset_index()
     )
     if linked.empty:
