@@ -19,6 +19,7 @@ MEASURES = ("count", "jaccard", "dice")
 # Which links are drawn (KH Coder's "minimum spanning tree" option, for similarities): the maximum
 # spanning tree plus the strongest other links, the tree alone, or every link above the threshold.
 LINKS = ("backbone", "tree", "all")
+COLORINGS = ("pillar", "community")  # what colours a node: its pillar, or its Louvain community
 EXTRA_LINKS_PER_TERM = 0.5  # the backbone's strongest non-tree links: half as many as its terms
 # spring_layout switches to a scipy-based solver from 500 nodes, and a network of more labelled
 # terms than this cannot be read anyway.

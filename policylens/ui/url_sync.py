@@ -49,6 +49,16 @@ def _vocabulary(document: Document, codebook: Codebook) -> frozenset[str]:
     return frozenset(analysis.term_counts[schema.TERM])
 
 
+# The session-state key of each page control a link carries (url_state.CONTROLS).
+CONTROL_KEYS = {
+    "net_n": state.NETWORK_TOP_N,
+    "net_minf": state.NETWORK_MIN_FREQUENCY,
+    "net_minw": state.NETWORK_MIN_WEIGHT,
+    "net_links": state.NETWORK_LINKS,
+    "net_unit": state.NETWORK_UNIT,
+    "net_measure": state.NETWORK_MEASURE,
+    "net_color": state.NETWORK_COLOR_BY,
+}
 # The session-state keys a URL holds (current_view_state); Back to a URL without one restores its default.
 VIEW_KEYS = (
     state.GLOBAL_PILLARS,
@@ -66,6 +76,7 @@ VIEW_KEYS = (
     state.CORPUS_TYPES,
     state.CORPUS_BY,
     state.CORPUS_TERMS,
+    *CONTROL_KEYS.values(),
 )
 
 
@@ -151,6 +162,8 @@ def apply_view_state(view: url_state.ViewState) -> None:
         ss[state.CORPUS_BY] = view.by
     if view.corpus_terms:
         ss[state.CORPUS_TERMS] = list(view.corpus_terms)
+    for param, value in view.controls:
+        ss[CONTROL_KEYS[param]] = value
 
 
 def current_view_state() -> url_state.ViewState:
@@ -182,6 +195,9 @@ def current_view_state() -> url_state.ViewState:
         types=tuple(ss.get(state.CORPUS_TYPES) or ()),
         by=ss.get(state.CORPUS_BY) if ss.get(state.CORPUS_BY) != state.DEFAULTS[state.CORPUS_BY] else None,
         corpus_terms=tuple(ss.get(state.CORPUS_TERMS) or ()),
+        controls=tuple(
+            (param, ss[key]) for param, key in CONTROL_KEYS.items() if key in ss and ss[key] != state.DEFAULTS.get(key)
+        ),
     )
 
 

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from policylens.i18n import LANGUAGES
 from policylens.indicators.labels import YEAR_BOUNDS
 from policylens.indicators.views import MEASURES, SCALES, VIEWS
+from policylens.text import network
 
 # Query-parameter names.
 PILLARS, TERM, DOC, LANG = "pillars", "term", "doc", "lang"
@@ -29,6 +30,44 @@ MODES = MEASURES  # the URL's `mode` values are the Indicators page's measures
 MAX_VALUE_CHARS = 100  # a longer term or name is not something this app produced
 SHOWN_CHARS = 40  # how much of a rejected value a notice repeats
 SEPARATOR = ","
+
+
+@dataclass(frozen=True)
+class Control:
+    """A page's own control that a link carries: its query parameter and the values it may take
+    (`choices`, or a number from `low` to `high`, whole when `integer`)."""
+
+    param: str
+    choices: tuple[str, ...] = ()
+    low: float = 0.0
+    high: float = 0.0
+    integer: bool = False
+
+    def parse(self, raw: str) -> str | int | float | None:
+        """The control's value from the URL text, or None when it is not one it may take."""
+        if self.choices:
+            return raw if raw in self.choices else None
+        try:
+            value = int(raw) if self.integer else float(raw)
+        except ValueError:
+            return None
+        return value if self.low <= value <= self.high else None
+
+    def allowed(self) -> str:
+        return ", ".join(self.choices) if self.choices else f"{self.low:g}–{self.high:g}"
+
+
+# The co-occurrence network's controls (pages/network.py), so a link restores the same picture.
+CONTROLS = (
+    Control("net_n", low=10, high=150, integer=True),
+    Control("net_minf", low=1, high=1000, integer=True),
+    Control("net_minw", low=0.0, high=100.0),
+    Control("net_links", choices=network.LINKS),
+    Control("net_unit", choices=network.UNITS),
+    Control("net_measure", choices=network.MEASURES),
+    Control("net_color", choices=network.COLORINGS),
+)
+PARAMS += tuple(c.param for c in CONTROLS)
 
 
 @dataclass(frozen=True)
@@ -53,6 +92,7 @@ class ViewState:
     types: tuple[str, ...] = ()
     by: str | None = None
     corpus_terms: tuple[str, ...] = ()
+    controls: tuple[tuple[str, str | int | float], ...] = ()  # (Control.param, value), defaults left out
 
 
 @dataclass(frozen=True)
@@ -217,8 +257,24 @@ def parse_view_state(params: Mapping[str, str | Sequence[str]], known: KnownValu
         types=tuple(_split(get[TYPES] or "")),
         by=_choice(BY, get[BY], CORPUS_PERIODS, notices),
         corpus_terms=tuple(_split(get[CORPUS_TERMS] or ""))[:8],
+        controls=_parse_controls(get, notices),
     )
     return view, notices
+
+
+def _parse_controls(get: Mapping[str, str | None], notices: list[Notice]) -> tuple[tuple[str, str | int | float], ...]:
+    found = []
+    for control in CONTROLS:
+        raw = get.get(control.param)
+        if raw is None:
+            continue
+        value = control.parse(raw.strip())
+        if value is None:
+            values = {"param": control.param, "value": _shown(raw), "choices": control.allowed()}
+            notices.append(Notice("url.notice.choice", values))
+        else:
+            found.append((control.param, value))
+    return tuple(found)
 
 
 def build_query_params(view: ViewState) -> dict[str, str]:
@@ -243,5 +299,6 @@ def build_query_params(view: ViewState) -> dict[str, str]:
         TYPES: SEPARATOR.join(view.types),
         BY: view.by or "",
         CORPUS_TERMS: SEPARATOR.join(view.corpus_terms),
+        **{param: f"{value:g}" if isinstance(value, float) else str(value) for param, value in view.controls},
     }
     return {name: value for name, value in params.items() if value}

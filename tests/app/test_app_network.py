@@ -182,3 +182,22 @@ def test_distribution_under_the_pillar_filter_spans_the_document_and_counts_the_
     table = at.dataframe[-1].value.set_index(schema.TERM)
     assert table.loc[present, schema.COUNT] == totals[present] and table.loc[absent, schema.COUNT] == totals[absent]
     assert not any("pillar filter keeps" in c.value for c in at.caption)
+
+
+def test_a_link_restores_the_network_controls_and_a_change_is_written_back():
+    from streamlit.testing.v1 import AppTest
+
+    link = {"net_n": "20", "net_minf": "3", "net_links": "tree", "net_color": "community"}
+    at = AppTest.from_file(str(paths.ROOT / "dashboard.py"), default_timeout=120)
+    for name, value in link.items():
+        at.query_params[name] = value
+    at.run()
+    at.switch_page("pages/network.py").run()
+    assert not at.exception and not at.warning, [w.value for w in at.warning]
+    assert at.slider(key=state.widget_key(state.NETWORK_TOP_N)).value == 20
+    assert at.number_input(key=state.widget_key(state.NETWORK_MIN_FREQUENCY)).value == 3
+    assert at.selectbox(key=state.widget_key(state.NETWORK_LINKS)).value == "tree"
+    assert at.selectbox(key=state.widget_key(state.NETWORK_COLOR_BY)).value == "community"
+    at.selectbox(key=state.widget_key(state.NETWORK_MEASURE)).set_value("dice").run()
+    query = {k: v if isinstance(v, str) else v[-1] for k, v in at.query_params.items()}
+    assert {**link, "net_measure": "dice"}.items() <= query.items()

@@ -224,7 +224,7 @@ def test_network_nodes_are_terms_and_follow_measure_and_top_n():
     (figure,) = figures(at)
     nodes = node_trace(figure)["customdata"]
     vocabulary = set(summarise_terms(seed_analysis().term_counts)[schema.TERM])
-    assert len(nodes) == 30  # the default: a readable network and set(nodes) <= vocabulary  # default top_n
+    assert len(nodes) == 30 and set(nodes) <= vocabulary  # the default top_n: a readable network
     assert "Jaccard index" in figure["layout"]["title"]["subtitle"]["text"]
 
     at.selectbox(key="widget.network.measure").set_value("count").run()

@@ -131,3 +131,24 @@ def test_terms_are_not_checked_without_a_vocabulary():
 def test_long_rejected_values_are_shortened_in_the_notice():
     _, notices = parse_view_state({"cities": "X" * 90}, KNOWN)
     assert len(notices[0].values["value"]) == 40 and notices[0].values["value"].endswith("…")
+
+
+def test_network_controls_round_trip_and_bad_values_are_noticed():
+    from policylens.figures.analysis import COLOR_BY_LABELS
+    from policylens.text.network import COLORINGS
+
+    assert tuple(COLOR_BY_LABELS) == COLORINGS  # the picker offers exactly what a link may name
+    params = {"net_n": "50", "net_minf": "3", "net_minw": "0.35", "net_links": "tree", "net_color": "community"}
+    view, notices = parse_view_state(params, KNOWN)
+    assert notices == []
+    assert dict(view.controls) == {
+        "net_n": 50,
+        "net_minf": 3,
+        "net_minw": 0.35,
+        "net_links": "tree",
+        "net_color": "community",
+    }
+    assert build_query_params(view) == params
+    view, notices = parse_view_state({"net_n": "5000", "net_links": "hairball", "net_minw": "x"}, KNOWN)
+    assert view.controls == ()
+    assert [n.values["param"] for n in notices] == ["net_n", "net_minw", "net_links"]
