@@ -22,6 +22,7 @@ $(VENV)/.dev: requirements-dev.txt $(VENV)/.runtime
 
 run: $(VENV)/.runtime
 	$(BIN)/python -m policylens install-font
+	$(BIN)/python -m policylens.text.lemma_cache
 	$(BIN)/python -m policylens.ui.launch --server.port $(PORT) --server.address 127.0.0.1
 
 test: $(VENV)/.dev

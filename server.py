@@ -7,9 +7,11 @@ from contextlib import asynccontextmanager
 from pathlib import Path
 
 import streamlit as st
+from starlette.middleware import Middleware
 from starlette.routing import Route
 
 from policylens.ui import downloads
+from policylens.ui.launch import PreloadElementChunks
 
 
 @asynccontextmanager
@@ -21,5 +23,6 @@ async def lifespan(_app):
 app = st.App(
     Path(__file__).resolve().parent / "dashboard.py",
     routes=[Route(downloads.ROUTE, downloads.serve_download, methods=["GET"])],
+    middleware=[Middleware(PreloadElementChunks)],  # the page preloads the element chunks (ui/launch.py)
     lifespan=lifespan,
 )

@@ -38,15 +38,22 @@ def read_word_list(path: Path) -> list[str]:
 _LEMMA_FIXES = {"growing": "grow", "grows": "grow"}
 
 
+@lru_cache(maxsize=1)
+def _english_lemmatizer():
+    """simplemma's lemmatizer on its English dictionary decoded once per user, not once per process
+    (text.lemma_cache: the lemmas are those of simplemma.lemmatize)."""
+    from policylens.text.lemma_cache import build_lemmatizer
+
+    return build_lemmatizer()
+
+
 @lru_cache(maxsize=4096)
 def lemmatize_en(word: str) -> str:
     """Lowercased lemma of one English word (simplemma); hyphenated words keep their form."""
-    import simplemma
-
     word = word.lower()
     if not word.isalpha():
         return word
-    return _LEMMA_FIXES.get(word) or simplemma.lemmatize(word, lang="en").lower()
+    return _LEMMA_FIXES.get(word) or _english_lemmatizer().lemmatize(word, "en").lower()
 
 
 def lemma_key(term: str) -> tuple[str, ...]:
