@@ -14,11 +14,12 @@ lang, codebook, analysis = ctx.lang, ctx.codebook, ctx.analysis
 
 st.title(t("overview.title", lang))
 overview.render_intro(ctx.document, codebook, lang)
-summary, shown, classified, share_figure, term_figures = cache.get_overview(
+summary, shown, classified = cache.get_overview_summary(ctx.document.key, ctx.settings_key, ctx.pillars, analysis)
+names = ", ".join(codebook.get(p).label(lang) for p in ctx.pillars)
+overview.render_document_summary(summary, shown, classified, escape_markdown(names), lang)  # before the charts
+share_figure, term_figures = cache.get_overview(
     ctx.document.key, ctx.settings_key, ctx.pillars, lang, ctx.source_line, ctx.term, analysis, codebook
 )
-names = ", ".join(codebook.get(p).label(lang) for p in ctx.pillars)
-overview.render_document_summary(summary, shown, classified, escape_markdown(names), lang)
 
 widgets.render_chart(share_figure, key=state.OVERVIEW_SHARE, on_click="pillar")
 st.caption(t("selection.pillar_hint", lang))

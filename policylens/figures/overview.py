@@ -1,5 +1,5 @@
-"""The Overview of one document view: its summary numbers, the pillar-share chart and the top-term
-chart of each pillar in view, built together so the UI can cache them as one unit."""
+"""The Overview of one document view: its summary numbers (summarise_view, cheap, drawn first), the
+pillar-share chart and the top-term chart of each pillar in view (build_overview)."""
 
 from __future__ import annotations
 
@@ -19,12 +19,27 @@ TOP_TERMS = 10
 
 
 @dataclass(frozen=True)
-class Overview:
+class ViewSummary:
     summary: DocumentSummary  # the whole document
     shown: DocumentSummary | None  # the paragraphs of the filter's pillars (None: no filter)
     classified: int  # paragraphs with a pillar
+
+
+@dataclass(frozen=True)
+class Overview(ViewSummary):
     share_figure: go.Figure
     term_figures: tuple[tuple[str, go.Figure | None], ...]  # (pillar id, chart or None without terms)
+
+
+def summarise_view(analysis: Analysis, pillars: tuple[str, ...]) -> ViewSummary:
+    """The summary numbers of the document, and of the paragraphs of `pillars` when set."""
+    assigned = analysis.assignment
+    keep = set(assigned.loc[assigned[schema.PILLAR].isin(pillars), schema.PARAGRAPH]) if pillars else None
+    return ViewSummary(
+        summary=summarise_document(analysis.document, analysis.paragraph_terms),
+        shown=None if keep is None else summarise_document(analysis.document, analysis.paragraph_terms, keep),
+        classified=int(assigned[schema.PILLAR].notna().sum()),
+    )
 
 
 def build_overview(
@@ -37,7 +52,6 @@ def build_overview(
 ) -> Overview:
     """Everything the Overview draws for the pillar filter `pillars` (empty = all)."""
     shares = summarise_pillars(analysis, codebook)
-    classified = int(shares[shares[schema.PILLAR].notna()][schema.PARAGRAPHS].sum())
     by_pillar = analysis.terms_by_pillar
     term_pillars = assign_term_pillars(by_pillar[schema.TERM].unique(), by_pillar, codebook, analysis.document.language)
     term_figures = []
@@ -58,12 +72,11 @@ def build_overview(
             )
         )
         term_figures.append((pillar.id, figure))
-    assigned = analysis.assignment
-    keep = set(assigned.loc[assigned[schema.PILLAR].isin(pillars), schema.PARAGRAPH]) if pillars else None
+    view = summarise_view(analysis, pillars)
     return Overview(
-        summary=summarise_document(analysis.document, analysis.paragraph_terms),
-        shown=None if keep is None else summarise_document(analysis.document, analysis.paragraph_terms, keep),
-        classified=classified,
+        summary=view.summary,
+        shown=view.shown,
+        classified=view.classified,
         # every pillar stays a bar (the filtered ones stand out), so another can be clicked
         share_figure=build_pillar_share_figure(shares, codebook, lang, source, selected=pillars),
         term_figures=tuple(term_figures),

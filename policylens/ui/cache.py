@@ -319,6 +319,16 @@ def get_cloud_figure(
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
+def get_overview_summary(document_key: str, settings_key: str, pillars: tuple[str, ...], _analysis) -> tuple:
+    """(summary, filtered summary or None, classified paragraphs) of the Overview
+    (figures.overview.summarise_view): drawn before its charts are built."""
+    from policylens.figures.overview import summarise_view
+
+    view = summarise_view(_analysis, pillars)
+    return view.summary, view.shown, view.classified
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
 def get_overview(
     document_key: str,
     settings_key: str,
@@ -329,16 +339,12 @@ def get_overview(
     _analysis: analysis.Analysis,
     _codebook: Codebook,
 ) -> tuple:
-    """(summary, filtered summary or None, classified, pillar-share chart, ((pillar id, top-term chart
-    or None), ...)) of the Overview, charts as plotly JSON: a filter change back to a view seen before
-    costs no figure build."""
+    """(pillar-share chart, ((pillar id, top-term chart or None), ...)) of the Overview, as plotly
+    JSON: a filter change back to a view seen before costs no figure build."""
     from policylens.figures.overview import build_overview
 
     view = build_overview(_analysis, _codebook, pillars, lang, source, highlight)
     return (
-        view.summary,
-        view.shown,
-        view.classified,
         view.share_figure.to_plotly_json(),
         tuple((pid, None if fig is None else fig.to_plotly_json()) for pid, fig in view.term_figures),
     )
