@@ -2,6 +2,7 @@
 
 import streamlit as st
 
+from policylens.figures.overview import TERM_CHART_WIDTH
 from policylens.i18n import t
 from policylens.markup import escape_markdown
 from policylens.ui import cache, state
@@ -25,12 +26,14 @@ widgets.render_chart(share_figure, key=state.OVERVIEW_SHARE, on_click="pillar")
 st.caption(t("selection.pillar_hint", lang))
 
 st.subheader(t("overview.top_terms", lang))
-for col, (pillar_id, figure) in zip(st.columns(len(term_figures)), term_figures):
-    with col:
+# panels of a fixed width that wrap onto the next line when the page is narrow, so no label is cut
+panels = st.container(horizontal=True, gap="small")
+for pillar_id, figure in term_figures:
+    with panels.container(width=TERM_CHART_WIDTH):
         if figure is None:
             st.info(f"{escape_markdown(codebook.get(pillar_id).label(lang))}: {t('overview.no_terms', lang)}")
         else:
-            widgets.render_chart(figure, key=f"{state.OVERVIEW_TERMS}.{pillar_id}", on_click="term")
+            widgets.render_chart(figure, key=f"{state.OVERVIEW_TERMS}.{pillar_id}", on_click="term", stretch=False)
 st.caption(t("selection.term_hint", lang))
 
 st.subheader(t("overview.headline", lang))

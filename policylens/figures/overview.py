@@ -9,6 +9,7 @@ import plotly.graph_objects as go
 
 from policylens import schema
 from policylens.documents.stats import DocumentSummary, summarise_document
+from policylens.figures.style import SOURCE_CHAR_PX, set_source_width
 from policylens.figures.text import build_pillar_share_figure, build_term_bar_figure
 from policylens.i18n import t
 from policylens.text.analysis import Analysis, summarise_pillars
@@ -16,6 +17,7 @@ from policylens.text.pillars import Codebook
 from policylens.text.terms import assign_term_pillars
 
 TOP_TERMS = 10
+TERM_CHART_WIDTH = 280  # px: a pillar's top-term panel; the panels wrap on a narrow page instead of shrinking
 
 
 @dataclass(frozen=True)
@@ -29,6 +31,33 @@ class ViewSummary:
 class Overview(ViewSummary):
     share_figure: go.Figure
     term_figures: tuple[tuple[str, go.Figure | None], ...]  # (pillar id, chart or None without terms)
+
+
+LABEL_PX = (6.5, 12.5)  # width of a Latin and of a CJK character of the bars' 12 px tick labels
+MAX_LABEL_SHARE = 0.5  # of the figure's width; a longer term is shortened with "…" (the hover keeps it)
+
+
+def _label_px(text: str) -> float:
+    return sum(LABEL_PX[ord(c) > 0x2E80] for c in text)
+
+
+def fit_to_width(fig: go.Figure, width: int) -> go.Figure:
+    """A horizontal-bar figure at a fixed `width`: a left margin that holds its labels (at most
+    MAX_LABEL_SHARE of the width, longer labels shortened), and the source line wrapped to the whole
+    figure from its left edge, so nothing is cut at either side."""
+    (trace,) = fig.data
+    room = width * MAX_LABEL_SHARE
+    labels = []
+    for label in trace.y:
+        short = label
+        while _label_px(short) > room and len(short) > 2:
+            short = short[:-2] + "…"
+        labels.append(short)
+    left = int(max(_label_px(x) for x in labels) + 12) if labels else 20
+    fig.update_yaxes(automargin=False, tickmode="array", tickvals=list(trace.y), ticktext=labels)
+    fig.update_layout(width=width, margin=dict(l=left, r=16))
+    set_source_width(fig, chars=int((width - 8) / SOURCE_CHAR_PX), xshift=-left + 4)
+    return fig
 
 
 def summarise_view(analysis: Analysis, pillars: tuple[str, ...]) -> ViewSummary:
@@ -71,6 +100,8 @@ def build_overview(
                 pillar=pillar.id,  # one colour per pillar's panel
             )
         )
+        if figure is not None:
+            fit_to_width(figure, TERM_CHART_WIDTH)
         term_figures.append((pillar.id, figure))
     view = summarise_view(analysis, pillars)
     return Overview(

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import plotly.graph_objects as go
 
-from policylens.markup import escape_plotly
+from policylens.markup import escape_plotly, unescape_plotly
 
 # The bundled CJK font is served to the browser under this family name (see .streamlit/config.toml
 # and policylens.fonts); the fallbacks cover machines where the web font has not loaded yet.
@@ -44,6 +44,23 @@ def wrap_source(text: str, width: int = 110) -> str:
             line, size = (f"{line} {word}" if line else word), size + cost
     lines.append(line)
     return "<br>".join(escape_plotly(line) for line in lines)
+
+
+SOURCE_CHAR_PX = 5.5  # the source line's average character width at its 10 px font (a Chinese character: 2)
+
+
+def set_source_width(fig: go.Figure, chars: int, xshift: int = 0) -> go.Figure:
+    """Re-wrap the source line (apply_style's) to about `chars` characters a line, `xshift` px from
+    the plot's left edge (negative: into the left margin)."""
+    for note in fig.layout.annotations:
+        if note.yref == "paper" and note.y == 0 and note.xanchor == "left" and note.text:
+            plain = unescape_plotly(note.text.replace("<br>", " "))
+            text = wrap_source(plain, width=chars)
+            # 14 px more bottom margin per line the new wrap adds (as apply_style sized it)
+            bottom = (fig.layout.margin.b or SOURCE_MARGIN) + 14 * (text.count("<br>") - note.text.count("<br>"))
+            note.update(text=text, yshift=-bottom + 2, xshift=xshift)
+            fig.update_layout(margin=dict(b=bottom))
+    return fig
 
 
 def apply_style(fig: go.Figure, title: str, source: str | None = None) -> go.Figure:
