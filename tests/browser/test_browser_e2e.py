@@ -20,6 +20,7 @@ from policylens.fonts.bundled import STATIC_FONT_NAME
 from policylens.fonts.web import read_manifest
 from policylens.i18n import t
 from policylens.text.pillars import load_codebook
+from policylens.ui.kwic import count_line as kwic_count_line
 
 pytestmark = pytest.mark.browser
 
@@ -467,7 +468,7 @@ def test_upload_gb18030_text_and_docx_then_search_in_context(fresh_app, tmp_path
     follow_nav_link(page, "/kwic")
     search = page.locator('[data-testid="stMain"] [data-testid="stTextInputField"]').first
     # the UI now follows the Chinese document's language
-    count_line = t("kwic.count", "zh", n=2, paragraphs=1)
+    count_line = kwic_count_line(2, 1, "zh")
     with rerun(page, "text => document.body.innerText.includes(text)", count_line):
         search.fill("创新*")
         search.press("Enter")
