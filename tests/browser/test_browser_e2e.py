@@ -451,7 +451,7 @@ def test_upload_gb18030_text_and_docx_then_search_in_context(fresh_app, tmp_path
     page = fresh_app.page
     gbk = tmp_path / "政策_gb18030.txt"
     gbk.write_bytes(ZH_UPLOAD.encode("gb18030"))
-    upload_file(page, gbk, "(gb18030)")
+    upload_file(page, gbk, "GB18030")  # the notice is in Chinese once the UI follows the document
     assert_no_errors(page)
     # the Overview's document summary reports the detected encoding
     assert "gb18030" in page.locator('[data-testid="stMain"]').inner_text()

@@ -104,8 +104,11 @@ def test_every_control_comes_back_from_a_shared_link(browser, streamlit_server):
         page.keyboard.press("Enter")
         page.keyboard.press("Escape")
         until(page, lambda c: c["cities"] == ["Nanjing", "Suzhou"], "Suzhou was not added")
+        # the picker shows Suzhou at once; wait for the server's rerun (it writes the cities to the URL)
+        page.wait_for_function("() => location.search.includes('cities=Nanjing')", timeout=RERUN_TIMEOUT_MS)
+        page.wait_for_function(SETTLED_JS, timeout=RERUN_TIMEOUT_MS)
         years = controls(page)["years"]
-        assert years == ["2017", "2023"], years
+        assert years == ["2017", "2023"], (years, page.url)
         page.locator(f'{MAIN} [data-testid="stSlider"] input[type="range"]').first.focus()
         page.keyboard.press("ArrowRight")  # the range now starts a year later
         until(page, lambda c: c["years"] == ["2018", "2023"], "the time range did not move")

@@ -4,6 +4,7 @@ PreloadElementChunks, server.py's middleware); every other response passes untou
 from __future__ import annotations
 
 import asyncio
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import streamlit
@@ -45,7 +46,10 @@ def _respond(middleware, path: str, accept: bytes, body: bytes, content_type: by
         "path": path,
         "headers": [(b"accept", accept), (b"accept-encoding", b"gzip, deflate")],
     }
-    asyncio.run(middleware(app, ["./static/js/PlotlyChart.x1.js", "./static/js/dep.x2.js"])(scope, receive, send))
+    call = middleware(app, ["./static/js/PlotlyChart.x1.js", "./static/js/dep.x2.js"])(scope, receive, send)
+    # in a thread of its own: the browser tests' Playwright keeps an event loop running in this one
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        pool.submit(asyncio.run, call).result()
     start = next(m for m in sent if m["type"] == "http.response.start")
     content = b"".join(m.get("body", b"") for m in sent if m["type"] == "http.response.body")
     return start, content, seen["headers"]
