@@ -16,6 +16,7 @@ import pandas as pd
 
 from policylens import paths
 from policylens.indicators.labels import FOCUS_CITY
+from policylens.indicators.units import UNIT_SCALES
 from policylens.schema import (
     CITY,
     CONFLICT,
@@ -55,16 +56,6 @@ FULL_YEAR_NOTE = "calendar year / year-end"
 QUALIFIER_PREFERENCE = ("exact", "preliminary", "approx", "lower_bound")
 OFFICIAL_TITLE_MARKERS = ("统计局", "統計局", "统计公报", "統計公報")
 
-# Unit codes that measure the same thing at a power-of-ten scale: code -> (base, exponent).
-UNIT_SCALES = {
-    "100m_cny": ("cny", 8),
-    "trillion_cny": ("cny", 12),
-    "firms": ("firms", 0),
-    "10k_firms": ("firms", 4),
-    "persons": ("persons", 0),
-    "10k_persons": ("persons", 4),
-    "million_persons": ("persons", 6),
-}
 
 _REQUIRED_TEXT = (CITY, PILLAR, INDICATOR_ID, UNIT_CODE, SOURCE_TITLE, SOURCE_URL)
 _KEY = [CITY, INDICATOR_ID, YEAR]

@@ -169,7 +169,8 @@ def parse_cell(text: str, unit: str) -> CellValue:
 # (money, people, firms, counted things) never get SI suffixes (k, M, G): Chinese readers count in
 # 万 / 亿 / 万亿 ("1.5万亿元", "100万人", "8,000亿元"), English readers in thousands separators and the
 # short-scale words OWID uses (million, billion, trillion), named once in the axis title.
-AMOUNT_SCALES: dict[str, tuple[str, int]] = {  # unit code -> (base amount, power of ten of one unit)
+# Unit codes that measure the same thing at a power-of-ten scale: code -> (base, exponent).
+UNIT_SCALES: dict[str, tuple[str, int]] = {
     "100m_cny": ("cny", 8),
     "trillion_cny": ("cny", 12),
     "firms": ("firms", 0),
@@ -177,6 +178,9 @@ AMOUNT_SCALES: dict[str, tuple[str, int]] = {  # unit code -> (base amount, powe
     "persons": ("persons", 0),
     "10k_persons": ("persons", 4),
     "million_persons": ("persons", 6),
+}
+AMOUNT_SCALES: dict[str, tuple[str, int]] = {  # unit code -> (base amount, power of ten of one unit)
+    **UNIT_SCALES,
     "items": ("items", 0),
     "institutions": ("institutions", 0),
     "labs": ("labs", 0),
