@@ -22,7 +22,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))  # bench/startup.py's helpers
 
 from playwright.sync_api import TimeoutError as PlaywrightTimeout  # noqa: E402
-from startup import CHROMIUM, CHROMIUM_ARGS, ROOT, free_port, is_healthy  # noqa: E402
+from startup import CHROMIUM, CHROMIUM_ARGS, DRAWN_JS, ROOT, free_port, is_healthy  # noqa: E402
 
 LOG_DIR = ROOT / "bench" / "out" / "page_switch"  # the server log (gitignored)
 STABLE_MS = 250  # the page must stay drawn and idle this long (a page may rerun itself once)
@@ -47,7 +47,8 @@ OBSERVER_JS = """() => {
 # switch, once the main title is no longer the previous page's: React may apply a short run's start
 # and end in one update, and then the state attribute never changes), on the page `path` names,
 # held for STABLE_MS. Returns the time (performance.now) the page first became ready.
-SETTLED_JS = """([runsBefore, path, stableMs, titleBefore]) => {
+SETTLED_JS = (
+    """([runsBefore, path, stableMs, titleBefore]) => {
   const ready = (() => {
     const h1 = document.querySelector('[data-testid="stMain"] h1');
     const retitled = titleBefore !== null && h1 !== null && h1.textContent.trim() !== titleBefore;
@@ -55,22 +56,15 @@ SETTLED_JS = """([runsBefore, path, stableMs, titleBefore]) => {
     if (path !== null && window.location.pathname.replace(/\\/$/, '') !== path) return false;
     const app = document.querySelector('[data-testid="stApp"]');
     if (!app || app.getAttribute('data-test-script-state') !== 'notRunning') return false;
-    if (!document.querySelector('[data-testid="stMain"]')) return false;
-    if (document.querySelector('[data-stale="true"], [data-testid="stSkeleton"], [data-testid="stAppSkeleton"]')) {
-      return false;
-    }
-    for (const w of document.querySelectorAll('[data-testid="stStatusWidget"]')) {
-      if (w.getClientRects().length) return false;
-    }
-    for (const c of document.querySelectorAll('[data-testid="stPlotlyChart"]')) {
-      if (!c.querySelector('.js-plotly-plot .main-svg')) return false;
-    }
-    return true;
+    if (!document.querySelector('[data-testid="stMain"]')) return false;"""
+    + DRAWN_JS
+    + """
   })();
   if (!ready) { window.__plReadySince = null; return false; }
   if (window.__plReadySince === null || window.__plReadySince === undefined) window.__plReadySince = performance.now();
   return performance.now() - window.__plReadySince >= stableMs ? window.__plReadySince : false;
 }"""
+)
 
 TITLE_JS = """() => {
   const h1 = document.querySelector('[data-testid="stMain"] h1');

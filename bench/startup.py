@@ -47,7 +47,23 @@ LOG_DIR = ROOT / "bench" / "out" / "startup"  # server logs of every run (gitign
 
 # Drawn and idle: `marker_js` holds, the script is not running, nothing is stale or still a loading
 # skeleton, no status widget shows, and every plotly element has drawn its SVG.
-READY_JS = """([markerKind, marker]) => {
+# Nothing stale or still a loading skeleton, no status widget shows, every plotly element has drawn
+# its SVG: the end of a page's run as a reader sees it (a function body's last statements; bench/
+# page_switch.py uses it too).
+DRAWN_JS = """
+  if (document.querySelector('[data-stale="true"], [data-testid="stSkeleton"], [data-testid="stAppSkeleton"]')) {
+    return false;
+  }
+  for (const w of document.querySelectorAll('[data-testid="stStatusWidget"]')) {
+    if (w.getClientRects().length) return false;
+  }
+  for (const c of document.querySelectorAll('[data-testid="stPlotlyChart"]')) {
+    if (!c.querySelector('.js-plotly-plot .main-svg')) return false;
+  }
+  return true;"""
+
+READY_JS = (
+    """([markerKind, marker]) => {
   const app = document.querySelector('[data-testid="stApp"]');
   if (!app || app.getAttribute('data-test-script-state') !== 'notRunning') return false;
   const main = document.querySelector('[data-testid="stMain"]');
@@ -58,17 +74,11 @@ READY_JS = """([markerKind, marker]) => {
   } else if (!main.innerText.includes(marker)) {
     return false;
   }
-  if (document.querySelector('[data-stale="true"], [data-testid="stSkeleton"], [data-testid="stAppSkeleton"]')) {
-    return false;
-  }
-  for (const w of document.querySelectorAll('[data-testid="stStatusWidget"]')) {
-    if (w.getClientRects().length) return false;
-  }
-  for (const c of document.querySelectorAll('[data-testid="stPlotlyChart"]')) {
-    if (!c.querySelector('.js-plotly-plot .main-svg')) return false;
-  }
-  return true;
+"""
+    + DRAWN_JS
+    + """
 }"""
+)
 
 
 MARKER_JS = """([markerKind, marker]) => {
