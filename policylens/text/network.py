@@ -5,11 +5,13 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Mapping, Sequence
 from itertools import combinations
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
-import networkx as nx
 import numpy as np
 import pandas as pd
+
+if TYPE_CHECKING:  # networkx takes 0.1-0.5 s to import: only the functions that build a graph load it
+    import networkx as nx
 
 SOURCE, TARGET, COOCCURRENCES, WEIGHT = "source", "target", "cooccurrences", "weight"
 FREQUENCY = "frequency"  # node attribute of the term graph
@@ -114,6 +116,8 @@ def build_term_graph(edges: pd.DataFrame, term_frequencies: Mapping[str, int], m
     Terms left without an edge are dropped. Nodes carry `frequency` (from `term_frequencies`,
     0 if absent) and are inserted most frequent first; edges carry `weight` and `cooccurrences`.
     """
+    import networkx as nx
+
     kept = edges[edges[WEIGHT] >= min_weight]
     terms = set(kept[SOURCE]) | set(kept[TARGET])
     graph = nx.Graph()
@@ -133,6 +137,8 @@ def select_links(graph: nx.Graph, links: str = "backbone", extra: int | None = N
     many as terms; by weight, then co-occurrences, then the terms); "all": every edge. Edges carry
     `tree` (True on the spanning tree's).
     """
+    import networkx as nx
+
     if links not in LINKS:
         raise ValueError(f"links must be one of {LINKS}")
     tree = nx.maximum_spanning_tree(graph, weight=WEIGHT)
@@ -158,6 +164,8 @@ def detect_communities(graph: nx.Graph, seed: int = SEED) -> dict[str, int]:
 
     Community 0 is the largest; ties go to the community holding the most frequent term.
     """
+    import networkx as nx
+
     if graph.number_of_nodes() == 0:
         return {}
     found = nx.community.louvain_communities(graph, weight=WEIGHT, seed=seed)
@@ -201,6 +209,8 @@ def layout_graph(graph: nx.Graph, seed: int = SEED) -> dict[str, tuple[float, fl
     layout); terms of different components are kept one hop further apart than the widest
     component. The same graph and seed give the same positions.
     """
+    import networkx as nx
+
     if graph.number_of_nodes() == 0:
         return {}
     start = nx.spring_layout(graph, weight=WEIGHT, seed=seed)

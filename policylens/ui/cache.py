@@ -128,7 +128,7 @@ def get_network(
     links: str = "backbone",
 ) -> tuple:
     """(graph, positions, communities) of the co-occurrence network of the top terms."""
-    from policylens.text.network import build_network  # networkx takes about 0.5 s to import: only this page pays
+    from policylens.text.network import build_network  # networkx loads inside the functions that build a graph
 
     return build_network(
         _analysis.paragraph_terms, top_n, unit, measure, min_weight, min_frequency=min_frequency, links=links
