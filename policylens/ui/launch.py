@@ -164,6 +164,9 @@ def warm_up() -> None:
     from policylens.indicators import table  # noqa: F401
     from policylens.text.model import load_model
     from policylens.text.segment import lemmatize_en
+    from policylens.ui import context, navigation, shell  # noqa: F401  (what dashboard.py imports)
+    from policylens.ui.widgets import elements  # noqa: F401  (and the Overview page)
+    from policylens.ui.widgets import overview as overview_widgets  # noqa: F401
 
     lemmatize_en("policies")  # simplemma's English dictionary (text.lemma_cache)
     load_model(paths.PILLAR_MODEL)  # the shipped codebook's model, keyed by this same path
