@@ -5,15 +5,17 @@ CJK web font declared as its WOFF2 slices (policylens.fonts.web), so a browser f
 slices a page needs instead of the whole 7.2 MB font. A deep link on the server's first run is
 routed through dashboard.py by the pages themselves (policylens.ui.navigation), not here.
 
-Once the server is up, a thread imports the libraries the first script run needs (numpy, pandas,
-plotly, the analysis modules) and loads the process-wide tables (simplemma's English dictionary,
-the pillar model): the browser spends about a second fetching and compiling the front end before it
-opens the session, and the server is idle meanwhile. Only imports and read-only tables, no page:
-an earlier warm-up ran the seed's whole first page in a thread and, with the GIL shared by the
-server, slowed the serving of the front end as much as it sped up the first run (8.68 s against
-8.82 s in bench/startup.py). This one drew the Overview in 6.62 s against 7.32 s without it (median
-of 5, same run, 2026-12; faster in 4 of the 5 pairs). POLICYLENS_WARM_UP=0 switches it off
-(bench/startup.py --compare-warm-up measures it).
+Once the server is up, a thread imports the modules the first script run needs (numpy, pandas,
+plotly, the analysis modules, the ui modules that dashboard.py and the Overview import) and loads
+the process-wide tables (simplemma's English dictionary, the pillar model): the browser spends about
+a second fetching and compiling the front end before it opens the session, and the server is idle
+meanwhile. Only imports and read-only tables, no page: an earlier warm-up ran the seed's whole first
+page in a thread and, with the GIL shared by the server, slowed the serving of the front end as much
+as it sped up the first run (8.68 s against 8.82 s in bench/startup.py). This one drew the Overview
+in 6.62 s against 7.32 s without it (median of 5, same run, 2026-12; faster in 4 of the 5 pairs).
+POLICYLENS_WARM_UP=0 switches it off (bench/startup.py --compare-warm-up measures it). The
+source-file watcher is off in .streamlit/config.toml: its start-up held the first script run back by
+0.3-0.4 s.
 
 The page the server sends a browser also asks it to preload the front-end chunks of the elements the
 first screen draws (PreloadElementChunks, server.py's middleware): Streamlit fetches and compiles each
