@@ -39,6 +39,7 @@ PROBLEM_LABELS = {
     "encoding": "indicator_upload.error.encoding",
     "binary": "indicator_upload.error.binary",
     "xlsx": "indicator_upload.error.xlsx",
+    "xlsx_unpacked": "indicator_upload.error.xlsx_unpacked",
     "missing_columns": "indicator_upload.error.missing_columns",
     "duplicate_column": "indicator_upload.error.duplicate_column",
     "ambiguous_layout": "indicator_upload.error.ambiguous_layout",

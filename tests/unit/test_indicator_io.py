@@ -490,6 +490,32 @@ def test_a_workbook_saved_as_csv_is_told_to_use_xlsx():
     assert caught.value.problems[0].code == "binary" and ".xlsx extension" in str(caught.value)
 
 
+def test_a_workbook_that_unpacks_past_the_cap_is_refused_before_openpyxl_parses_it(monkeypatch):
+    import zipfile
+
+    from policylens.indicators.upload import layout
+
+    def must_not_parse(*args, **kwargs):
+        raise AssertionError("openpyxl was asked to parse a refused workbook")
+
+    bomb = io.BytesIO()
+    with zipfile.ZipFile(bomb, "w", compression=zipfile.ZIP_DEFLATED) as package:
+        package.writestr("xl/worksheets/sheet1.xml", b"<c/>" * (3 * 2**20 // 4))  # 3 MB of sheet XML
+    data = bomb.getvalue()
+    assert len(data) < 100_000  # compresses to a few kB
+    monkeypatch.setattr(layout, "MAX_UNPACKED_BYTES", 2 * 2**20)
+    monkeypatch.setattr(openpyxl, "load_workbook", must_not_parse)
+    with pytest.raises(IndicatorUploadError) as caught:
+        read_indicator_upload(data, "bomb.xlsx")
+    assert caught.value.problems[0].code == "xlsx_unpacked"
+    assert "unpacks to 3 MB, more than the 2 MB limit" in str(caught.value)
+
+
+def test_a_workbook_under_the_unpack_cap_is_read():
+    table = read_indicator_upload(write_xlsx([LONG_HEADER, long_row()]), "book.xlsx")
+    assert len(table) == 1
+
+
 def test_files_over_20_mb_are_refused_before_parsing():
     assert problems_of(b"x" * (MAX_UPLOAD_BYTES + 1)) == {"too_large": ()}
 

@@ -9,6 +9,7 @@ import io
 import math
 import re
 import unicodedata
+import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, datetime, time
@@ -20,6 +21,7 @@ import pandas as pd
 
 from policylens.documents.encodings import decode_bytes
 from policylens.documents.errors import DocumentError
+from policylens.documents.formats import MAX_UNPACKED_BYTES
 from policylens.indicators.labels import YEAR_BOUNDS
 from policylens.indicators.upload.problems import ROW, WHERE, IndicatorUploadError, UploadProblem, fail
 from policylens.schema import (
@@ -120,6 +122,7 @@ def _read_xlsx_grid(data: bytes) -> Iterator[list[str]]:
             "The file is not an .xlsx workbook (it is not a ZIP package). "
             "A CSV file needs the .csv extension; an old .xls needs saving as .xlsx.",
         )
+    check_unpacked_size(data)
     try:
         book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
         sheet = book.worksheets[0]
@@ -130,6 +133,23 @@ def _read_xlsx_grid(data: bytes) -> Iterator[list[str]]:
     except Exception as exc:  # openpyxl reports damage as zip, XML, key and value errors alike
         raise fail("xlsx", f"The workbook could not be read as .xlsx ({type(exc).__name__}).") from exc
     yield from rows
+
+
+def check_unpacked_size(data: bytes) -> None:
+    """Raise IndicatorUploadError ("xlsx_unpacked") for a workbook whose ZIP entries unpack to more
+    than MAX_UNPACKED_BYTES (the sizes its central directory declares), before any XML is parsed: a
+    few MB of compressed sheet XML can inflate to gigabytes. A damaged directory is left to openpyxl."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as package:
+            unpacked = sum(info.file_size for info in package.infolist())
+    except (zipfile.BadZipFile, OSError, ValueError):
+        return
+    if unpacked > MAX_UNPACKED_BYTES:
+        raise fail(
+            "xlsx_unpacked",
+            f"The workbook unpacks to {math.ceil(unpacked / 2**20):,} MB, more than the "
+            f"{MAX_UNPACKED_BYTES // 2**20} MB limit; it was not read.",
+        )
 
 
 def check_upload_size(size: int) -> None:
