@@ -47,7 +47,10 @@ INDICATOR_COLUMNS = (
     SOURCE_QUOTE,
 )
 
-QUALIFIERS = ("exact", "lower_bound", "approx", "preliminary")
+QUALIFIERS = ("exact", "lower_bound", "approx", "preliminary", "revised")
+# Point values: the figure as published, or as the publisher later revised it. The others are bounds,
+# approximations or early estimates, and anything computed from them is marked as resting on one.
+POINT_QUALIFIERS = ("exact", "revised")
 
 # Columns derived from indicator tables (policylens.indicators).
 N_SOURCES = "n_sources"

@@ -22,6 +22,13 @@ from policylens.figures.indicators import (
 )
 from policylens.i18n import t
 from policylens.indicators import table as indicators
+from policylens.indicators.derived import (
+    DENOMINATOR_QUALIFIER,
+    DENOMINATOR_SOURCE_TITLE,
+    DENOMINATOR_UNIT_CODE,
+    DENOMINATOR_VALUE,
+    RELATIVE_MEASURES,
+)
 from policylens.indicators.labels import city_label, indicator_title_name, row_note
 from policylens.indicators.targets import SENTENCE
 from policylens.indicators.transforms import NOTE, NOTE_LABELS, filter_years
@@ -31,7 +38,9 @@ from policylens.indicators.views import (
     build_measure_series,
     convert_value,
     format_derived,
+    format_shown,
     select_rows,
+    shown_unit_label,
     view_series,
 )
 from policylens.markup import escape_plotly
@@ -40,7 +49,12 @@ from policylens.schema import CITY, QUALIFIER, SOURCE_TITLE, UNIT_CODE, VALUE, Y
 DERIVED_SYMBOL = "x"  # an index or growth rate that rests on a qualified value
 TARGET_SYMBOL = "star"
 TARGET_COLOR = "#d62728"
-TITLE_SUFFIX_LABELS = {"indexed": "indicator_view.title.indexed", "growth": "indicator_view.title.growth"}
+TITLE_SUFFIX_LABELS = {
+    "indexed": "indicator_view.title.indexed",
+    "growth": "indicator_view.title.growth",
+    "per_capita": "indicator_view.title.per_capita",
+    "per_gdp": "indicator_view.title.per_gdp",
+}
 
 
 def _symbol(qualifier: str, note: object, measure: str) -> str:
@@ -55,6 +69,12 @@ def _symbol(qualifier: str, note: object, measure: str) -> str:
 def _shown_text(row: pd.Series, measure: str, lang: str) -> str:
     if measure == "absolute":
         return format_value(row[VALUE], row[UNIT_CODE], row[QUALIFIER], lang)
+    if measure in RELATIVE_MEASURES and pd.isna(row[SHOWN]):  # the note says why there is no ratio
+        return format_value(row[VALUE], row[UNIT_CODE], row[QUALIFIER], lang)
+    if measure in RELATIVE_MEASURES:
+        below = format_value(row[DENOMINATOR_VALUE], row[DENOMINATOR_UNIT_CODE], row[DENOMINATOR_QUALIFIER], lang)
+        ratio = f"{format_shown(row[SHOWN], measure)} {shown_unit_label(row[UNIT_CODE], measure, lang)}"
+        return f"{ratio} = {format_value(row[VALUE], row[UNIT_CODE], row[QUALIFIER], lang)} ÷ {below}"
     number = format_derived(row[SHOWN]) + ("%" if measure == "growth" else "")
     return f"{number} · {format_value(row[VALUE], row[UNIT_CODE], row[QUALIFIER], lang)}"
 
@@ -69,6 +89,8 @@ def _hover(row: pd.Series, measure: str, base_year: int | None, lang: str) -> st
     if note := row_note(row, lang):
         lines.append(escape_plotly(t("indicator_figure.note", lang, note=note)))
     lines.append(escape_plotly(t("indicator_figure.source", lang, titles=row[SOURCE_TITLE][:60])))
+    if measure in RELATIVE_MEASURES and isinstance(row[DENOMINATOR_SOURCE_TITLE], str):
+        lines.append(escape_plotly(t("indicator_figure.source", lang, titles=row[DENOMINATOR_SOURCE_TITLE][:60])))
     return "<br>".join(lines)
 
 
@@ -99,6 +121,8 @@ def axis_title(measure: str, unit_code: str, lang: str, base_year: int | None = 
         return t("indicator_view.axis.indexed", lang, year=base_year)
     if measure == "growth":
         return t("indicator_view.axis.growth", lang)
+    if measure in RELATIVE_MEASURES:
+        return shown_unit_label(unit_code, measure, lang)
     return indicators.unit_label(unit_code, lang)
 
 
@@ -191,13 +215,16 @@ def build_measure_figure(
         fig.add_hline(y=0, line=dict(color="#9e9e9e", width=1))
     name = indicator_title_name(series, lang) if len(series) else ""  # never one row's label and note
     title = name if measure == "absolute" else name + t(TITLE_SUFFIX_LABELS[measure], lang, year=base_year)
-    fig = style_indicator_figure(fig, title, series[SOURCE_TITLE], lang, unit_code if measure == "absolute" else None)
+    titles = series[SOURCE_TITLE]
+    if measure in RELATIVE_MEASURES:  # a ratio rests on the population's or GDP's sources too
+        titles = pd.concat([titles, series[DENOMINATOR_SOURCE_TITLE].dropna().astype(str)], ignore_index=True)
+    fig = style_indicator_figure(fig, title, titles, lang, unit_code if measure == "absolute" else None)
     return set_value_axis(fig, log=False)
 
 
 def build_view_figure(df: pd.DataFrame, spec: ViewSpec, lang: str = "en") -> go.Figure:
     """The figure of a view: absolute values through indicator_figures.build_indicator_figure (every
-    source in hover, conflicts flagged), indexed and growth through build_measure_figure; log y axis
+    source in hover, conflicts flagged), the derived measures through build_measure_figure; log y axis
     when spec.log. The caller checks that the spec has rows."""
     if spec.measure == "absolute":
         rows = filter_years(select_rows(df, spec), *(spec.years or (None, None)))

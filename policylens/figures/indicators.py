@@ -40,16 +40,24 @@ CITY_COLORS = {
     "Guangzhou": "#661100",
 }
 EXTRA_COLORS = ("#7f7f7f", "#bcbd22", "#8c564b", "#e377c2")
-QUALIFIER_SYMBOLS = {"exact": "circle", "lower_bound": "triangle-up", "approx": "circle-open", "preliminary": "diamond"}
+QUALIFIER_SYMBOLS = {
+    "exact": "circle",
+    "lower_bound": "triangle-up",
+    "approx": "circle-open",
+    "preliminary": "diamond",
+    "revised": "square",
+}
 QUALIFIER_NOTE_LABELS = {
     "lower_bound": "indicator_figure.qualifier.lower_bound",
     "approx": "indicator_figure.qualifier.approx",
     "preliminary": "indicator_figure.qualifier.preliminary",
+    "revised": "indicator_figure.qualifier.revised",
 }
 QUALIFIER_LEGEND_LABELS = {
     "lower_bound": "indicator_figure.legend.lower_bound",
     "approx": "indicator_figure.legend.approx",
     "preliminary": "indicator_figure.legend.preliminary",
+    "revised": "indicator_figure.legend.revised",
 }
 
 

@@ -14,7 +14,7 @@ import pandas as pd
 
 from policylens.indicators import table as indicators
 from policylens.indicators.table import IndicatorError
-from policylens.schema import CITY, INDICATOR_ID, QUALIFIER, UNIT_CODE, VALUE, YEAR
+from policylens.schema import CITY, INDICATOR_ID, POINT_QUALIFIERS, QUALIFIER, UNIT_CODE, VALUE, YEAR
 
 INDEX_VALUE = "index_value"  # value / value in the base year * 100
 GROWTH_PCT = "growth_pct"  # percent change against the previous calendar year
@@ -32,6 +32,9 @@ NOTE_LABELS = {
     "zero_previous": "indicator_transforms.note.zero_previous",
     "not_a_level": "indicator_transforms.note.not_a_level",
     "qualified": "indicator_transforms.note.qualified",
+    "no_population": "indicator_transforms.note.no_population",  # derived.py: per-capita and per-GDP
+    "no_gdp": "indicator_transforms.note.no_gdp",
+    "not_relative": "indicator_transforms.note.not_relative",
 }
 
 
@@ -72,11 +75,13 @@ def _derive(
     lookup = df[[*_SERIES, YEAR, VALUE, QUALIFIER]].astype({YEAR: "Int64"})
     joined = keys.merge(lookup, on=[*_SERIES, YEAR], how="left")  # keys are unique: one match or none
     other_value = pd.Series(joined[VALUE].to_numpy(), index=df.index, dtype="float64")
-    other_exact = pd.Series((joined[QUALIFIER].isna() | (joined[QUALIFIER] == "exact")).to_numpy(), index=df.index)
+    other_exact = pd.Series(
+        (joined[QUALIFIER].isna() | joined[QUALIFIER].isin(POINT_QUALIFIERS)).to_numpy(), index=df.index
+    )
     not_level = df[UNIT_CODE].isin(NOT_LEVEL_UNITS)
     ok = other_value.notna() & (other_value != 0) & ~not_level
     notes = pd.Series(pd.NA, index=df.index, dtype="str")
-    notes[ok & ~((df[QUALIFIER] == "exact") & other_exact)] = "qualified"
+    notes[ok & ~(df[QUALIFIER].isin(POINT_QUALIFIERS) & other_exact)] = "qualified"
     notes[other_value.isna()] = missing
     notes[other_value == 0] = zero
     notes[not_level] = "not_a_level"

@@ -28,6 +28,7 @@ _REMARK = (
 _YUAN = r"(?:yuan|cny|rmb)"
 UNIT_PATTERNS: tuple[tuple[str, str], ...] = (
     ("100m_cny", rf"亿元 \(100 million CNY(?:; {_REMARK})?\)|亿元?(?:人民币)?|100 million {_YUAN}"),
+    ("billion_cny", rf"十亿元|billion {_YUAN}"),
     ("trillion_cny", rf"万亿元 \(trillion CNY(?:; {_REMARK})?\)|万亿元?(?:人民币)?|trillion {_YUAN}"),
     ("firms", rf"(?:家|户) \(firms(?:; {_REMARK})?\)|firms(?: \({_REMARK}\))?|家|户|companies|enterprises"),
     ("10k_firms", rf"万家 \(10,000 firms(?:; {_REMARK})?\)|万家|万户|10,000 firms"),
@@ -88,9 +89,13 @@ class CellValue:
     qualifier: str | None
 
 
+_TRADITIONAL_UNITS = str.maketrans("億萬戶", "亿万户")  # 億元, 萬人, 戶 as printed in traditional script
+
+
 def normalise_unit_text(text: str) -> str:
-    """NFKC (full-width ％ and （ become % and (), single spaces, one space before "(", stripped."""
-    text = _SPACES.sub(" ", unicodedata.normalize("NFKC", text)).strip()
+    """NFKC (full-width ％ and （ become % and (), traditional 億/萬/戶 as 亿/万/户, single spaces, one
+    space before "(", stripped."""
+    text = _SPACES.sub(" ", unicodedata.normalize("NFKC", text).translate(_TRADITIONAL_UNITS)).strip()
     return re.sub(r"\s*\(\s*", " (", text).replace(" )", ")")
 
 
@@ -172,6 +177,7 @@ def parse_cell(text: str, unit: str) -> CellValue:
 # Unit codes that measure the same thing at a power-of-ten scale: code -> (base, exponent).
 UNIT_SCALES: dict[str, tuple[str, int]] = {
     "100m_cny": ("cny", 8),
+    "billion_cny": ("cny", 9),
     "trillion_cny": ("cny", 12),
     "firms": ("firms", 0),
     "10k_firms": ("firms", 4),

@@ -14,6 +14,19 @@ import pandas as pd
 
 from policylens.i18n import t
 from policylens.indicators import table as indicators
+from policylens.indicators.derived import (
+    DENOMINATOR_SOURCE_TITLE,
+    DENOMINATOR_SOURCE_URL,
+    DENOMINATOR_UNIT_CODE,
+    DENOMINATOR_VALUE,
+    NO_DENOMINATOR,
+    NOT_RELATIVE,
+    RELATIVE_MEASURES,
+    RELATIVE_UNIT_LABELS,
+    format_relative,
+    relative_series,
+    relative_unit,
+)
 from policylens.indicators.labels import (
     QUALIFIER_LABELS,
     QUALIFIER_PREFIXES,
@@ -45,13 +58,21 @@ from policylens.schema import (
     YEAR,
 )
 
-MEASURES = ("absolute", "indexed", "growth")
+MEASURES = ("absolute", "indexed", "growth", *RELATIVE_MEASURES)  # per_capita, per_gdp: derived.py
 SCALES = ("linear", "log")
 VIEWS = ("chart", "bar", "table", "compare")  # how the Indicators page shows a view (lines, one year, tables)
 SHOWN = "shown"  # the value in the chosen measure (float64, NaN where it cannot be computed)
 N_VALUES = "n_values"
 # Notes that leave a point without a value in its measure ("qualified" points keep theirs).
-GAP_NOTES = ("no_base_year", "zero_base", "no_previous_year", "zero_previous", "not_a_level")
+GAP_NOTES = (
+    "no_base_year",
+    "zero_base",
+    "no_previous_year",
+    "zero_previous",
+    "not_a_level",
+    *NO_DENOMINATOR.values(),
+    NOT_RELATIVE,
+)
 
 
 class ViewSpec(NamedTuple):
@@ -73,6 +94,25 @@ def select_rows(df: pd.DataFrame, spec: ViewSpec) -> pd.DataFrame:
     return df[(df[INDICATOR_ID] == spec.indicator_id) & df[CITY].isin(list(spec.cities))]
 
 
+def denominator_rows(df: pd.DataFrame, spec: ViewSpec) -> pd.DataFrame:
+    """The population or GDP rows of the spec's cities that a per-capita or per-GDP measure divides by
+    (no rows for the other measures)."""
+    if spec.measure not in RELATIVE_MEASURES:
+        return df.iloc[0:0]
+    return df[(df[INDICATOR_ID] == RELATIVE_MEASURES[spec.measure]) & df[CITY].isin(list(spec.cities))]
+
+
+def source_rows(df: pd.DataFrame, spec: ViewSpec, series: pd.DataFrame) -> pd.DataFrame:
+    """Every row a view rests on, for its sources panel: the indicator's rows in the time range (or
+    the bar's year), and the denominator rows of the years the view shows."""
+    rows = select_rows(df, spec)
+    first, last = spec.years or (-(10**9), 10**9)
+    rows = rows[rows[YEAR].between(first, last)] if spec.kind == "line" else rows[rows[YEAR] == spec.bar_year]
+    used = denominator_rows(df, spec)
+    used = used[used[YEAR].isin(set(series[YEAR]))]
+    return pd.concat([rows, used]) if len(used) else rows
+
+
 def view_series(df: pd.DataFrame, spec: ViewSpec) -> pd.DataFrame:
     """build_measure_series for the spec, then cut to its time range (and to bar_year for bars).
 
@@ -82,7 +122,7 @@ def view_series(df: pd.DataFrame, spec: ViewSpec) -> pd.DataFrame:
     rows = select_rows(df, spec)
     if rows.empty:
         return rows.assign(**{SHOWN: pd.Series(dtype="float64"), NOTE: pd.Series(dtype="str")})
-    series = build_measure_series(rows, spec.measure, spec.base_year)
+    series = build_measure_series(rows, spec.measure, spec.base_year, denominator_rows(df, spec))
     series = filter_years(series, *(spec.years or (None, None)))
     if spec.kind == "bar":
         series = series[series[YEAR] == spec.bar_year].reset_index(drop=True)
@@ -94,17 +134,28 @@ def list_years(df: pd.DataFrame) -> list[int]:
     return sorted(int(y) for y in df[YEAR].dropna().unique())
 
 
-def build_measure_series(df_one_indicator: pd.DataFrame, measure: str, base_year: int | None = None) -> pd.DataFrame:
+def build_measure_series(
+    df_one_indicator: pd.DataFrame,
+    measure: str,
+    base_year: int | None = None,
+    denominators: pd.DataFrame | None = None,
+) -> pd.DataFrame:
     """One value per city and year (transforms.prepare_series) in the chosen measure.
 
     measure "absolute": shown = value (in the indicator's chart unit); "indexed": shown = index with
     base_year = 100 (transforms.index_series); "growth": shown = percent change on the previous year
-    (transforms.yoy_growth). Columns: the prepare_series columns plus shown (float64) and note (the
-    transforms' note code, NA for absolute values), sorted by city and year.
+    (transforms.yoy_growth); "per_capita" / "per_gdp": shown = value per resident or per GDP of the
+    same city and year (derived.relative_series on `denominators`, the population or GDP rows; their
+    value and source are in the denominator_* columns). Columns: the prepare_series columns plus
+    shown (float64) and note (the note code, NA for absolute values), sorted by city and year.
     """
     if measure not in MEASURES:
         raise ValueError(f"unknown measure {measure!r}; expected one of {MEASURES}")
     series = prepare_series(df_one_indicator)
+    if measure in RELATIVE_MEASURES:
+        below = denominators if denominators is not None and len(denominators) else None
+        picked = prepare_series(below) if below is not None else df_one_indicator.iloc[0:0]
+        return relative_series(series, picked, measure, SHOWN)
     if measure == "absolute":
         return series.assign(
             **{SHOWN: series[VALUE].astype("float64"), NOTE: pd.Series(pd.NA, index=series.index, dtype="str")}
@@ -138,6 +189,17 @@ def format_derived(value: float) -> str:
     return "" if pd.isna(value) else f"{value:,.1f}"
 
 
+def format_shown(value: float, measure: str) -> str:
+    """A value in a derived measure: a ratio with the digits it needs, an index or growth rate with one."""
+    return format_relative(value) if measure in RELATIVE_MEASURES else format_derived(value)
+
+
+def shown_unit_label(unit_code: str, measure: str, lang: str) -> str:
+    """The unit of a per-capita or per-GDP value ("CNY per resident"), "" for other measures or none."""
+    code = relative_unit(unit_code, measure) if measure in RELATIVE_MEASURES else None
+    return t(RELATIVE_UNIT_LABELS[code], lang) if code else ""
+
+
 def build_view_table(
     series: pd.DataFrame, measure: str, lang: str = "en", base_year: int | None = None
 ) -> pd.DataFrame:
@@ -147,10 +209,11 @@ def build_view_table(
     bounds and approximations), qualifier (label), unit (label), shown (text, the index or growth
     rate; "" for absolute values or where none can be computed), note (why not, a caution, and the
     note the row's indicator label carries, labels.row_note),
-    sources (int64, distinct sources for the point), source_title, source_url.
+    sources (int64, distinct sources for the point), source_title, source_url; for per-capita and
+    per-GDP measures also shown_unit, denominator (text) and the denominator's source title and URL.
     """
     rows = series.sort_values([CITY, YEAR], kind="stable")
-    shown = ["" if measure == "absolute" else format_derived(v) for v in rows[SHOWN]]
+    shown = ["" if measure == "absolute" else format_shown(v, measure) for v in rows[SHOWN]]
     notes = ["" if pd.isna(n) else t(NOTE_LABELS[n], lang, year=base_year) for n in rows[NOTE]]
     conflicts = [t("indicator_view.conflict", lang, n=n) if c else "" for c, n in zip(rows[CONFLICT], rows[N_SOURCES])]
     # the note a row's label carries ("secondary compilation, rounded") belongs to that row, not the title
@@ -170,8 +233,31 @@ def build_view_table(
             "sources": rows[N_SOURCES].astype("int64").to_numpy(),
             SOURCE_TITLE: rows[SOURCE_TITLE].to_numpy(),
             SOURCE_URL: rows[SOURCE_URL].to_numpy(),
+            **_denominator_columns(rows, measure, lang, text=True),
         }
     )
+
+
+def _denominator_columns(rows: pd.DataFrame, measure: str, lang: str, text: bool) -> dict:
+    """A ratio's unit and its denominator (value, unit, source) as table columns; none for other measures.
+
+    text=True: the denominator as a number with its unit ("931.47 10,000 persons"); else the float
+    value and the unit label apart, for Excel, R or pandas."""
+    if measure not in RELATIVE_MEASURES:
+        return {}
+    units = [shown_unit_label(c, measure, lang) for c in rows[UNIT_CODE]]
+    below = rows[DENOMINATOR_VALUE].astype("float64")
+    labels = ["" if pd.isna(c) else indicators.unit_label(c, lang) for c in rows[DENOMINATOR_UNIT_CODE]]
+    if text:
+        values = {"denominator": [f"{format_number(v)} {u}".strip() for v, u in zip(below, labels, strict=True)]}
+    else:
+        values = {DENOMINATOR_VALUE: below.to_numpy(), "denominator_unit": labels}
+    return {
+        "shown_unit": units,
+        **values,
+        DENOMINATOR_SOURCE_TITLE: rows[DENOMINATOR_SOURCE_TITLE].astype("object").to_numpy(),
+        DENOMINATOR_SOURCE_URL: rows[DENOMINATOR_SOURCE_URL].astype("object").to_numpy(),
+    }
 
 
 def build_export_table(
@@ -183,7 +269,9 @@ def build_export_table(
     (int64), value (float64, the published figure in the chart's unit, never text), qualifier (the
     code: exact, approx, lower_bound, preliminary), unit (label), measure, shown (float64: the index
     or growth rate, empty for absolute values and where none can be computed), note, source_title,
-    source_url. A gap is an absent row, never a filled one."""
+    source_url; for per-capita and per-GDP measures also shown_unit, denominator_value (float64),
+    denominator_unit and the denominator's source_title and source_url. A gap is an absent row,
+    never a filled one."""
     rows = series.sort_values([CITY, YEAR], kind="stable")
     display = build_view_table(rows, measure, lang, base_year)
     name = indicator_title_name(rows, lang) if len(rows) else ""  # one name per indicator, its notes per row
@@ -204,6 +292,7 @@ def build_export_table(
             NOTE: display[NOTE].to_numpy(),
             SOURCE_TITLE: rows[SOURCE_TITLE].to_numpy(),
             SOURCE_URL: rows[SOURCE_URL].to_numpy(),
+            **_denominator_columns(rows, measure, lang, text=False),
         }
     )
 
@@ -239,7 +328,7 @@ def build_compare_table(
             texts = [format_number(v, qualifier.get((city, y), "exact")) for y, v in zip(aligned.index, aligned[city])]
         else:
             texts = [
-                format_derived(v) + (" *" if (city, y) in qualified else "")
+                format_shown(v, measure) + (" *" if (city, y) in qualified else "")
                 for y, v in zip(aligned.index, aligned[city])
             ]
         table[city_label(city, lang)] = ["" if text in ("", " *") else text for text in texts]

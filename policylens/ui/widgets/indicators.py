@@ -24,6 +24,7 @@ from policylens.indicators.views import (
     list_sources,
     list_years,
     select_rows,
+    source_rows,
     summarise_gaps,
 )
 from policylens.markup import escape_markdown, render_markdown_html, t_html, t_md
@@ -44,6 +45,8 @@ MEASURE_LABELS = {  # one per views.MEASURES
     "absolute": "indicators.measure.absolute",
     "indexed": "indicators.measure.indexed",
     "growth": "indicators.measure.growth",
+    "per_capita": "indicators.measure.per_capita",
+    "per_gdp": "indicators.measure.per_gdp",
 }
 SCALE_LABELS = {"linear": "indicators.scale.linear", "log": "indicators.scale.log"}  # one per views.SCALES
 MAX_SOURCE_LINKS = 3
@@ -345,9 +348,7 @@ def render_indicator_view(view: IndicatorData, spec: ViewSpec, pillar: Pillar, l
                         cities=", ".join(city_label(c, lang) for c in missing),
                     )
                 )
-    rows = select_rows(view.data, spec)
-    rows = rows[rows[schema.YEAR].between(*(spec.years or (0, 9999)))]
-    sources = list_sources(rows if spec.kind == "line" else rows[rows[schema.YEAR] == spec.bar_year])
+    sources = list_sources(source_rows(view.data, spec, series))  # with a ratio's population or GDP sources
     render_source_links(sources, lang)
     if shown_view == "table":
         table = build_view_table(series, spec.measure, lang, spec.base_year)
