@@ -7,6 +7,7 @@ from policylens.i18n import t
 from policylens.indicators.views import count_coverage
 from policylens.ui import cache, indicator_data, state
 from policylens.ui.context import get_context
+from policylens.ui.widgets import coverage as coverage_widgets
 from policylens.ui.widgets import elements as widgets
 from policylens.ui.widgets import indicator_text
 from policylens.ui.widgets import indicators as indicator_widgets
@@ -33,3 +34,4 @@ widgets.render_chart(
     on_click="indicator",
 )
 indicator_text.render_selected_indicator_text(ctx, view, rows, lang)
+coverage_widgets.render_headline_coverage(view, cities, lang)

@@ -15,7 +15,7 @@ from urllib.parse import urlsplit
 import pandas as pd
 
 from policylens import paths
-from policylens.indicators.labels import FOCUS_CITY
+from policylens.indicators.labels import FOCUS_CITY, split_row_label
 from policylens.indicators.units import UNIT_SCALES
 from policylens.schema import (
     CITY,
@@ -53,7 +53,9 @@ LANGS = ("en", "zh")
 # The conflict rule (see pick_one_value_per_year). A period note of exactly this text marks a
 # full-year flow or a year-end stock; anything else is an as-of, as-stated or part-year value.
 FULL_YEAR_NOTE = "calendar year / year-end"
-QUALIFIER_PREFERENCE = ("exact", "preliminary", "approx", "lower_bound")
+# A revised figure is the publisher's current one (after a census or an economic census) and beats the
+# figure first published; both beat an early estimate, a rounded figure and a bound.
+QUALIFIER_PREFERENCE = ("revised", "exact", "preliminary", "approx", "lower_bound")
 OFFICIAL_TITLE_MARKERS = ("统计局", "統計局", "统计公报", "統計公報")
 
 
@@ -160,18 +162,11 @@ def _is_official(title: str, url: str) -> bool:
     return host.endswith(".gov.cn") or any(m in title for m in OFFICIAL_TITLE_MARKERS)
 
 
-def pick_one_value_per_year(df: pd.DataFrame) -> pd.DataFrame:
-    """Pick one row per (city, indicator_id, year) by the documented conflict rule.
+_RANKS = ("_period", "_qualifier", "_official", "_order")  # the conflict rule's four steps, in order
 
-    Rule, applied in order until one row is left:
-    1. a full-year / year-end row (period_note == FULL_YEAR_NOTE) beats an as-of or part-year row;
-    2. qualifier: exact, then preliminary, then approx, then lower_bound;
-    3. an official source (host ending in .gov.cn, or a title naming a statistics bureau or
-       statistical bulletin: 统计局 / 统计公报) beats a reprint or press report;
-    4. the row that comes first in the table.
-    Columns: the input columns plus n_sources (distinct source_url) and conflict (True when the
-    sources give more than one value, compared in base units), sorted by city, indicator_id, year.
-    """
+
+def _rank(df: pd.DataFrame) -> pd.DataFrame:
+    """The rows with the rule's rank columns (_RANKS; lower wins), n_sources, conflict and _value_key."""
     ranked = df.reset_index(drop=True)
     base = ranked[UNIT_CODE].map(lambda c: UNIT_SCALES.get(c, (c, 0))[0])
     ranked = ranked.assign(
@@ -184,19 +179,59 @@ def pick_one_value_per_year(df: pd.DataFrame) -> pd.DataFrame:
         _value_key=base + ":" + _scaled(ranked[VALUE], ranked[UNIT_CODE]).astype(str),
     )
     groups = ranked.groupby(_KEY, sort=False)
-    ranked = ranked.assign(
+    return ranked.assign(
         **{
             N_SOURCES: groups[SOURCE_URL].transform("nunique").astype("int64"),
             CONFLICT: groups["_value_key"].transform("nunique") > 1,
         }
-    )
-    picked = (
-        ranked.sort_values(["_period", "_qualifier", "_official", "_order"], kind="stable")
-        .drop_duplicates(_KEY, keep="first")
-        .sort_values(_KEY, kind="stable")
-    )
+    ).sort_values(list(_RANKS), kind="stable")
+
+
+def pick_one_value_per_year(df: pd.DataFrame) -> pd.DataFrame:
+    """Pick one row per (city, indicator_id, year) by the documented conflict rule.
+
+    Rule, applied in order until one row is left:
+    1. a full-year / year-end row (period_note == FULL_YEAR_NOTE) beats an as-of or part-year row;
+    2. qualifier: revised, then exact, then preliminary, then approx, then lower_bound;
+    3. an official source (host ending in .gov.cn, or a title naming a statistics bureau or
+       statistical bulletin: 统计局 / 统计公报) beats a reprint or press report;
+    4. the row that comes first in the table.
+    Columns: the input columns plus n_sources (distinct source_url) and conflict (True when the
+    sources give more than one value, compared in base units), sorted by city, indicator_id, year.
+    """
+    picked = _rank(df).drop_duplicates(_KEY, keep="first").sort_values(_KEY, kind="stable")
     helpers = [c for c in picked.columns if c.startswith("_")]
     return picked.drop(columns=helpers).reset_index(drop=True)
+
+
+def explain_conflicts(df: pd.DataFrame) -> pd.DataFrame:
+    """Every (city, indicator_id, year) whose sources disagree: the picked row and why it won.
+
+    Columns: city, year (int64), indicator_id, the picked row's value, unit_code, qualifier and
+    source_title, rule (int64: the step of pick_one_value_per_year that decided, 1-4) and others
+    (the other rows' values as "value unit_code", in rule order); sorted by city, indicator_id, year.
+    """
+    ranked = _rank(df)
+    out = []
+    for key, group in ranked[ranked[CONFLICT]].groupby(_KEY, sort=True):
+        first, second = group.iloc[0], group.iloc[1]
+        rule = next(n for n, column in enumerate(_RANKS, start=1) if first[column] != second[column])
+        others = [f"{v:g} {c}" for v, c in zip(group[VALUE].iloc[1:], group[UNIT_CODE].iloc[1:], strict=True)]
+        out.append(
+            {
+                CITY: key[0],
+                YEAR: int(key[2]),
+                INDICATOR_ID: key[1],
+                VALUE: float(first[VALUE]),
+                UNIT_CODE: first[UNIT_CODE],
+                QUALIFIER: first[QUALIFIER],
+                SOURCE_TITLE: first[SOURCE_TITLE],
+                "rule": rule,
+                "others": ", ".join(others),
+            }
+        )
+    columns = [CITY, YEAR, INDICATOR_ID, VALUE, UNIT_CODE, QUALIFIER, SOURCE_TITLE, "rule", "others"]
+    return pd.DataFrame(out, columns=columns).astype({YEAR: "int64", "rule": "int64"})
 
 
 def chart_unit(codes: pd.Series) -> str:
@@ -245,11 +280,17 @@ def _most_common(values: pd.Series) -> str:
     return str(counts.index[counts.argmax()])
 
 
+def _most_common_name(labels: pd.Series) -> str:
+    """The most frequent label without its note (a row's "(secondary compilation)" is not the name)."""
+    return _most_common(labels.map(lambda label: split_row_label(label)[0] if isinstance(label, str) else label))
+
+
 def list_indicators(df: pd.DataFrame, pillars: tuple[str, ...] | None = None) -> pd.DataFrame:
     """One row per indicator, ordered by pillar (new, strong, fusion) then indicator_id.
 
-    Columns: pillar, indicator_id, indicator_en, indicator_zh (the most common labels), unit_code
-    (the chart unit, see chart_unit), n_years, n_cities, first_year, last_year.
+    Columns: pillar, indicator_id, indicator_en, indicator_zh (the most common names, without the
+    notes some rows' labels carry; ties go to the first), unit_code (the chart unit, see chart_unit),
+    n_years, n_cities, first_year, last_year.
     """
     if pillars is not None:
         df = df[df[PILLAR].isin(pillars)]
@@ -258,8 +299,8 @@ def list_indicators(df: pd.DataFrame, pillars: tuple[str, ...] | None = None) ->
         pd.DataFrame(
             {
                 PILLAR: grouped[PILLAR].agg(_most_common),
-                INDICATOR_EN: grouped[INDICATOR_EN].agg(_most_common),
-                INDICATOR_ZH: grouped[INDICATOR_ZH].agg(_most_common),
+                INDICATOR_EN: grouped[INDICATOR_EN].agg(_most_common_name),
+                INDICATOR_ZH: grouped[INDICATOR_ZH].agg(_most_common_name),
                 UNIT_CODE: grouped[UNIT_CODE].agg(chart_unit),
                 N_YEARS: grouped[YEAR].nunique().astype("int64"),
                 N_CITIES: grouped[CITY].nunique().astype("int64"),

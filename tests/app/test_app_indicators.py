@@ -80,8 +80,8 @@ def test_measure_scale_and_range_toggles_change_the_figure():
     choose(at, "strong", "gdp", ["Nanjing", "Suzhou"])
     absolute = figure(at)
     assert absolute["layout"]["yaxis"]["title"]["text"] == "trillion CNY"  # 亿元 read in words English uses
-    assert absolute["layout"]["yaxis"]["ticktext"][:3] == ["0", "0.5", "1"]
-    assert traces(at)["Nanjing"]["y"][0] == 11715.1
+    assert absolute["layout"]["yaxis"]["ticktext"][:3] == ["0", "1", "2"]
+    assert traces(at)["Nanjing"]["y"][0] == 10819.14  # 2016, the revised figure over the first published
     at.segmented_control(key="widget.indicators.measure").set_value("indexed").run()
     at.selectbox(key="widget.indicators.base_year").set_value(2022).run()
     indexed = figure(at)
@@ -95,7 +95,7 @@ def test_measure_scale_and_range_toggles_change_the_figure():
     at.segmented_control(key="widget.indicators.scale").set_value("log").run()
     assert figure(at)["layout"]["yaxis"]["type"] == "log"
     (years,) = at.select_slider
-    assert years.value == (2017, 2023)  # every year with a value for Nanjing or Suzhou
+    assert years.value == (2015, 2024)  # every year with a value for Nanjing or Suzhou
     years.set_value((2020, 2022)).run()
     assert min(traces(at)["Nanjing"]["x"]) == 2020 and max(traces(at)["Nanjing"]["x"]) == 2022
 
@@ -105,7 +105,10 @@ def test_index_says_which_city_lacks_the_base_year_and_draws_nothing_for_it():
     choose(at, "strong", "gdp", ["Nanjing", "Hefei"])
     at.segmented_control(key="widget.indicators.measure").set_value("indexed").run()
     at.selectbox(key="widget.indicators.base_year").set_value(2017).run()
-    assert any(shown_text(c.value).startswith("Hefei, 2023, 2024: No value in the base year 2017") for c in at.caption)
+    assert any(
+        shown_text(c.value).startswith("Hefei, 2019, 2021, 2022, 2023, 2024: No value in the base year 2017")
+        for c in at.caption
+    )
     assert "Hefei" not in traces(at)  # no line, so no legend entry; the caption says why
 
 
@@ -113,10 +116,10 @@ def test_bar_table_and_compare_views():
     at = open_page()
     choose(at, "strong", "gdp", ["Nanjing", "Suzhou", "Hefei"])
     at.segmented_control(key="widget.indicators.view").set_value("bar").run()
-    at.selectbox(key="widget.indicators.bar_year").set_value(2022).run()
+    at.selectbox(key="widget.indicators.bar_year").set_value(2020).run()
     bars = [t for t in figure(at)["data"] if t["type"] == "bar"][0]
     assert sorted(bars["x"]) == ["Nanjing", "Suzhou"]
-    assert any("No bar for Hefei: no value in 2022" in c.value for c in at.caption)
+    assert any("No bar for Hefei: no value in 2020" in c.value for c in at.caption)
     at.segmented_control(key="widget.indicators.view").set_value("table").run()
     table = at.dataframe[0].value
     assert {"city", "year", "value", "qualifier", "unit", "source_title", "source_url"} <= set(table.columns)
@@ -185,7 +188,7 @@ def test_coverage_page_shows_the_chosen_cities():
     assert any("indicator-years" in c.value for c in at.caption)
     at.multiselect(key="widget.global.pillars").set_value(["fusion"]).run()
     labels = set().union(*(t["y"] for t in figure(at)["data"]))
-    assert "CAS + CAE academicians in Nanjing" in labels and "Gross domestic product" not in labels
+    assert "CAS+CAE academicians" in labels and "Gross domestic product" not in labels
 
 
 def test_targets_page_on_the_seed_says_none_found():
@@ -206,7 +209,7 @@ def test_targets_page_lists_chinese_targets_and_charts_one_against_the_series():
     assert len(cards) == 3 and "目标年份 2025 · 突破 · 城市：南京" in gdp
     target = [t for t in figure(at)["data"] if t["name"] == "目标（来自文档）"][0]
     assert (target["x"], target["y"], target["marker"]["symbol"]) == ([2025], [20000.0], "star")
-    assert traces(at)["南京"]["y"][0] == 11715.1
+    assert traces(at)["南京"]["y"][0] == 10819.14
     at.selectbox(key="widget.targets.pick").set_value(2).run()  # 两院院士超过100名: no year, a dashed line
     assert [s["y0"] for s in figure(at)["layout"]["shapes"] if s["line"].get("dash") == "dash"] == [100]
 
@@ -239,7 +242,7 @@ def test_linked_indicators_for_a_term_and_a_clear_message_when_none():
     at = open_page()
     at.text_input(key="widget.indicators.link_term").set_value("院士").run()
     linked = at.dataframe[-1].value
-    assert "CAS + CAE academicians in Nanjing" in set(linked["Indicator"])
+    assert "CAS+CAE academicians" in set(linked["Indicator"])  # the most common name, its notes left out
     at.selectbox(key="indicators.linked_pick").set_value("academicians").run()
     at.button(key="indicators.linked_open").click().run()
     assert at.segmented_control(key="widget.indicators.pillar").value == "fusion"
@@ -325,3 +328,35 @@ def test_an_uploaded_indicator_links_to_the_text_by_its_name():
     assert not [i.value for i in at.info if "links to no text" in i.value]
     lines = [m.value for m in at.markdown if "policylens-kwic" in m.value]
     assert lines and lines[0].count(">研发人员</mark>") == 2  # one line in each of the two paragraphs
+
+
+def test_per_resident_divides_by_the_same_years_population_and_lists_both_sources():
+    at = open_page()
+    choose(at, "strong", "gdp", ["Nanjing", "Hangzhou"])
+    at.segmented_control(key="widget.indicators.measure").set_value("per_capita").run()
+    assert not at.exception, at.exception
+    fig = figure(at)
+    assert fig["layout"]["yaxis"]["title"]["text"] == "CNY per resident"
+    by_year = dict(zip(traces(at)["Hangzhou"]["x"], traces(at)["Hangzhou"]["y"]))
+    assert by_year[2019] == pytest.approx(15373e8 / 1036e4)  # both published for 2019
+    assert by_year.get(2015) is None  # Hangzhou has a 2015 GDP but no 2015 population: a gap
+    assert any("No resident population for this city and year" in shown_text(c.value) for c in at.caption)
+    at.segmented_control(key="widget.indicators.view").set_value("table").run()
+    table = at.dataframe[0].value
+    row = table[(table["city"] == "Hangzhou") & (table["year"] == 2019)].iloc[0]
+    assert row["shown_unit"] == "CNY per resident" and row["denominator"] == "1,036 10,000 persons"
+    assert row["denominator_source_url"].startswith("http") and row["source_url"].startswith("http")
+    with_sources = at.dataframe[1].value  # the sources panel names the population's sources too
+    assert with_sources["source_url"].isin(table["denominator_source_url"].dropna()).any()
+
+
+def test_coverage_page_shows_the_headline_grid_with_primary_and_secondary_cells():
+    at = open_page("pages/coverage.py", lang="zh")
+    assert any("核心指标年度序列" in h.value for h in at.subheader)
+    shares = at.dataframe[0].value.set_index("city")
+    assert list(shares.index[:1]) == ["南京"] and (shares["cells"] == 100).all()
+    assert shares.loc["南京", "sourced"] == shares.loc["南京", "primary"] + shares.loc["南京", "secondary"]
+    grid = at.dataframe[1].value
+    assert len(grid) == 10 and set(grid.columns) >= {"city", "indicator_id", "2015", "2024"}
+    marks = set(grid[[str(y) for y in range(2015, 2025)]].to_numpy().ravel())
+    assert marks <= {"●", "○", ""} and {"●", "○", ""} <= marks  # primary, secondary only and gaps all occur

@@ -108,10 +108,10 @@ def test_every_control_comes_back_from_a_shared_link(browser, streamlit_server):
         page.wait_for_function("() => location.search.includes('cities=Nanjing')", timeout=RERUN_TIMEOUT_MS)
         page.wait_for_function(SETTLED_JS, timeout=RERUN_TIMEOUT_MS)
         years = controls(page)["years"]
-        assert years == ["2017", "2023"], (years, page.url)
+        assert years == ["2015", "2024"], (years, page.url)
         page.locator(f'{MAIN} [data-testid="stSlider"] input[type="range"]').first.focus()
         page.keyboard.press("ArrowRight")  # the range now starts a year later
-        until(page, lambda c: c["years"] == ["2018", "2023"], "the time range did not move")
+        until(page, lambda c: c["years"] == ["2016", "2024"], "the time range did not move")
         click_option(page, 1, "Indexed")
         pick(page, "Base year (= 100)", "2021", "2021")
         click_option(page, 2, "Log")
@@ -130,8 +130,8 @@ def test_every_control_comes_back_from_a_shared_link(browser, streamlit_server):
         "lang": ["en"],
         "indicator": ["gdp"],
         "cities": ["Nanjing,Suzhou"],
-        "from": ["2018"],
-        "to": ["2023"],
+        "from": ["2016"],
+        "to": ["2024"],
         "mode": ["indexed"],
         "base": ["2021"],
         "scale": ["log"],
@@ -145,7 +145,7 @@ def test_every_control_comes_back_from_a_shared_link(browser, streamlit_server):
         assert restored["selects"]["Indicator"].startswith("Gross domestic product")
         assert restored["selects"]["Base year (= 100)"] == "2021"
         assert restored["cities"] == ["Nanjing", "Suzhou"]
-        assert restored["years"] == ["2018", "2023"]
+        assert restored["years"] == ["2016", "2024"]
         assert restored == chosen
         assert query(page.url) == query(shared)  # and the restored page writes the same link
         assert not errors, errors
@@ -216,7 +216,7 @@ def test_the_table_downloads_are_tidy_and_typed(browser, streamlit_server, tmp_p
     assert pd.api.types.is_float_dtype(table["value"]) and pd.api.types.is_integer_dtype(table["year"])
     assert set(table["indicator"]) == {"Gross domestic product"}  # the name, never a row's note
     assert set(table["city"]) == {"Nanjing", "Suzhou"} and set(table["unit"]) == {"100 million CNY"}
-    assert set(table["qualifier"]) <= {"exact", "approx", "lower_bound", "preliminary"}
+    assert set(table["qualifier"]) <= {"exact", "approx", "lower_bound", "preliminary", "revised"}
     nanjing_2017 = table[(table["city"] == "Nanjing") & (table["year"] == 2017)]
     assert nanjing_2017["value"].tolist() == [11715.1]
     assert table["source_url"].str.startswith("http").all()

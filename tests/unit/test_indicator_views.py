@@ -331,6 +331,6 @@ def test_the_table_keeps_a_rows_label_note_and_the_export_one_indicator_name():
 def test_index_ticks_follow_the_data_on_lines_and_start_at_zero_under_bars():
     df = indicators.load_indicators()
     line = build_view_figure(df, ViewSpec("gdp", ("Nanjing", "Suzhou"), measure="indexed", base_year=2018))
-    assert line.layout.yaxis.ticktext == ("90", "100", "110", "120", "130", "140")  # not 0, 50, 100, 150
+    assert line.layout.yaxis.ticktext == ("60", "80", "100", "120", "140", "160")  # not 0, 50, 100, 150, 200
     bars = ViewSpec("gdp", ("Nanjing", "Suzhou"), measure="indexed", base_year=2018, kind="bar", bar_year=2022)
     assert build_view_figure(df, bars).layout.yaxis.tickvals[0] == 0  # a bar is read from 0

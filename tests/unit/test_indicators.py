@@ -11,6 +11,7 @@ import pytest
 from indicator_rows import frame, row_factory
 
 from policylens import paths, schema
+from policylens.indicators import labels as indicators_labels
 from policylens.indicators import table as indicators
 from policylens.indicators.table import (
     CONFLICT,
@@ -69,27 +70,139 @@ def write_table(tmp_path: Path, rows: list[dict[str, object]], drop: str | None 
 # --- the bundled table -----------------------------------------------------------------------
 
 
-def test_bundled_table_has_169_rows_each_with_its_source():
+def _series_rows() -> list[dict[str, str]]:
+    with build.SERIES_PATH.open(encoding="utf-8", newline="") as handle:
+        return list(csv.DictReader(handle))
+
+
+def _new_series_rows() -> list[dict[str, str]]:
+    """The headline rows the build adds: those that are not a shared row already (same city, year, id, source)."""
+    shared = pd.read_csv(paths.INDICATORS_TABLE, dtype=str, keep_default_na=False).iloc[:169]
+    keys = set(zip(shared[schema.CITY], shared[schema.YEAR], shared[schema.INDICATOR_ID], shared[schema.SOURCE_URL]))
+    return [r for r in _series_rows() if (r["city"], r["year"], r["indicator_id"], r["source_url"]) not in keys]
+
+
+def test_bundled_table_is_the_shared_rows_then_the_headline_series_each_with_its_source():
     df = load_indicators()
-    assert len(df) == 169
+    series = _new_series_rows()
+    assert 0 < len(series) < len(_series_rows())  # some headline rows repeat a shared row and are not added
+    assert len(df) == 169 + len(series)
     assert list(df.columns) == list(schema.INDICATOR_COLUMNS)
     for column in (schema.SOURCE_URL, schema.SOURCE_TITLE, schema.SOURCE_QUOTE):
         assert (df[column].str.strip() != "").all(), column
-    assert df[schema.SOURCE_URL].nunique() == 59
+    assert df[schema.SOURCE_URL].str.match(r"https?://\S+$").all()
     assert str(df[schema.YEAR].dtype) == "Int64"
     assert df[schema.VALUE].dtype == "float64"
+    added = df.iloc[169:]
+    assert set(added[schema.INDICATOR_ID]) <= set(build.HEADLINE) and set(added[schema.YEAR]) <= set(range(2015, 2025))
+    secondary = sum(r["source_kind"] == "secondary" for r in series)
+    assert added[schema.SOURCE_TITLE].str.endswith("(secondary compilation)").sum() == secondary
 
 
-def test_bundled_table_keeps_conflicting_sources():
-    df = load_indicators()
-    shared = df.duplicated([schema.CITY, schema.YEAR, schema.INDICATOR_ID], keep=False)
-    assert shared.sum() == 15
-    assert not df.duplicated([schema.CITY, schema.YEAR, schema.INDICATOR_ID, schema.SOURCE_URL]).any()
+def test_every_bundled_quote_prints_its_value_and_every_rank_its_place():
+    """The quote holds the value as printed; a rank is a place, so its quote names it as digits, an
+    ordinal ("ninth", "第五") or the city's position in the list it quotes."""
+    raw = pd.read_csv(paths.INDICATORS_TABLE, dtype=str, keep_default_na=False)
+    ranks = raw[schema.UNIT_CODE] == "rank"
+    for _, r in raw[~ranks].iterrows():
+        assert build.quote_has_value(r[schema.SOURCE_QUOTE], r[schema.VALUE]), (r[schema.CITY], r[schema.YEAR], r[0])
+    for _, r in raw[ranks].iterrows():
+        city = indicators_labels.city_label(r[schema.CITY], "zh")
+        assert build.quote_has_rank(r[schema.SOURCE_QUOTE], r[schema.VALUE], city), (r[schema.CITY], r[schema.YEAR])
+    assert ranks.sum() >= 20  # the rule is exercised: the table holds ranks given as words and as lists
 
 
-def test_bundled_table_qualifiers_match_the_normalised_file():
-    counts = load_indicators()[schema.QUALIFIER].value_counts().to_dict()
-    assert counts == {"exact": 141, "lower_bound": 18, "approx": 9, "preliminary": 1}
+@pytest.mark.parametrize(
+    ("quote", "value", "holds"),
+    [
+        ("全市地区生产总值16,908亿元", "16908", True),
+        ("实现地区生产总值11715.10亿元", "11715.1", True),
+        ("地区生产总值116908亿元", "16908", False),  # part of a longer number
+        ("研发投入强度3.82%", "3.8", False),
+        ("突破1.4万亿元", "1.4", True),
+    ],
+)
+def test_a_quote_holds_a_value_only_as_printed(quote, value, holds):
+    assert build.quote_has_value(quote, value) is holds
+
+
+@pytest.mark.parametrize(
+    ("quote", "value", "city", "holds"),
+    [
+        ("排名前十的城市依次為深圳、南京、杭州、廣州", "2", "南京", True),
+        ("排名前十的城市依次為深圳、南京、杭州、廣州", "3", "南京", False),
+        ("前十依次为深圳、杭州、苏州和青岛", "4", "青岛", True),
+        ("ranked ninth among clusters", "9", "南京", True),
+        ("位列全国第五", "5", "南京", True),
+        ("位列全国第五", "6", "南京", False),
+    ],
+)
+def test_a_rank_is_held_as_an_ordinal_or_a_place_in_a_list(quote, value, city, holds):
+    assert build.quote_has_rank(quote, value, city) is holds
+
+
+def test_the_headline_build_refuses_what_it_cannot_copy_verbatim():
+    good = {
+        "city": "Nanjing",
+        "year": "2019",
+        "indicator_id": "gdp",
+        "value": "14030.15",
+        "unit": "億元",
+        "qualifier": "exact",
+        "period_note": FULL_YEAR,
+        "source_title": "Bulletin",
+        "source_url": "https://example.com/b",
+        "source_quote": "全市地区生产总值14030.15亿元",
+        "source_kind": "primary",
+        "research_note": "",
+        "retrieved_via": "",
+    }
+    (built,) = build.build_series_rows([good], [])
+    assert (built[schema.UNIT_CODE], built[schema.UNIT], built[schema.INDICATOR_ZH]) == (
+        "100m_cny",
+        "億元",
+        "地区生产总值",
+    )
+    patent = {**good, "indicator_id": "invention_patents_per_10k", "value": "82.86", "unit": "件"}
+    (row,) = build.build_series_rows([{**patent, "source_quote": "每万人发明专利拥有量82.86件"}], [])
+    assert (row[schema.UNIT_CODE], row[schema.UNIT]) == ("items_per_10k_persons", "件 (items per 10,000 persons)")
+    bad = [
+        ({"source_quote": "全市地区生产总值1.4万亿元"}, "the quote does not print the value"),
+        ({"unit": "%"}, "does not fit gdp"),
+        ({"indicator_id": "metro_km"}, "is not a headline indicator"),
+        ({"source_url": ""}, "no source URL"),
+        ({"qualifier": "estimated"}, "unknown qualifier"),
+        ({"source_kind": "blog"}, "unknown source_kind"),
+    ]
+    for change, message in bad:
+        with pytest.raises(build.BuildError, match=message):
+            build.build_series_rows([{**good, **change}], [])
+    shared = [
+        {"city": "Nanjing", "year": "2019", "indicator_id": "gdp", "source_url": "https://example.com/b", "value": "1"}
+    ]
+    with pytest.raises(build.BuildError, match="the shared table has 1"):
+        build.build_series_rows([good], shared)
+    secondary = build.build_series_rows([{**good, "source_kind": "secondary"}], [])[0]
+    assert secondary[schema.SOURCE_TITLE] == "Bulletin (secondary compilation)"
+
+
+def test_the_readme_sections_are_generated_from_the_bundled_table():
+    """The README's coverage grid and conflict table are what the build writes for the table as it is."""
+    readme = (paths.INDICATORS_DIR / "README.md").read_text(encoding="utf-8")
+    sections = build.readme_sections(paths.INDICATORS_TABLE)
+    assert build.update_readme(readme, sections) == readme
+    grid = build.coverage_markdown(load_indicators())
+    assert grid == sections["coverage"] and grid.count("| `gdp` |") == len(build.CITIES)
+    conflicts = indicators.explain_conflicts(load_indicators())
+    assert len(sections["conflicts"].splitlines()) == 2 + len(conflicts)
+
+
+def test_bundled_table_qualifiers_count_the_shared_and_the_headline_rows():
+    counts = load_indicators()[schema.QUALIFIER].value_counts()
+    shared = {"exact": 141, "lower_bound": 18, "approx": 9, "preliminary": 1}
+    series = pd.Series([r["qualifier"] for r in _new_series_rows()]).value_counts()
+    for qualifier in schema.QUALIFIERS:
+        assert counts.get(qualifier, 0) == shared.get(qualifier, 0) + int(series.get(qualifier, 0)), qualifier
 
 
 def test_every_bundled_unit_code_has_both_labels():
@@ -118,25 +231,28 @@ def test_bundled_table_is_reproducible_from_the_shared_files(tmp_path):
 
 def test_bundled_conflicts_resolve_as_documented():
     picked = pick_one_value_per_year(load_indicators())
-    conflicts = picked[picked[CONFLICT]][[schema.YEAR, schema.INDICATOR_ID, schema.VALUE, N_SOURCES]]
-    expected = pd.DataFrame(
-        {
-            schema.YEAR: pd.array([2017, 2023, 2021, 2020, 2022, 2020, 2023], dtype="Int64"),
-            schema.INDICATOR_ID: [
-                "high_tech_enterprises",
-                "high_tech_enterprises",
-                "rd_expenditure",
-                "rd_intensity_pct",
-                "single_champions",
-                "tech_progress_contribution_pct",
-                "zjtx_little_giants",
-            ],
-            schema.VALUE: [1850.0, 10000.0, 578.8, 3.48, 16.0, 66.5, 213.0],
-            N_SOURCES: [2, 2, 2, 2, 2, 2, 3],
-        }
+    conflicts = picked[picked[CONFLICT]].set_index([schema.CITY, schema.YEAR, schema.INDICATOR_ID])
+    # the shared rows' cases (notes §5), and a revised figure over the one first published
+    expected = {
+        ("Nanjing", 2017, "high_tech_enterprises"): (1850.0, 2),
+        ("Nanjing", 2023, "high_tech_enterprises"): (10000.0, 2),
+        ("Nanjing", 2021, "rd_expenditure"): (578.8, 2),
+        ("Nanjing", 2020, "rd_intensity_pct"): (3.48, 2),
+        ("Nanjing", 2022, "single_champions"): (16.0, 2),
+        ("Nanjing", 2020, "tech_progress_contribution_pct"): (66.5, 2),
+        ("Nanjing", 2023, "zjtx_little_giants"): (213.0, 3),
+        ("Nanjing", 2016, "gdp"): (10819.14, 2),
+    }
+    for key, (value, n_sources) in expected.items():
+        assert (conflicts.loc[key, schema.VALUE], conflicts.loc[key, N_SOURCES]) == (value, n_sources), key
+    df = load_indicators()
+    groups = df.groupby([schema.CITY, schema.YEAR, schema.INDICATOR_ID]).ngroups
+    assert len(picked) == groups
+    explained = indicators.explain_conflicts(df)
+    assert len(explained) == int(picked[CONFLICT].sum())
+    assert (
+        explained.set_index([schema.CITY, schema.YEAR, schema.INDICATOR_ID]).loc[("Nanjing", 2016, "gdp"), "rule"] == 2
     )
-    pd.testing.assert_frame_equal(conflicts.reset_index(drop=True), expected, check_dtype=False)
-    assert len(picked) == 169 - 15 + 7
 
 
 # --- validation ------------------------------------------------------------------------------
