@@ -18,6 +18,7 @@ from policylens.indicators.coverage import (
     headline_coverage,
 )
 from policylens.indicators.labels import city_label, indicator_title_name
+from policylens.markup import t_md
 from policylens.ui.indicator_data import IndicatorData
 from policylens.ui.widgets import exports
 from policylens.ui.widgets import indicators as indicator_widgets
@@ -57,8 +58,8 @@ def render_headline_coverage(view: IndicatorData, cities: tuple[str, ...], lang:
     )
     exports.render_table_exports(shares, SHARES_EXPORT, lang)
     grid = headline_coverage(data, cities, ids)
-    st.caption(
-        t(
+    st.caption(  # city names can come from an upload: escaped Markdown
+        t_md(
             "coverage.headline.grid",
             lang,
             cities=", ".join(city_label(c, lang) for c in cities),
