@@ -218,7 +218,7 @@ def build_view_table(
     conflicts = [t("indicator_view.conflict", lang, n=n) if c else "" for c, n in zip(rows[CONFLICT], rows[N_SOURCES])]
     # the note a row's label carries ("secondary compilation, rounded") belongs to that row, not the title
     labelled = [row_note(r, lang) for r in rows.to_dict("records")]
-    return pd.DataFrame(
+    table = pd.DataFrame(
         {
             CITY: [city_label(c, lang) for c in rows[CITY]],
             YEAR: rows[YEAR].astype("int64").to_numpy(),
@@ -236,6 +236,12 @@ def build_view_table(
             **_denominator_columns(rows, measure, lang, text=True),
         }
     )
+    if measure in RELATIVE_MEASURES:  # the ratio's unit and divisor beside the ratio
+        order = list(table.columns)
+        for column in ("denominator", "shown_unit"):
+            order.insert(order.index(SHOWN) + 1, order.pop(order.index(column)))
+        table = table[order]
+    return table
 
 
 def _denominator_columns(rows: pd.DataFrame, measure: str, lang: str, text: bool) -> dict:

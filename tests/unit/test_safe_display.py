@@ -474,3 +474,20 @@ def test_a_nul_in_a_file_name_keeps_the_session_and_the_earlier_documents():
     upload(at, "widget.docs.upload", first, ("po\x00li\u202ecy.txt", DOCUMENT), ("\x00.txt", DOCUMENT))
     (success,) = [s.value for s in at.sidebar.success]
     assert success.startswith("已载入 未命名文件\\.txt")  # "\x00.txt" left only an extension: the placeholder
+
+
+def test_every_link_column_keeps_only_web_links():
+    """A ratio's divisor link is a LinkColumn too: a javascript: URL from an upload never becomes a link."""
+    from policylens.ui.widgets.elements import keep_web_links
+
+    table = pd.DataFrame(
+        {
+            "source_url": ["https://example.com/a", "javascript:alert(1)"],
+            "denominator_source_url": ["javascript:alert(2)", None],
+            "note": ["javascript:alert(3)", ""],
+        }
+    )
+    kept = keep_web_links(table)
+    assert kept["source_url"].iloc[0] == "https://example.com/a" and pd.isna(kept["source_url"].iloc[1])
+    assert kept["denominator_source_url"].isna().all()
+    assert kept["note"].tolist() == ["javascript:alert(3)", ""]  # text, not a link: shown as text

@@ -29,6 +29,8 @@ STATUS_LABELS = {  # one per coverage.STATUSES
     "secondary": "coverage.headline.status.secondary",
     "missing": "coverage.headline.status.missing",
 }
+ROW_PX = 35  # st.dataframe's row height
+YEAR_PX = 46  # a year column: "2015" and one mark
 SHARES_EXPORT, GRID_EXPORT = "coverage.headline_shares", "coverage.headline_grid"
 
 
@@ -62,7 +64,7 @@ def render_headline_coverage(view: IndicatorData, cities: tuple[str, ...], lang:
         t_md(
             "coverage.headline.grid",
             lang,
-            cities=", ".join(city_label(c, lang) for c in cities),
+            cities=("、" if lang == "zh" else ", ").join(city_label(c, lang) for c in cities),
             primary=MARKS["primary"],
             secondary=MARKS["secondary"],
         )
@@ -77,10 +79,16 @@ def render_headline_coverage(view: IndicatorData, cities: tuple[str, ...], lang:
     st.dataframe(
         matrix,
         hide_index=True,
-        height="auto",
+        height=ROW_PX * (len(matrix) + 1) + 3,  # every row visible: the grid is read as a whole
         column_config={
-            schema.CITY: t("column.city", lang),
-            schema.INDICATOR_ID: st.column_config.TextColumn(t("column.indicator", lang), width="large"),
+            # the labels stay in view when a narrow screen scrolls the years
+            schema.CITY: st.column_config.TextColumn(t("column.city", lang), width=88, pinned=True),
+            schema.INDICATOR_ID: st.column_config.TextColumn(t("column.indicator", lang), width=300, pinned=True),
+            **{
+                year: st.column_config.TextColumn(year, width=YEAR_PX, alignment="center")
+                for year in matrix.columns
+                if year.isdigit()
+            },
         },
     )
     tidy = grid.assign(

@@ -171,11 +171,10 @@ def render_source(title: str, url: str, lang: str) -> None:
 
 
 def keep_web_links(table: pd.DataFrame) -> pd.DataFrame:
-    """The table with every source_url that is not an http(s) URL blanked, for a LinkColumn."""
-    if schema.SOURCE_URL not in table:
-        return table
-    urls = table[schema.SOURCE_URL]
-    return table.assign(**{schema.SOURCE_URL: urls.where(urls.map(is_web_url), None)})
+    """The table with every link that is not an http(s) URL blanked, for a LinkColumn: source_url and
+    any other column named *source_url (a ratio's denominator_source_url)."""
+    columns = [c for c in table.columns if isinstance(c, str) and c.endswith(schema.SOURCE_URL)]
+    return table.assign(**{c: table[c].where(table[c].map(is_web_url), None) for c in columns})
 
 
 def render_headline_indicators(pillars: tuple[str, ...], codebook: Codebook, lang: str) -> None:

@@ -10,6 +10,7 @@ import streamlit as st
 
 from policylens import schema
 from policylens.i18n import t
+from policylens.indicators.derived import DENOMINATOR_SOURCE_TITLE, DENOMINATOR_SOURCE_URL, RELATIVE_MEASURES
 from policylens.indicators.labels import FOCUS_CITY, city_label, indicator_name
 from policylens.indicators.transforms import NOTE, NOTE_LABELS
 from policylens.indicators.views import (
@@ -311,7 +312,13 @@ def _column_config(lang: str, measure: str) -> dict:
         schema.SOURCE_TITLE: t("column.source_title", lang),
         schema.SOURCE_URL: st.column_config.LinkColumn(t("column.source_url", lang)),
     }
-    if measure != "absolute":
+    if measure in RELATIVE_MEASURES:  # a ratio, its unit and the value it divides by, with that value's source
+        config[SHOWN] = t("column.ratio", lang)
+        config["shown_unit"] = t("column.ratio_unit", lang)
+        config["denominator"] = t("column.denominator", lang)
+        config[DENOMINATOR_SOURCE_TITLE] = t("column.denominator_source_title", lang)
+        config[DENOMINATOR_SOURCE_URL] = st.column_config.LinkColumn(t("column.denominator_source_url", lang))
+    elif measure != "absolute":
         config[SHOWN] = t("column.indexed" if measure == "indexed" else "column.growth", lang)
     return config
 
