@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from policylens.indicators.table import POPULATION_ID
 from policylens.indicators.transforms import NOTE
 from policylens.indicators.units import AMOUNT_SCALES
 from policylens.schema import (
@@ -26,7 +27,6 @@ from policylens.schema import (
     YEAR,
 )
 
-POPULATION_ID = "resident_population"  # 年末常住人口
 GDP_ID = "gdp"  # 地区生产总值
 # measure -> the indicator it divides by
 RELATIVE_MEASURES = {"per_capita": POPULATION_ID, "per_gdp": GDP_ID}

@@ -56,6 +56,8 @@ FULL_YEAR_NOTE = "calendar year / year-end"
 # A revised figure is the publisher's current one (after a census or an economic census) and beats the
 # figure first published; both beat an early estimate, a rounded figure and a bound.
 QUALIFIER_PREFERENCE = ("revised", "exact", "preliminary", "approx", "lower_bound")
+POPULATION_ID = "resident_population"  # 年末常住人口: the divisor of per-resident values (derived.py)
+CONTEXT_INDICATOR_IDS = frozenset({POPULATION_ID})  # context for the pillars' series, not a pillar's measure
 OFFICIAL_TITLE_MARKERS = ("统计局", "統計局", "统计公报", "統計公報")
 
 
@@ -320,11 +322,12 @@ def list_indicators(df: pd.DataFrame, pillars: tuple[str, ...] | None = None) ->
 def select_headline_indicators(df: pd.DataFrame, city: str = FOCUS_CITY, per_pillar: int = 2) -> pd.DataFrame:
     """For each pillar, the city's `per_pillar` indicators with most years, at their latest year.
 
-    Ties go to the later latest year, then to indicator_id. The value is the one picked by
-    pick_one_value_per_year. Columns: pillar, indicator_id, indicator_en, indicator_zh, n_years,
+    Ties go to the later latest year, then to indicator_id. Context series (CONTEXT_INDICATOR_IDS:
+    the resident population, a divisor for per-resident values) are no pillar's headline. The value
+    is the one picked by pick_one_value_per_year. Columns: pillar, indicator_id, indicator_en, indicator_zh, n_years,
     year, value, qualifier, unit, unit_code, source_title, source_url, conflict.
     """
-    picked = pick_one_value_per_year(df[df[CITY] == city])
+    picked = pick_one_value_per_year(df[(df[CITY] == city) & ~df[INDICATOR_ID].isin(CONTEXT_INDICATOR_IDS)])
     picked = picked.assign(**{N_YEARS: picked.groupby(INDICATOR_ID)[YEAR].transform("nunique")})
     latest = picked.sort_values(YEAR, kind="stable").drop_duplicates(INDICATOR_ID, keep="last")
     latest = latest.assign(_order=latest[PILLAR].map({p: i for i, p in enumerate(shipped_pillar_ids())}))

@@ -476,6 +476,8 @@ def test_select_headline_indicators_takes_longest_series_at_latest_year():
     rows += [row(indicator_id="c", year=y) for y in (2017, 2022)]  # ties with b, later last year
     rows += [row(indicator_id="d", year=2023, pillar="fusion", qualifier="lower_bound", value=96.0)]
     rows += [row(indicator_id="e", year=y, city="Wuhan") for y in (2010, 2011, 2012, 2013)]
+    # the population is context (a divisor), never a pillar's headline, however long its series
+    rows += [row(indicator_id="resident_population", pillar="fusion", year=y) for y in range(2010, 2020)]
     got = select_headline_indicators(frame(rows), city="Nanjing")
     expected = pd.DataFrame(
         {
