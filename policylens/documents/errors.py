@@ -7,7 +7,8 @@ class DocumentError(ValueError):
     """A document that cannot be read; the message is meant for the user.
 
     `code` names the problem ("empty", "too_large", "binary", "encoding", "unsupported", "docx",
-    "pdf", "pdf_encrypted", "pdf_no_text", "no_text", "html", "unreadable") so the UI can show its
+    "pdf", "pdf_encrypted", "pdf_no_text", "no_text", "html", "unreadable", "too_long", and the
+    ZIP package bounds "package_entries", "package_unpacked", "package_xml") so the UI can show its
     own translation and mark the file. The message says what is wrong and what the user can do; it
     never names a file of this repository, which a user of the app does not have.
     """

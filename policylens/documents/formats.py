@@ -7,10 +7,12 @@ page). Library errors become DocumentError, so no other exception escapes for ba
 from __future__ import annotations
 
 import io
+import math
 import re
 import unicodedata
 import zipfile
 from collections.abc import Iterator
+from dataclasses import dataclass
 
 import lxml.etree
 import lxml.html
@@ -19,7 +21,12 @@ from markdown_it.common.utils import isMdAsciiPunct, isPunctChar, isWhiteSpace, 
 
 from policylens.documents.errors import DocumentError
 
-MAX_UNPACKED_BYTES = 200 * 1024 * 1024  # a .docx that inflates past this is refused (zip bomb)
+# Bounds on a ZIP package (.docx, .xlsx), read from its central directory before any XML is parsed:
+# a few MB of compressed XML can inflate to gigabytes. Sized to real documents: a 1,000-page report
+# unpacks to about 20 MB of XML and a few dozen parts; a workbook of 500 sheets to about 1,100 parts.
+MAX_UNPACKED_BYTES = 200 * 1024 * 1024  # every part, images included
+MAX_PACKAGE_ENTRIES = 5_000
+MAX_PACKAGE_XML_BYTES = 64 * 1024 * 1024  # the XML parts, which the parsers hold in memory as trees
 
 _DROPPED_TAGS = frozenset({"script", "style", "noscript", "template", "head"})
 _BLOCK_TAGS = frozenset(
@@ -73,6 +80,41 @@ _HTML_SPACE = re.compile(r"[ \t\n\r\f]+")
 _MARKDOWN = MarkdownIt("commonmark").enable(["table", "strikethrough"])
 
 
+@dataclass(frozen=True)
+class PackageSize:
+    """What a ZIP package's central directory declares: its entries and their unpacked bytes."""
+
+    entries: int
+    unpacked: int
+    xml: int  # of the parts whose names end in .xml or .rels
+
+
+def package_size(data: bytes) -> PackageSize | None:
+    """The declared size of a ZIP package, None when the bytes are not a readable ZIP file."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as package:
+            infos = package.infolist()
+    except (zipfile.BadZipFile, OSError, ValueError):
+        return None
+    xml = sum(i.file_size for i in infos if i.filename.lower().endswith((".xml", ".rels")))
+    return PackageSize(len(infos), sum(i.file_size for i in infos), xml)
+
+
+def package_problem(size: PackageSize, what: str) -> tuple[str, str] | None:
+    """(code, message) for the first bound `size` breaks, else None. Codes: "package_entries",
+    "package_unpacked", "package_xml"; `what` names the file in the message ("The Word file")."""
+    if size.entries > MAX_PACKAGE_ENTRIES:
+        return "package_entries", f"{what} holds {size.entries:,} parts; the limit is {MAX_PACKAGE_ENTRIES:,}."
+    if size.unpacked > MAX_UNPACKED_BYTES:
+        shown = math.ceil(size.unpacked / 2**20)
+        return "package_unpacked", f"{what} unpacks to {shown:,} MB; the limit is {MAX_UNPACKED_BYTES // 2**20} MB."
+    if size.xml > MAX_PACKAGE_XML_BYTES:
+        shown = math.ceil(size.xml / 2**20)
+        limit = MAX_PACKAGE_XML_BYTES // 2**20
+        return "package_xml", f"{what} holds {shown:,} MB of XML; the limit is {limit} MB."
+    return None
+
+
 def extract_docx(data: bytes) -> list[str]:
     """Body paragraphs and table cells (each cell once, nested tables too) in document order.
 
@@ -85,11 +127,12 @@ def extract_docx(data: bytes) -> list[str]:
             "The file is not a Word .docx document (it is not a ZIP package). An old .doc file must be saved as .docx.",
             code="docx",
         )
+    size = package_size(data)
+    problem = package_problem(size, "The Word file") if size is not None else None
+    if problem is not None:
+        code, message = problem
+        raise DocumentError(message + " It was not read.", code=code)
     try:
-        with zipfile.ZipFile(io.BytesIO(data)) as package:
-            unpacked = sum(info.file_size for info in package.infolist())
-        if unpacked > MAX_UNPACKED_BYTES:
-            raise DocumentError(f"The Word file unpacks to more than {MAX_UNPACKED_BYTES // 2**20} MB.", code="docx")
         return [text for text in _iter_docx_blocks(docx.Document(io.BytesIO(data))) if text.strip()]
     except DocumentError:
         raise

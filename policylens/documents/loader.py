@@ -22,6 +22,8 @@ from policylens.documents.script import NOT_APPLICABLE, TRADITIONAL, convert_to_
 
 __all__ = [
     "MAX_BYTES",
+    "MAX_CHARACTERS",
+    "MAX_PARAGRAPHS",
     "SUPPORTED_EXTENSIONS",
     "Document",
     "DocumentError",
@@ -40,6 +42,10 @@ __all__ = [
 # The stated upload limit, 20 MB of 10^6 bytes: the unit of Streamlit's uploader, which refuses a
 # larger file in the browser and writes its sizes that way (it counts 2^20 only on Windows).
 MAX_BYTES = 20 * 1000 * 1000
+# One document is read as a whole, every view at once: past these it belongs in corpus mode, where
+# documents are analysed one by one. About 500 pages of Chinese policy text; a five-year plan has 60,000.
+MAX_CHARACTERS = 1_000_000
+MAX_PARAGRAPHS = 10_000
 SUPPORTED_EXTENSIONS = (".txt", ".md", ".markdown", ".html", ".htm", ".docx", ".pdf")
 NO_ENCODING = "n/a"  # the encoding of pasted text and of .docx/.pdf, which carry their own
 LANGUAGE_LABELS = {"zh": "language.zh", "en": "language.en"}  # the string key naming each Document.language
@@ -221,6 +227,7 @@ def _extract_paragraphs(data: bytes, suffix: str) -> tuple[tuple[str, ...], str]
 def _build_document(name: str, original: tuple[str, ...], encoding: str, strip: bool = True) -> Document:
     if not original:
         raise DocumentError("The file contains no text.", code="no_text")
+    _check_length(original)
     original, removed = strip_boilerplate(original) if strip else (original, ())
     language = detect_language("\n".join(original))
     script = detect_script("\n".join(original)) if language == "zh" else NOT_APPLICABLE
@@ -260,6 +267,18 @@ def _supported_suffix(name: str) -> str:
             f"Unsupported file type {shown}. Supported types: {', '.join(SUPPORTED_EXTENSIONS)}.", code="unsupported"
         )
     return suffix
+
+
+def _check_length(paragraphs: tuple[str, ...]) -> None:
+    """Refuse a text longer than one document should be (MAX_CHARACTERS, MAX_PARAGRAPHS), code "too_long"."""
+    characters = sum(len(p) for p in paragraphs)
+    if characters > MAX_CHARACTERS or len(paragraphs) > MAX_PARAGRAPHS:
+        raise DocumentError(
+            f"The text holds {characters:,} characters in {len(paragraphs):,} paragraphs; one document may hold "
+            f"{MAX_CHARACTERS:,} characters and {MAX_PARAGRAPHS:,} paragraphs (about 500 pages). Split it, or "
+            "open it as a corpus (Corpus page), which reads documents one by one.",
+            code="too_long",
+        )
 
 
 def _check_size(size: int) -> None:

@@ -40,6 +40,8 @@ PROBLEM_LABELS = {
     "binary": "indicator_upload.error.binary",
     "xlsx": "indicator_upload.error.xlsx",
     "xlsx_unpacked": "indicator_upload.error.xlsx_unpacked",
+    "xlsx_entries": "indicator_upload.error.xlsx_entries",
+    "xlsx_xml": "indicator_upload.error.xlsx_xml",
     "missing_columns": "indicator_upload.error.missing_columns",
     "duplicate_column": "indicator_upload.error.duplicate_column",
     "ambiguous_layout": "indicator_upload.error.ambiguous_layout",

@@ -29,12 +29,16 @@ ERROR_LABELS = {
     "encoding": "docs.error.encoding",
     "unsupported": "docs.error.unsupported",
     "docx": "docs.error.docx",
+    "package_entries": "docs.error.package_entries",  # documents.formats.package_problem
+    "package_unpacked": "docs.error.package_unpacked",
+    "package_xml": "docs.error.package_xml",
     "pdf": "docs.error.pdf",
     "pdf_encrypted": "docs.error.pdf_encrypted",
     "pdf_no_text": "docs.error.pdf_no_text",
     "no_text": "docs.error.no_text",
     "html": "docs.error.html",
     "unreadable": "docs.error.unreadable",
+    "too_long": "docs.error.too_long",
 }
 
 

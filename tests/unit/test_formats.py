@@ -286,3 +286,62 @@ def test_bad_documents_raise_a_specific_message(data, name, code, message):
         load_document_bytes(data, name)
     assert str(info.value).startswith(message)
     assert info.value.code == code
+
+
+def _word_bomb(xml_bytes: int) -> bytes:
+    """A real .docx whose document.xml is padded with `xml_bytes` of whitespace: it compresses to a
+    few kB and unpacks to whatever the test asks for."""
+    source = zipfile.ZipFile(io.BytesIO(build_docx()))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED) as package:
+        for info in source.infolist():
+            data = source.read(info)
+            if info.filename == "word/document.xml":
+                data = data.replace(b"<w:body>", b"<w:body>" + b" " * xml_bytes, 1)
+            package.writestr(info.filename, data)
+    return out.getvalue()
+
+
+@pytest.mark.parametrize(
+    ("limit", "value", "code", "message"),
+    [
+        ("MAX_PACKAGE_XML_BYTES", 2 * 2**20, "package_xml", "The Word file holds 4 MB of XML; the limit is 2 MB."),
+        ("MAX_UNPACKED_BYTES", 2 * 2**20, "package_unpacked", "The Word file unpacks to 4 MB; the limit is 2 MB."),
+        ("MAX_PACKAGE_ENTRIES", 5, "package_entries", "The Word file holds "),
+    ],
+)
+def test_a_word_bomb_is_refused_from_its_central_directory_before_any_xml_is_parsed(
+    monkeypatch, limit, value, code, message
+):
+    from policylens.documents import formats
+
+    bomb = _word_bomb(3 * 2**20)  # 3 MB of padding and the template's 0.8 MB: 4 MB rounded up
+    assert len(bomb) < 200_000
+    monkeypatch.setattr(formats, limit, value)
+    monkeypatch.setattr(docx, "Document", lambda *a, **k: pytest.fail("python-docx parsed a refused file"))
+    with pytest.raises(DocumentError) as info:
+        load_document_bytes(bomb, "bomb.docx")
+    assert info.value.code == code and str(info.value).startswith(message)
+    assert str(info.value).endswith("It was not read.")
+
+
+def test_a_word_file_within_every_bound_is_read():
+    document = load_document_bytes(_word_bomb(2**20), "padded.docx")
+    assert TITLE in document.paragraphs
+
+
+def test_a_text_longer_than_one_document_is_refused_with_the_corpus_as_the_way_out(monkeypatch):
+    from policylens.documents import loader
+
+    monkeypatch.setattr(loader, "MAX_CHARACTERS", 1_000)
+    shorter = load_document_bytes(("新质生产力。" * 100).encode("utf-8"), "short.txt")  # 600 characters: read
+    assert shorter.characters == 600
+    long_text = "\n\n".join(["新质生产力是创新起主导作用的先进生产力。"] * 60)  # 1,200 characters
+    with pytest.raises(DocumentError) as info:
+        load_document_bytes(long_text.encode("utf-8"), "long.txt")
+    assert info.value.code == "too_long"
+    assert str(info.value).startswith("The text holds 1,200 characters in 60 paragraphs; one document may hold 1,000")
+    monkeypatch.setattr(loader, "MAX_CHARACTERS", 10**6)
+    monkeypatch.setattr(loader, "MAX_PARAGRAPHS", 50)
+    with pytest.raises(DocumentError, match="in 60 paragraphs"):
+        loader.load_pasted_text(long_text)

@@ -493,7 +493,7 @@ def test_a_workbook_saved_as_csv_is_told_to_use_xlsx():
 def test_a_workbook_that_unpacks_past_the_cap_is_refused_before_openpyxl_parses_it(monkeypatch):
     import zipfile
 
-    from policylens.indicators.upload import layout
+    from policylens.documents import formats
 
     def must_not_parse(*args, **kwargs):
         raise AssertionError("openpyxl was asked to parse a refused workbook")
@@ -503,12 +503,36 @@ def test_a_workbook_that_unpacks_past_the_cap_is_refused_before_openpyxl_parses_
         package.writestr("xl/worksheets/sheet1.xml", b"<c/>" * (3 * 2**20 // 4))  # 3 MB of sheet XML
     data = bomb.getvalue()
     assert len(data) < 100_000  # compresses to a few kB
-    monkeypatch.setattr(layout, "MAX_UNPACKED_BYTES", 2 * 2**20)
+    monkeypatch.setattr(formats, "MAX_UNPACKED_BYTES", 2 * 2**20)
     monkeypatch.setattr(openpyxl, "load_workbook", must_not_parse)
     with pytest.raises(IndicatorUploadError) as caught:
         read_indicator_upload(data, "bomb.xlsx")
     assert caught.value.problems[0].code == "xlsx_unpacked"
-    assert "unpacks to 3 MB, more than the 2 MB limit" in str(caught.value)
+    assert "The workbook unpacks to 3 MB; the limit is 2 MB. It was not read." in str(caught.value)
+    monkeypatch.setattr(formats, "MAX_UNPACKED_BYTES", 200 * 2**20)
+    monkeypatch.setattr(formats, "MAX_PACKAGE_XML_BYTES", 2 * 2**20)  # the XML alone is bounded too
+    with pytest.raises(IndicatorUploadError) as caught:
+        read_indicator_upload(data, "bomb.xlsx")
+    assert caught.value.problems[0].code == "xlsx_xml" and "3 MB of XML; the limit is 2 MB" in str(caught.value)
+
+
+def test_a_workbook_of_too_many_parts_is_refused_before_it_is_parsed(monkeypatch):
+    import zipfile
+
+    import openpyxl
+
+    from policylens.documents import formats
+
+    many = io.BytesIO()
+    with zipfile.ZipFile(many, "w") as package:
+        for n in range(12):
+            package.writestr(f"xl/worksheets/sheet{n}.xml", b"<c/>")
+    monkeypatch.setattr(formats, "MAX_PACKAGE_ENTRIES", 10)
+    monkeypatch.setattr(openpyxl, "load_workbook", lambda *a, **k: pytest.fail("openpyxl parsed a refused workbook"))
+    with pytest.raises(IndicatorUploadError) as caught:
+        read_indicator_upload(many.getvalue(), "many.xlsx")
+    assert caught.value.problems[0].code == "xlsx_entries"
+    assert "The workbook holds 12 parts; the limit is 10." in str(caught.value)
 
 
 def test_a_workbook_under_the_unpack_cap_is_read():

@@ -9,7 +9,6 @@ import io
 import math
 import re
 import unicodedata
-import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, datetime, time
@@ -21,7 +20,7 @@ import pandas as pd
 
 from policylens.documents.encodings import decode_bytes
 from policylens.documents.errors import DocumentError
-from policylens.documents.formats import MAX_UNPACKED_BYTES
+from policylens.documents.formats import package_problem, package_size
 from policylens.indicators.labels import YEAR_BOUNDS
 from policylens.indicators.upload.problems import ROW, WHERE, IndicatorUploadError, UploadProblem, fail
 from policylens.schema import (
@@ -135,21 +134,19 @@ def _read_xlsx_grid(data: bytes) -> Iterator[list[str]]:
     yield from rows
 
 
+PACKAGE_CODES = {"package_entries": "xlsx_entries", "package_unpacked": "xlsx_unpacked", "package_xml": "xlsx_xml"}
+
+
 def check_unpacked_size(data: bytes) -> None:
-    """Raise IndicatorUploadError ("xlsx_unpacked") for a workbook whose ZIP entries unpack to more
-    than MAX_UNPACKED_BYTES (the sizes its central directory declares), before any XML is parsed: a
-    few MB of compressed sheet XML can inflate to gigabytes. A damaged directory is left to openpyxl."""
-    try:
-        with zipfile.ZipFile(io.BytesIO(data)) as package:
-            unpacked = sum(info.file_size for info in package.infolist())
-    except (zipfile.BadZipFile, OSError, ValueError):
-        return
-    if unpacked > MAX_UNPACKED_BYTES:
-        raise fail(
-            "xlsx_unpacked",
-            f"The workbook unpacks to {math.ceil(unpacked / 2**20):,} MB, more than the "
-            f"{MAX_UNPACKED_BYTES // 2**20} MB limit; it was not read.",
-        )
+    """Raise IndicatorUploadError ("xlsx_entries", "xlsx_unpacked" or "xlsx_xml") for a workbook whose
+    central directory declares more parts, more unpacked bytes or more XML than documents.formats
+    allows, before any XML is parsed: a few MB of compressed sheet XML can inflate to gigabytes. A
+    damaged directory is left to openpyxl."""
+    size = package_size(data)
+    problem = package_problem(size, "The workbook") if size is not None else None
+    if problem is not None:
+        code, message = problem
+        raise fail(PACKAGE_CODES[code], message + " It was not read.")
 
 
 def check_upload_size(size: int) -> None:
