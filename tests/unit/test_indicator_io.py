@@ -618,3 +618,48 @@ def test_a_source_url_that_is_not_http_is_refused_with_its_row(url):
 def test_the_bundled_table_passes_the_source_url_rule():
     table = read_indicator_upload(paths.INDICATORS_TABLE.read_bytes(), "indicators.csv")
     assert len(table) == len(pd.read_csv(paths.INDICATORS_TABLE))
+
+
+@pytest.mark.parametrize(
+    ("limit", "value", "code", "message"),
+    [
+        ("MAX_TABLE_ROWS", 3, "too_many_rows", "The table has more than 3 rows; it was not read."),
+        ("MAX_TABLE_CELLS", 20, "too_many_cells", "The table has more than 20 cells; it was not read."),
+        ("MAX_TABLE_COLUMNS", 6, "too_many_columns", "Row 1 has 7 columns; the limit is 6. It was not read."),
+        ("MAX_CELL_CHARACTERS", 12, "cell_too_long", "A cell in row 2 holds 21 characters; the limit is 12."),
+    ],
+)
+def test_a_table_past_a_bound_is_refused_with_its_own_code(monkeypatch, limit, value, code, message):
+    from policylens.indicators.upload import layout
+
+    monkeypatch.setattr(layout, limit, value)
+    data = csv_bytes([LONG_HEADER, *(long_row(2015 + n) for n in range(5))])
+    for name, payload in (
+        ("big.csv", data),
+        ("big.xlsx", write_xlsx([LONG_HEADER, *(long_row(2015 + n) for n in range(5))])),
+    ):
+        with pytest.raises(IndicatorUploadError) as caught:
+            read_indicator_upload(payload, name)
+        problem = caught.value.problems[0]
+        assert problem.code == code, name
+        assert str(caught.value).startswith(message), (name, str(caught.value))
+
+
+def test_reading_stops_at_the_first_row_past_a_bound(monkeypatch):
+    """A grid is read row by row: a file of a million rows costs the rows up to the bound, not the million."""
+    from policylens.indicators.upload import layout
+
+    monkeypatch.setattr(layout, "MAX_TABLE_ROWS", 2)
+    read = []
+
+    def rows():
+        for n in range(1, 10**6):
+            read.append(n)
+            yield ["a", str(n)]
+
+    with pytest.raises(IndicatorUploadError):
+        list(layout._bounded(rows()))
+    assert len(read) == 3
+    blank_tail = ["x", "y", *[""] * 500]  # formatted but empty columns do not count
+    monkeypatch.setattr(layout, "MAX_TABLE_COLUMNS", 2)
+    assert list(layout._bounded(iter([blank_tail]))) == [(1, blank_tail)]

@@ -41,6 +41,13 @@ from policylens.schema import (
     YEAR,
 )
 
+# Bounds on the grid an upload holds, checked row by row while it is read, so that reading stops at the
+# first row past one: a yearbook table has hundreds of rows and at most ~160 columns (1949-2100 as
+# year columns); a cell is a number, a name or a source title.
+MAX_TABLE_ROWS = 100_000
+MAX_TABLE_COLUMNS = 200
+MAX_TABLE_CELLS = 2_000_000
+MAX_CELL_CHARACTERS = 2_000
 MAX_UPLOAD_BYTES = 20 * 1000 * 1000  # the stated limit, 20 MB in the uploader's unit (see documents.loader.MAX_BYTES)
 SUPPORTED_UPLOAD_EXTENSIONS = (".csv", ".xlsx")
 YEAR_RANGE = YEAR_BOUNDS
@@ -156,6 +163,36 @@ def check_upload_size(size: int) -> None:
         raise fail("too_large", f"The file is {shown:.1f} MB; the limit is {MAX_UPLOAD_BYTES // 10**6} MB.")
 
 
+def _bounded(grid: Iterator[list[str]]) -> Iterator[tuple[int, list[str]]]:
+    """(file row number, cells) of the rows with a non-blank cell; IndicatorUploadError at the first
+    row past MAX_TABLE_ROWS, MAX_TABLE_COLUMNS (counted to the last non-blank cell), MAX_TABLE_CELLS
+    or with a cell longer than MAX_CELL_CHARACTERS. Nothing after that row is read."""
+    kept = cells_seen = 0
+    for number, cells in enumerate(grid, start=1):
+        width = next((i + 1 for i in range(len(cells) - 1, -1, -1) if cells[i].strip()), 0)
+        if not width:
+            continue
+        if width > MAX_TABLE_COLUMNS:
+            raise fail(
+                "too_many_columns",
+                f"Row {number} has {width:,} columns; the limit is {MAX_TABLE_COLUMNS:,}. It was not read.",
+                (number,),
+            )
+        longest = max(len(c) for c in cells[:width])
+        if longest > MAX_CELL_CHARACTERS:
+            raise fail(
+                "cell_too_long",
+                f"A cell in row {number} holds {longest:,} characters; the limit is {MAX_CELL_CHARACTERS:,}.",
+                (number,),
+            )
+        kept, cells_seen = kept + 1, cells_seen + width
+        if kept > MAX_TABLE_ROWS:
+            raise fail("too_many_rows", f"The table has more than {MAX_TABLE_ROWS:,} rows; it was not read.")
+        if cells_seen > MAX_TABLE_CELLS:
+            raise fail("too_many_cells", f"The table has more than {MAX_TABLE_CELLS:,} cells; it was not read.")
+        yield number, cells
+
+
 def read_grid(data: bytes, name: str) -> list[tuple[int, list[str]]]:
     """(file row number, cells) for every row with a non-blank cell."""
     suffix = PurePath(name).suffix.lower()
@@ -166,7 +203,7 @@ def read_grid(data: bytes, name: str) -> list[tuple[int, list[str]]]:
     if not data.strip():
         raise fail("empty", "The file is empty.")
     grid = _read_csv_grid(data) if suffix == ".csv" else _read_xlsx_grid(data)
-    rows = [(number, cells) for number, cells in enumerate(grid, start=1) if "".join(cells).strip()]
+    rows = list(_bounded(grid))
     if not rows:
         raise fail("empty", "The file is empty.")
     if len(rows) == 1:
