@@ -46,5 +46,6 @@ if shown.empty:
     st.info(t("filter.none_match", lang))
 else:
     widgets.render_paragraph_table_exports(analysis, codebook, shown, lang)
-for paragraph in shown[schema.PARAGRAPH]:
-    widgets.render_paragraph(analysis, ctx.segmenter, codebook, int(paragraph), lang)
+    page = widgets.render_pager(len(shown), state.THEMES_PAGE, lang)
+    for paragraph in shown[schema.PARAGRAPH].iloc[page]:
+        widgets.render_paragraph(analysis, ctx.segmenter, codebook, int(paragraph), lang)

@@ -87,3 +87,28 @@ def test_document_text_is_escaped_in_paragraph_cards():
     assert len(cards) == 15
     assert all("<script" not in c for c in cards)
     assert "&quot;" in cards[11] or "&#x27;" in cards[11] or '"new"' not in cards[11]
+
+
+def test_a_long_document_shows_its_paragraph_cards_a_page_at_a_time():
+    at = open_app()
+    for lang in ("zh", "en"):  # a real choice pins the UI language (a Chinese paste would switch it)
+        at.segmented_control(key="widget.global.lang").set_value(lang).run()
+    text = "\n\n".join(f"第{n}段：加快发展新质生产力，推动科技创新和产业创新深度融合。" for n in range(1, 121))
+    at.text_area(key="widget.docs.paste").set_value(text)
+    at.button(key="docs.paste_button").click().run()
+    at.switch_page("pages/themes.py").run()
+    assert not at.exception, at.exception
+
+    def cards() -> list[str]:
+        return [m.value for m in at.markdown if "border-left" in m.value]
+
+    assert len(cards()) == 50 and "¶1 " in cards()[0]
+    assert any("Paragraphs 1–50 of 120." == c.value for c in at.caption)
+    (pager,) = at.number_input
+    pager.set_value(3).run()
+    assert len(cards()) == 20 and "¶101 " in cards()[0]
+    assert any("Paragraphs 101–120 of 120." == c.value for c in at.caption)
+    pillar = next(p for p in ("New", "Strong", "Fusion") if f"{p}</span>" in cards()[0])
+    at.multiselect(key="widget.global.pillars").set_value([pillar.lower()]).run()  # the page comes back in range
+    assert not at.exception, at.exception
+    assert 0 < len(cards()) <= 50

@@ -285,3 +285,22 @@ def render_kwic_lines(lines: pd.DataFrame, codebook: Codebook, lang: str) -> Non
     st.markdown(render_markdown_html("kwic_block.html", lines=rows), unsafe_allow_html=True)
     if len(lines) > MAX_KWIC_LINES:
         st.caption(t("kwic.truncated", lang, shown=MAX_KWIC_LINES, n=len(lines)))
+
+
+PAGER_WIDTH = 200
+PAGE_SIZE = 50  # cards on one page of a long list (Themes): a 10,000-paragraph document opens in seconds
+
+
+def render_pager(total: int, key: str, lang: str, size: int = PAGE_SIZE) -> slice:
+    """The slice of a list of `total` items to draw: all of them when they fit one page, else the page
+    the user picks (kept in the state key `key`, brought back within range when the list shrinks)."""
+    if total <= size:
+        return slice(0, total)
+    pages = -(-total // size)
+    st.session_state[key] = min(max(int(st.session_state.get(key) or 1), 1), pages)
+    page = st.number_input(
+        t("pager.page", lang, pages=pages), min_value=1, max_value=pages, step=1, width=PAGER_WIDTH, **state.bind(key)
+    )
+    first = (int(page) - 1) * size
+    st.caption(t("pager.showing", lang, first=first + 1, last=min(first + size, total), total=total))
+    return slice(first, first + size)
