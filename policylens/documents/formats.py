@@ -6,6 +6,7 @@ page). Library errors become DocumentError, so no other exception escapes for ba
 
 from __future__ import annotations
 
+import html.parser as html_parser
 import io
 import math
 import re
@@ -192,6 +193,10 @@ def extract_html(html: str) -> list[str]:
         return []
     except Exception as exc:  # libxml2 recovers from nearly anything; this is the rest
         raise DocumentError(f"The HTML could not be parsed ({exc}).", code="html") from exc
+    if any(e.type_name == "ERR_RESOURCE_LIMIT" for e in parser.error_log):
+        # libxml2 stops building the tree past 2,048 levels of nesting and drops the rest of the page;
+        # Python's own parser streams tags with no depth at all, so the text is kept
+        return _extract_html_stream(html)
     blocks: list[str] = []
     pieces: list[str] = []
     pre_depth = 0
@@ -223,6 +228,58 @@ def extract_html(html: str) -> list[str]:
             pieces.append(element.tail or "")  # the tail belongs to the parent, after this element
     flush()
     return [b.replace("\x0b", "\n") for b in blocks if b.strip()]
+
+
+class _BlockReader(html_parser.HTMLParser):
+    """extract_html's rules on a stream of tags (html.parser): no tree, so no depth limit."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.blocks: list[str] = []
+        self.pieces: list[str] = []
+        self.pre_depth = 0
+        self.dropped: list[str] = []  # open dropped elements (script, style, head, ...)
+
+    def flush(self) -> None:
+        text = "".join(self.pieces)
+        self.blocks.append(text if self.pre_depth else _collapse_html_space(text))
+        self.pieces.clear()
+
+    def handle_starttag(self, tag: str, attrs) -> None:
+        if self.dropped or tag in _DROPPED_TAGS:
+            if tag in _DROPPED_TAGS:
+                self.dropped.append(tag)
+            return
+        if tag in _BLOCK_TAGS:
+            self.flush()
+        self.pre_depth += tag == "pre"
+        if tag == "br":
+            self.pieces.append("\n" if self.pre_depth else "\x0b")
+
+    def handle_startendtag(self, tag: str, attrs) -> None:
+        if not self.dropped and tag == "br":
+            self.pieces.append("\n" if self.pre_depth else "\x0b")
+
+    def handle_endtag(self, tag: str) -> None:
+        if self.dropped:
+            if tag == self.dropped[-1]:
+                self.dropped.pop()
+            return
+        if tag in _BLOCK_TAGS:
+            self.flush()
+        self.pre_depth = max(self.pre_depth - (tag == "pre"), 0)
+
+    def handle_data(self, data: str) -> None:
+        if not self.dropped:
+            self.pieces.append(data)
+
+
+def _extract_html_stream(html: str) -> list[str]:
+    reader = _BlockReader()
+    reader.feed(html)
+    reader.close()
+    reader.flush()
+    return [b.replace("\x0b", "\n") for b in reader.blocks if b.strip()]
 
 
 def _is_wide(char: str) -> bool:

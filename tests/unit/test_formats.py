@@ -345,3 +345,19 @@ def test_a_text_longer_than_one_document_is_refused_with_the_corpus_as_the_way_o
     monkeypatch.setattr(loader, "MAX_PARAGRAPHS", 50)
     with pytest.raises(DocumentError, match="in 60 paragraphs"):
         loader.load_pasted_text(long_text)
+
+
+@pytest.mark.parametrize("depth", [3_000, 100_000])
+def test_html_nested_past_the_tree_parser_depth_keeps_its_text(depth):
+    """libxml2 drops everything past 2,048 levels; the page is then read as a stream of tags instead,
+    with the same rules (scripts and <head> dropped, blocks, <br>)."""
+    page = (
+        "<html><head><title>Hidden</title><script>var x = '<p>no</p>';</script></head><body>"
+        + "<div>" * depth
+        + "深层的新质生产力<br>second line"
+        + "</div>" * depth
+        + "<p>加快构建现代化产业体系。</p></body></html>"
+    )
+    assert extract_html(page) == ["深层的新质生产力\nsecond line", "加快构建现代化产业体系。"]
+    document = load_document_bytes(page.encode("utf-8"), "deep.html")
+    assert "加快构建现代化产业体系。" in document.paragraphs
