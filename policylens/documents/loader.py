@@ -11,6 +11,7 @@ import hashlib
 import math
 import re
 import unicodedata
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path, PurePath
@@ -118,6 +119,13 @@ _LINE_BREAKS = re.compile("\r\n|[\r\x85\u2028\u2029]")
 _SPACES = re.compile(r"[ \t\f\v]+")
 _HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 _LATIN = re.compile(r"[A-Za-z]")
+_DIGITS = re.compile(r"\d+")
+# A line that is only a page number: "12", "- 12 -", "— 12 —", "第12页", "第 3 页 共 40 页", "Page 3 of 40", "3/40"
+_PAGE_NUMBER = re.compile(
+    r"[-—–·\s]*\d{1,5}[-—–·\s]*|第\s*\d{1,5}\s*页(?:\s*[,，/]?\s*共\s*\d{1,5}\s*页)?"
+    r"|(?i:page)\s+\d{1,5}(?:\s+(?i:of)\s+\d{1,5})?|\d{1,5}\s*/\s*\d{1,5}"
+)
+MAX_REFLOWED_CHARACTERS = 2_000  # a reflowed PDF paragraph ends at its next sentence end past this
 _SENTENCE_END = re.compile(r"""[。！？；：.!?;:]["'”’」』）)]*$""")
 
 
@@ -186,7 +194,9 @@ def reflow_lines(lines: list[str]) -> tuple[str, ...]:
     """Paragraphs from hard-wrapped lines without blank lines between paragraphs (PDF text).
 
     A line ends its paragraph when it is blank or clearly shorter than a full line (the 90th
-    percentile width): the last line of a paragraph and a heading fall short of the margin.
+    percentile width): the last line of a paragraph and a heading fall short of the margin. A
+    paragraph past MAX_REFLOWED_CHARACTERS ends at its next line that ends a sentence, and past
+    four times that at its next line: text set with no short lines never runs into one paragraph.
     """
     widths = sorted(_display_width(line) for line in lines if line)
     if not widths:
@@ -194,13 +204,44 @@ def reflow_lines(lines: list[str]) -> tuple[str, ...]:
     full = widths[int(0.9 * (len(widths) - 1))]
     paragraphs: list[str] = []
     current: list[str] = []
+    size = 0
     for line in [*lines, ""]:
         if line:
             current.append(line)
-        if current and (not line or full < 20 or _display_width(line) < 0.8 * full):
+            size += len(line)
+        long = size > MAX_REFLOWED_CHARACTERS and (_SENTENCE_END.search(line) or size > 4 * MAX_REFLOWED_CHARACTERS)
+        if current and (not line or full < 20 or _display_width(line) < 0.8 * full or long):
             paragraphs.append(_join_lines(current))
-            current = []
+            current, size = [], 0
     return tuple(paragraphs)
+
+
+def paragraphs_from_pages(pages: list[str]) -> tuple[str, ...]:
+    """A PDF's paragraphs: its running headers, footers and page numbers dropped from each page's
+    first and last two lines, then the lines of all pages reflowed (reflow_lines), so a paragraph
+    may run on across a page break."""
+    page_lines = [[line for line in normalize_text(page).split("\n") if line] for page in pages]
+    chrome = _page_chrome(page_lines)
+    lines = []
+    for page in page_lines:
+        edge = {*range(min(2, len(page))), *range(max(len(page) - 2, 0), len(page))}
+        lines += [
+            line
+            for i, line in enumerate(page)
+            if not (i in edge and (_PAGE_NUMBER.fullmatch(line) or _DIGITS.sub("#", line) in chrome))
+        ]
+    return reflow_lines(lines)
+
+
+def _page_chrome(page_lines: list[list[str]]) -> set[str]:
+    """Lines (digits masked as #) among the first or last two lines of at least half the pages, and of
+    three at least: a running header or footer ("南京市人民政府公报 #", "Annual report #")."""
+    if len(page_lines) < 3:
+        return set()
+    counts = Counter(
+        masked for page in page_lines for masked in {_DIGITS.sub("#", line) for line in page[:2] + page[-2:]}
+    )
+    return {line for line, n in counts.items() if n >= max(3, len(page_lines) / 2)}
 
 
 def _paragraphs_from_blocks(blocks: list[str]) -> tuple[str, ...]:
@@ -214,8 +255,7 @@ def _extract_paragraphs(data: bytes, suffix: str) -> tuple[tuple[str, ...], str]
     if suffix == ".docx":
         return _paragraphs_from_blocks(formats.extract_docx(data)), NO_ENCODING
     if suffix == ".pdf":
-        pages = formats.extract_pdf(data)
-        return reflow_lines([line for page in pages for line in normalize_text(page).split("\n")]), NO_ENCODING
+        return paragraphs_from_pages(formats.extract_pdf(data)), NO_ENCODING
     raw, encoding = decode_bytes(data)
     if suffix in (".md", ".markdown"):
         return _paragraphs_from_blocks(formats.extract_markdown(raw)), encoding

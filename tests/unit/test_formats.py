@@ -103,9 +103,41 @@ def test_pdf_pages_are_joined_and_wrapped_lines_reflowed():
         "以“新”为勇。坚持科技创新引领，加强原始创新和颠覆性创新，加大研发投入，培育高新技术企业和科技型中小企业，"
         "建设新型研发机构，加快科技成果转化。",
         "以“强”筑基。构建现代化产业体系，壮大“2+6+6”创新型产业集群，推动传统产业转型升级。",
-        "第 2 页",
-    )
+    )  # "第 2 页", the page number at the foot of page 2, is page chrome, not a paragraph
     assert (doc.encoding, doc.language) == ("n/a", "zh")
+
+
+def test_pdf_running_headers_footers_and_page_numbers_are_dropped_and_paragraphs_kept():
+    body = [
+        [
+            "南京市人民政府公报 2024年第3期",
+            "第一段的开头，这是一段很长的正文内容，讲的是新质生产力的培育，",
+            "直到这里结束。",
+            "- 1 -",
+        ],
+        [
+            "南京市人民政府公报 2024年第3期",
+            "第二段：推动科技创新和产业创新深度融合，建设现代化产业体系，",
+            "加快发展。",
+            "- 2 -",
+        ],
+        ["南京市人民政府公报 2024年第3期", "第三段：深化体制机制改革。", "Page 3 of 4"],
+        ["南京市人民政府公报 2024年第3期", "第四段：营造良好创新生态。", "4/4"],
+    ]
+    doc = load_document_bytes(build_pdf(body), "gazette.pdf")
+    assert not any("公报" in p or "Page" in p or p.startswith("-") for p in doc.paragraphs), doc.paragraphs
+    assert doc.paragraphs[0].startswith("第一段的开头") and doc.paragraphs[0].endswith("直到这里结束。")
+    assert doc.paragraphs[-1] == "第四段：营造良好创新生态。"
+
+
+def test_pdf_text_with_no_short_lines_still_ends_paragraphs_at_sentence_ends():
+    from policylens.documents import loader
+
+    line = "推动科技创新和产业创新深度融合，加快构建以先进制造业为骨干的现代化产业体系，培育新质生产力。"
+    paragraphs = loader.reflow_lines([line] * 200)  # 200 full lines, each ending a sentence: no line is short
+    assert len(paragraphs) > 1 and max(len(p) for p in paragraphs) <= loader.MAX_REFLOWED_CHARACTERS + len(line)
+    unbroken = loader.reflow_lines(["创新" * 30] * 400)  # no sentence end at all: a hard break past 4 × the cap
+    assert len(unbroken) > 1 and max(len(p) for p in unbroken) <= 4 * loader.MAX_REFLOWED_CHARACTERS + 60
 
 
 def test_pdf_with_an_empty_user_password_is_read():
