@@ -56,7 +56,7 @@ lines = sort_kwic(lines, by=sort)
 st.caption(kwic_view.count_line(len(lines), lines[schema.PARAGRAPH].nunique(), lang))
 if lines.empty:
     st.info(t("kwic.none", lang))
-widgets.render_kwic_lines(lines, codebook, lang)
+widgets.render_kwic_lines(lines, codebook, lang, pager_key=state.KWIC_PAGE)
 if not lines.empty:
     st.space("small")  # the buttons apart from the last line
     exports.render_table_exports(widgets.build_kwic_table(lines, codebook, lang), "kwic", lang)

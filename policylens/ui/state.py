@@ -12,6 +12,7 @@ GLOBAL_LANG = "global.lang"
 GLOBAL_LANG_SET_BY_USER = "global.lang_set_by_user"
 THEMES_SHOW_GENERAL = "themes.show_general"
 THEMES_PAGE = "themes.page"  # the page of paragraph cards (widgets.elements.render_pager)
+KWIC_PAGE = "kwic.page"  # the page of KWIC lines
 TERMS_TOP_N = "terms.top_n"
 TERMS_RANK = "terms.rank"  # "key" (distinctive against general language) or "count"
 INDICATORS_CITIES = "indicators.cities"
@@ -188,6 +189,7 @@ DEFAULTS: dict[str, object] = {
     GLOBAL_PILLARS: [],
     THEMES_SHOW_GENERAL: True,
     THEMES_PAGE: 1,
+    KWIC_PAGE: 1,
     TERMS_TOP_N: 40,
     TERMS_RANK: "key",
     INDICATORS_CITIES: [FOCUS_CITY],

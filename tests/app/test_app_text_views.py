@@ -426,3 +426,21 @@ def test_custom_codebook_in_session_state_changes_the_themes():
     at.run()
     assert not at.exception
     assert pillar_badges(at) == expected_badges(seed_analysis(40.0)) != expected_badges(seed_analysis())
+
+
+def test_kwic_shows_every_line_a_page_at_a_time(monkeypatch):
+    """Past one page of lines the KWIC page pages through all of them (the export holds every line)."""
+    from policylens.ui.widgets import elements
+
+    monkeypatch.setattr(elements, "MAX_KWIC_LINES", 30)
+    text = "\n\n".join(f"第{n}段：创新驱动发展，创新引领未来。" for n in range(1, 41))  # 80 hits of 创新
+    at = open_page("pages/kwic.py", paste=text)
+    at.text_input(key=QUERY).set_value("创新").run()
+    assert not at.exception, at.exception
+    first = kwic_lines(at)
+    assert len(first) == 30 and first[0][0] == 1
+    assert "Lines 1–30 of 80." in main_captions(at)
+    at.number_input(key="widget.kwic.page").set_value(3).run()
+    last = kwic_lines(at)
+    assert len(last) == 20 and last[-1][0] == 40
+    assert "Lines 61–80 of 80." in main_captions(at)

@@ -276,14 +276,16 @@ def render_paragraph_table_exports(analysis: Analysis, codebook: Codebook, shown
     exports.render_table_exports(table, "paragraphs", lang)
 
 
-def render_kwic_lines(lines: pd.DataFrame, codebook: Codebook, lang: str) -> None:
-    """KWIC lines as one escaped HTML block (aligned columns), each linked to its paragraph."""
+def render_kwic_lines(lines: pd.DataFrame, codebook: Codebook, lang: str, pager_key: str | None = None) -> None:
+    """KWIC lines as one escaped HTML block (aligned columns), each linked to its paragraph: the first
+    MAX_KWIC_LINES, or with `pager_key` (a state key) every line, MAX_KWIC_LINES to a page."""
     from policylens.text.kwic import build_kwic_html
 
-    shown = lines.head(MAX_KWIC_LINES).to_dict("records")
+    page = render_pager(len(lines), pager_key, lang, MAX_KWIC_LINES, "pager.lines") if pager_key else None
+    shown = (lines.iloc[page] if page is not None else lines.head(MAX_KWIC_LINES)).to_dict("records")
     rows = [build_kwic_html(row, pillar_color(codebook, row[schema.PILLAR])) for row in shown]
     st.markdown(render_markdown_html("kwic_block.html", lines=rows), unsafe_allow_html=True)
-    if len(lines) > MAX_KWIC_LINES:
+    if page is None and len(lines) > MAX_KWIC_LINES:
         st.caption(t("kwic.truncated", lang, shown=MAX_KWIC_LINES, n=len(lines)))
 
 
@@ -291,9 +293,10 @@ PAGER_WIDTH = 200
 PAGE_SIZE = 50  # cards on one page of a long list (Themes): a 10,000-paragraph document opens in seconds
 
 
-def render_pager(total: int, key: str, lang: str, size: int = PAGE_SIZE) -> slice:
+def render_pager(total: int, key: str, lang: str, size: int = PAGE_SIZE, showing: str = "pager.showing") -> slice:
     """The slice of a list of `total` items to draw: all of them when they fit one page, else the page
-    the user picks (kept in the state key `key`, brought back within range when the list shrinks)."""
+    the user picks (kept in the state key `key`, brought back within range when the list shrinks);
+    `showing` is the key of the caption that says which items are shown."""
     if total <= size:
         return slice(0, total)
     pages = -(-total // size)
@@ -302,5 +305,5 @@ def render_pager(total: int, key: str, lang: str, size: int = PAGE_SIZE) -> slic
         t("pager.page", lang, pages=pages), min_value=1, max_value=pages, step=1, width=PAGER_WIDTH, **state.bind(key)
     )
     first = (int(page) - 1) * size
-    st.caption(t("pager.showing", lang, first=first + 1, last=min(first + size, total), total=total))
+    st.caption(t(showing, lang, first=first + 1, last=min(first + size, total), total=total))
     return slice(first, first + size)
