@@ -3,7 +3,8 @@
 The full Noto Sans SC is 7.2 MB: a browser would fetch and parse all of it before it draws any
 text in that font. Here the font is cut by character frequency (from jieba's dictionary) into a
 few WOFF2 files, each declared with its ``unicode-range``. The first CJK slice starts with every
-character of PolicyLens's own Chinese interface (strings and pillar labels), so that the UI never
+character of PolicyLens's own Chinese interface (strings, pillar labels, the bundled indicators' names
+and source titles), so that the UI never
 waits for a big slice; a browser downloads only the slices
 whose characters the page uses. An English page with a few Chinese labels needs about 230 kB, a
 Chinese page about 1.2 MB. Every character of the font stays in exactly one slice, so nothing
@@ -51,12 +52,18 @@ def load_character_frequencies() -> Counter[str]:
 
 
 def interface_characters() -> str:
-    """Every character of the Chinese interface: the zh strings and the pillar labels."""
+    """Every character of the Chinese interface: the zh strings, the pillar labels, and the names and
+    source titles of the bundled indicator table, which the Overview and Indicators pages show as
+    they were published (traditional-script titles included: 國, 數)."""
+    import csv
+
     from policylens.i18n import STRINGS
     from policylens.text.pillars import load_codebook
 
     labels = "".join(p.label("zh") for p in load_codebook(paths.PILLARS_CODEBOOK).pillars)
-    return "".join(sorted(set("".join(entry.get("zh", "") for entry in STRINGS.values()) + labels)))
+    with paths.INDICATORS_TABLE.open(encoding="utf-8", newline="") as handle:
+        bundled = "".join(r["indicator_zh"] + r["indicator_en"] + r["source_title"] for r in csv.DictReader(handle))
+    return "".join(sorted(set("".join(entry.get("zh", "") for entry in STRINGS.values()) + labels + bundled)))
 
 
 def plan_slices(
@@ -160,8 +167,10 @@ def build_web_font_slices(static_dir: Path = paths.STATIC_DIR, font_path: Path |
         blobs = list(pool.map(_subset_woff2, [(str(font_path), tuple(s)) for s in slices]))
     fonts_dir.mkdir(parents=True, exist_ok=True)
     entries = []
+    # the plan is in the name: a new plan's slice never reuses a URL a browser may have cached
+    plan = hashlib.sha256(json.dumps(slices).encode()).hexdigest()[:6]
     for number, (points, blob) in enumerate(zip(slices, blobs)):
-        name = f"noto-sans-sc-{digest[:8]}-{number}.woff2"
+        name = f"noto-sans-sc-{digest[:8]}-{plan}-{number}.woff2"
         (fonts_dir / name).write_bytes(blob)
         (fonts_dir / name).chmod(0o644)
         entries.append(
