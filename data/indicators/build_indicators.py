@@ -19,6 +19,7 @@ if str(REPO_ROOT) not in sys.path:
     sys.path.insert(0, str(REPO_ROOT))
 
 from policylens import paths, schema  # noqa: E402  (sys.path set just above)
+from policylens.indicators.coverage import SECONDARY_MARK  # noqa: E402  (marks a secondary row's title and label)
 from policylens.indicators.units import find_unit_code  # noqa: E402
 
 DEFAULT_SOURCE_DIR = paths.ROOT.parent / "shared" / "data"
@@ -84,7 +85,6 @@ SERIES_COLUMNS = (
     "retrieved_via",
 )
 SOURCE_KINDS = ("primary", "secondary")
-SECONDARY_MARK = "secondary compilation"  # in a secondary row's source title and label, as in the shared rows
 CITIES = ("Nanjing", "Suzhou", "Hangzhou", "Hefei", "Wuhan", "Shenzhen", "Guangzhou")  # Nanjing, then the peers
 MONEY = ("100m_cny", "billion_cny", "trillion_cny")
 # The ten headline indicators: id -> (pillar, English name, Chinese name, the unit codes it may have).

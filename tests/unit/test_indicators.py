@@ -570,3 +570,10 @@ def test_empty_selection_gives_empty_tables_with_their_columns():
         indicators.N_VALUES,
     ]
     assert select_headline_indicators(frame([row()]), city="Nowhere").empty
+
+
+def test_the_build_and_the_coverage_report_name_the_same_ten_headline_indicators():
+    from policylens.indicators import coverage
+
+    assert tuple(build.HEADLINE) == coverage.HEADLINE_IDS
+    assert build.SECONDARY_MARK == coverage.SECONDARY_MARK
