@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from policylens.indicators.table import POPULATION_ID
+from policylens.indicators.table import POPULATION_ID, base_values
 from policylens.indicators.transforms import NOTE
 from policylens.indicators.units import AMOUNT_SCALES
 from policylens.schema import (
@@ -67,18 +67,16 @@ DENOMINATOR_COLUMNS = (
 )
 
 
+def _relative_form(unit_code: str, measure: str) -> tuple[str, float] | None:
+    """(ratio unit, factor) of `unit_code` in `measure` (RELATIVE_UNITS), None when it has no such form."""
+    return RELATIVE_UNITS[measure].get(AMOUNT_SCALES.get(unit_code, (None, 0))[0])
+
+
 def relative_unit(unit_code: str, measure: str) -> str | None:
     """The unit of `unit_code` per resident or per GDP (a RELATIVE_UNIT_LABELS code), None when the
     indicator has no such form (shares, rates, ranks, per-10,000 figures)."""
-    base = AMOUNT_SCALES.get(unit_code, (None, 0))[0]
-    found = RELATIVE_UNITS[measure].get(base)
-    return found[0] if found else None
-
-
-def _scaled(values: pd.Series, codes: pd.Series) -> pd.Series:
-    """Values in their base amount (CNY, firms, persons, ...): exact powers of ten."""
-    powers = codes.map(lambda c: AMOUNT_SCALES.get(c, (c, 0))[1]).astype("float64")
-    return values.astype("float64") * 10.0**powers
+    form = _relative_form(unit_code, measure)
+    return form[0] if form else None
 
 
 def relative_series(series: pd.DataFrame, denominators: pd.DataFrame, measure: str, shown: str) -> pd.DataFrame:
@@ -98,14 +96,11 @@ def relative_series(series: pd.DataFrame, denominators: pd.DataFrame, measure: s
     denominator = denominators[columns].rename(columns=renamed).astype({YEAR: "int64"})
     joined = series.astype({YEAR: "int64"}).merge(denominator, on=[CITY, YEAR], how="left", validate="many_to_one")
     joined.index = series.index
-    units = series[UNIT_CODE].map(lambda c: relative_unit(c, measure))
-    factor = series[UNIT_CODE].map(
-        lambda c: RELATIVE_UNITS[measure].get(AMOUNT_SCALES.get(c, (None, 0))[0], (None, float("nan")))[1]
-    )
-    has_form = units.notna() & (series[INDICATOR_ID] != RELATIVE_MEASURES[measure])
-    below = _scaled(joined[DENOMINATOR_VALUE], joined[DENOMINATOR_UNIT_CODE].fillna(""))
+    factor = series[UNIT_CODE].map(lambda c: (_relative_form(c, measure) or (None, float("nan")))[1])
+    has_form = factor.notna() & (series[INDICATOR_ID] != RELATIVE_MEASURES[measure])
+    below = base_values(joined[DENOMINATOR_VALUE], joined[DENOMINATOR_UNIT_CODE].fillna(""))
     ok = has_form & joined[DENOMINATOR_VALUE].notna() & (below != 0)
-    ratio = _scaled(series[VALUE], series[UNIT_CODE]) / below.where(below != 0) * factor
+    ratio = base_values(series[VALUE], series[UNIT_CODE]) / below.where(below != 0) * factor
     exact = series[QUALIFIER].isin(POINT_QUALIFIERS) & joined[DENOMINATOR_QUALIFIER].fillna("exact").isin(
         POINT_QUALIFIERS
     )

@@ -151,8 +151,9 @@ def load_indicators(path: Path | str = paths.INDICATORS_TABLE) -> pd.DataFrame:
     return raw.assign(**{YEAR: raw[YEAR].astype("Int64"), VALUE: values.astype("float64")})
 
 
-def _scaled(values: pd.Series, codes: pd.Series) -> pd.Series:
-    """Values in their base unit (for comparison only); codes without a scale stay as they are."""
+def base_values(values: pd.Series, codes: pd.Series) -> pd.Series:
+    """Values in their base unit by exact powers of ten (亿元 -> CNY, 万家 -> firms); codes without a
+    scale stay as they are, NaN stays NaN."""
     return pd.Series(
         [float(Decimal(str(v)).scaleb(UNIT_SCALES.get(c, (c, 0))[1])) for v, c in zip(values, codes, strict=True)],
         index=values.index,
@@ -178,7 +179,7 @@ def _rank(df: pd.DataFrame) -> pd.DataFrame:
             0 if _is_official(t, u) else 1 for t, u in zip(ranked[SOURCE_TITLE], ranked[SOURCE_URL], strict=True)
         ],
         _order=range(len(ranked)),
-        _value_key=base + ":" + _scaled(ranked[VALUE], ranked[UNIT_CODE]).astype(str),
+        _value_key=base + ":" + base_values(ranked[VALUE], ranked[UNIT_CODE]).astype(str),
     )
     groups = ranked.groupby(_KEY, sort=False)
     return ranked.assign(

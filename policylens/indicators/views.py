@@ -153,9 +153,11 @@ def build_measure_series(
         raise ValueError(f"unknown measure {measure!r}; expected one of {MEASURES}")
     series = prepare_series(df_one_indicator)
     if measure in RELATIVE_MEASURES:
-        below = denominators if denominators is not None and len(denominators) else None
-        picked = prepare_series(below) if below is not None else df_one_indicator.iloc[0:0]
-        return relative_series(series, picked, measure, SHOWN)
+        if denominators is None or denominators.empty:
+            denominators = df_one_indicator.iloc[0:0]  # no population or GDP: every year is a gap
+        else:
+            denominators = prepare_series(denominators)
+        return relative_series(series, denominators, measure, SHOWN)
     if measure == "absolute":
         return series.assign(
             **{SHOWN: series[VALUE].astype("float64"), NOTE: pd.Series(pd.NA, index=series.index, dtype="str")}
