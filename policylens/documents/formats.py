@@ -101,18 +101,23 @@ def package_size(data: bytes) -> PackageSize | None:
     return PackageSize(len(infos), sum(i.file_size for i in infos), xml)
 
 
+_REFUSED = "It was not read."
+
+
 def package_problem(size: PackageSize, what: str) -> tuple[str, str] | None:
     """(code, message) for the first bound `size` breaks, else None. Codes: "package_entries",
     "package_unpacked", "package_xml"; `what` names the file in the message ("The Word file")."""
     if size.entries > MAX_PACKAGE_ENTRIES:
-        return "package_entries", f"{what} holds {size.entries:,} parts; the limit is {MAX_PACKAGE_ENTRIES:,}."
+        limit = MAX_PACKAGE_ENTRIES
+        return "package_entries", f"{what} holds {size.entries:,} parts; the limit is {limit:,}. {_REFUSED}"
     if size.unpacked > MAX_UNPACKED_BYTES:
         shown = math.ceil(size.unpacked / 2**20)
-        return "package_unpacked", f"{what} unpacks to {shown:,} MB; the limit is {MAX_UNPACKED_BYTES // 2**20} MB."
+        limit = MAX_UNPACKED_BYTES // 2**20
+        return "package_unpacked", f"{what} unpacks to {shown:,} MB; the limit is {limit} MB. {_REFUSED}"
     if size.xml > MAX_PACKAGE_XML_BYTES:
         shown = math.ceil(size.xml / 2**20)
         limit = MAX_PACKAGE_XML_BYTES // 2**20
-        return "package_xml", f"{what} holds {shown:,} MB of XML; the limit is {limit} MB."
+        return "package_xml", f"{what} holds {shown:,} MB of XML; the limit is {limit} MB. {_REFUSED}"
     return None
 
 
@@ -132,7 +137,7 @@ def extract_docx(data: bytes) -> list[str]:
     problem = package_problem(size, "The Word file") if size is not None else None
     if problem is not None:
         code, message = problem
-        raise DocumentError(message + " It was not read.", code=code)
+        raise DocumentError(message, code=code)
     try:
         return [text for text in _iter_docx_blocks(docx.Document(io.BytesIO(data))) if text.strip()]
     except DocumentError:
@@ -197,15 +202,7 @@ def extract_html(html: str) -> list[str]:
         # libxml2 stops building the tree past 2,048 levels of nesting and drops the rest of the page;
         # Python's own parser streams tags with no depth at all, so the text is kept
         return _extract_html_stream(html)
-    blocks: list[str] = []
-    pieces: list[str] = []
-    pre_depth = 0
-
-    def flush() -> None:
-        text = "".join(pieces)
-        blocks.append(text if pre_depth else _collapse_html_space(text))
-        pieces.clear()
-
+    blocks = _Blocks()
     # start/end events, not recursion: deeply nested markup must not hit the recursion limit.
     walker = lxml.etree.iterwalk(root, events=("start", "end"))
     for event, element in walker:
@@ -215,71 +212,81 @@ def extract_html(html: str) -> list[str]:
             if dropped:
                 walker.skip_subtree()
                 continue
-            if tag in _BLOCK_TAGS:
-                flush()
-            pre_depth += tag == "pre"
-            if tag == "br":
-                pieces.append("\n" if pre_depth else "\x0b")  # \x0b survives space collapsing as a line break
-            pieces.append(element.text or "")
+            blocks.open(tag)
+            blocks.text(element.text or "")
         else:
-            if tag in _BLOCK_TAGS and not dropped:
-                flush()
-            pre_depth -= tag == "pre"
-            pieces.append(element.tail or "")  # the tail belongs to the parent, after this element
-    flush()
-    return [b.replace("\x0b", "\n") for b in blocks if b.strip()]
+            if not dropped:
+                blocks.close(tag)
+            blocks.text(element.tail or "")  # the tail belongs to the parent, after this element
+    return blocks.result()
 
 
-class _BlockReader(html_parser.HTMLParser):
-    """extract_html's rules on a stream of tags (html.parser): no tree, so no depth limit."""
+class _Blocks:
+    """extract_html's rules, fed tag by tag: block elements end blocks, <br> breaks a line, <pre>
+    keeps its lines; white space collapses elsewhere."""
 
     def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
         self.blocks: list[str] = []
         self.pieces: list[str] = []
         self.pre_depth = 0
-        self.dropped: list[str] = []  # open dropped elements (script, style, head, ...)
 
-    def flush(self) -> None:
+    def _flush(self) -> None:
         text = "".join(self.pieces)
         self.blocks.append(text if self.pre_depth else _collapse_html_space(text))
         self.pieces.clear()
 
-    def handle_starttag(self, tag: str, attrs) -> None:
-        if self.dropped or tag in _DROPPED_TAGS:
-            if tag in _DROPPED_TAGS:
-                self.dropped.append(tag)
-            return
+    def open(self, tag: str) -> None:
         if tag in _BLOCK_TAGS:
-            self.flush()
+            self._flush()
         self.pre_depth += tag == "pre"
         if tag == "br":
-            self.pieces.append("\n" if self.pre_depth else "\x0b")
+            self.pieces.append("\n" if self.pre_depth else "\x0b")  # \x0b survives space collapsing as a break
 
-    def handle_startendtag(self, tag: str, attrs) -> None:
-        if not self.dropped and tag == "br":
-            self.pieces.append("\n" if self.pre_depth else "\x0b")
+    def close(self, tag: str) -> None:
+        if tag in _BLOCK_TAGS:
+            self._flush()
+        self.pre_depth = max(self.pre_depth - (tag == "pre"), 0)
+
+    def text(self, data: str) -> None:
+        self.pieces.append(data)
+
+    def result(self) -> list[str]:
+        self._flush()
+        return [b.replace("\x0b", "\n") for b in self.blocks if b.strip()]
+
+
+class _TagStream(html_parser.HTMLParser):
+    """The same rules on a stream of tags (html.parser): no tree, so no depth limit. A <br/> comes as
+    a start and an end tag (HTMLParser.handle_startendtag)."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.blocks = _Blocks()
+        self.dropped: list[str] = []  # open dropped elements (script, style, head, ...)
+
+    def handle_starttag(self, tag: str, attrs) -> None:
+        if tag in _DROPPED_TAGS:
+            self.dropped.append(tag)
+        elif not self.dropped:
+            self.blocks.open(tag)
 
     def handle_endtag(self, tag: str) -> None:
         if self.dropped:
             if tag == self.dropped[-1]:
                 self.dropped.pop()
-            return
-        if tag in _BLOCK_TAGS:
-            self.flush()
-        self.pre_depth = max(self.pre_depth - (tag == "pre"), 0)
+        else:
+            self.blocks.close(tag)
 
     def handle_data(self, data: str) -> None:
         if not self.dropped:
-            self.pieces.append(data)
+            self.blocks.text(data)
 
 
 def _extract_html_stream(html: str) -> list[str]:
-    reader = _BlockReader()
+    reader = _TagStream()
     reader.feed(html)
     reader.close()
-    reader.flush()
-    return [b.replace("\x0b", "\n") for b in reader.blocks if b.strip()]
+    return reader.blocks.result()
 
 
 def _is_wide(char: str) -> bool:

@@ -153,7 +153,7 @@ def check_unpacked_size(data: bytes) -> None:
     problem = package_problem(size, "The workbook") if size is not None else None
     if problem is not None:
         code, message = problem
-        raise fail(PACKAGE_CODES[code], message + " It was not read.")
+        raise fail(PACKAGE_CODES[code], message)
 
 
 def check_upload_size(size: int) -> None:
