@@ -302,7 +302,6 @@ def write_rows(rows: list[dict[str, str]], out: Path) -> None:
 
 
 README_PATH = paths.INDICATORS_DIR / "README.md"
-COVERAGE_MARKS = {"primary": "●", "secondary": "○", "missing": ""}
 
 
 def _cell(text: object) -> str:
@@ -324,7 +323,7 @@ def coverage_markdown(df) -> str:
     peers = shares[shares["city"] != CITIES[0]]
     share = 100 * peers["sourced"].sum() / peers["cells"].sum()
     lines += ["", f"The six peers together: {peers['sourced'].sum()} of {peers['cells'].sum()} ({share:.0f} %)."]
-    matrix = coverage.coverage_matrix(grid, COVERAGE_MARKS)
+    matrix = coverage.coverage_matrix(grid)
     years = [c for c in matrix.columns if c.isdigit()]
     for city in CITIES:
         lines += ["", f"**{city}**", "", "| indicator | " + " | ".join(years) + " |", "|---" * (len(years) + 1) + "|"]

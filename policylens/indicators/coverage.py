@@ -28,6 +28,7 @@ HEADLINE_IDS = (
 )
 HEADLINE_YEARS = (2015, 2024)  # first and last year of the headline series
 STATUSES = ("primary", "secondary", "missing")
+STATUS_MARKS = {"primary": "●", "secondary": "○", "missing": ""}  # how a grid cell shows its status
 SECONDARY_MARK = "secondary compilation"  # how a row names a source that is not the publisher's own
 STATUS = "status"
 N_ROWS = "n_rows"
@@ -91,9 +92,9 @@ def coverage_shares(coverage: pd.DataFrame) -> pd.DataFrame:
     )
 
 
-def coverage_matrix(coverage: pd.DataFrame, marks: dict[str, str]) -> pd.DataFrame:
+def coverage_matrix(coverage: pd.DataFrame, marks: dict[str, str] = STATUS_MARKS) -> pd.DataFrame:
     """The coverage as a grid for reading: one row per city and indicator, one column per year, each
-    cell the mark of its status (`marks` maps every status to its text, "" for missing, say)."""
+    cell the mark of its status (STATUS_MARKS: ● primary, ○ secondary only, "" missing)."""
     wide = coverage.assign(_mark=coverage[STATUS].map(marks)).pivot(
         index=[CITY, INDICATOR_ID], columns=YEAR, values="_mark"
     )

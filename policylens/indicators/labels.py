@@ -69,17 +69,12 @@ def indicator_title_name(rows, lang: str) -> str:
         (schema.INDICATOR_ZH, schema.INDICATOR_EN) if lang == "zh" else (schema.INDICATOR_EN, schema.INDICATOR_ZH)
     )
     for column in (first, second):
-        if name := common_name(rows[column]):
-            return name
+        names = [split_row_label(v)[0] for v in rows[column] if isinstance(v, str) and v.strip()]
+        names = [n for n in names if n]
+        if names:
+            counts = Counter(names)
+            return min(counts, key=lambda n: (-counts[n], len(n), n))
     return str(rows[schema.INDICATOR_ID].iloc[0]) if len(rows) else ""
-
-
-def common_name(labels) -> str:
-    """The most frequent of the labels without their notes (split_row_label), the shortest on a tie;
-    "" when no label has a name."""
-    names = [split_row_label(v)[0] for v in labels if isinstance(v, str) and v.strip()]
-    counts = Counter(n for n in names if n)
-    return min(counts, key=lambda n: (-counts[n], len(n), n)) if counts else ""
 
 
 def row_note(row, lang: str) -> str:

@@ -13,6 +13,7 @@ from policylens.indicators.coverage import (
     HEADLINE_IDS,
     HEADLINE_YEARS,
     STATUS,
+    STATUS_MARKS,
     coverage_matrix,
     coverage_shares,
     headline_coverage,
@@ -23,7 +24,6 @@ from policylens.ui.indicator_data import IndicatorData
 from policylens.ui.widgets import exports
 from policylens.ui.widgets import indicators as indicator_widgets
 
-MARKS = {"primary": "●", "secondary": "○", "missing": ""}
 STATUS_LABELS = {  # one per coverage.STATUSES
     "primary": "coverage.headline.status.primary",
     "secondary": "coverage.headline.status.secondary",
@@ -65,11 +65,11 @@ def render_headline_coverage(view: IndicatorData, cities: tuple[str, ...], lang:
             "coverage.headline.grid",
             lang,
             cities=("、" if lang == "zh" else ", ").join(city_label(c, lang) for c in cities),
-            primary=MARKS["primary"],
-            secondary=MARKS["secondary"],
+            primary=STATUS_MARKS["primary"],
+            secondary=STATUS_MARKS["secondary"],
         )
     )
-    matrix = coverage_matrix(grid, MARKS)
+    matrix = coverage_matrix(grid)
     matrix = matrix.assign(
         **{
             schema.CITY: [city_label(c, lang) for c in matrix[schema.CITY]],
