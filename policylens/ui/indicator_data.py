@@ -7,20 +7,23 @@ datasets loaded before and the choice in view stay as they were, and every probl
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import partial
 
 import pandas as pd
 import streamlit as st
 
-from policylens import schema
+from policylens import schema, workers
 from policylens.i18n import t
 from policylens.indicators.labels import FOCUS_CITY
 from policylens.indicators.upload import (
     BUNDLED_DATASET,
     MAX_UPLOAD_BYTES,
+    READ_LIMITS,
     IndicatorUploadError,
     check_upload_size,
     read_indicator_upload,
 )
+from policylens.indicators.upload.problems import fail
 from policylens.markup import escape_markdown, t_md
 from policylens.ui import cache, locale, state
 from policylens.ui.inbox import UploadInbox
@@ -63,6 +66,14 @@ PROBLEM_LABELS = {
     "duplicate_conflict": "indicator_upload.error.duplicate_conflict",
     "dataset_conflict": "indicator_upload.error.dataset_conflict",
     "bad_source_url": "indicator_upload.error.bad_source_url",
+    "memory": "indicator_upload.error.memory",  # workers.JobFailed codes: a limit of READ_LIMITS
+    "time": "indicator_upload.error.time",
+    "crashed": "indicator_upload.error.crashed",
+}
+STOPPED_LABELS = {  # the English detail of each workers.JobFailed code an indicator read can end with
+    "memory": "indicator_upload.stopped.memory",
+    "time": "indicator_upload.stopped.time",
+    "crashed": "indicator_upload.stopped.crashed",
 }
 
 
@@ -126,6 +137,16 @@ def _show(dataset_id: str, table: pd.DataFrame) -> None:
     st.session_state[state.INDICATORS_YEARS] = None
 
 
+def _read(data: bytes, name: str) -> pd.DataFrame:
+    """read_indicator_upload in a worker process under READ_LIMITS (this session's thread waits; the
+    server's others go on); a limit reached is an upload problem like any other."""
+    try:
+        return workers.run(partial(read_indicator_upload, codebook=get_codebook()), (data, name), READ_LIMITS)
+    except workers.JobFailed as exc:
+        limits = dict(memory=f"{READ_LIMITS.memory // workers.MiB:,}", seconds=f"{READ_LIMITS.seconds:g}")
+        raise fail(exc.code, t(STOPPED_LABELS.get(exc.code, STOPPED_LABELS["crashed"]), "en", **limits)) from None
+
+
 def load_indicator_uploads() -> None:
     """on_change of the uploader: validate each new file; keep it as a dataset or report every problem."""
     lang = state.get_lang()
@@ -137,7 +158,7 @@ def load_indicator_uploads() -> None:
             digest = INBOX.first_time(upload.name, data)
             if digest is None:
                 continue
-            table = read_indicator_upload(data, name, codebook=get_codebook())  # the pillars in use
+            table = _read(data, name)  # with the pillars in use
         except IndicatorUploadError as exc:
             problems = describe_problems(exc, lang)
             rows_note = t("indicator_upload.rows_note", lang) if any(p.rows for p in exc.problems) else None

@@ -2,13 +2,24 @@
 
 Uploads live in this session's state only, so one user's documents never reach another session.
 A file that fails to load leaves the library and the active document as they were.
+
+Each upload is read in a worker process (policylens.workers, under documents.loader.LOAD_LIMITS),
+at most MAX_READING of one session's at a time. The uploader's callback waits QUICK_WAIT for them,
+so a usual file is in the library on the run that follows the upload; a longer read shows a
+progress bar with Cancel (render_pending, a fragment polling every POLL seconds). A session that
+ends takes its pending reads with it (a dropped workers.Job kills its worker).
 """
 
 from __future__ import annotations
 
+import time
+from dataclasses import dataclass
+
 import streamlit as st
 
+from policylens import workers
 from policylens.documents.loader import (
+    LOAD_LIMITS,
     NO_ENCODING,
     Document,
     DocumentError,
@@ -39,7 +50,14 @@ ERROR_LABELS = {
     "html": "docs.error.html",
     "unreadable": "docs.error.unreadable",
     "too_long": "docs.error.too_long",
+    "memory": "docs.error.memory",  # workers.JobFailed codes: a limit of LOAD_LIMITS, or Cancel
+    "time": "docs.error.time",
+    "cancelled": "docs.error.cancelled",
+    "crashed": "docs.error.crashed",
 }
+QUICK_WAIT = 2.0  # seconds the uploader's callback waits for its reads before showing their progress
+MAX_READING = 2  # one session's uploads read at once (the machine's cores); the rest wait their turn
+POLL = 0.5  # seconds between two looks at the pending reads
 
 
 def get_library() -> dict[str, Document]:
@@ -61,10 +79,19 @@ def add_document(document: Document) -> None:
     st.session_state[state.DOCS_ACTIVE] = doc_id
 
 
-def describe_error(exc: DocumentError, lang: str) -> str:
-    """The loader's specific message in English; in Chinese, the wording for its error code."""
-    key = ERROR_LABELS.get(getattr(exc, "code", "unreadable"))
-    return t(key, lang) if lang == "zh" and key else str(exc)
+def describe_code(code: str, lang: str) -> str:
+    """The short wording of an error code (a DocumentError's or a workers.JobFailed's)."""
+    limits = dict(memory=f"{LOAD_LIMITS.memory // workers.MiB:,}", seconds=f"{LOAD_LIMITS.seconds:g}")
+    return t(ERROR_LABELS.get(code, "docs.error.unreadable"), lang, **limits)
+
+
+def describe_error(exc: Exception, lang: str) -> str:
+    """The loader's specific message in English; in Chinese, the wording for its error code. A read
+    stopped by a limit or by Cancel (workers.JobFailed) says which, in both languages."""
+    if isinstance(exc, workers.JobFailed):
+        return describe_code(exc.code, lang)
+    code = getattr(exc, "code", "unreadable")
+    return describe_code(code, lang) if lang == "zh" and code in ERROR_LABELS else str(exc)
 
 
 INBOX = UploadInbox(state.DOCS_HANDLED, state.DOCS_NOTICES)
@@ -83,7 +110,7 @@ def _loaded(document: Document, note: dict[str, str] | None = None) -> dict[str,
     return _each_language("docs.loaded", note, name=document.name, encoding=document.encoding.upper())
 
 
-def _failed(name: str, exc: DocumentError, note: dict[str, str] | None = None) -> dict[str, str]:
+def _failed(name: str, exc: Exception, note: dict[str, str] | None = None) -> dict[str, str]:
     return {
         lang: t_md("docs.failed", lang, name=name, reason=describe_error(exc, lang)) + (note or {}).get(lang, "")
         for lang in LANGUAGES
@@ -101,27 +128,106 @@ def get_refused() -> dict[str, str]:
     return st.session_state.get(state.DOCS_REFUSED, {})
 
 
-def load_uploads() -> None:
-    """on_change of the uploader: load each new file; report each failure by name, replacing the
-    notices of the files before, and remember it so the uploader marks the file as not loaded."""
-    lang = state.get_lang()
+@dataclass
+class PendingLoad:
+    """An upload being read: its name as uploaded (the uploader's list marks it) and as kept, the
+    note on a changed name, its bytes until its worker starts, then the worker's job."""
+
+    upload_name: str
+    name: str
+    note: dict[str, str]
+    data: bytes | None
+    job: workers.Job | None = None
+
+    @property
+    def elapsed(self) -> float:
+        return 0.0 if self.job is None else self.job.elapsed
+
+
+def get_pending() -> list[PendingLoad]:
+    return st.session_state.get(state.DOCS_PENDING, [])
+
+
+def _start_reads(pending: list[PendingLoad]) -> None:
+    reading = sum(p.job is not None for p in pending)
+    for item in pending:
+        if item.job is None and reading < MAX_READING:
+            item.job = workers.Job(load_document_bytes, (item.data, item.name), LOAD_LIMITS)
+            item.data = None
+            reading += 1
+
+
+def _finish(item: PendingLoad, refused: dict[str, str]) -> None:
+    """Take a finished read's outcome into the library (or the refused files) and its notice; a
+    queued upload that never started is cancelled."""
+    try:
+        if item.job is None:
+            raise workers.JobFailed("cancelled", LOAD_LIMITS)
+        document = item.job.result()
+    except (DocumentError, workers.JobFailed) as exc:
+        refused[item.upload_name] = getattr(exc, "code", "unreadable")
+        INBOX.notify("error", _failed(item.name, exc, item.note))
+        return
+    refused.pop(item.upload_name, None)
+    add_document(document)
+    INBOX.notify("success", _loaded(document, item.note))
+
+
+def settle(timeout: float) -> bool:
+    """Wait up to `timeout` seconds for the pending reads, starting queued ones as others end, and
+    take in those that have finished. Whether any finished."""
+    pending = list(get_pending())
     refused = dict(get_refused())
+    deadline = time.monotonic() + timeout
+    finished = False
+    while pending:
+        _start_reads(pending)
+        running = [p for p in pending if p.job is not None]
+        ended = [p for p in running if p.job.wait(min(0.05, max(0.0, deadline - time.monotonic())))]
+        for item in ended:
+            _finish(item, refused)
+            pending.remove(item)
+        finished = finished or bool(ended)
+        if time.monotonic() >= deadline:
+            break
+    _start_reads(pending)
+    st.session_state[state.DOCS_PENDING] = pending
+    st.session_state[state.DOCS_REFUSED] = refused
+    return finished
+
+
+def cancel_read(upload_name: str) -> None:
+    """on_click of a pending upload's Cancel: stop its worker (its outcome becomes "cancelled")."""
+    pending = list(get_pending())
+    index = next((i for i, p in enumerate(pending) if p.upload_name == upload_name), None)
+    if index is None:  # it finished meanwhile
+        return
+    item = pending[index]
+    if item.job is not None:
+        item.job.cancel()
+        settle(0)
+        return
+    refused = dict(get_refused())  # still queued: nothing to stop
+    _finish(pending.pop(index), refused)
+    st.session_state[state.DOCS_PENDING] = pending
+    st.session_state[state.DOCS_REFUSED] = refused
+
+
+def load_uploads() -> None:
+    """on_change of the uploader: queue each new file for reading and wait QUICK_WAIT for the reads;
+    each failure is reported by name, replacing the notices of the files before, and remembered so
+    the uploader marks the file as not loaded."""
+    lang = state.get_lang()
+    pending = list(get_pending())
     for upload in st.session_state.get(state.widget_key(state.DOCS_UPLOAD)) or []:
         data = upload.getvalue()
         if INBOX.first_time(upload.name, data) is None:
             continue
         name, _ = clean_upload_name(upload.name, lang)  # a NUL or a bidi override must not be kept
         note = {code: clean_upload_name(upload.name, code)[1] for code in LANGUAGES}
-        try:
-            document = load_document_bytes(data, name)
-        except DocumentError as exc:
-            refused[upload.name] = getattr(exc, "code", "unreadable")
-            INBOX.notify("error", _failed(name, exc, note))
-            continue
-        refused.pop(upload.name, None)
-        add_document(document)
-        INBOX.notify("success", _loaded(document, note))
-    st.session_state[state.DOCS_REFUSED] = refused
+        pending.append(PendingLoad(upload.name, name, note, data))
+    st.session_state[state.DOCS_PENDING] = pending
+    settle(QUICK_WAIT)
 
 
 def load_paste() -> None:
@@ -136,6 +242,31 @@ def load_paste() -> None:
     add_document(document)
     st.session_state[state.widget_key(state.DOCS_PASTE)] = ""
     INBOX.notify("success", _loaded(document))
+
+
+@st.fragment(run_every=POLL)
+def render_pending(lang: str) -> None:
+    """Each upload still being read: a bar of the time it has taken against LOAD_LIMITS.seconds,
+    with Cancel; once any has finished, the whole app runs again on the new library."""
+    if settle(0):
+        st.rerun()
+    for item in get_pending():
+        waiting = item.job is None
+        text = t_md(
+            "docs.reading_queued" if waiting else "docs.reading",
+            lang,
+            name=item.name,
+            seconds=f"{item.elapsed:.0f}",
+            limit=f"{LOAD_LIMITS.seconds:g}",
+        )
+        st.progress(min(1.0, item.elapsed / LOAD_LIMITS.seconds), text=text)
+        st.button(
+            t("docs.cancel", lang),
+            key=f"{state.DOCS_CANCEL}.{item.upload_name}",
+            on_click=cancel_read,
+            args=(item.upload_name,),
+            icon=":material/stop:",
+        )
 
 
 def render_notices(lang: str) -> None:

@@ -70,13 +70,12 @@ def render_document_picker(lang: str) -> None:
         )
         st.text_area(t("docs.paste", lang), key=state.widget_key(state.DOCS_PASTE), height=100)
         st.button(t("docs.paste_button", lang), on_click=library.load_paste, key=state.DOCS_PASTE_BUTTON)
-    refused = {
-        name: t(library.ERROR_LABELS.get(code, "docs.error.unreadable"), lang)
-        for name, code in library.get_refused().items()
-    }
+    refused = {name: library.describe_code(code, lang) for name, code in library.get_refused().items()}
     locale.render_uploader_chrome(
         state.widget_key(state.DOCS_UPLOAD), UPLOAD_LIMIT_MB, lang, refused, notices_key=library.NOTICES_BOX
     )
+    if library.get_pending():
+        library.render_pending(lang)
     library.render_notices(lang)
 
 

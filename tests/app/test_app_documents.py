@@ -6,6 +6,7 @@ uploader's `on_change` callback reads real `UploadedFile` objects, as it does in
 
 import html
 import io
+import os
 import random
 import re
 import zipfile
@@ -308,3 +309,31 @@ def test_chinese_ui_shows_a_chinese_error_for_a_bad_file(name, data, reason):
     assert error.endswith("已载入的文档不受影响。")
     assert "was not loaded" not in error and "The " not in error  # no English loader text
     assert library_snapshot(at) == before
+
+
+# --- a read that takes long: its progress, Cancel, and nothing lost ----------------------------------
+
+
+def test_a_long_read_shows_its_progress_and_cancel_stops_it(monkeypatch):
+    import worker_targets
+
+    from policylens.ui import library
+
+    at = open_app(lang="en")
+    upload(at, ("first.txt", "南京加快发展新质生产力。".encode()))
+    before = library_snapshot(at)
+    monkeypatch.setenv("PYTHONPATH", str(paths.ROOT / "tests"))  # the worker imports worker_targets
+    monkeypatch.setattr(library, "load_document_bytes", worker_targets.slow_load)
+    monkeypatch.setattr(library, "QUICK_WAIT", 0.2)
+    upload(at, ("first.txt", "南京加快发展新质生产力。".encode()), ("slow.txt", "第二份文件。".encode()))
+    assert not at.exception, at.exception
+    (bar,) = [p for p in at.sidebar.get("progress")]
+    assert "Reading slow.txt" in shown_text(bar.proto.text)
+    assert library_snapshot(at) == before  # the library is as it was while the file is read
+    (pending,) = at.session_state["docs.pending"]
+    pid = pending.job.pid
+    at.button(key="docs.cancel.slow.txt").click().run()
+    assert not at.exception, at.exception
+    assert any("slow.txt was not loaded: You cancelled the read." in e for e in sidebar_errors(at))
+    assert not at.sidebar.get("progress") and library_snapshot(at) == before
+    assert not os.path.exists(f"/proc/{pid}") or "Z" in open(f"/proc/{pid}/stat").read().split(") ")[1][:1]

@@ -179,6 +179,28 @@ def test_bad_upload_says_what_and_where_and_keeps_the_previous_dataset(lang, sum
     assert traces(at)["南京" if lang == "zh" else "Nanjing"]["y"] == [10.5, None, 12.25, 13.75]
 
 
+@pytest.mark.parametrize(
+    ("lang", "short", "detail"),
+    [
+        ("en", "Reading the table needed more memory than one table may take.", "more than 64 MB of memory"),
+        ("zh", "读取该表所需内存超过单个表格的上限。", "more than 64 MB of memory"),  # the detail is English
+    ],
+)
+def test_an_upload_past_the_read_memory_limit_is_refused_and_nothing_changes(monkeypatch, lang, short, detail):
+    from policylens import workers
+    from policylens.ui import indicator_data
+
+    at = open_page(lang=lang)
+    upload(at, "yearbook.csv", WIDE_CSV.encode("utf-8"))
+    before = at.multiselect(key="widget.indicators.dataset_choice").value
+    # the real limit, lowered below what pandas needs to start: the worker fails, the server does not
+    monkeypatch.setattr(indicator_data, "READ_LIMITS", workers.Limits(memory=64 * workers.MiB, seconds=30.0))
+    upload(at, "second.csv", WIDE_CSV.replace("12.25", "12.5").encode("utf-8"))
+    (error,) = [shown_text(e.value) for e in at.error]
+    assert short in error and detail in error
+    assert at.multiselect(key="widget.indicators.dataset_choice").value == before
+
+
 def test_coverage_page_shows_the_chosen_cities():
     at = open_page("pages/coverage.py")
     nanjing_only = {t["name"] for t in figure(at)["data"]}

@@ -12,6 +12,7 @@ import pandas as pd
 
 from policylens.indicators.upload.layout import (
     MAX_UPLOAD_BYTES,
+    READ_LIMITS,
     SUPPORTED_UPLOAD_EXTENSIONS,
     YEAR_RANGE,
     build_raw_table,
@@ -28,6 +29,7 @@ __all__ = [
     "BUNDLED_DATASET",
     "DATASET",
     "MAX_UPLOAD_BYTES",
+    "READ_LIMITS",
     "SUPPORTED_UPLOAD_EXTENSIONS",
     "YEAR_RANGE",
     "IndicatorUploadError",

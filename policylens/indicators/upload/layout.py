@@ -40,6 +40,7 @@ from policylens.schema import (
     VALUE,
     YEAR,
 )
+from policylens.workers import Limits, MiB
 
 # Bounds on the grid an upload holds, checked row by row while it is read, so that reading stops at the
 # first row past one: a yearbook table has hundreds of rows and at most ~160 columns (1949-2100 as
@@ -49,6 +50,9 @@ MAX_TABLE_COLUMNS = 200
 MAX_TABLE_CELLS = 2_000_000
 MAX_CELL_CHARACTERS = 2_000
 MAX_UPLOAD_BYTES = 20 * 1000 * 1000  # the stated limit, 20 MB in the uploader's unit (see documents.loader.MAX_BYTES)
+# An upload is read in a worker process (policylens.workers) under these limits; pandas and openpyxl
+# alone take about 600 MB of address space, a table at the bounds above reads in a few seconds.
+READ_LIMITS = Limits(memory=1024 * MiB, seconds=30.0)
 SUPPORTED_UPLOAD_EXTENSIONS = (".csv", ".xlsx")
 YEAR_RANGE = YEAR_BOUNDS
 CSV_DELIMITERS = ",\t;"

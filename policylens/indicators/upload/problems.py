@@ -29,6 +29,9 @@ class IndicatorUploadError(ValueError):
         super().__init__("\n".join(p.message for p in problems))
         self.problems = problems
 
+    def __reduce__(self):  # rebuilt from its problems when it crosses from a worker process
+        return type(self), (self.problems,)
+
 
 def fail(code: str, message: str, rows: tuple[int, ...] = ()) -> IndicatorUploadError:
     """The error of an upload with one problem."""
