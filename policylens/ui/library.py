@@ -175,19 +175,19 @@ def _finish(item: PendingLoad, refused: dict[str, str]) -> None:
 
 def settle(timeout: float) -> bool:
     """Wait up to `timeout` seconds for the pending reads, starting queued ones as others end, and
-    take in those that have finished. Whether any finished."""
+    take in those that have finished, in upload order (so the notices and the library keep the order
+    of the files). Whether any finished."""
     pending = list(get_pending())
     refused = dict(get_refused())
     deadline = time.monotonic() + timeout
     finished = False
     while pending:
         _start_reads(pending)
-        running = [p for p in pending if p.job is not None]
-        ended = [p for p in running if p.job.wait(min(0.05, max(0.0, deadline - time.monotonic())))]
-        for item in ended:
-            _finish(item, refused)
-            pending.remove(item)
-        finished = finished or bool(ended)
+        first = pending[0]
+        if first.job is not None and first.job.wait(min(0.05, max(0.0, deadline - time.monotonic()))):
+            _finish(pending.pop(0), refused)
+            finished = True
+            continue
         if time.monotonic() >= deadline:
             break
     _start_reads(pending)
