@@ -43,6 +43,10 @@ class Limits:
     memory: int
     seconds: float
 
+    def shown(self) -> dict[str, str]:
+        """The limits as a message writes them: {"memory": "768" (MB), "seconds": "30"}."""
+        return {"memory": f"{self.memory // MiB:,}", "seconds": f"{self.seconds:g}"}
+
 
 class JobFailed(Exception):
     """A job that ended without a result: `code` is one of FAILURES."""

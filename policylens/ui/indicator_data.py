@@ -143,8 +143,8 @@ def _read(data: bytes, name: str) -> pd.DataFrame:
     try:
         return workers.run(partial(read_indicator_upload, codebook=get_codebook()), (data, name), READ_LIMITS)
     except workers.JobFailed as exc:
-        limits = dict(memory=f"{READ_LIMITS.memory // workers.MiB:,}", seconds=f"{READ_LIMITS.seconds:g}")
-        raise fail(exc.code, t(STOPPED_LABELS.get(exc.code, STOPPED_LABELS["crashed"]), "en", **limits)) from None
+        detail = t(STOPPED_LABELS.get(exc.code, STOPPED_LABELS["crashed"]), "en", **READ_LIMITS.shown())
+        raise fail(exc.code, detail) from None
 
 
 def load_indicator_uploads() -> None:

@@ -81,8 +81,7 @@ def add_document(document: Document) -> None:
 
 def describe_code(code: str, lang: str) -> str:
     """The short wording of an error code (a DocumentError's or a workers.JobFailed's)."""
-    limits = dict(memory=f"{LOAD_LIMITS.memory // workers.MiB:,}", seconds=f"{LOAD_LIMITS.seconds:g}")
-    return t(ERROR_LABELS.get(code, "docs.error.unreadable"), lang, **limits)
+    return t(ERROR_LABELS.get(code, "docs.error.unreadable"), lang, **LOAD_LIMITS.shown())
 
 
 def describe_error(exc: Exception, lang: str) -> str:
