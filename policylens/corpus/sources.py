@@ -21,6 +21,7 @@ from pathlib import Path, PurePosixPath
 
 from policylens.documents.encodings import decode_bytes
 from policylens.documents.errors import DocumentError
+from policylens.documents.formats import PackageLimits, PackageSize, package_problem
 from policylens.documents.loader import MAX_BYTES, SUPPORTED_EXTENSIONS
 
 METADATA_FIELDS = ("title", "date", "place", "level", "issuer", "type", "source_url")
@@ -29,8 +30,9 @@ SIDECAR_NAME_COLUMNS = ("file", "filename", "file_name", "name", "path")
 TABLE_EXTENSIONS = (".csv", ".xlsx")
 TEXT_COLUMN = "text"
 SPLITTABLE = (".txt", ".md", ".markdown")
-MAX_ZIP_ENTRIES = 50_000
-MAX_ZIP_TOTAL = 4 * 2**30  # 4 GiB uncompressed: a national corpus, not a zip bomb
+# a zip corpus, checked from its central directory before any entry is unpacked (formats.package_problem):
+# a national corpus (tens of thousands of documents, a few GB), not a zip bomb
+ZIP_LIMITS = PackageLimits(entries=50_000, unpacked=4 * 2**30)
 MAX_ZIP_RATIO = 200  # declared size / compressed size beyond which an entry is refused
 
 # 2024-03-05 (one separator, used twice), 20240305, 2024年3月5日; 2024-13-40 is no date
@@ -51,7 +53,14 @@ SPLIT_DEFAULT = "h2"
 
 
 class SourceError(ValueError):
-    """A corpus source that cannot be read at all (missing, wrong kind, a zip over its limits)."""
+    """A corpus source that cannot be read at all (missing, wrong kind, a zip over its limits).
+    `code` is "unreadable", or a ZIP_LIMITS bound ("package_entries", "package_unpacked") with
+    `values` {"declared": ..., "limit": ...} (PackageLimits.breach) for the UI's own translation."""
+
+    def __init__(self, message: str, code: str = "unreadable", values: dict | None = None) -> None:
+        super().__init__(message)
+        self.code = code
+        self.values = values or {}
 
 
 @dataclass(frozen=True)
@@ -210,13 +219,30 @@ def _read_folder(folder: Path, split: str | None, sidecar_path: Path | None) -> 
     return items, bad
 
 
+def _zip_entries(archive: zipfile.ZipFile) -> list[zipfile.ZipInfo]:
+    """The entries of a zip corpus that are read: no folders, nothing hidden."""
+    return [i for i in archive.infolist() if not i.is_dir() and not _is_hidden(PurePosixPath(i.filename).parts)]
+
+
 def _check_zip(infos: list[zipfile.ZipInfo]) -> None:
-    """Refuse a zip by its directory alone, before any entry is decompressed."""
-    if len(infos) > MAX_ZIP_ENTRIES:
-        raise SourceError(f"The zip holds {len(infos)} files; the limit is {MAX_ZIP_ENTRIES}.")
-    total = sum(i.file_size for i in infos)
-    if total > MAX_ZIP_TOTAL:
-        raise SourceError(f"The zip unpacks to {total / 2**30:.1f} GiB; the limit is {MAX_ZIP_TOTAL // 2**30} GiB.")
+    """Refuse a zip by its directory alone, before any entry is decompressed (SourceError with the
+    bound's code and values)."""
+    size = PackageSize.of(infos)
+    breach = ZIP_LIMITS.breach(size)
+    if breach is not None:
+        code, message = package_problem(size, "The zip", ZIP_LIMITS, parts="files")
+        raise SourceError(message, code, {"declared": breach[1], "limit": breach[2]})
+
+
+def check_zip_bytes(data: bytes) -> None:
+    """Raise SourceError when an uploaded zip breaks ZIP_LIMITS, from its directory alone (a zip that
+    cannot be read at all is left to the ingest, which says why)."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            infos = _zip_entries(archive)
+    except (zipfile.BadZipFile, OSError, ValueError):
+        return
+    _check_zip(infos)
 
 
 def _read_zip(path: Path, split: str | None) -> tuple[list[SourceItem], list[BadFile]]:
@@ -225,7 +251,7 @@ def _read_zip(path: Path, split: str | None) -> tuple[list[SourceItem], list[Bad
     except (zipfile.BadZipFile, OSError) as exc:
         raise SourceError(f"{path.name} is not a readable zip file ({exc}).") from exc
     with archive:
-        infos = [i for i in archive.infolist() if not i.is_dir() and not _is_hidden(PurePosixPath(i.filename).parts)]
+        infos = _zip_entries(archive)
         _check_zip(infos)
         side = next((i for i in infos if PurePosixPath(i.filename).name.lower() in SIDECAR_NAMES), None)
         sidecar = read_sidecar(archive.read(side)) if side else {}

@@ -89,36 +89,62 @@ class PackageSize:
     unpacked: int
     xml: int  # of the parts whose names end in .xml or .rels
 
+    @classmethod
+    def of(cls, infos: list[zipfile.ZipInfo]) -> PackageSize:
+        """The declared size of these entries of a central directory."""
+        xml = sum(i.file_size for i in infos if i.filename.lower().endswith((".xml", ".rels")))
+        return cls(len(infos), sum(i.file_size for i in infos), xml)
+
+
+@dataclass(frozen=True)
+class PackageLimits:
+    """The bounds a ZIP container is held to; `xml` None leaves its XML unbounded apart from the total."""
+
+    entries: int
+    unpacked: int
+    xml: int | None = None
+
+    def breach(self, size: PackageSize) -> tuple[str, int, int] | None:
+        """(code, declared, limit) of the first bound `size` breaks, else None: entries as counts, sizes
+        in MB (the declared size rounded up). Codes: "package_entries", "package_unpacked", "package_xml"."""
+        if size.entries > self.entries:
+            return "package_entries", size.entries, self.entries
+        if size.unpacked > self.unpacked:
+            return "package_unpacked", math.ceil(size.unpacked / 2**20), self.unpacked // 2**20
+        if self.xml is not None and size.xml > self.xml:
+            return "package_xml", math.ceil(size.xml / 2**20), self.xml // 2**20
+        return None
+
 
 def package_size(data: bytes) -> PackageSize | None:
     """The declared size of a ZIP package, None when the bytes are not a readable ZIP file."""
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as package:
-            infos = package.infolist()
+            return PackageSize.of(package.infolist())
     except (zipfile.BadZipFile, OSError, ValueError):
         return None
-    xml = sum(i.file_size for i in infos if i.filename.lower().endswith((".xml", ".rels")))
-    return PackageSize(len(infos), sum(i.file_size for i in infos), xml)
 
 
-_REFUSED = "It was not read."
+_PACKAGE_MESSAGES = {
+    "package_entries": "{what} holds {declared:,} {parts}; the limit is {limit:,}.",
+    "package_unpacked": "{what} unpacks to {declared:,} MB; the limit is {limit:,} MB.",
+    "package_xml": "{what} holds {declared:,} MB of XML; the limit is {limit:,} MB.",
+}
 
 
-def package_problem(size: PackageSize, what: str) -> tuple[str, str] | None:
-    """(code, message) for the first bound `size` breaks, else None. Codes: "package_entries",
-    "package_unpacked", "package_xml"; `what` names the file in the message ("The Word file")."""
-    if size.entries > MAX_PACKAGE_ENTRIES:
-        limit = MAX_PACKAGE_ENTRIES
-        return "package_entries", f"{what} holds {size.entries:,} parts; the limit is {limit:,}. {_REFUSED}"
-    if size.unpacked > MAX_UNPACKED_BYTES:
-        shown = math.ceil(size.unpacked / 2**20)
-        limit = MAX_UNPACKED_BYTES // 2**20
-        return "package_unpacked", f"{what} unpacks to {shown:,} MB; the limit is {limit} MB. {_REFUSED}"
-    if size.xml > MAX_PACKAGE_XML_BYTES:
-        shown = math.ceil(size.xml / 2**20)
-        limit = MAX_PACKAGE_XML_BYTES // 2**20
-        return "package_xml", f"{what} holds {shown:,} MB of XML; the limit is {limit} MB. {_REFUSED}"
-    return None
+def package_problem(
+    size: PackageSize, what: str, limits: PackageLimits | None = None, parts: str = "parts"
+) -> tuple[str, str] | None:
+    """(code, message) for the first bound `size` breaks (PackageLimits.breach), else None; `what`
+    names the file in the message ("The Word file"), `parts` its entries. `limits` defaults to a
+    document package's (.docx, .xlsx): MAX_PACKAGE_ENTRIES, MAX_UNPACKED_BYTES, MAX_PACKAGE_XML_BYTES."""
+    limits = limits or PackageLimits(MAX_PACKAGE_ENTRIES, MAX_UNPACKED_BYTES, MAX_PACKAGE_XML_BYTES)
+    breach = limits.breach(size)
+    if breach is None:
+        return None
+    code, declared, limit = breach
+    message = _PACKAGE_MESSAGES[code].format(what=what, declared=declared, limit=limit, parts=parts)
+    return code, f"{message} It was not read."
 
 
 def extract_docx(data: bytes) -> list[str]:

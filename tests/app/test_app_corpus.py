@@ -155,3 +155,36 @@ def test_a_corpus_document_opens_in_the_single_document_views():
 def _documents(at: AppTest) -> list[tuple[str, str]]:
     table = [df.value for df in at.dataframe if "share_new_pct" in df.value.columns][0]  # the document table
     return list(zip(table["doc_id"], table["title"]))
+
+
+@pytest.mark.parametrize(
+    ("lang", "message"),
+    [
+        ("en", "too_many.zip holds 12 files; a corpus zip may hold 10. It was not ingested"),
+        ("zh", "too_many.zip 包含 12 个文件，语料库 zip 最多 10 个。未导入"),
+    ],
+)
+def test_a_zip_over_the_corpus_limits_is_refused_before_an_ingest_starts(monkeypatch, tmp_path, lang, message):
+    import io
+    import zipfile
+
+    from policylens.corpus import sources
+    from policylens.documents.formats import PackageLimits
+
+    monkeypatch.setattr(sources, "ZIP_LIMITS", PackageLimits(entries=10, unpacked=2**30))
+    archive = io.BytesIO()
+    with zipfile.ZipFile(archive, "w") as z:
+        for n in range(12):
+            z.writestr(f"doc{n}.txt", "南京加快发展新质生产力。")
+    at = open_corpus_page("pages/corpus.py", lang)
+    before = [m.value for m in at.metric]
+    at.file_uploader(key=state.widget_key(state.CORPUS_UPLOAD)).set_value(
+        [("too_many.zip", archive.getvalue(), "application/zip")]
+    )
+    at.run()
+    at.button(key=state.CORPUS_INGEST).click().run()
+    assert not at.exception, at.exception
+    assert at.session_state[state.CORPUS_JOB] is None  # no ingest was started
+    errors = [e.value.replace("\\", "").replace("**", "") for e in at.error]
+    assert any(message in e for e in errors), errors
+    assert [m.value for m in at.metric] == before  # the corpus in view is still there

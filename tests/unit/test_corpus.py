@@ -17,6 +17,7 @@ from policylens.corpus.parts import table_files
 from policylens.corpus.pipeline import IngestSettings
 from policylens.corpus.queries import compare_subsets, count_pillar_shares, count_term_trends
 from policylens.corpus.store import Corpus, CorpusQueryError, parse_filter
+from policylens.documents.formats import PackageLimits
 
 FIXTURES = paths.ROOT / "tests" / "fixtures" / "corpus"
 BASIC = FIXTURES / "basic"
@@ -188,9 +189,23 @@ def test_a_zip_reads_like_its_folder_and_its_limits_are_checked_before_reading(t
     folder_items, _ = sources.read_source(BASIC)
     zip_items, _ = sources.read_source(archive)
     assert [(i.name, i.doc_id, i.metadata) for i in zip_items] == [(i.name, i.doc_id, i.metadata) for i in folder_items]
-    monkeypatch.setattr(sources, "MAX_ZIP_ENTRIES", 3)
-    with pytest.raises(sources.SourceError, match="limit is 3"):
+    monkeypatch.setattr(sources, "ZIP_LIMITS", PackageLimits(entries=3, unpacked=2**30))
+    with pytest.raises(sources.SourceError, match=r"The zip holds \d+ files; the limit is 3\.") as refused:
         sources.read_source(archive)
+    assert refused.value.code == "package_entries" and refused.value.values["limit"] == 3
+    with pytest.raises(sources.SourceError, match="limit is 3"):
+        sources.check_zip_bytes(archive.read_bytes())  # the upload's check, before anything is written
+
+
+def test_a_zip_corpus_that_declares_thousands_of_files_is_refused_from_its_directory_with_separators(tmp_path):
+    archive = tmp_path / "many.zip"
+    with zipfile.ZipFile(archive, "w", zipfile.ZIP_STORED) as z:
+        for n in range(sources.ZIP_LIMITS.entries + 1):
+            z.writestr(f"d{n}.txt", "")
+    with pytest.raises(sources.SourceError) as refused:
+        sources.check_zip_bytes(archive.read_bytes())
+    assert str(refused.value) == "The zip holds 50,001 files; the limit is 50,000. It was not read."
+    assert refused.value.values == {"declared": 50_001, "limit": 50_000}
 
 
 def test_a_table_with_a_text_column_is_one_document_per_row(tmp_path):

@@ -10,12 +10,19 @@ import pandas as pd
 import streamlit as st
 
 from policylens.corpus.ingest import read_manifest
-from policylens.corpus.sources import SPLIT_RULES, SUPPORTED_EXTENSIONS, TABLE_EXTENSIONS, BadFile
+from policylens.corpus.sources import (
+    SPLIT_RULES,
+    SUPPORTED_EXTENSIONS,
+    TABLE_EXTENSIONS,
+    BadFile,
+    SourceError,
+    check_zip_bytes,
+)
 from policylens.corpus.store import CorpusQueryError, period_range
 from policylens.figures.corpus import FIELD_LABELS
 from policylens.figures.text import pillar_label
 from policylens.i18n import format_count, t
-from policylens.markup import t_md
+from policylens.markup import clean_file_name, t_md
 from policylens.text.pillars import Codebook
 from policylens.ui import corpus, state
 from policylens.ui.widgets import exports
@@ -118,11 +125,24 @@ def render_loader(lang: str, busy: bool) -> None:
     )
 
 
+ZIP_LIMIT_LABELS = {"package_entries": "corpus.zip.package_entries", "package_unpacked": "corpus.zip.package_unpacked"}
+
+
 def _start(lang: str) -> None:
     files = [(f.name, f.getvalue()) for f in st.session_state.get(state.widget_key(state.CORPUS_UPLOAD)) or []]
     if not files:
         st.session_state[state.CORPUS_NOTICE] = ("warning", t("corpus.load.nothing", lang))
         return
+    if len(files) == 1 and files[0][0].lower().endswith(corpus.ZIP):
+        try:
+            check_zip_bytes(files[0][1])  # its directory, before anything is written or started
+        except SourceError as exc:
+            name = clean_file_name(files[0][0], t("upload.unnamed", lang))[0]
+            st.session_state[state.CORPUS_NOTICE] = (
+                "error",
+                t_md(ZIP_LIMIT_LABELS[exc.code], lang, name=name, **exc.values),
+            )
+            return
     rule = st.session_state.get(state.CORPUS_SPLIT)
     corpus.start_ingest(files, rule if rule in SPLIT_RULES else None, lang)
 
