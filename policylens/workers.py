@@ -13,6 +13,11 @@ about 0.1 s. The limits:
 
 A job's outcome is its target's return value, the exception it raised (re-raised in the caller), or
 JobFailed with a code: "memory", "time", "cancelled", "crashed".
+
+The server runs at most MAX_RUNNING workers at once, over all its sessions: `Job.start` gives None
+while they are all busy (the caller queues the job and asks again), `run` waits for a free one. A
+worker also lowers its own priority (WORKER_NICE), so the server's own thread, which answers every
+session, is scheduled first when the cores are busy.
 """
 
 from __future__ import annotations
@@ -34,6 +39,24 @@ from typing import Any
 MiB = 1 << 20
 _ROOT = Path(__file__).resolve().parents[1]  # the folder holding the policylens package
 FAILURES = ("memory", "time", "cancelled", "crashed")
+MAX_RUNNING = max(2, os.cpu_count() or 1)  # workers at once in this server, over every session
+WORKER_NICE = 10  # added to a worker's nice value: the server answers before its workers compute
+_slots = threading.BoundedSemaphore(MAX_RUNNING)
+
+
+class _Slot:
+    """One of the MAX_RUNNING places, held by one job and given back once, whichever ends it first
+    (its outcome, a cancel, or the Job being collected)."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._held = True
+
+    def release(self) -> None:
+        with self._lock:
+            if self._held:
+                self._held = False
+                _slots.release()
 
 
 @dataclass(frozen=True)
@@ -65,6 +88,7 @@ def _limit_self(limits: Limits) -> None:
     resource.setrlimit(resource.RLIMIT_CPU, (cpu, cpu + 1))
     signal.signal(signal.SIGALRM, signal.SIG_DFL)
     signal.alarm(cpu)
+    os.nice(WORKER_NICE)
 
 
 def main() -> None:
@@ -88,10 +112,11 @@ def main() -> None:
     sys.stdout.buffer.flush()
 
 
-def _stop(process: subprocess.Popen) -> None:
+def _stop(process: subprocess.Popen, slot: _Slot) -> None:
     if process.poll() is None:
         process.kill()
     process.wait()
+    slot.release()
 
 
 def _write(pipe, job: bytes) -> None:
@@ -108,20 +133,35 @@ def _read(pipe, output: list[bytes]) -> None:
 
 class Job:
     """One call of `target(*args)` in a worker process under `limits`. Poll `done`, then `result()`.
-    A Job that is garbage-collected (its session ended) kills its worker."""
+    A Job that is garbage-collected (its session ended) kills its worker. `Job(...)` waits for one of
+    the MAX_RUNNING places; `Job.start(...)` does not."""
 
-    def __init__(self, target: Callable, args: tuple, limits: Limits) -> None:
+    @classmethod
+    def start(cls, target: Callable, args: tuple, limits: Limits) -> Job | None:
+        """The job started in a worker, or None when MAX_RUNNING workers are busy (nothing started)."""
+        if not _slots.acquire(blocking=False):
+            return None
+        return cls(target, args, limits, _held=True)
+
+    def __init__(self, target: Callable, args: tuple, limits: Limits, _held: bool = False) -> None:
+        if not _held:
+            _slots.acquire()
+        self._slot = _Slot()
         self.limits = limits
         env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(_ROOT), os.environ.get("PYTHONPATH")]))}
         self.started = time.monotonic()
-        self._process = subprocess.Popen(
-            [sys.executable, "-c", "from policylens.workers import main; main()"],
-            stdin=subprocess.PIPE,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.DEVNULL,
-            env=env,
-        )
-        weakref.finalize(self, _stop, self._process)
+        try:
+            self._process = subprocess.Popen(
+                [sys.executable, "-c", "from policylens.workers import main; main()"],
+                stdin=subprocess.PIPE,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.DEVNULL,
+                env=env,
+            )
+        except BaseException:
+            self._slot.release()
+            raise
+        weakref.finalize(self, _stop, self._process, self._slot)
         self._output: list[bytes] = []
         # the threads hold the pipes, not the Job: a Job nobody holds is collected and kills its worker
         self._reader = threading.Thread(target=_read, args=(self._process.stdout, self._output), daemon=True)
@@ -170,7 +210,7 @@ class Job:
 
     def _finish(self, message: tuple) -> None:
         self._message = message
-        _stop(self._process)
+        _stop(self._process, self._slot)
 
     def cancel(self) -> None:
         """Stop the worker now; the job's outcome becomes JobFailed("cancelled")."""

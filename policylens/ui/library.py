@@ -4,10 +4,11 @@ Uploads live in this session's state only, so one user's documents never reach a
 A file that fails to load leaves the library and the active document as they were.
 
 Each upload is read in a worker process (policylens.workers, under documents.loader.LOAD_LIMITS),
-at most MAX_READING of one session's at a time. The uploader's callback waits QUICK_WAIT for them,
-so a usual file is in the library on the run that follows the upload; a longer read shows a
-progress bar with Cancel (render_pending, a fragment polling every POLL seconds). A session that
-ends takes its pending reads with it (a dropped workers.Job kills its worker).
+at most MAX_READING of one session's at a time and workers.MAX_RUNNING of the whole server's. The
+uploader's callback waits QUICK_WAIT for them, so a usual file is in the library on the run that
+follows the upload; a longer read shows a progress bar with Cancel (render_pending, a fragment
+polling every POLL seconds). A session that ends takes its pending reads with it (a dropped
+workers.Job kills its worker).
 """
 
 from __future__ import annotations
@@ -151,7 +152,9 @@ def _start_reads(pending: list[PendingLoad]) -> None:
     reading = sum(p.job is not None for p in pending)
     for item in pending:
         if item.job is None and reading < MAX_READING:
-            item.job = workers.Job(load_document_bytes, (item.data, item.name), LOAD_LIMITS)
+            item.job = workers.Job.start(load_document_bytes, (item.data, item.name), LOAD_LIMITS)
+            if item.job is None:  # the server's workers are all busy: it waits its turn
+                return
             item.data = None
             reading += 1
 

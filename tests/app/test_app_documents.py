@@ -337,3 +337,33 @@ def test_a_long_read_shows_its_progress_and_cancel_stops_it(monkeypatch):
     assert any("slow.txt was not loaded: You cancelled the read." in e for e in sidebar_errors(at))
     assert not at.sidebar.get("progress") and library_snapshot(at) == before
     assert not os.path.exists(f"/proc/{pid}") or "Z" in open(f"/proc/{pid}/stat").read().split(") ")[1][:1]
+
+
+@pytest.mark.parametrize(("lang", "queued"), [("en", "waits its turn"), ("zh", "正在排队")])
+def test_an_upload_waits_its_turn_while_the_servers_workers_are_busy_and_is_read_after(lang, queued):
+    import time
+
+    from policylens import workers
+
+    at = open_app(lang=lang)
+    before = library_snapshot(at)
+    limits = workers.Limits(memory=256 * workers.MiB, seconds=20.0)
+    busy = [workers.Job.start(time.sleep, (30,), limits) for _ in range(workers.MAX_RUNNING)]  # other sessions
+    try:
+        assert all(busy)
+        upload(at, ("queued.txt", "南京加快发展新质生产力。".encode()))
+        assert not at.exception, at.exception
+        (bar,) = at.sidebar.get("progress")
+        assert queued in shown_text(bar.proto.text) and library_snapshot(at) == before
+        (pending,) = at.session_state["docs.pending"]
+        assert pending.job is None  # nothing started: no worker for it yet
+    finally:
+        for job in busy:
+            job.cancel()
+    for _ in range(40):  # a place is free: the next run starts its read, a later one takes it in
+        at.run()
+        if not at.session_state["docs.pending"]:
+            break
+        time.sleep(0.25)
+    assert not at.exception, at.exception
+    assert "queued.txt" in at.selectbox(key=PICKER).options[-1]

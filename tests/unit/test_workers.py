@@ -70,3 +70,24 @@ def test_a_job_dropped_by_its_owner_kills_its_worker():
     del job
     gc.collect()
     assert not alive(pid)
+
+
+def test_the_server_runs_at_most_max_running_workers_and_a_place_comes_back_when_a_job_ends():
+    running = [workers.Job.start(time.sleep, (30,), LIMITS) for _ in range(workers.MAX_RUNNING)]
+    try:
+        assert all(job is not None for job in running)
+        assert workers.Job.start(time.sleep, (30,), LIMITS) is None  # every place is taken: nothing started
+        running[0].cancel()
+        again = workers.Job.start(os.getpid, (), LIMITS)
+        assert again is not None and again.result() == again.pid
+        del running[1]  # a job its session dropped gives its place back too
+        gc.collect()
+        later = workers.Job.start(os.getpid, (), LIMITS)
+        assert later is not None and later.result() == later.pid
+    finally:
+        for job in running:
+            job.cancel()
+
+
+def test_a_worker_runs_at_a_lower_priority_than_the_server():
+    assert workers.run(os.nice, (0,), LIMITS) == os.nice(0) + workers.WORKER_NICE
