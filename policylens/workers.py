@@ -83,12 +83,31 @@ class JobFailed(Exception):
 def _limit_self(limits: Limits) -> None:
     import resource
 
-    resource.setrlimit(resource.RLIMIT_AS, (limits.memory, limits.memory))
+    if limits.memory:  # 0: no address-space limit (limited_command)
+        resource.setrlimit(resource.RLIMIT_AS, (limits.memory, limits.memory))
     cpu = max(1, math.ceil(limits.seconds))
     resource.setrlimit(resource.RLIMIT_CPU, (cpu, cpu + 1))
     signal.signal(signal.SIGALRM, signal.SIG_DFL)
     signal.alarm(cpu)
     os.nice(WORKER_NICE)
+
+
+def limited_command(command: list[str], seconds: float) -> list[str]:
+    """`command` (a Python command line without the interpreter, e.g. ["-m", "policylens", ...]) with
+    a time limit of `seconds` and at the workers' priority: the interpreter sets them on itself and
+    execs the command, whose children inherit them. At the limit the alarm ends the command's main
+    process. There is no address-space limit: such a command's native libraries (DuckDB, Arrow)
+    reserve address space they never use, so a bound on it fails at sizes that have nothing to do
+    with the work; its caller watches its resident memory instead (ui.corpus.IngestJob)."""
+    entry = "from policylens.workers import exec_limited; exec_limited()"
+    return [sys.executable, "-c", entry, f"{seconds:g}", *command]
+
+
+def exec_limited() -> None:
+    """The body of limited_command: limit this process, then become the command."""
+    seconds, *command = sys.argv[1:]
+    _limit_self(Limits(0, float(seconds)))
+    os.execv(sys.executable, [sys.executable, *command])
 
 
 def main() -> None:

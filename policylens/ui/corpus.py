@@ -17,7 +17,6 @@ import os
 import shutil
 import signal
 import subprocess
-import sys
 import tempfile
 import time
 import weakref
@@ -27,7 +26,7 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
-from policylens import paths
+from policylens import paths, workers
 from policylens.corpus.ingest import MANIFEST, Progress, read_manifest
 from policylens.corpus.queries import read_document_paragraphs, read_paragraph_terms
 from policylens.corpus.sources import TABLE_EXTENSIONS, BadFile
@@ -38,6 +37,11 @@ from policylens.markup import clean_file_name
 from policylens.ui import state
 
 ENV_CORPORA = "POLICYLENS_CORPORA"
+# An ingest started from the dashboard: its whole process tree's resident memory and its wall clock.
+# Measured here (2 cores, 2 workers): the 2,215 新闻联播 transcripts (15.5 M characters, more than
+# a 25 MB upload holds) ingest in 36 s, no process above 370 MB.
+INGEST_LIMITS = workers.Limits(memory=2048 * workers.MiB, seconds=600.0)
+STOP_GRACE = 15.0  # seconds a stopped ingest has to write what is finished before it is killed
 PROGRESS_FILE, OUT_FILE, ERR_FILE = "progress.json", "ingest.json", "ingest.log"  # in a job's folder
 SERVER_PREFIX, SESSION_PREFIX = "server:", "session:"
 ZIP = ".zip"
@@ -76,9 +80,11 @@ class CorpusEntry:
 
 @dataclass
 class IngestJob:
-    """An ingest running as `python -m policylens corpus ingest` in a process of its own (with its
-    pool of workers), so the server keeps serving every session; the page polls its progress file.
-    Cancel is SIGTERM: the command writes what is finished. A job dropped with its session is stopped."""
+    """An ingest running as `python -m policylens corpus ingest` in a process group of its own (with
+    its pool of workers, at the workers' priority), so the server keeps serving every session; the
+    page polls its progress file and `enforce_limits`. Cancel is SIGTERM: the command writes what is
+    finished. A job past INGEST_LIMITS is stopped the same way (`stopped` says which limit), and
+    killed STOP_GRACE seconds later if it has not ended. A job dropped with its session is stopped."""
 
     label: str
     root: Path
@@ -88,6 +94,8 @@ class IngestJob:
     process: subprocess.Popen | None = None
     started: float = field(default_factory=time.monotonic)
     cancel_requested: bool = False
+    stopped: str | None = None  # "time" or "memory": the limit of INGEST_LIMITS that stopped it
+    stopped_at: float | None = None
 
     @property
     def running(self) -> bool:
@@ -100,14 +108,50 @@ class IngestJob:
         except (OSError, ValueError, TypeError):
             return None
 
+    def memory(self) -> int:
+        """The resident bytes of the command and every process it started (0 once it has ended)."""
+        import psutil
+
+        try:
+            main = psutil.Process(self.process.pid)
+            processes = [main, *main.children(recursive=True)]
+        except (psutil.Error, AttributeError):
+            return 0
+        total = 0
+        for process in processes:
+            try:
+                total += process.memory_info().rss
+            except psutil.Error:  # it ended meanwhile
+                pass
+        return total
+
+    def enforce_limits(self) -> None:
+        """Stop the job at a limit of INGEST_LIMITS (as Cancel does); kill it when it outlives the grace."""
+        if not self.running:
+            return
+        now = time.monotonic()
+        if self.stopped is None:
+            if now - self.started >= INGEST_LIMITS.seconds:
+                self.stopped = "time"
+            elif self.memory() > INGEST_LIMITS.memory:
+                self.stopped = "memory"
+            if self.stopped is not None:
+                self.stopped_at = now
+                self.request_cancel()
+        elif now - self.stopped_at >= STOP_GRACE:
+            _kill_group(self.process)
+
     def request_cancel(self) -> None:
         if self.running:
             self.process.send_signal(signal.SIGTERM)
         self.cancel_requested = True
 
     def outcome(self) -> tuple[dict | None, str | None]:
-        """(the command's JSON summary, None) once it has finished well, else (None, its message)."""
+        """(the command's JSON summary, None) once it has finished well, else (None, its message).
+        Whatever the command left running (its pool) is killed."""
         code = self.process.wait() if self.process is not None else 1
+        if self.process is not None:
+            _kill_group(self.process)
         if code == 0:
             try:
                 return json.loads((self.root / OUT_FILE).read_text(encoding="utf-8")), None
@@ -116,6 +160,15 @@ class IngestJob:
         errors = (self.root / ERR_FILE).read_text(encoding="utf-8", errors="replace").splitlines()
         reasons = [line.removeprefix("error: ") for line in errors if line.startswith("error: ")]
         return None, reasons[-1] if reasons else f"exit status {code}"
+
+
+def _kill_group(process: subprocess.Popen) -> None:
+    """Kill the job's process group: the command and the pool it started (which outlive a killed command)."""
+    try:
+        os.killpg(process.pid, signal.SIGKILL)
+    except (ProcessLookupError, PermissionError):
+        pass
+    process.wait()
 
 
 def _stop(process: subprocess.Popen) -> None:
@@ -290,21 +343,31 @@ def _write_uploads(files: list[tuple[str, bytes]], root: Path, lang: str) -> Pat
 
 
 def start_ingest(files: list[tuple[str, bytes]], split: str | None, lang: str) -> IngestJob:
-    """Write the uploads (and the session's codebook) into a private temporary folder and start the
-    ingest command on them."""
+    """Start the ingest of the uploads (launch_ingest, with the session's codebook) as the session's job."""
+    job = launch_ingest(files, split, _codebook_text(), lang)
+    st.session_state[state.CORPUS_JOB] = job
+    return job
+
+
+def launch_ingest(files: list[tuple[str, bytes]], split: str | None, codebook_text: str, lang: str) -> IngestJob:
+    """Write the uploads and the codebook into a private temporary folder and start the ingest
+    command on them, under INGEST_LIMITS."""
     root = Path(tempfile.mkdtemp(prefix="policylens-corpus-"))
     source = _write_uploads(files, root, lang)
     codebook = root / "codebook.toml"
-    codebook.write_text(_codebook_text(), encoding="utf-8")
+    codebook.write_text(codebook_text, encoding="utf-8")
     label = files[0][0] if len(files) == 1 else t("corpus.load.files_label", lang, n=len(files))
     job = IngestJob(label=label, root=root, source=source, out=root / "cache", split=split)
-    command = [sys.executable, "-m", "policylens", "corpus", "ingest", str(source), "--out", str(job.out)]
+    command = ["-m", "policylens", "corpus", "ingest", str(source), "--out", str(job.out)]
     command += ["--codebook", str(codebook), "--progress-file", str(root / PROGRESS_FILE)]
     command += ["--workers", str(os.cpu_count() or 1), *(["--split-items", split] if split else [])]
+    # the alarm is the backstop for a job nobody polls any more; the page stops it at the limit first
+    command = workers.limited_command(command, INGEST_LIMITS.seconds + 2 * STOP_GRACE)
     with open(root / OUT_FILE, "wb") as out, open(root / ERR_FILE, "wb") as err:
-        job.process = subprocess.Popen(command, stdout=out, stderr=err, stdin=subprocess.DEVNULL, cwd=paths.ROOT)
+        job.process = subprocess.Popen(
+            command, stdout=out, stderr=err, stdin=subprocess.DEVNULL, cwd=paths.ROOT, start_new_session=True
+        )
     weakref.finalize(job, _stop, job.process)
-    st.session_state[state.CORPUS_JOB] = job
     return job
 
 

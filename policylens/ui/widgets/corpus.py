@@ -166,6 +166,7 @@ def render_job(lang: str) -> None:
     job = st.session_state.get(state.CORPUS_JOB)
     if job is None:
         return
+    job.enforce_limits()
     if job.running:
         p = job.progress
         done, total = (p.done, p.total) if p else (0, 0)
@@ -197,7 +198,15 @@ def render_job(lang: str) -> None:
     st.rerun()  # the whole page, now on the new corpus
 
 
+STOPPED_LABELS = {"time": "corpus.job.limit.time", "memory": "corpus.job.limit.memory"}  # IngestJob.stopped
+
+
 def _job_notice(job, entry, summary: dict | None, error: str | None, lang: str) -> tuple[str, str]:
+    if job.stopped is not None:
+        limit = t(STOPPED_LABELS[job.stopped], lang, **corpus.INGEST_LIMITS.shown())
+        if entry is None:
+            return "error", t_md("corpus.job.stopped_empty", lang, name=job.label, limit=limit)
+        return "warning", t_md("corpus.job.stopped", lang, name=job.label, limit=limit, documents=summary["documents"])
     if error:
         return "error", t_md("corpus.job.failed", lang, name=job.label, reason=error)
     bad = len((summary or {}).get("bad", []))
