@@ -71,3 +71,21 @@ def test_an_ingest_past_a_limit_is_stopped_and_its_pool_goes_with_it(monkeypatch
     assert job.stopped == stopped and job.cancel_requested
     assert summary is None or summary["cancelled"]  # what was finished is kept, or nothing was
     assert group_alive(job) == []
+
+
+@pytest.mark.parametrize(
+    ("lang", "kept", "empty"),
+    [
+        ("en", "stopped at the time limit of 600 s: the 3 documents", "stopped at the memory limit of 2,048 MB before"),
+        ("zh", "达到600 秒的时间上限时停止：已完成的 3 篇", "达到2,048 MB 的内存上限时停止，尚无文档完成"),
+    ],
+)
+def test_the_notice_of_a_stopped_ingest_names_the_limit_in_the_users_language(tmp_path, lang, kept, empty):
+    from policylens.ui.widgets.corpus import _job_notice
+
+    job = corpus.IngestJob("reports.zip", tmp_path, tmp_path, tmp_path, None, stopped="time")
+    level, text = _job_notice(job, object(), {"documents": 3, "cancelled": True}, None, lang)
+    assert level == "warning" and kept in text.replace("\\", "")
+    job.stopped = "memory"
+    level, text = _job_notice(job, None, None, None, lang)
+    assert level == "error" and empty in text.replace("\\", "")
