@@ -1,5 +1,12 @@
 """Every st.cache_data / st.cache_resource wrapper. Arguments are small and hashable.
 
+Memory comes back three ways. What is derived from one document or dataset (`per_document`) is
+shared by every session for what ships with the app (the seed, the bundled indicators) and held per
+session for what a user loaded, so it goes when that session ends; it also expires after
+DOCUMENT_TTL. And every st.cache_data entry counts against the server's byte budget
+(`server.maxCacheDataSize` in .streamlit/config.toml), which evicts the least recently used, on top
+of each function's max_entries.
+
 Core modules are imported inside the wrappers that need them, on purpose and not to break a cycle:
 heavy libraries (wordcloud, networkx, kaleido, openpyxl) and the indicator and figure modules load
 on the first page that uses them, so the Overview does not pay for them at start-up.
@@ -8,6 +15,8 @@ on the first page that uses them, so the Overview does not pay for them at start
 from __future__ import annotations
 
 import datetime
+import functools
+import inspect
 
 import pandas as pd
 import streamlit as st
@@ -20,6 +29,48 @@ from policylens.text.pillars import Codebook, load_codebook, parse_codebook
 from policylens.text.segment import Segmenter, SegmenterConfig
 
 TARGET_ROW = "target_row"  # in get_target_matches: the matched target's row in the targets table
+DOCUMENT_TTL = "1h"  # how long a result derived from one document or dataset is kept (per_document)
+KEYED_ON = ("document_key", "dataset_key", "dataset_ids")  # what a per_document result is derived from
+
+
+@functools.cache
+def _seed_key() -> str:
+    return get_seed_document().key
+
+
+def _ships_with_the_app(keys: dict) -> bool:
+    """Whether every document or dataset named in `keys` (KEYED_ON) is bundled: the seed, "bundled"."""
+    from policylens.indicators.upload import BUNDLED_DATASET
+
+    document, dataset, datasets = (keys.get(name) for name in KEYED_ON)
+    return (
+        document in (None, _seed_key())
+        and dataset in (None, BUNDLED_DATASET)
+        and all(i == BUNDLED_DATASET for i in datasets or ())
+    )
+
+
+def per_document(**options):
+    """st.cache_data(**options) for a function of one document or dataset (an argument named in
+    KEYED_ON): one cache shared by every session for what ships with the app, one scoped to the
+    session for a user's uploads (dropped when the session ends); both expire after DOCUMENT_TTL."""
+
+    def wrap(function):
+        shared = st.cache_data(show_spinner=False, ttl=DOCUMENT_TTL, **options)(function)
+        own = st.cache_data(show_spinner=False, ttl=DOCUMENT_TTL, scope="session", **options)(function)
+        signature = inspect.signature(function)
+        assert any(name in signature.parameters for name in KEYED_ON), function.__name__
+
+        @functools.wraps(function)
+        def call(*args, **kwargs):
+            bound = signature.bind(*args, **kwargs)
+            bound.apply_defaults()
+            keys = {name: bound.arguments.get(name) for name in KEYED_ON}
+            return (shared if _ships_with_the_app(keys) else own)(*args, **kwargs)
+
+        return call
+
+    return wrap
 
 
 @st.cache_resource(show_spinner=False)
@@ -53,7 +104,7 @@ def get_codebook_from_text(toml_text: str) -> Codebook:
     return parse_codebook(toml_text)
 
 
-@st.cache_data(show_spinner=False, max_entries=16)
+@per_document(max_entries=16)
 def get_analysis(
     document_key: str,
     settings_key: str,
@@ -69,7 +120,7 @@ def get_analysis(
     return analysis.analyze_document(_document, _codebook, _segmenter, _examples, terms)
 
 
-@st.cache_data(show_spinner=False, max_entries=16)
+@per_document(max_entries=16)
 def get_paragraph_terms(document_key: str, segmenter_key: str, _document: Document, _segmenter: Segmenter) -> tuple:
     """Every paragraph's content terms, keyed by the document and the segmenter's settings."""
     return analysis.tokenize_document(_document, _segmenter)
@@ -89,7 +140,7 @@ def get_cloud(frequencies: tuple[tuple[str, int], ...], colors: tuple[tuple[str,
     return render_cloud(dict(frequencies), dict(colors), CloudOptions())
 
 
-@st.cache_data(show_spinner=False, max_entries=16)
+@per_document(max_entries=16)
 def get_key_term_counts(document_key: str, settings_key: str, _analysis: analysis.Analysis, _segmenter: Segmenter):
     """The document's key-term candidates with its compounds merged (text.keyterms.count_key_terms)."""
     from policylens.text.keyterms import count_key_terms
@@ -97,7 +148,7 @@ def get_key_term_counts(document_key: str, settings_key: str, _analysis: analysi
     return count_key_terms(_analysis, _segmenter)
 
 
-@st.cache_data(show_spinner=False, max_entries=8)
+@per_document(max_entries=8)
 def get_token_spans(document_key: str, settings_key: str, _document: Document, _segmenter: Segmenter) -> tuple:
     """Every raw token with its span, per paragraph (keyword in context)."""
     from policylens.text.kwic import build_token_spans
@@ -105,7 +156,7 @@ def get_token_spans(document_key: str, settings_key: str, _document: Document, _
     return build_token_spans(_document, _segmenter)
 
 
-@st.cache_data(show_spinner=False, max_entries=8)
+@per_document(max_entries=8)
 def get_term_statistics(
     document_key: str, settings_key: str, _analysis: analysis.Analysis, pillar_ids: tuple[str, ...]
 ) -> pd.DataFrame:
@@ -115,7 +166,7 @@ def get_term_statistics(
     return build_term_statistics(_analysis.term_counts, _analysis.assignment, pillar_ids)
 
 
-@st.cache_data(show_spinner=False, max_entries=16)
+@per_document(max_entries=16)
 def get_network(
     document_key: str,
     settings_key: str,
@@ -145,7 +196,7 @@ def get_headline_indicators(city: str) -> pd.DataFrame:
 # several joined by "+"); the table itself is passed as `_data`, outside the hash.
 
 
-@st.cache_data(show_spinner=False, max_entries=8)
+@per_document(max_entries=8)
 def get_combined_indicators(
     dataset_ids: tuple[str, ...], _uploads: tuple[tuple[str, pd.DataFrame], ...]
 ) -> pd.DataFrame:
@@ -156,20 +207,20 @@ def get_combined_indicators(
     return combine_indicator_tables({i: get_indicators() if i == BUNDLED_DATASET else uploads[i] for i in dataset_ids})
 
 
-@st.cache_data(show_spinner=False, max_entries=64)
+@per_document(max_entries=64)
 def get_indicator_catalogue(dataset_key: str, pillar_id: str, _data: pd.DataFrame) -> pd.DataFrame:
     """Indicators of one pillar in the dataset, best covered first (indicators.list_indicators)."""
     catalogue = indicators.list_indicators(_data, (pillar_id,))
     return catalogue.sort_values([schema.N_YEARS, schema.INDICATOR_ID], ascending=[False, True], kind="stable")
 
 
-@st.cache_data(show_spinner=False, max_entries=32)
+@per_document(max_entries=32)
 def get_full_catalogue(dataset_key: str, _data: pd.DataFrame) -> pd.DataFrame:
     """Every indicator of the dataset (indicators.list_indicators)."""
     return indicators.list_indicators(_data)
 
 
-@st.cache_data(show_spinner=False, max_entries=128)
+@per_document(max_entries=128)
 def get_view_series(dataset_key: str, spec, _data: pd.DataFrame) -> pd.DataFrame:
     """One indicator for the chosen cities in the chosen measure, within the time range (indicator_views)."""
     from policylens.indicators.views import view_series
@@ -177,7 +228,7 @@ def get_view_series(dataset_key: str, spec, _data: pd.DataFrame) -> pd.DataFrame
     return view_series(_data, spec)
 
 
-@st.cache_data(show_spinner=False, max_entries=128)
+@per_document(max_entries=128)
 def get_view_figure(dataset_key: str, spec, lang: str, _data: pd.DataFrame) -> dict:
     """The figure of a view spec as plotly JSON (the data is cached; Streamlit draws a fresh figure)."""
     from policylens.figures.indicator_views import build_view_figure
@@ -185,7 +236,7 @@ def get_view_figure(dataset_key: str, spec, lang: str, _data: pd.DataFrame) -> d
     return build_view_figure(_data, spec, lang).to_plotly_json()
 
 
-@st.cache_data(show_spinner=False, max_entries=64)
+@per_document(max_entries=64)
 def get_coverage_figure(
     dataset_key: str,
     cities: tuple[str, ...],
@@ -214,7 +265,7 @@ def get_indicator_keywords() -> pd.DataFrame:
     return load_indicator_keywords()
 
 
-@st.cache_data(show_spinner=False, max_entries=16)
+@per_document(max_entries=16)
 def get_view_keywords(dataset_key: str, _table: pd.DataFrame | None) -> pd.DataFrame:
     """The keywords of the indicators in view (dataset ids `dataset_key`): the bundled ones, plus an
     uploaded indicator's own names (targets.keywords_for_table)."""
@@ -224,7 +275,7 @@ def get_view_keywords(dataset_key: str, _table: pd.DataFrame | None) -> pd.DataF
     return bundled if _table is None else keywords_for_table(_table, bundled)
 
 
-@st.cache_data(show_spinner=False, max_entries=64)
+@per_document(max_entries=64)
 def get_linked_indicators(
     terms: tuple[str, ...], dataset_key: str = "bundled", _table: pd.DataFrame | None = None
 ) -> list[str]:
@@ -234,7 +285,7 @@ def get_linked_indicators(
     return find_linked_indicators(terms, get_view_keywords(dataset_key, _table))
 
 
-@st.cache_data(show_spinner=False, max_entries=64)
+@per_document(max_entries=64)
 def get_indicator_text_links(
     document_key: str,
     indicator_id: str,
@@ -255,7 +306,7 @@ def get_indicator_text_links(
     return paragraphs, find_patterns_in_context(_paragraphs, patterns, window, language=language, fold=fold_text)
 
 
-@st.cache_data(show_spinner=False, max_entries=16)
+@per_document(max_entries=16)
 def get_targets(
     document_key: str, _paragraphs: tuple[str, ...], language: str, date: datetime.date | None = None
 ) -> pd.DataFrame:
@@ -265,7 +316,7 @@ def get_targets(
     return extract_targets(_paragraphs, language if language in ("zh", "en") else "en", document_date=date)
 
 
-@st.cache_data(show_spinner=False, max_entries=32)
+@per_document(max_entries=32)
 def get_target_matches(
     document_key: str, dataset_key: str, _targets: pd.DataFrame, _data: pd.DataFrame
 ) -> pd.DataFrame:
@@ -280,7 +331,7 @@ def get_target_matches(
     return matches.assign(**{TARGET_ROW: [order[tuple(r)] for r in matches[identity].itertuples(index=False)]})
 
 
-@st.cache_data(show_spinner=False, max_entries=32)
+@per_document(max_entries=32)
 def get_target_figure(
     dataset_key: str,
     document_key: str,
@@ -318,7 +369,7 @@ def get_cloud_figure(
     return build_cloud_figure(get_cloud(frequencies, colors), title, source).to_plotly_json()
 
 
-@st.cache_data(show_spinner=False, max_entries=64)
+@per_document(max_entries=64)
 def get_overview_summary(document_key: str, settings_key: str, pillars: tuple[str, ...], _analysis) -> tuple:
     """(summary, filtered summary or None, classified paragraphs) of the Overview
     (figures.overview.summarise_view): drawn before its charts are built."""
@@ -328,7 +379,7 @@ def get_overview_summary(document_key: str, settings_key: str, pillars: tuple[st
     return view.summary, view.shown, view.classified
 
 
-@st.cache_data(show_spinner=False, max_entries=64)
+@per_document(max_entries=64)
 def get_overview(
     document_key: str,
     settings_key: str,

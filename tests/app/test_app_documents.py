@@ -367,3 +367,33 @@ def test_an_upload_waits_its_turn_while_the_servers_workers_are_busy_and_is_read
         time.sleep(0.25)
     assert not at.exception, at.exception
     assert "queued.txt" in at.selectbox(key=PICKER).options[-1]
+
+
+# --- memory that comes back: an upload's results belong to its session ---------------------------
+
+
+def cached(session_id: str | None) -> dict[str, int]:
+    """Function name -> entries held in st.cache_data for one session (None: shared by all sessions)."""
+    from streamlit.runtime.caching import cache_data_api
+
+    caches = cache_data_api._data_caches._function_caches.get(session_id, {})
+    return {c.display_name.rsplit(".", 1)[-1]: len(c.storage._mem_cache) for c in caches.values()}
+
+
+def test_an_uploads_results_are_held_for_its_session_and_go_when_the_session_ends():
+    from streamlit.runtime.caching import cache_data_api
+
+    for earlier in [s for s in cache_data_api._data_caches._function_caches if s is not None]:
+        cache_data_api.clear_session_cache(earlier)  # AppTests share one session id: start from none
+    at = open_app(lang="en")
+    shared_before = cached(None)
+    assert shared_before.get("get_analysis", 0) >= 1  # the seed's analysis: shared by every session
+    upload(at, ("mine.txt", "南京加快发展新质生产力，推动科技创新。\n\n第二段讲现代化产业体系。".encode()))
+    assert not at.exception, at.exception
+    assert "mine.txt" in at.selectbox(key=PICKER).options[-1]
+    (session_id,) = [s for s in cache_data_api._data_caches._function_caches if s is not None]
+    own = cached(session_id)
+    assert own["get_analysis"] == 1 and own["get_paragraph_terms"] == 1  # the upload's, in its session
+    assert cached(None)["get_analysis"] == shared_before["get_analysis"]  # nothing of it is shared
+    cache_data_api.clear_session_cache(session_id)  # what the server does when the session disconnects
+    assert cached(session_id) == {} and cached(None)["get_analysis"] == shared_before["get_analysis"]
