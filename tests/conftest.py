@@ -119,8 +119,9 @@ def fresh_streamlit_server() -> Iterator[str]:
 
 
 @contextmanager
-def serve_dashboard(log_path: Path) -> Iterator[str]:
-    """Start the server as `make run` does, on a free local port; yield its base URL, then stop it."""
+def serve_dashboard(log_path: Path, env: dict[str, str] | None = None) -> Iterator[str]:
+    """Start the server as `make run` does, on a free local port (with `env` added to its
+    environment); yield its base URL, then stop it."""
     subprocess.run(
         [sys.executable, "-m", "policylens", "install-font"], cwd=paths.ROOT, check=True, capture_output=True
     )
@@ -144,6 +145,7 @@ def serve_dashboard(log_path: Path) -> Iterator[str]:
             cwd=paths.ROOT,
             stdout=log,
             stderr=subprocess.STDOUT,
+            env={**os.environ, **(env or {})},
         )
     try:
         deadline = time.monotonic() + SERVER_START_TIMEOUT_S

@@ -138,6 +138,7 @@ class PendingLoad:
     note: dict[str, str]
     data: bytes | None
     job: workers.Job | None = None
+    cancelled: bool = False  # Cancel was pressed: the next settle takes it out, whatever its place
 
     @property
     def elapsed(self) -> float:
@@ -183,6 +184,10 @@ def settle(timeout: float) -> bool:
     refused = dict(get_refused())
     deadline = time.monotonic() + timeout
     finished = False
+    for item in [p for p in pending if p.cancelled]:  # no library entry to keep in order: out at once
+        pending.remove(item)
+        _finish(item, refused)
+        finished = True
     while pending:
         _start_reads(pending)
         first = pending[0]
@@ -199,20 +204,13 @@ def settle(timeout: float) -> bool:
 
 
 def cancel_read(upload_name: str) -> None:
-    """on_click of a pending upload's Cancel: stop its worker (its outcome becomes "cancelled")."""
-    pending = list(get_pending())
-    index = next((i for i, p in enumerate(pending) if p.upload_name == upload_name), None)
-    if index is None:  # it finished meanwhile
-        return
-    item = pending[index]
-    if item.job is not None:
-        item.job.cancel()
-        settle(0)
-        return
-    refused = dict(get_refused())  # still queued: nothing to stop
-    _finish(pending.pop(index), refused)
-    st.session_state[state.DOCS_PENDING] = pending
-    st.session_state[state.DOCS_REFUSED] = refused
+    """on_click of a pending upload's Cancel: stop its worker (its outcome becomes "cancelled"). The
+    fragment's run that follows takes it out (settle) and runs the whole app, which shows the notice."""
+    for item in get_pending():
+        if item.upload_name == upload_name:
+            item.cancelled = True
+            if item.job is not None:
+                item.job.cancel()
 
 
 def load_uploads() -> None:
