@@ -40,6 +40,7 @@ MiB = 1 << 20
 _ROOT = Path(__file__).resolve().parents[1]  # the folder holding the policylens package
 FAILURES = ("memory", "time", "cancelled", "crashed")
 MAX_RUNNING = max(2, os.cpu_count() or 1)  # workers at once in this server, over every session
+POLL = 0.25  # seconds between two looks at a job being waited for (Job.result)
 WORKER_NICE = 10  # added to a worker's nice value: the server answers before its workers compute
 _slots = threading.BoundedSemaphore(MAX_RUNNING)
 
@@ -236,11 +237,13 @@ class Job:
         if self._message is None:
             self._finish(("failed", "cancelled"))
 
-    def result(self) -> Any:
+    def result(self, check: Callable[[], None] | None = None) -> Any:
         """The target's return value; re-raises its exception; JobFailed when it ended without one.
-        Waits for the job when it has not ended."""
-        while not self.wait(0.5):
-            pass
+        Waits for the job when it has not ended, calling `check` every POLL seconds meanwhile: an
+        exception it raises reaches the caller and leaves the job running."""
+        while not self.wait(POLL):
+            if check is not None:
+                check()
         kind, value = self._message
         if kind == "ok":
             return value

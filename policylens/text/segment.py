@@ -222,3 +222,9 @@ class Segmenter:
             elif token not in stop and not _DIGITS_ONLY.match(token) and token.lower() != "s":
                 terms.append(token)
         return terms
+
+
+def with_segmenter(function, config: SegmenterConfig, *args, **kwargs):
+    """`function(*args, segmenter=Segmenter(config), **kwargs)`: the call a worker process makes
+    (policylens.workers), which builds its own segmenter from the settings instead of receiving one."""
+    return function(*args, segmenter=Segmenter(config), **kwargs)

@@ -27,6 +27,7 @@ from policylens.indicators import table as indicators
 from policylens.text import analysis
 from policylens.text.pillars import Codebook, load_codebook, parse_codebook
 from policylens.text.segment import Segmenter, SegmenterConfig
+from policylens.ui import heavy
 
 TARGET_ROW = "target_row"  # in get_target_matches: the matched target's row in the targets table
 DOCUMENT_TTL = "1h"  # how long a result derived from one document or dataset is kept (per_document)
@@ -116,6 +117,11 @@ def get_analysis(
     """Analysis of a document, keyed by its content hash and the codebook + segmenter settings
     (which, with confirmed examples, include ui.check.examples_key of them). The tokens are cached
     apart, so a new confirmed example re-classifies without tokenising again."""
+    if heavy.is_large(_document):  # tokenised and classified in a worker: the server stays free
+        key = f"analysis:{document_key}:{settings_key}"
+        return heavy.in_worker(
+            key, analysis.analyze_document, _segmenter.config, _document, _codebook, examples=_examples
+        )
     terms = get_paragraph_terms(document_key, repr(_segmenter.config), _document, _segmenter)
     return analysis.analyze_document(_document, _codebook, _segmenter, _examples, terms)
 
@@ -145,6 +151,8 @@ def get_key_term_counts(document_key: str, settings_key: str, _analysis: analysi
     """The document's key-term candidates with its compounds merged (text.keyterms.count_key_terms)."""
     from policylens.text.keyterms import count_key_terms
 
+    if heavy.is_large(_analysis.document):
+        return heavy.in_worker(f"keyterms:{document_key}:{settings_key}", count_key_terms, _segmenter.config, _analysis)
     return count_key_terms(_analysis, _segmenter)
 
 
@@ -153,6 +161,8 @@ def get_token_spans(document_key: str, settings_key: str, _document: Document, _
     """Every raw token with its span, per paragraph (keyword in context)."""
     from policylens.text.kwic import build_token_spans
 
+    if heavy.is_large(_document):
+        return heavy.in_worker(f"spans:{document_key}:{settings_key}", build_token_spans, _segmenter.config, _document)
     return build_token_spans(_document, _segmenter)
 
 

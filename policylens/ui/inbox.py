@@ -41,7 +41,7 @@ class UploadInbox:
         return digest
 
     def notify(self, kind: str, text: Text, details: tuple[Text, ...] = (), note: Text | None = None) -> None:
-        """Keep a notice ("success" or "error"; Markdown with user values already escaped). Give the
+        """Keep a notice ("success", "warning" or "error"; Markdown with user values already escaped). Give the
         text per UI language when the language may change before the notice is drawn (a first upload
         of a Chinese document switches the UI to Chinese). `note`: one line above the detail list,
         said once for all of them (e.g. how rows are numbered)."""
@@ -51,12 +51,12 @@ class UploadInbox:
         return st.session_state.pop(self.notices_key, [])
 
     def render_notices(self, lang: str | None = None) -> None:
-        """Each notice once: an error with its note and detail lines as a list, a success plainly."""
+        """Each notice once: an error with its note and detail lines as a list, a warning or a success plainly."""
         lang = lang or state.get_lang()
         for kind, text, details, *rest in self.pop_notices():
             note = rest[0] if rest else None
             if kind != "error":
-                st.success(_in(text, lang))
+                (st.warning if kind == "warning" else st.success)(_in(text, lang))
                 continue
             body = [_in(text, lang), *([_in(note, lang)] if note and details else [])]
             items = "\n".join(f"- {_in(d, lang)}" for d in details)

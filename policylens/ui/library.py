@@ -71,6 +71,11 @@ def get_active_document() -> Document:
     return library.get(st.session_state.get(state.DOCS_ACTIVE, SEED_ID), library[SEED_ID])
 
 
+def show_seed() -> None:
+    """Make the seed the active document (the library keeps the others)."""
+    st.session_state[state.DOCS_ACTIVE] = SEED_ID
+
+
 def add_document(document: Document) -> None:
     """Add a document to the session's library (or replace the one with its key) and make it active."""
     doc_id = document.key

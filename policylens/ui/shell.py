@@ -8,7 +8,7 @@ values across pages through the persistent keys of ui/state.py.
 
 from __future__ import annotations
 
-from policylens.ui import cache, downloads, selection, selection_bar, state, url_sync
+from policylens.ui import cache, downloads, heavy, selection, selection_bar, state, url_sync
 from policylens.ui.context import PageContext, load_context
 from policylens.ui.library import get_active_document
 from policylens.ui.settings import get_codebook
@@ -34,7 +34,8 @@ def render_shell() -> PageContext:
     codebook = get_codebook()
     downloads.render_download_style()
     render_sidebar(get_active_document(), codebook)
-    ctx = load_context()  # after the sidebar: the document, filters and language it has just set
+    with heavy.analysing(get_active_document(), state.get_lang()):  # a large one: a notice and Cancel
+        ctx = load_context()  # after the sidebar: the document, filters and language it has just set
     render_view_exports(ctx)
     url_sync.write_url()
     url_sync.render_url_notices(ctx.lang)

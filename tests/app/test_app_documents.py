@@ -21,6 +21,8 @@ from streamlit.testing.v1 import AppTest
 from policylens import paths
 from policylens.documents.loader import MAX_BYTES
 from policylens.markup import WORD_JOINER
+from policylens.text import analysis
+from policylens.ui import state
 
 UPLOADER = "widget.docs.upload"
 PICKER = "widget.docs.active"
@@ -397,3 +399,52 @@ def test_an_uploads_results_are_held_for_its_session_and_go_when_the_session_end
     assert cached(None)["get_analysis"] == shared_before["get_analysis"]  # nothing of it is shared
     cache_data_api.clear_session_cache(session_id)  # what the server does when the session disconnects
     assert cached(session_id) == {} and cached(None)["get_analysis"] == shared_before["get_analysis"]
+
+
+# --- a large document is analysed in a worker ---------------------------------------------------
+
+
+LONG_ZH = "\n\n".join(
+    ["南京加快发展新质生产力，推动科技创新和产业创新深度融合。", "建设现代化产业体系，做强实体经济。"] * 20
+)
+
+
+def test_a_large_documents_analysis_runs_in_a_worker_and_matches_the_servers_own(monkeypatch):
+    from policylens.ui import heavy
+
+    at = open_app(lang="en")
+    upload(at, ("here.txt", LONG_ZH.encode()))
+    in_server = metrics(at)
+    monkeypatch.setattr(heavy, "WORKER_CHARACTERS", 100)  # this document now counts as large
+    started = []
+
+    class Counted(heavy.workers.Job):  # every worker job, the reads' too; the analysis is a partial
+        def __init__(self, target, *args, **kwargs):
+            started.append(target)
+            super().__init__(target, *args, **kwargs)
+
+    monkeypatch.setattr(heavy.workers, "Job", Counted)
+    upload(at, ("here.txt", LONG_ZH.encode()), ("there.txt", LONG_ZH.encode()))  # same text, another document
+    assert not at.exception, at.exception
+    assert "there.txt" in at.selectbox(key=PICKER).options[-1]
+    assert [getattr(f, "args", ())[:1] for f in started if hasattr(f, "func")] == [(analysis.analyze_document,)]
+    assert metrics(at) == in_server  # the same figures as the server's own analysis
+    assert not [i.value for i in at.info if "Analysing" in i.value]  # the notice is gone once the page is drawn
+
+
+@pytest.mark.parametrize(("lang", "message"), [("en", "within the 0.01 s one analysis"), ("zh", "0.01 秒内完成分析")])
+def test_an_analysis_past_its_limit_goes_back_to_the_seed_and_says_so(monkeypatch, lang, message):
+    from policylens import workers
+    from policylens.ui import heavy
+
+    monkeypatch.setattr(heavy, "WORKER_CHARACTERS", 100)
+    monkeypatch.setattr(heavy, "ANALYSIS_LIMITS", workers.Limits(memory=2048 * workers.MiB, seconds=0.01))
+    at = open_app(lang=lang)
+    before = library_snapshot(at)
+    upload(at, ("long.txt", LONG_ZH.encode()))
+    assert not at.exception, at.exception
+    errors = [e.replace("\\", "") for e in sidebar_errors(at)]
+    assert any(message in e and "long.txt" in e for e in errors), errors
+    assert at.selectbox(key=PICKER).value == before[0]  # the seed is shown
+    assert "long.txt" in " ".join(at.selectbox(key=PICKER).options)  # and the document stays in the library
+    assert not at.session_state[state.HEAVY_JOBS]  # no job is left running
