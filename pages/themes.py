@@ -49,3 +49,4 @@ else:
     page = widgets.render_pager(len(shown), state.THEMES_PAGE, lang)
     for paragraph in shown[schema.PARAGRAPH].iloc[page]:
         widgets.render_paragraph(analysis, ctx.segmenter, codebook, int(paragraph), lang)
+    widgets.render_pager_end(len(shown), state.THEMES_PAGE, lang)

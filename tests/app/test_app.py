@@ -104,10 +104,18 @@ def test_a_long_document_shows_its_paragraph_cards_a_page_at_a_time():
 
     assert len(cards()) == 50 and "¶1 " in cards()[0]
     assert any("Paragraphs 1–50 of 120." == c.value for c in at.caption)
+    assert at.button(key="themes.page.previous").disabled  # the pager below the cards, on page 1
+    at.button(key="themes.page.next").click().run()  # from the end of the page, without scrolling up
+    assert "¶51 " in cards()[0] and at.number_input[0].value == 2
+    assert any("Page 2 of 3" == c.value for c in at.caption)
     (pager,) = at.number_input
     pager.set_value(3).run()
     assert len(cards()) == 20 and "¶101 " in cards()[0]
     assert any("Paragraphs 101–120 of 120." == c.value for c in at.caption)
+    assert at.button(key="themes.page.next").disabled
+    at.button(key="themes.page.previous").click().run()
+    assert "¶51 " in cards()[0] and at.number_input[0].value == 2
+    pager.set_value(3).run()
     pillar = next(p for p in ("New", "Strong", "Fusion") if f"{p}</span>" in cards()[0])
     at.multiselect(key="widget.global.pillars").set_value([pillar.lower()]).run()  # the page comes back in range
     assert not at.exception, at.exception

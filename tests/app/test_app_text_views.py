@@ -444,3 +444,5 @@ def test_kwic_shows_every_line_a_page_at_a_time(monkeypatch):
     last = kwic_lines(at)
     assert len(last) == 20 and last[-1][0] == 40
     assert "Lines 61–80 of 80." in main_captions(at)
+    at.button(key="kwic.page.previous").click().run()  # the pager below the lines
+    assert "Lines 31–60 of 80." in main_captions(at) and at.number_input(key="widget.kwic.page").value == 2

@@ -285,6 +285,8 @@ def render_kwic_lines(lines: pd.DataFrame, codebook: Codebook, lang: str, pager_
     shown = (lines.iloc[page] if page is not None else lines.head(MAX_KWIC_LINES)).to_dict("records")
     rows = [build_kwic_html(row, pillar_color(codebook, row[schema.PILLAR])) for row in shown]
     st.markdown(render_markdown_html("kwic_block.html", lines=rows), unsafe_allow_html=True)
+    if page is not None:
+        render_pager_end(len(lines), pager_key, lang, MAX_KWIC_LINES)
     if page is None and len(lines) > MAX_KWIC_LINES:
         st.caption(t("kwic.truncated", lang, shown=MAX_KWIC_LINES, n=len(lines)))
 
@@ -307,3 +309,36 @@ def render_pager(total: int, key: str, lang: str, size: int = PAGE_SIZE, showing
     first = (int(page) - 1) * size
     st.caption(t(showing, lang, first=first + 1, last=min(first + size, total), total=total))
     return slice(first, first + size)
+
+
+def _turn_page(key: str, step: int, pages: int) -> None:
+    st.session_state[key] = min(max(int(st.session_state.get(key) or 1) + step, 1), pages)
+
+
+def render_pager_end(total: int, key: str, lang: str, size: int = PAGE_SIZE) -> None:
+    """Below a list that render_pager cut into pages: the previous and next page, so a reader at the
+    end of a page need not scroll back up (the number at the top follows)."""
+    if total <= size:
+        return
+    pages = -(-total // size)
+    page = int(st.session_state.get(key) or 1)
+    left, right, rest = st.columns([1, 1, 3], vertical_alignment="center")
+    left.button(
+        t("pager.previous", lang),
+        key=f"{key}.previous",
+        on_click=_turn_page,
+        args=(key, -1, pages),
+        disabled=page <= 1,
+        icon=":material/chevron_left:",
+        width="stretch",
+    )
+    right.button(
+        t("pager.next", lang),
+        key=f"{key}.next",
+        on_click=_turn_page,
+        args=(key, 1, pages),
+        disabled=page >= pages,
+        icon=":material/chevron_right:",
+        width="stretch",
+    )
+    rest.caption(t("pager.at", lang, page=page, pages=pages))
