@@ -1,6 +1,6 @@
 """Every st.cache_data / st.cache_resource wrapper. Arguments are small and hashable.
 
-Memory comes back three ways. What is derived from one document or dataset (`per_document`) is
+Memory comes back two ways. What is derived from one document or dataset (`per_document`) is
 shared by every session for what ships with the app (the seed, the bundled indicators) and held per
 session for what a user loaded, so it goes when that session ends; it also expires after
 DOCUMENT_TTL. And every st.cache_data entry counts against the server's byte budget
@@ -60,7 +60,8 @@ def per_document(**options):
         shared = st.cache_data(show_spinner=False, ttl=DOCUMENT_TTL, **options)(function)
         own = st.cache_data(show_spinner=False, ttl=DOCUMENT_TTL, scope="session", **options)(function)
         signature = inspect.signature(function)
-        assert any(name in signature.parameters for name in KEYED_ON), function.__name__
+        if not any(name in signature.parameters for name in KEYED_ON):
+            raise TypeError(f"{function.__name__} names no document or dataset ({', '.join(KEYED_ON)})")
 
         @functools.wraps(function)
         def call(*args, **kwargs):
