@@ -175,10 +175,26 @@ def warm_up() -> None:
     go.Figure(go.Bar(x=[0], y=[0]), layout={"title": {"text": "warm-up"}})  # plotly's validators for a bar chart
 
 
+CHINESE_WARM_UP_DELAY = 20.0  # seconds after the warm-up: past a first visitor's first page
+
+
+def warm_up_chinese() -> None:
+    """Build the shared segmenter's Chinese dictionary (jieba's, plus the codebook's terms): 1.5 s of
+    the server's interpreter, which the first Chinese document would otherwise spend in its script
+    run while every other session waits (bench/reliability.py). Later, not in warm_up: a first page
+    served meanwhile would wait on it."""
+    from policylens.text.analysis import build_segmenter_config
+    from policylens.ui import cache
+
+    cache.get_segmenter(build_segmenter_config(cache.get_codebook())).jieba_tokenizer()
+
+
 def _warm_up_when_started() -> None:
     if _server_started():
         try:
             warm_up()
+            time.sleep(CHINESE_WARM_UP_DELAY)
+            warm_up_chinese()
         except Exception:  # a warm-up is an optimisation: the script run does the same work and reports
             logger.exception("warm-up failed")
 

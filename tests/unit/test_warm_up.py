@@ -51,3 +51,17 @@ def test_main_starts_the_warm_up_thread(monkeypatch):
 
 def test_the_warm_up_can_be_switched_off(monkeypatch):
     assert _started_threads(monkeypatch, "0") == []
+
+
+def test_the_chinese_warm_up_builds_the_dictionary_of_the_segmenter_a_new_session_uses():
+    import dataclasses
+
+    from policylens.text.analysis import build_segmenter_config
+    from policylens.ui import cache
+
+    launch.warm_up_chinese()
+    config = build_segmenter_config(cache.get_codebook())
+    # what ui.settings.get_segmenter asks for in a session with no locked words or stopword edits
+    session = dataclasses.replace(config, user_words_zh=(), stopword_edits=())
+    assert cache.get_segmenter(session) is cache.get_segmenter(config)
+    assert cache.get_segmenter(session)._jieba is not None  # built: no first-use cost in a script run
