@@ -162,9 +162,8 @@ def load_indicator_uploads() -> None:
         except IndicatorUploadError as exc:
             problems = describe_problems(exc, lang)
             rows_note = t("indicator_upload.rows_note", lang) if any(p.rows for p in exc.problems) else None
-            _notify(
-                "error", t_md("indicators.upload.failed", lang, name=name, n=len(problems)) + note, problems, rows_note
-            )
+            key = "indicators.upload.failed_one" if len(problems) == 1 else "indicators.upload.failed"
+            _notify("error", t_md(key, lang, name=name, n=len(problems)) + note, problems, rows_note)
             continue
         dataset_id = f"upload:{digest[:12]}"
         datasets = dict(get_uploads())

@@ -164,7 +164,7 @@ def test_upload_of_a_wide_csv_adds_a_dataset_and_shows_its_values():
 @pytest.mark.parametrize(
     ("lang", "summary", "short"),
     [
-        ("en", "bad.csv was not loaded: 1 problem(s).", "A value is not a number."),
+        ("en", "bad.csv was not loaded: 1 problem.", "A value is not a number."),
         ("zh", "未载入 bad.csv：发现 1 个问题。", "数值不是数字。"),
     ],
 )
