@@ -63,6 +63,11 @@ TITLE_CHANGED_FROM_JS = """old => {
 MAIN_SHOWS_JS = (
     """text => (document.querySelector('[data-testid="stMain"]') || {innerText: ''}).innerText.includes(text)"""
 )
+# The sidebar's text, without the word joiners that break file names, includes `text`.
+SIDEBAR_SHOWS_JS = (
+    """text => (document.querySelector('[data-testid="stSidebar"]') || {innerText: ''}).innerText"""
+    """.replaceAll('\\u2060', '').includes(text)"""
+)
 
 # True when the sidebar has not scrolled across two animation frames.
 SIDEBAR_STILL_JS = """() => new Promise(resolve => {

@@ -14,6 +14,7 @@ from test_browser_e2e import (
     FIRST_LOAD_TIMEOUT_MS,
     MAIN_SHOWS_JS,
     RERUN_TIMEOUT_MS,
+    SIDEBAR_SHOWS_JS,
     TITLE_IS_JS,
     settle,
     wait_for_outcome,
@@ -27,10 +28,6 @@ pytestmark = pytest.mark.browser
 
 SIDEBAR = '[data-testid="stSidebar"]'
 SLOW = paths.ROOT / "tests" / "slow_reads"
-SIDEBAR_SHOWS_JS = (
-    """text => (document.querySelector('[data-testid="stSidebar"]') || {innerText: ''}).innerText"""
-    """.replaceAll('\\u2060', '').includes(text)"""
-)
 
 
 @pytest.fixture(scope="module")
