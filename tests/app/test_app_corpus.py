@@ -161,7 +161,7 @@ def _documents(at: AppTest) -> list[tuple[str, str]]:
     ("lang", "message"),
     [
         ("en", "too_many.zip holds 12 files; a corpus zip may hold 10. It was not ingested"),
-        ("zh", "too_many.zip 包含 12 个文件，语料库 zip 最多 10 个。未导入"),
+        ("zh", "too_many.zip 包含 12 个文件，语料库 zip 最多 10 个。未处理"),
     ],
 )
 def test_a_zip_over_the_corpus_limits_is_refused_before_an_ingest_starts(monkeypatch, tmp_path, lang, message):
