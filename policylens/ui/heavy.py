@@ -1,11 +1,12 @@
 """Work on a large document in a worker process (policylens.workers) from inside a script run, so
 the server's interpreter keeps answering every other session while it is tokenised and analysed.
 
-A document of WORKER_CHARACTERS or more is analysed this way (below that the work costs the server
-under a second, less than starting a worker). The run waits on the job with Streamlit's stop/rerun
-check: a click elsewhere reruns at once and the job goes on (it is kept in session state, and the
-next run waits on the same job); the Cancel of `analysing` stops it and goes back to the seed; a
-session that ends drops its jobs, whose workers are then killed.
+A document of WORKER_CHARACTERS or more, or with a paragraph of WORKER_PARAGRAPH characters, is
+analysed this way (below that the work costs the server under a second, less than starting a
+worker). The run waits on the job with Streamlit's stop/rerun check: a click elsewhere reruns at
+once and the job goes on (it is kept in session state, and the next run waits on the same job); the
+Cancel of `analysing` stops it and goes back to the seed; a session that ends drops its jobs, whose
+workers are then killed.
 """
 
 from __future__ import annotations
@@ -31,7 +32,11 @@ from policylens.ui import state
 # 5.5 s, key terms 1.6 s, keyword-in-context spans 2.5 s). In a worker the 620,000-character
 # analysis took 7-10 s and 768 MB of address space; a worker's own start (imports, jieba's
 # dictionary) costs about 1.5 s.
+# A long paragraph costs more than its length: jieba's time grows faster than the length of a run it
+# cannot split (one character repeated 2,000 times: 0.05 s; 10,000 times: 0.58 s, against 0.13 s for a
+# 10,000-character paragraph of ordinary prose), so a document with such a paragraph goes to a worker too.
 WORKER_CHARACTERS = 100_000
+WORKER_PARAGRAPH = 5_000
 ANALYSIS_LIMITS = workers.Limits(memory=1536 * workers.MiB, seconds=60.0)
 
 
@@ -43,7 +48,9 @@ STOPPED_LABELS = {  # workers.JobFailed codes an analysis can end with
 
 
 def is_large(document: Document) -> bool:
-    return document.characters >= WORKER_CHARACTERS
+    """Whether `document` is analysed in a worker: WORKER_CHARACTERS in all, or one paragraph of
+    WORKER_PARAGRAPH characters."""
+    return document.characters >= WORKER_CHARACTERS or max(map(len, document.paragraphs)) >= WORKER_PARAGRAPH
 
 
 def in_worker(key: str, function: Callable, config: SegmenterConfig, *args: Any, **kwargs: Any) -> Any:

@@ -448,3 +448,15 @@ def test_an_analysis_past_its_limit_goes_back_to_the_seed_and_says_so(monkeypatc
     assert at.selectbox(key=PICKER).value == before[0]  # the seed is shown
     assert "long.txt" in " ".join(at.selectbox(key=PICKER).options)  # and the document stays in the library
     assert not at.session_state[state.HEAVY_JOBS]  # no job is left running
+
+
+def test_a_document_is_large_by_its_length_or_by_one_long_paragraph():
+    from policylens.documents.loader import load_pasted_text
+    from policylens.ui import heavy
+
+    short = "南京加快发展新质生产力。"
+    many = "\n\n".join([short * 10] * (heavy.WORKER_CHARACTERS // (len(short) * 10) - 1))
+    assert not heavy.is_large(load_pasted_text(many, name="many.txt"))  # just under the length
+    assert heavy.is_large(load_pasted_text(many + "\n\n" + short * 40, name="longer.txt"))
+    assert heavy.is_large(load_pasted_text("创" * heavy.WORKER_PARAGRAPH, name="one_word.txt"))  # one run
+    assert not heavy.is_large(load_pasted_text("创" * (heavy.WORKER_PARAGRAPH - 1), name="shorter.txt"))

@@ -16,7 +16,8 @@ def test_the_readme_gives_the_worker_limits_of_reads_and_analyses():
     from policylens.ui import heavy
 
     assert f"at most {shown(LOAD_LIMITS)} for a document, {shown(READ_LIMITS)} for an indicator table" in README
-    assert f"a document of {heavy.WORKER_CHARACTERS:,} characters or more is also analysed" in README
+    assert f"a document of {heavy.WORKER_CHARACTERS:,} characters or more, or with a paragraph of" in README
+    assert f"a paragraph of {heavy.WORKER_PARAGRAPH:,} or more, is also analysed" in README
     assert f"(at most {shown(heavy.ANALYSIS_LIMITS)}, with a notice" in README
 
 
