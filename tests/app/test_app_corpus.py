@@ -157,32 +157,36 @@ def _documents(at: AppTest) -> list[tuple[str, str]]:
     return list(zip(table["doc_id"], table["title"]))
 
 
-@pytest.mark.parametrize(
-    ("lang", "message"),
-    [
-        ("en", "too_many.zip holds 12 files; a corpus zip may hold 10. It was not ingested"),
-        ("zh", "too_many.zip 包含 12 个文件，语料库 zip 最多 10 个。未处理"),
-    ],
-)
-def test_a_zip_over_the_corpus_limits_is_refused_before_an_ingest_starts(monkeypatch, tmp_path, lang, message):
+@pytest.fixture(scope="module")
+def zip_of_too_many_files() -> bytes:
+    """A zip whose directory lists one file more than a corpus zip may hold (its entries are empty)."""
     import io
     import zipfile
 
     from policylens.corpus import sources
-    from policylens.documents.formats import PackageLimits
 
-    monkeypatch.setattr(sources, "ZIP_LIMITS", PackageLimits(entries=10, unpacked=2**30))
     archive = io.BytesIO()
     with zipfile.ZipFile(archive, "w") as z:
-        for n in range(12):
-            z.writestr(f"doc{n}.txt", "南京加快发展新质生产力。")
+        for n in range(sources.ZIP_LIMITS.entries + 1):
+            z.writestr(f"doc{n}.txt", "")
+    return archive.getvalue()
+
+
+@pytest.mark.parametrize(
+    ("lang", "message"),
+    [
+        ("en", "too_many.zip holds 50,001 files; a corpus zip may hold 50,000. It was not ingested"),
+        ("zh", "too_many.zip 包含 50,001 个文件，语料库 zip 最多 50,000 个。未处理"),
+    ],
+)
+def test_a_zip_over_the_corpus_limits_is_refused_before_an_ingest_starts(zip_of_too_many_files, lang, message):
     at = open_corpus_page("pages/corpus.py", lang)
     before = [m.value for m in at.metric]
     at.file_uploader(key=state.widget_key(state.CORPUS_UPLOAD)).set_value(
-        [("too_many.zip", archive.getvalue(), "application/zip")]
+        [("too_many.zip", zip_of_too_many_files, "application/zip")]
     )
     at.run()
-    at.button(key=state.CORPUS_INGEST).click().run()
+    at.button(key=state.CORPUS_INGEST).click().run()  # the zip's directory is read in a worker
     assert not at.exception, at.exception
     assert at.session_state[state.CORPUS_JOB] is None  # no ingest was started
     errors = [e.value.replace("\\", "").replace("**", "") for e in at.error]
