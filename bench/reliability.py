@@ -11,15 +11,12 @@ import argparse
 import math
 import os
 import random
-import socket
 import statistics
 import subprocess
 import sys
 import tempfile
 import threading
 import time
-import urllib.error
-import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -30,6 +27,7 @@ sys.path.insert(0, str(ROOT))  # run as `python bench/reliability.py` from anywh
 sys.path.insert(0, str(ROOT / "bench"))
 
 from bad_inputs import build_files  # noqa: E402
+from startup import free_port, is_healthy  # noqa: E402
 from stclient import FULL_RUN_ENDS, ProtocolTimeout, Session, plain  # noqa: E402
 from streamlit.proto.ForwardMsg_pb2 import ForwardMsg  # noqa: E402
 
@@ -63,20 +61,6 @@ def verdict(ok: bool) -> str:
 
 
 # -- the server -----------------------------------------------------------------------------------
-def free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def is_healthy(base_url: str) -> bool:
-    try:
-        with urllib.request.urlopen(f"{base_url}/_stcore/health", timeout=1) as response:
-            return response.read().strip() == b"ok"
-    except (urllib.error.URLError, OSError):
-        return False
-
-
 def start_server(port: int, timeout_s: float, log_path: Path) -> subprocess.Popen:
     """The launcher as `make run` starts it; returns once /_stcore/health answers ok."""
     command = [sys.executable, "-m", "policylens.ui.launch", "--server.port", str(port)]
