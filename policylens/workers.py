@@ -62,7 +62,8 @@ class _Slot:
 
 @dataclass(frozen=True)
 class Limits:
-    """What one job may take: `memory` bytes of address space, `seconds` of wall clock (and of CPU)."""
+    """What one job may take: `memory` bytes of address space (0: no bound on it, for a job that starts
+    a browser engine), `seconds` of wall clock (and of CPU)."""
 
     memory: int
     seconds: float

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 import time
+import zipfile
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -644,4 +645,12 @@ def test_downloads_csv_png_and_report_are_what_they_claim(fresh_app):
     html_text = report.read_text(encoding="utf-8")
     assert html_text.count('class="plotly-graph-div"') >= 1 and "Plotly.newPlot" in html_text
     assert not REPORT_REMOTE_LOAD.search(html_text), "the report loads something from the network"
+    # the view bundle, built in a worker process with its charts' PNG and SVG (kaleido)
+    bundle = download(
+        page, page.locator('[data-testid="stSidebar"]').get_by_role("link", name=t("export.bundle", "en"))
+    )
+    with zipfile.ZipFile(bundle) as archive:
+        names = archive.namelist()
+        assert "provenance.json" in names and any(n.endswith(".png") for n in names), names
+        assert any(n.startswith("tables/") for n in names), names  # the Themes page's paragraph table
     save_screenshot(page, "downloads-themes")

@@ -16,11 +16,13 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass, field
 from datetime import date
+from functools import partial
 
 import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
+from policylens import workers
 from policylens.i18n import t
 from policylens.ui import cache, state
 from policylens.ui.downloads import render_download
@@ -31,6 +33,12 @@ from policylens.ui.selection import get_selection
 _UNSAFE = re.compile(r"[^\w.-]+")
 _SLUG_UNSAFE = re.compile(r"[^\w]+")  # Unicode letters stay (the download route sends UTF-8 names)
 CLOUD_WIDTHS = (800, 1200, 1600, 2400, 3200)
+# The report and the view bundle are built in a worker (policylens.workers): the report of a
+# 617,000-character document took 14.5 s of the server's interpreter. The bundle's worker has no
+# address-space bound (memory 0): kaleido's Chromium, which draws its PNG and SVG, reserves far more
+# address space than it uses; its time bound still holds.
+REPORT_LIMITS = workers.Limits(memory=4096 * workers.MiB, seconds=120.0)
+BUNDLE_LIMITS = workers.Limits(memory=0, seconds=120.0)
 PREFIX = "policylens"
 MAX_SUBJECT_CHARS = 60
 
@@ -251,14 +259,16 @@ def render_view_exports(ctx) -> None:  # a ui.context.PageContext
             years=years,
         )
         provenance = build_provenance(document, ctx.codebook, ctx.segmenter.config, filters)
-        return build_export_bundle(charts, provenance, clouds=view.clouds, tables=view.tables, images=images, lang=lang)
+        options = {"clouds": view.clouds, "tables": view.tables, "images": images, "lang": lang}
+        return workers.run(partial(build_export_bundle, **options), (charts, provenance), BUNDLE_LIMITS)
 
     def report() -> bytes:
         from policylens.export.report import build_report_html
+        from policylens.text.segment import with_segmenter
 
-        return build_report_html(ctx.analysis, ctx.codebook, ctx.segmenter, indicator_table, ctx.pillars, lang).encode(
-            "utf-8"
-        )
+        build = partial(with_segmenter, build_report_html, ctx.segmenter.config)
+        options = {"indicators_df": indicator_table, "pillars": ctx.pillars, "lang": lang}
+        return workers.run(partial(build, **options), (ctx.analysis, ctx.codebook), REPORT_LIMITS).encode("utf-8")
 
     with st.sidebar:
         st.markdown(f"**{t('export.view', lang)}**")
