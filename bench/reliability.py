@@ -27,7 +27,7 @@ sys.path.insert(0, str(ROOT))  # run as `python bench/reliability.py` from anywh
 sys.path.insert(0, str(ROOT / "bench"))
 
 from bad_inputs import build_files  # noqa: E402
-from startup import free_port, is_healthy  # noqa: E402
+from startup import free_port, is_healthy, stop_process  # noqa: E402
 from stclient import FULL_RUN_ENDS, ProtocolTimeout, Session, plain  # noqa: E402
 from streamlit.proto.ForwardMsg_pb2 import ForwardMsg  # noqa: E402
 
@@ -84,12 +84,7 @@ def stop_server(process: subprocess.Popen) -> None:
         children = psutil.Process(process.pid).children(recursive=True)
     except psutil.NoSuchProcess:
         children = []
-    process.terminate()
-    try:
-        process.wait(timeout=20)
-    except subprocess.TimeoutExpired:
-        process.kill()
-        process.wait()
+    stop_process(process)
     for child in children:
         try:
             child.kill()

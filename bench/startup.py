@@ -134,6 +134,16 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
+def stop_process(process: subprocess.Popen) -> None:
+    """Terminate a server this script started; kill it when it has not ended within 20 s."""
+    process.terminate()
+    try:
+        process.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
+
+
 def is_healthy(base_url: str) -> bool:
     try:
         with urllib.request.urlopen(f"{base_url}/_stcore/health", timeout=1) as response:
@@ -212,12 +222,7 @@ def measure(target: Target, run: int, browser, log_dir: Path, timeout_s: float) 
         rss_kb = sum(read_rss_kb(pid) for pid in [process.pid, *list_descendants(process.pid)])
     finally:
         context.close()
-        process.terminate()
-        try:
-            process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+        stop_process(process)
     return Measurement(target.name, run, healthy, marker, content, rendered, charts, rss_kb / 1024)
 
 

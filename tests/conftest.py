@@ -118,6 +118,17 @@ def fresh_streamlit_server() -> Iterator[str]:
         yield base_url
 
 
+@pytest.fixture(scope="module")
+def slow_reads_server() -> Iterator[str]:
+    """A server of its own whose uploads named "slow-read…" read slowly and whose documents named
+    "slow-…" analyse slowly (tests/slow_reads/sitecustomize.py on its PYTHONPATH, and so on its
+    workers'), for a browser to see progress and press Cancel."""
+    slow = paths.ROOT / "tests" / "slow_reads"
+    path = os.pathsep.join(filter(None, [str(slow), str(paths.ROOT), os.environ.get("PYTHONPATH")]))
+    with serve_dashboard(SERVER_LOG.with_name("streamlit-server-slow-reads.log"), {"PYTHONPATH": path}) as url:
+        yield url
+
+
 @contextmanager
 def serve_dashboard(log_path: Path, env: dict[str, str] | None = None) -> Iterator[str]:
     """Start the server as `make run` does, on a free local port (with `env` added to its

@@ -6,10 +6,10 @@ on its PYTHONPATH)."""
 
 from __future__ import annotations
 
-import os
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 import pytest
-from conftest import SERVER_LOG, serve_dashboard
 from test_browser_e2e import (
     FIRST_LOAD_TIMEOUT_MS,
     MAIN_SHOWS_JS,
@@ -20,36 +20,40 @@ from test_browser_e2e import (
     wait_for_outcome,
 )
 
-from policylens import paths
 from policylens.i18n import t
 from policylens.markup import WORD_JOINER
 
 pytestmark = pytest.mark.browser
 
 SIDEBAR = '[data-testid="stSidebar"]'
-SLOW = paths.ROOT / "tests" / "slow_reads"
 
 
-@pytest.fixture(scope="module")
-def slow_reads_server():
-    path = os.pathsep.join(filter(None, [str(SLOW), str(paths.ROOT), os.environ.get("PYTHONPATH")]))
-    with serve_dashboard(SERVER_LOG.with_name("streamlit-server-slow-reads.log"), {"PYTHONPATH": path}) as url:
-        yield url
-
-
-@pytest.mark.parametrize(("lang", "width"), [("en", 1440), ("zh", 1024)])
-def test_a_long_read_shows_progress_and_cancel_stops_it_with_a_message(browser, slow_reads_server, lang, width):
+@contextmanager
+def overview(browser, url: str, lang: str, width: int) -> Iterator:
+    """A settled Overview of the seed in a new browser context, the UI language chosen in the URL."""
     context = browser.new_context(viewport={"width": width, "height": 900})
     try:
         page = context.new_page()
         page.set_default_timeout(RERUN_TIMEOUT_MS)
-        page.goto(slow_reads_server + ("/?lang=zh" if lang == "zh" else "/"))
+        page.goto(f"{url}/?lang={lang}")  # chosen: a Chinese upload keeps the English UI
         wait_for_outcome(page, TITLE_IS_JS, t("overview.title", lang), FIRST_LOAD_TIMEOUT_MS)
         settle(page)
+        yield page
+    finally:
+        context.close()
+
+
+def upload(page, name: str, text: str) -> None:
+    page.locator(f'{SIDEBAR} [data-testid="stFileUploaderDropzoneInput"]').first.set_input_files(
+        files=[{"name": name, "mimeType": "text/plain", "buffer": text.encode()}]
+    )
+
+
+@pytest.mark.parametrize(("lang", "width"), [("en", 1440), ("zh", 1024)])
+def test_a_long_read_shows_progress_and_cancel_stops_it_with_a_message(browser, slow_reads_server, lang, width):
+    with overview(browser, slow_reads_server, lang, width) as page:
         title = page.locator('[data-testid="stMain"] h1').first.inner_text()
-        page.locator(f'{SIDEBAR} [data-testid="stFileUploaderDropzoneInput"]').first.set_input_files(
-            files=[{"name": "slow-read.txt", "mimeType": "text/plain", "buffer": "南京加快发展新质生产力。".encode()}]
-        )
+        upload(page, "slow-read.txt", "南京加快发展新质生产力。")
         reading = t("docs.reading", lang, name="slow-read.txt", seconds="0", limit="30").split("0")[0]
         page.wait_for_function(SIDEBAR_SHOWS_JS, arg=reading)
         bar = page.locator(f'{SIDEBAR} [data-testid="stProgress"]')
@@ -64,8 +68,6 @@ def test_a_long_read_shows_progress_and_cancel_stops_it_with_a_message(browser, 
         failed = t("docs.failed", lang, name="slow-read.txt", reason=reason).replace(WORD_JOINER, "")
         assert failed.split(reason)[0].strip() in page.locator(SIDEBAR).inner_text().replace(WORD_JOINER, "")
         page.screenshot(path=f"/tmp/cancelled_{lang}_{width}.png")
-    finally:
-        context.close()
 
 
 @pytest.mark.parametrize(("lang", "width"), [("zh", 1440), ("en", 1024)])
@@ -76,16 +78,8 @@ def test_a_large_documents_analysis_shows_a_notice_and_cancel_goes_back_to_the_s
 
     paragraph = "南京加快发展新质生产力，推动科技创新和产业创新深度融合，建设现代化产业体系。"
     text = "\n\n".join([paragraph * 10] * (WORKER_CHARACTERS // (len(paragraph) * 10) + 1))
-    context = browser.new_context(viewport={"width": width, "height": 900})
-    try:
-        page = context.new_page()
-        page.set_default_timeout(RERUN_TIMEOUT_MS)
-        page.goto(f"{slow_reads_server}/?lang={lang}")  # chosen: a Chinese upload keeps the English UI
-        wait_for_outcome(page, TITLE_IS_JS, t("overview.title", lang), FIRST_LOAD_TIMEOUT_MS)
-        settle(page)
-        page.locator(f'{SIDEBAR} [data-testid="stFileUploaderDropzoneInput"]').first.set_input_files(
-            files=[{"name": "slow-analysis.txt", "mimeType": "text/plain", "buffer": text.encode()}]
-        )
+    with overview(browser, slow_reads_server, lang, width) as page:
+        upload(page, "slow-analysis.txt", text)
         analysing = t("docs.analysing", lang, name="slow-analysis.txt", characters=len(text), limit="60")
         page.wait_for_function(MAIN_SHOWS_JS, arg=analysing.replace("**", "")[:20])
         page.screenshot(path=f"/tmp/analysing_{lang}_{width}.png")
@@ -96,5 +90,3 @@ def test_a_large_documents_analysis_shows_a_notice_and_cancel_goes_back_to_the_s
         assert page.locator('[data-testid="stMain"] h1').first.inner_text() == t("overview.title", lang)
         assert "slow-analysis.txt" not in page.locator('[data-testid="stMain"]').inner_text()  # the seed
         page.screenshot(path=f"/tmp/analysis_cancelled_{lang}_{width}.png")
-    finally:
-        context.close()

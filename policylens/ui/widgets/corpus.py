@@ -140,12 +140,13 @@ def _start(lang: str) -> None:
         try:  # its directory, before anything is written or started; in a worker (50,000 entries: 0.9 s)
             workers.run(check_zip_bytes, (files[0][1],), ZIP_CHECK_LIMITS)
         except SourceError as exc:
-            notice = t_md(ZIP_LIMIT_LABELS[exc.code], lang, name=name, **exc.values)
-            st.session_state[state.CORPUS_NOTICE] = ("error", notice)
-            return
+            refused = t_md(ZIP_LIMIT_LABELS[exc.code], lang, name=name, **exc.values)
         except workers.JobFailed:
-            notice = t_md("corpus.zip.unchecked", lang, name=name, **ZIP_CHECK_LIMITS.shown())
-            st.session_state[state.CORPUS_NOTICE] = ("error", notice)
+            refused = t_md("corpus.zip.unchecked", lang, name=name, **ZIP_CHECK_LIMITS.shown())
+        else:
+            refused = None
+        if refused is not None:
+            st.session_state[state.CORPUS_NOTICE] = ("error", refused)
             return
     rule = st.session_state.get(state.CORPUS_SPLIT)
     corpus.start_ingest(files, rule if rule in SPLIT_RULES else None, lang)

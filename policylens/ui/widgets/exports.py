@@ -266,9 +266,9 @@ def render_view_exports(ctx) -> None:  # a ui.context.PageContext
         from policylens.export.report import build_report_html
         from policylens.text.segment import with_segmenter
 
-        build = partial(with_segmenter, build_report_html, ctx.segmenter.config)
         options = {"indicators_df": indicator_table, "pillars": ctx.pillars, "lang": lang}
-        return workers.run(partial(build, **options), (ctx.analysis, ctx.codebook), REPORT_LIMITS).encode("utf-8")
+        build = partial(with_segmenter, build_report_html, ctx.segmenter.config, **options)
+        return workers.run(build, (ctx.analysis, ctx.codebook), REPORT_LIMITS).encode("utf-8")
 
     with st.sidebar:
         st.markdown(f"**{t('export.view', lang)}**")
