@@ -9,6 +9,7 @@ from fontTools.ttLib import TTFont
 from policylens.fonts.bundled import resolve_cjk_font
 from policylens.fonts.web import (
     FAMILY,
+    declared_ranges,
     interface_characters,
     load_character_frequencies,
     parse_unicode_range,
@@ -72,11 +73,40 @@ def test_the_first_two_slices_hold_the_whole_interface_and_stay_small(manifest):
     assert manifest["slices"][0]["bytes"] + manifest["slices"][1]["bytes"] < 400_000
 
 
-def test_streamlit_font_faces_declare_each_slice(manifest, static_dir):
+def drawn_by(faces: list[dict], codepoint: int) -> str | None:
+    """The face a browser uses for a character: of the faces whose unicode-range holds it, the one
+    declared last (CSS Fonts 4, font matching)."""
+    for face in reversed(faces):
+        if codepoint in parse_unicode_range(face["unicodeRange"]):
+            return face["url"]
+    return None
+
+
+def test_bridged_ranges_send_each_character_to_its_own_slice():
+    slices = [{0x41, 0x43}, {0x42, 0x44, 0x47}, {0x45, 0x46, 0x48, 0x50}]
+    # slice 1 runs across 0x43 (slice 0's) but not 0x45 (slice 2's); slice 2 runs across 0x47, never
+    # across 0x49-0x4F (in no slice)
+    assert declared_ranges(slices) == ["U+41,U+43", "U+42-44,U+47", "U+45-48,U+50"]
+    faces = [{"url": str(n), "unicodeRange": r} for n, r in enumerate(declared_ranges(slices))][::-1]
+    for number, points in enumerate(slices):
+        assert all(drawn_by(faces, c) == str(number) for c in points)
+    assert drawn_by(faces, 0x49) is None
+
+
+def test_streamlit_font_faces_declare_each_slice_last_first(manifest, static_dir):
     faces = streamlit_font_faces(static_dir)
-    assert [f["url"] for f in faces] == [f"app/static/fonts/{s['file']}" for s in manifest["slices"]]
+    slices = manifest["slices"][::-1]
+    assert [f["url"] for f in faces] == [f"app/static/fonts/{s['file']}" for s in slices]
     assert {f["family"] for f in faces} == {FAMILY}
-    assert all(f["unicodeRange"] == s["unicode_range"] for f, s in zip(faces, manifest["slices"]))
+    # every character of the font is drawn by the slice that holds it, and nothing else is claimed
+    exact = {f"app/static/fonts/{s['file']}": parse_unicode_range(s["unicode_range"]) for s in slices}
+    claimed = set().union(*(parse_unicode_range(f["unicodeRange"]) for f in faces))
+    assert claimed == set().union(*exact.values())
+    owner = {c: url for url, points in exact.items() for c in points}
+    order = [(url, parse_unicode_range(f["unicodeRange"])) for url, f in zip(exact, faces)][::-1]
+    assert all(next(u for u, points in order if c in points) == url for c, url in owner.items())
+    # and the theme Streamlit sends with every script run is about half the exact ranges
+    assert sum(len(f["unicodeRange"]) for f in faces) < 0.6 * sum(len(s["unicode_range"]) for s in slices)
 
 
 def test_missing_or_broken_manifest_gives_no_faces(tmp_path):
