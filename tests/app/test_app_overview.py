@@ -4,6 +4,7 @@ paragraphs, and the browser's Back (a URL this app did not write) undoing the fi
 
 from __future__ import annotations
 
+import html
 import json
 
 from apptest import open_app
@@ -104,3 +105,24 @@ def test_a_page_switch_that_clears_the_address_keeps_the_view():
     at.switch_page("pages/themes.py").run()
     assert not at.exception
     assert at.session_state[state.GLOBAL_PILLARS] == ["strong"] and query(at).get("pillars") == "strong"
+
+
+def test_the_headline_cards_give_each_value_with_its_year_qualifier_and_linked_source():
+    from policylens import schema
+    from policylens.indicators.table import load_indicators, select_headline_indicators
+    from policylens.markup import escape_html
+
+    rows = select_headline_indicators(load_indicators(), city="Nanjing")
+    for lang in ("en", "zh"):
+        at = open_app(lang)
+        (grid,) = [m.value for m in at.markdown if "grid-template-columns" in m.value]
+        for row in rows.to_dict("records"):
+            name = row[schema.INDICATOR_ZH] if lang == "zh" else row[schema.INDICATOR_EN]
+            assert escape_html(name) in grid
+            assert t("indicators.as_of", lang, year=row[schema.YEAR], qualifier="") in grid
+            assert f'href="{html.escape(row[schema.SOURCE_URL])}"' in grid, row[schema.SOURCE_URL]
+        assert grid.count(t("indicators.sources_label", lang)) == len(rows)
+    choose_pillars(at, ["fusion"])
+    (grid,) = [m.value for m in at.markdown if "grid-template-columns" in m.value]
+    fusion = rows[rows[schema.PILLAR] == "fusion"]
+    assert 0 < grid.count(t("indicators.sources_label", "zh")) == len(fusion) < len(rows)

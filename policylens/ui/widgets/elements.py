@@ -159,15 +159,14 @@ def build_source_link(title: str, url: str) -> Markup:
     return render_markdown_html("source_link.html", title=title, href=None if href is None else Markup(href))
 
 
-def render_source(title: str, url: str, lang: str) -> None:
-    """A source line: the publication's title, linked to the (often mirrored) URL."""
-    line = render_markdown_html(
+def build_source_line(title: str, url: str, lang: str) -> Markup:
+    """HTML of a source line: the publication's title, linked to the (often mirrored) URL."""
+    return render_markdown_html(
         "source_line.html",
         label=t_html("indicators.sources_label", lang),
         links=[build_source_link(title, url)],
         more=None,
     )
-    st.markdown(line, unsafe_allow_html=True)
 
 
 def keep_web_links(table: pd.DataFrame) -> pd.DataFrame:
@@ -185,28 +184,22 @@ def render_headline_indicators(pillars: tuple[str, ...], codebook: Codebook, lan
     if table.empty:
         st.info(t("indicators.none", lang))
         return
-    rows = table.to_dict("records")
-    for start in range(0, len(rows), 3):
-        for col, row in zip(st.columns(3), rows[start : start + 3]):
-            with col:
-                label = row[schema.INDICATOR_ZH] if lang == "zh" else row[schema.INDICATOR_EN]
-                value = format_value(row[schema.VALUE], row[schema.UNIT_CODE], row[schema.QUALIFIER], lang)
-                card = render_markdown_html(
-                    "headline_card.html",
-                    pillar=codebook.get(row[schema.PILLAR]).label(lang),
-                    indicator=label,
-                    value=value,
-                )
-                st.markdown(card, unsafe_allow_html=True)
-                st.caption(
-                    t(
-                        "indicators.as_of",
-                        lang,
-                        year=row[schema.YEAR],
-                        qualifier=t(QUALIFIER_LABELS[row[schema.QUALIFIER]], lang),
-                    )
-                )
-                render_source(row[schema.SOURCE_TITLE], row[schema.SOURCE_URL], lang)
+    cards = [
+        {
+            "pillar": codebook.get(row[schema.PILLAR]).label(lang),
+            "indicator": row[schema.INDICATOR_ZH] if lang == "zh" else row[schema.INDICATOR_EN],
+            "value": format_value(row[schema.VALUE], row[schema.UNIT_CODE], row[schema.QUALIFIER], lang),
+            "as_of": t(
+                "indicators.as_of",
+                lang,
+                year=row[schema.YEAR],
+                qualifier=t(QUALIFIER_LABELS[row[schema.QUALIFIER]], lang),
+            ),
+            "source": build_source_line(row[schema.SOURCE_TITLE], row[schema.SOURCE_URL], lang),
+        }
+        for row in table.to_dict("records")
+    ]
+    st.markdown(render_markdown_html("headline_card.html", cards=cards), unsafe_allow_html=True)
 
 
 def render_indicator_sources(rows: pd.DataFrame, lang: str) -> None:
