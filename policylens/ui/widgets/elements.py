@@ -48,14 +48,15 @@ def render_chart(
     ``downloads`` False leaves out the Export menu.
     """
     config, width = chart_config(key), ("stretch" if stretch else "content")
+    drawn = cache.drawable_figure(fig)  # read only: the exports below build their own from `fig`
     if on_click is None:
-        st.plotly_chart(fig, key=key, theme=None, config=config, width=width)
+        st.plotly_chart(drawn, key=key, theme=None, config=config, width=width)
     else:
         widget = selection.chart_key(key)
         # A callback, not on_select="rerun": the chart keeps its selection across reruns, and a
         # callback fires only when it changes, so a cleared selection is not re-applied.
         st.plotly_chart(
-            fig,
+            drawn,
             key=widget,
             theme=None,
             config=config,
