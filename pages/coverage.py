@@ -5,7 +5,7 @@ import streamlit as st
 from policylens import schema
 from policylens.i18n import t
 from policylens.indicators.views import count_coverage
-from policylens.ui import cache, indicator_data, state
+from policylens.ui import indicator_cache, indicator_data, state
 from policylens.ui.context import get_context
 from policylens.ui.widgets import coverage as coverage_widgets
 from policylens.ui.widgets import elements as widgets
@@ -29,7 +29,7 @@ st.caption(t("coverage.summary", lang, filled=filled, cells=cells, share=round(1
 source = "" if view.key == "bundled" else t("coverage.source", lang, names=" + ".join(view.names))
 st.caption(t("coverage.click_hint", lang))
 widgets.render_chart(
-    cache.get_coverage_figure(view.key, cities, tuple(pillar_ids), lang, source, view.data),
+    indicator_cache.get_coverage_figure(view.key, cities, tuple(pillar_ids), lang, source, view.data),
     key=state.COVERAGE_CHART,
     on_click="indicator",
 )

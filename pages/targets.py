@@ -6,7 +6,7 @@ import streamlit as st
 from policylens import schema
 from policylens.i18n import t
 from policylens.markup import t_md
-from policylens.ui import cache, indicator_data
+from policylens.ui import indicator_cache, indicator_data
 from policylens.ui.context import get_context
 from policylens.ui.widgets import targets as target_widgets
 
@@ -16,12 +16,12 @@ lang, document = ctx.lang, ctx.document
 st.title(t("targets.title", lang))
 st.caption(t("targets.intro", lang))
 view = indicator_data.render_dataset_picker(lang)
-targets = cache.get_targets(document.key, tuple(document.paragraphs), document.language, document.date)
+targets = indicator_cache.get_targets(document.key, tuple(document.paragraphs), document.language, document.date)
 if targets.empty:
     st.info(t_md("targets.none", lang, name=document.name))
     st.stop()
 st.caption(t("targets.count", lang, n=len(targets), paragraphs=targets[schema.PARAGRAPH].nunique()))
-catalogue = cache.get_full_catalogue(view.key, view.data)
-matches = cache.get_target_matches(document.key, view.key, targets, view.data)
+catalogue = indicator_cache.get_full_catalogue(view.key, view.data)
+matches = indicator_cache.get_target_matches(document.key, view.key, targets, view.data)
 target_widgets.render_target_list(ctx, targets, matches, catalogue, lang)
 target_widgets.render_target_chart(ctx, view, targets, matches, catalogue, lang)

@@ -165,3 +165,16 @@ def clean_file_name(name: str, placeholder: str) -> tuple[str, bool]:
     elif cleaned.startswith(".") and cleaned.count(".") == 1:  # only an extension was left: keep the type
         cleaned = placeholder + cleaned
     return cleaned, cleaned != name
+
+
+def build_source_link(title: str, url: str) -> Markup:
+    """HTML of a source title linked to its URL; the title alone (no link) unless the URL is http(s)."""
+    href = safe_href(url)  # already HTML-escaped: kept as it is, as escape_html would break the address
+    return render_markdown_html("source_link.html", title=title, href=None if href is None else Markup(href))
+
+
+def build_source_line(links: Sequence[Markup], lang: str, more: Markup | None = None) -> Markup:
+    """HTML of the source line under a value or chart: the label, the linked titles, how many more."""
+    return render_markdown_html(
+        "source_line.html", label=t_html("indicators.sources_label", lang), links=links, more=more
+    )

@@ -5,13 +5,18 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import pandas as pd
 import plotly.graph_objects as go
+from markupsafe import Markup
 
 from policylens import schema
 from policylens.documents.stats import DocumentSummary, summarise_document
+from policylens.figures.indicators import format_value
 from policylens.figures.style import SOURCE_CHAR_PX, set_source_width
 from policylens.figures.text import build_pillar_share_figure, build_term_bar_figure
 from policylens.i18n import t
+from policylens.indicators.labels import QUALIFIER_LABELS
+from policylens.markup import build_source_line, build_source_link, render_markdown_html
 from policylens.text.analysis import Analysis, summarise_pillars
 from policylens.text.pillars import Codebook
 from policylens.text.terms import assign_term_pillars
@@ -112,3 +117,27 @@ def build_overview(
         share_figure=build_pillar_share_figure(shares, codebook, lang, source, selected=pillars),
         term_figures=tuple(term_figures),
     )
+
+
+def build_headline_grid(table: pd.DataFrame, pillar_labels: dict[str, str], lang: str) -> Markup | None:
+    """HTML of the headline indicators (indicators.select_headline_indicators' rows): one card each,
+    its pillar and indicator, the value, the year and qualifier, and its linked source; None for no
+    rows."""
+    if table.empty:
+        return None
+    cards = [
+        {
+            "pillar": pillar_labels.get(row[schema.PILLAR], row[schema.PILLAR]),
+            "indicator": row[schema.INDICATOR_ZH] if lang == "zh" else row[schema.INDICATOR_EN],
+            "value": format_value(row[schema.VALUE], row[schema.UNIT_CODE], row[schema.QUALIFIER], lang),
+            "as_of": t(
+                "indicators.as_of",
+                lang,
+                year=row[schema.YEAR],
+                qualifier=t(QUALIFIER_LABELS[row[schema.QUALIFIER]], lang),
+            ),
+            "source": build_source_line([build_source_link(row[schema.SOURCE_TITLE], row[schema.SOURCE_URL])], lang),
+        }
+        for row in table.to_dict("records")
+    ]
+    return render_markdown_html("headline_card.html", cards=cards)

@@ -25,7 +25,7 @@ from policylens.indicators.upload import (
 )
 from policylens.indicators.upload.problems import fail
 from policylens.markup import escape_markdown, t_md
-from policylens.ui import cache, locale, state
+from policylens.ui import cache, indicator_cache, locale, state
 from policylens.ui.inbox import UploadInbox
 from policylens.ui.library import clean_upload_name
 from policylens.ui.selection import select_indicator
@@ -196,7 +196,9 @@ def get_view_data(lang: str) -> IndicatorData:
     if len(chosen) > 1:
         tables = tuple((i, uploads[i].table) for i in chosen if i != BUNDLED_DATASET)
         try:
-            return IndicatorData("+".join(chosen), cache.get_combined_indicators(tuple(chosen), tables), names)
+            return IndicatorData(
+                "+".join(chosen), indicator_cache.get_combined_indicators(tuple(chosen), tables), names
+            )
         except IndicatorUploadError as exc:
             warning = t_md("indicators.combine_failed", lang, reason=str(exc), name=names[0])
             chosen, names = chosen[:1], names[:1]

@@ -14,7 +14,7 @@ from policylens.indicators import table as indicator_table
 from policylens.indicators.labels import city_label, indicator_name
 from policylens.indicators.views import ViewSpec, list_sources
 from policylens.text.pillars import Codebook
-from policylens.ui import cache, corpus, locale, state
+from policylens.ui import cache, corpus, indicator_cache, locale, state
 from policylens.ui.widgets import elements as widgets
 from policylens.ui.widgets.corpus import query_or_warn, source_line
 
@@ -129,7 +129,7 @@ def render_text_beside_numbers(entry: corpus.CorpusEntry, codebook: Codebook, la
     text_where = without_pillars(entry, lang)
     yearly = query_or_warn(entry, "count_pillar_shares", "year", where=text_where, lang=lang)
     if yearly is not None:
-        series = cache.get_view_series("bundled", ViewSpec(indicator, tuple(chosen_cities)), data)
+        series = indicator_cache.get_view_series("bundled", ViewSpec(indicator, tuple(chosen_cities)), data)
         unit = indicator_table.unit_label(indicator_table.chart_unit(series["unit_code"]), lang) if len(series) else ""
         shown = indicator_points(series, lang)
         rows = data[(data["indicator_id"] == indicator) & data["city"].isin(chosen_cities)]

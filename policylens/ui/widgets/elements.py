@@ -5,14 +5,13 @@ from __future__ import annotations
 import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
-from markupsafe import Markup
 
 from policylens import schema
 from policylens.figures.indicators import format_value
 from policylens.figures.text import GENERAL_COLOR, pillar_color, pillar_label
 from policylens.i18n import t
-from policylens.indicators.labels import FOCUS_CITY, QUALIFIER_LABELS, city_label
-from policylens.markup import build_highlighted_html, is_web_url, render_markdown_html, safe_href, t_html, t_md
+from policylens.indicators.labels import FOCUS_CITY, city_label
+from policylens.markup import build_highlighted_html, is_web_url, render_markdown_html, t_md
 from policylens.text.analysis import Analysis
 from policylens.text.classify import DETAIL
 from policylens.text.pillars import Codebook
@@ -154,22 +153,6 @@ def translate_period_note(note: str, lang: str) -> str:
     return t("indicators.full_year", lang) if note == "calendar year / year-end" else note
 
 
-def build_source_link(title: str, url: str) -> Markup:
-    """HTML of a source title linked to its URL; the title alone (no link) unless the URL is http(s)."""
-    href = safe_href(url)  # already HTML-escaped: kept as it is, as escape_html would break the address
-    return render_markdown_html("source_link.html", title=title, href=None if href is None else Markup(href))
-
-
-def build_source_line(title: str, url: str, lang: str) -> Markup:
-    """HTML of a source line: the publication's title, linked to the (often mirrored) URL."""
-    return render_markdown_html(
-        "source_line.html",
-        label=t_html("indicators.sources_label", lang),
-        links=[build_source_link(title, url)],
-        more=None,
-    )
-
-
 def keep_web_links(table: pd.DataFrame) -> pd.DataFrame:
     """The table with every link that is not an http(s) URL blanked, for a LinkColumn: source_url and
     any other column named *source_url (a ratio's denominator_source_url)."""
@@ -179,28 +162,12 @@ def keep_web_links(table: pd.DataFrame) -> pd.DataFrame:
 
 def render_headline_indicators(pillars: tuple[str, ...], codebook: Codebook, lang: str) -> None:
     """Latest Nanjing values for the best-covered indicators of each pillar, each with its source."""
-    table = cache.get_headline_indicators(FOCUS_CITY)
-    if pillars:
-        table = table[table[schema.PILLAR].isin(pillars)]
-    if table.empty:
+    labels = tuple((p.id, p.label(lang)) for p in codebook.pillars)
+    grid = cache.get_headline_grid(FOCUS_CITY, pillars, lang, labels)
+    if grid is None:
         st.info(t("indicators.none", lang))
-        return
-    cards = [
-        {
-            "pillar": codebook.get(row[schema.PILLAR]).label(lang),
-            "indicator": row[schema.INDICATOR_ZH] if lang == "zh" else row[schema.INDICATOR_EN],
-            "value": format_value(row[schema.VALUE], row[schema.UNIT_CODE], row[schema.QUALIFIER], lang),
-            "as_of": t(
-                "indicators.as_of",
-                lang,
-                year=row[schema.YEAR],
-                qualifier=t(QUALIFIER_LABELS[row[schema.QUALIFIER]], lang),
-            ),
-            "source": build_source_line(row[schema.SOURCE_TITLE], row[schema.SOURCE_URL], lang),
-        }
-        for row in table.to_dict("records")
-    ]
-    st.markdown(render_markdown_html("headline_card.html", cards=cards), unsafe_allow_html=True)
+    else:
+        st.markdown(grid, unsafe_allow_html=True)
 
 
 def render_indicator_sources(rows: pd.DataFrame, lang: str) -> None:

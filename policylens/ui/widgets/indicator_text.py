@@ -16,7 +16,7 @@ from policylens.indicators.targets import KEYWORD, LANGUAGE
 from policylens.indicators.upload import BUNDLED_DATASET, DATASET
 from policylens.markup import t_md
 from policylens.text.kwic import END, MATCH, START
-from policylens.ui import cache, state
+from policylens.ui import indicator_cache, state
 from policylens.ui.context import PageContext
 from policylens.ui.indicator_data import IndicatorData
 from policylens.ui.selection import select_indicator
@@ -39,7 +39,7 @@ def _uploaded_rows(view: IndicatorData) -> pd.DataFrame | None:
 def render_indicator_text(ctx: PageContext, view: IndicatorData, indicator: pd.Series, lang: str) -> None:
     """The paragraphs and KWIC lines of the current document that speak about the indicator."""
     document = ctx.document
-    keywords = cache.get_view_keywords(view.key, _uploaded_rows(view))
+    keywords = indicator_cache.get_view_keywords(view.key, _uploaded_rows(view))
     mine = keywords[
         (keywords[schema.INDICATOR_ID] == indicator[schema.INDICATOR_ID]) & (keywords[LANGUAGE] == document.language)
     ][KEYWORD].tolist()
@@ -47,7 +47,7 @@ def render_indicator_text(ctx: PageContext, view: IndicatorData, indicator: pd.S
         st.info(t("indicators.text.no_keywords", lang, language=t(LANGUAGE_LABELS[document.language], lang)))
         return
     st.caption(t_md("indicators.text.keywords", lang, keywords=", ".join(mine)))
-    paragraphs, lines = cache.get_indicator_text_links(
+    paragraphs, lines = indicator_cache.get_indicator_text_links(
         document.key,
         indicator[schema.INDICATOR_ID],
         document.language,
@@ -113,13 +113,13 @@ def render_linked_indicators(ctx: PageContext, view: IndicatorData, lang: str) -
         pillars = [p for p in ctx.codebook.pillars if not ctx.pillars or p.id in ctx.pillars]
         terms = tuple(sorted({w for p in pillars for lang_ in ("zh", "en") for w in p.terms(lang_)}))
         what = t_md("indicators.linked.what_pillars", lang, names=", ".join(p.label(lang) for p in pillars))
-    catalogue = cache.get_full_catalogue(view.key, view.data)
+    catalogue = indicator_cache.get_full_catalogue(view.key, view.data)
     linked = (
         catalogue.set_index(schema.INDICATOR_ID)
         .reindex(
             [
                 i
-                for i in cache.get_linked_indicators(terms, view.key, _uploaded_rows(view))
+                for i in indicator_cache.get_linked_indicators(terms, view.key, _uploaded_rows(view))
                 if i in set(catalogue[schema.INDICATOR_ID])
             ]
         )

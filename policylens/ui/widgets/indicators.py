@@ -28,9 +28,9 @@ from policylens.indicators.views import (
     source_rows,
     summarise_gaps,
 )
-from policylens.markup import escape_markdown, render_markdown_html, t_html, t_md
+from policylens.markup import build_source_line, build_source_link, escape_markdown, t_html, t_md
 from policylens.text.pillars import Codebook, Pillar
-from policylens.ui import cache, locale, state
+from policylens.ui import indicator_cache, locale, state
 from policylens.ui.indicator_data import IndicatorData
 from policylens.ui.selection import select_indicator
 from policylens.ui.widgets import elements as widgets
@@ -77,7 +77,7 @@ def _pillar_of(view: IndicatorData, indicator_id: str | None, pillar_ids: list[s
     """The pillar of the chosen indicator's row in the catalogue of the data in view, when on offer."""
     if not indicator_id:
         return None
-    catalogue = cache.get_full_catalogue(view.key, view.data)
+    catalogue = indicator_cache.get_full_catalogue(view.key, view.data)
     rows = catalogue[catalogue[schema.INDICATOR_ID] == indicator_id]
     pillar = rows.iloc[0][schema.PILLAR] if not rows.empty else None
     return pillar if pillar in pillar_ids else None
@@ -85,7 +85,7 @@ def _pillar_of(view: IndicatorData, indicator_id: str | None, pillar_ids: list[s
 
 def _first_indicator(view: IndicatorData, pillar_id: str) -> str | None:
     """The first (best covered) indicator of a pillar in the data in view, or None."""
-    catalogue = cache.get_indicator_catalogue(view.key, pillar_id, view.data)
+    catalogue = indicator_cache.get_indicator_catalogue(view.key, pillar_id, view.data)
     return None if catalogue.empty else catalogue.iloc[0][schema.INDICATOR_ID]
 
 
@@ -134,7 +134,7 @@ def render_indicator_picker(
         width="content",
     )
     pillar = codebook.get(pillar_id)
-    catalogue = cache.get_indicator_catalogue(view.key, pillar.id, view.data)
+    catalogue = indicator_cache.get_indicator_catalogue(view.key, pillar.id, view.data)
     if catalogue.empty:
         row.info(t("indicators.none", lang))
         return pillar, None
@@ -278,16 +278,11 @@ def render_series_controls(
 def render_source_links(sources: pd.DataFrame, lang: str) -> None:
     """The source line under a chart: the first sources' titles, each linked, and how many more."""
     links = [
-        widgets.build_source_link(s, u)
+        build_source_link(s, u)
         for s, u in zip(sources[schema.SOURCE_TITLE][:MAX_SOURCE_LINKS], sources[schema.SOURCE_URL])
     ]
     more = len(sources) - MAX_SOURCE_LINKS
-    line = render_markdown_html(
-        "source_line.html",
-        label=t_html("indicators.sources_label", lang),
-        links=links,
-        more=t_html("indicator_figure.more", lang, n=more) if more > 0 else None,
-    )
+    line = build_source_line(links, lang, t_html("indicator_figure.more", lang, n=more) if more > 0 else None)
     st.markdown(line, unsafe_allow_html=True)
 
 
@@ -328,14 +323,14 @@ def render_indicator_view(view: IndicatorData, spec: ViewSpec, pillar: Pillar, l
     record = exports.current_view()
     record.indicator = spec.indicator_id  # provenance names what is shown, default or not
     record.subject = exports.indicator_subject(spec.indicator_id, spec.cities)  # and the files are named after it
-    series = cache.get_view_series(view.key, spec, view.data)
+    series = indicator_cache.get_view_series(view.key, spec, view.data)
     shown_view = st.session_state[state.INDICATORS_VIEW]
     if spec.measure != "absolute":
         render_gaps(series, spec, lang)
     if shown_view != "table":
         if series[SHOWN].notna().any():
             widgets.render_chart(
-                cache.get_view_figure(view.key, spec, lang, view.data),
+                indicator_cache.get_view_figure(view.key, spec, lang, view.data),
                 key=state.INDICATORS_CHART,
                 # the chart's CSV: the values it draws, tidy, with units and sources (not plotly's traces)
                 data=build_export_table(series, spec.measure, lang, spec.base_year),

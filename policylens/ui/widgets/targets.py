@@ -21,7 +21,7 @@ from policylens.markup import (
     t_md,
     unescape_plotly,
 )
-from policylens.ui import cache, state
+from policylens.ui import indicator_cache, state
 from policylens.ui.context import PageContext
 from policylens.ui.indicator_data import IndicatorData, get_view_data
 from policylens.ui.widgets import elements as widgets
@@ -80,7 +80,7 @@ def render_target_list(
         st.markdown(f"#### {escape_markdown(pillar_label(ctx.codebook, pillar_id or None, lang))}")
         color = pillar_color(ctx.codebook, pillar_id or None)
         for index, target in mine.iterrows():
-            mine_matches = scoped[scoped[cache.TARGET_ROW] == index]
+            mine_matches = scoped[scoped[indicator_cache.TARGET_ROW] == index]
             drawable = mine_matches[SERIES_CITIES].map(len) > 0
             linked = mine_matches[drawable][schema.INDICATOR_ID].map(labels).tolist()
             sentence = build_highlighted_html(target[SENTENCE], [(target[START], target[END], "")], color)
@@ -155,10 +155,10 @@ def render_target_chart(
         st.caption(t_md("targets.scope_unknown_note", lang, city=city_label(city, lang)))
     elif match[PLACE] is None:
         st.caption(t_md("targets.city_note", lang, city=city_label(city, lang)))
-    figure, drawn = cache.get_target_figure(
+    figure, drawn = indicator_cache.get_target_figure(
         view.key,
         ctx.document.key,
-        int(match[cache.TARGET_ROW]),
+        int(match[indicator_cache.TARGET_ROW]),
         match[schema.INDICATOR_ID],
         city,
         lang,
