@@ -179,6 +179,44 @@ def fallback_file_name(file_name: str, document_key: str | None) -> str:
     return f"{stem}_{tag}{dot}{ext}"
 
 
+@dataclass(frozen=True)
+class Download:
+    """One file a download button builds on click (render_download's arguments)."""
+
+    label: str
+    build: Build
+    file_name: str
+    mime: str
+    key: str
+    help: str | None = None
+
+
+def _link(item: Download) -> str:
+    """The link of one download to the route, its token registered for this session's button."""
+    token = STORE.register(session_owner(), item.key, item.build, item.file_name, item.mime)
+    base = (st.get_option("server.baseUrlPath") or "").strip("/")
+    href = ("/" + base if base else "") + ROUTE.format(token=token)
+    title = f' title="{html.escape(item.help)}"' if item.help else ""
+    return (
+        f'<a class="policylens-download" href="{href}" download="{html.escape(item.file_name)}"{title} '
+        f'data-testid="policylens-download">{html.escape(item.label)}</a>'
+    )
+
+
+def _fallback(item: Download, document_key: str | None, target, **options) -> None:
+    target.download_button(
+        item.label,
+        item.build,
+        fallback_file_name(item.file_name, document_key),
+        item.mime,
+        key=item.key,
+        on_click="ignore",
+        help=item.help,
+        width="stretch",
+        **options,
+    )
+
+
 def render_download(
     label: str,
     build: Build,
@@ -195,28 +233,21 @@ def render_download(
     """One download button; ``build`` runs only when it is clicked. ``document_key`` names the
     document the file comes from (part of the file name when Streamlit serves the file)."""
     target = container if container is not None else st
+    item = Download(label, build, file_name, mime, key, help)
     if disabled or not route_served():
-        target.download_button(
-            label,
-            build,
-            fallback_file_name(file_name, document_key),
-            mime,
-            key=key,
-            on_click="ignore",
-            icon=icon,
-            help=help,
-            disabled=disabled,
-            width="stretch",
-        )
-        return
-    token = STORE.register(session_owner(), key, build, file_name, mime)
-    base = (st.get_option("server.baseUrlPath") or "").strip("/")
-    href = ("/" + base if base else "") + ROUTE.format(token=token)
-    title = f' title="{html.escape(help)}"' if help else ""
-    target.html(
-        f'<a class="policylens-download" href="{href}" download="{html.escape(file_name)}"{title} '
-        f'data-testid="policylens-download">{html.escape(label)}</a>'
-    )
+        _fallback(item, document_key, target, icon=icon, disabled=disabled)
+    else:
+        target.html(_link(item))
+
+
+def render_downloads(items: list[Download], *, document_key: str | None = None) -> None:
+    """Several download buttons, one under another, as one element: an Export menu's five links
+    were five st.html elements, about 0.4 ms each of every rerun."""
+    if not route_served():
+        for item in items:
+            _fallback(item, document_key, st)
+    else:
+        st.html(f'<div class="policylens-downloads">{"".join(_link(i) for i in items)}</div>')
 
 
 DOWNLOAD_CSS = """<style>
@@ -228,6 +259,7 @@ a.policylens-download {
 }
 a.policylens-download:hover { border-color: #2E6FD8; color: #2E6FD8; text-decoration: none; }
 a.policylens-download:focus-visible { outline: 2px solid #2E6FD8; outline-offset: 1px; }
+div.policylens-downloads { display: flex; flex-direction: column; gap: 0.5rem; }
 </style>"""
 
 

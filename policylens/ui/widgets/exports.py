@@ -25,7 +25,7 @@ import streamlit as st
 from policylens import workers
 from policylens.i18n import t
 from policylens.ui import cache, state
-from policylens.ui.downloads import render_download
+from policylens.ui.downloads import Download, render_download, render_downloads
 from policylens.ui.indicator_data import get_view_data
 from policylens.ui.library import get_active_document
 from policylens.ui.selection import get_selection
@@ -143,15 +143,21 @@ def render_chart_exports(fig: go.Figure | dict, name: str, lang: str, data: pd.D
         return build
 
     with st.popover(t("export.menu", lang), icon=":material/download:"):
-        # one file that works offline (plotly.js inline, about 4.9 MB), or a small one that loads it
-        _download(t("export.html", lang), chart_html("inline"), f"{stem}.html", "text/html", f"{key}.html")
-        _download(t("export.html_cdn", lang), chart_html("cdn"), f"{stem}_online.html", "text/html", f"{key}.html_cdn")
-        _download(t("export.csv", lang), chart_csv, f"{stem}.csv", "text/csv", f"{key}.csv")
+        items = [  # one file that works offline (plotly.js inline, about 4.9 MB), or a small one that loads it
+            Download(t("export.html", lang), chart_html("inline"), f"{stem}.html", "text/html", f"{key}.html"),
+            Download(
+                t("export.html_cdn", lang), chart_html("cdn"), f"{stem}_online.html", "text/html", f"{key}.html_cdn"
+            ),
+            Download(t("export.csv", lang), chart_csv, f"{stem}.csv", "text/csv", f"{key}.csv"),
+        ]
         problem = image_problem()
         if problem is None:
-            _download(t("export.png", lang), chart_image("png"), f"{stem}.png", "image/png", f"{key}.png")
-            _download(t("export.svg", lang), chart_image("svg"), f"{stem}.svg", "image/svg+xml", f"{key}.svg")
-        else:
+            items.append(Download(t("export.png", lang), chart_image("png"), f"{stem}.png", "image/png", f"{key}.png"))
+            items.append(
+                Download(t("export.svg", lang), chart_image("svg"), f"{stem}.svg", "image/svg+xml", f"{key}.svg")
+            )
+        render_downloads(items, document_key=get_active_document().key)
+        if problem is not None:
             st.caption(problem.message(lang))
 
 
