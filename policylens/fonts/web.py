@@ -11,7 +11,8 @@ Chinese page about 1.2 MB. Every character of the font stays in exactly one slic
 turns into tofu.
 
 `python -m policylens install-font` builds the slices once per machine (about a minute);
-`policylens.ui.launch` declares them to Streamlit as its theme font faces.
+`ui.shell` declares them as @font-face rules (font_face_css), and `policylens.ui.launch` empties
+Streamlit's theme font faces, which would otherwise name the whole 7.2 MB font.
 """
 
 from __future__ import annotations
@@ -231,3 +232,22 @@ def streamlit_font_faces(static_dir: Path = paths.STATIC_DIR) -> list[dict] | No
         for s, declared in zip(manifest["slices"], ranges)
     ]
     return faces[::-1]
+
+
+def font_face_css(faces: Sequence[dict], base_path: str = "") -> str:
+    """A <style> of @font-face rules for these faces (streamlit_font_faces' entries, in their order,
+    which decides the matching: declared_ranges), their URLs under the server's base path.
+
+    The app draws it (ui.shell) instead of giving the faces to Streamlit's theme: Streamlit sends and
+    re-parses the theme with every script run, which for these 45 kB of ranges cost each rerun of
+    every session 3.5 ms of the one interpreter (protobuf's ParseDict), and each browser 45 kB; a
+    st.html message this large is sent once per browser and then named by its hash."""
+    root = "/" + base_path.strip("/") + "/" if base_path.strip("/") else "/"
+    rules = [
+        "@font-face {"
+        f' font-family: {json.dumps(face["family"])}; src: url({json.dumps(root + face["url"])}) format("woff2");'
+        f" font-weight: {int(face['weight'])}; font-style: {face['style']}; font-display: swap;"
+        f" unicode-range: {face['unicodeRange']}; }}"
+        for face in faces
+    ]
+    return "<style>\n" + "\n".join(rules) + "\n</style>"

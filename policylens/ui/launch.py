@@ -217,9 +217,10 @@ def _warm_up_when_started() -> None:
 def main(argv: list[str] | None = None) -> None:
     from streamlit.web import cli
 
-    faces = streamlit_font_faces(paths.STATIC_DIR)
-    if faces:  # the sliced web font replaces the one 7.2 MB face of .streamlit/config.toml
-        os.environ["STREAMLIT_THEME_FONT_FACES"] = json.dumps(faces)
+    if streamlit_font_faces(paths.STATIC_DIR):
+        # the sliced web font, which the shell declares (ui.shell.render_font_faces), replaces the
+        # one 7.2 MB face of .streamlit/config.toml
+        os.environ["STREAMLIT_THEME_FONT_FACES"] = "[]"
     if os.environ.get(WARM_UP_ENV, "1") != "0":
         threading.Thread(target=_warm_up_when_started, name="policylens-warm-up", daemon=True).start()
     sys.argv = ["streamlit", "run", str(paths.ROOT / "server.py"), *(sys.argv[1:] if argv is None else argv)]

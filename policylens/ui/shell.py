@@ -8,6 +8,13 @@ values across pages through the persistent keys of ui/state.py.
 
 from __future__ import annotations
 
+import functools
+import json
+
+import streamlit as st
+
+from policylens import paths
+from policylens.fonts.web import font_face_css, streamlit_font_faces
 from policylens.ui import cache, downloads, heavy, selection, selection_bar, state, url_sync
 from policylens.ui.context import PageContext, load_context
 from policylens.ui.library import get_active_document
@@ -24,6 +31,24 @@ def restore_state() -> str:
     return state.get_lang()
 
 
+@functools.cache
+def _font_css(base_path: str) -> str | None:
+    faces = streamlit_font_faces(paths.STATIC_DIR)
+    return font_face_css(faces, base_path) if faces else None
+
+
+def render_font_faces() -> None:
+    """Declare the sliced CJK web font (fonts.web.font_face_css) when the theme declares no face: the
+    launcher empties theme.fontFaces once the slices are built. A bare `streamlit run dashboard.py`
+    keeps config.toml's one face of the whole font, and draws no second declaration."""
+    declared = st.get_option("theme.fontFaces")
+    if isinstance(declared, str):
+        declared = json.loads(declared or "[]")
+    css = None if declared else _font_css(st.get_option("server.baseUrlPath") or "")
+    if css:
+        st.html(css)
+
+
 def render_shell() -> PageContext:
     """Follow a page switch a chart click asked for (st.switch_page: after st.navigation), draw the
     sidebar and its view exports, write the URL, and show URL notices and the selection. Returns the
@@ -31,6 +56,7 @@ def render_shell() -> PageContext:
     so whatever the page draws afterwards is in the bundle."""
     selection.run_pending_navigation()
     cache.ensure_static_font()  # once per server process; `make run` has normally done it already
+    render_font_faces()
     codebook = get_codebook()
     downloads.render_download_style()
     render_sidebar(get_active_document(), codebook)
