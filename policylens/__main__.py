@@ -121,10 +121,11 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     if args.command == "install-font":
         from policylens.fonts.bundled import install_static_font
-        from policylens.fonts.web import build_web_font_slices
+        from policylens.fonts.web import build_web_font_slices, ensure_font_css
 
         print(install_static_font())
         print(build_web_font_slices())  # about a minute the first time, then a hash check
+        print(ensure_font_css())  # the stylesheet the shell links
         return 0
     if args.command == "report":
         return run_report(args)

@@ -234,20 +234,42 @@ def streamlit_font_faces(static_dir: Path = paths.STATIC_DIR) -> list[dict] | No
     return faces[::-1]
 
 
-def font_face_css(faces: Sequence[dict], base_path: str = "") -> str:
-    """A <style> of @font-face rules for these faces (streamlit_font_faces' entries, in their order,
-    which decides the matching: declared_ranges), their URLs under the server's base path.
+def font_face_css(faces: Sequence[dict]) -> str:
+    """@font-face rules for these faces (streamlit_font_faces' entries, in their order, which decides
+    the matching: declared_ranges), each URL relative to a stylesheet in the fonts folder."""
+    return (
+        "\n".join(
+            "@font-face {"
+            f" font-family: {json.dumps(face['family'])};"
+            f' src: url({json.dumps(face["url"].removeprefix(URL_PREFIX))}) format("woff2");'
+            f" font-weight: {int(face['weight'])}; font-style: {face['style']}; font-display: swap;"
+            f" unicode-range: {face['unicodeRange']}; }}"
+            for face in faces
+        )
+        + "\n"
+    )
 
-    The app draws it (ui.shell) instead of giving the faces to Streamlit's theme: Streamlit sends and
-    re-parses the theme with every script run, which for these 45 kB of ranges cost each rerun of
-    every session 3.5 ms of the one interpreter (protobuf's ParseDict), and each browser 45 kB; a
-    st.html message this large is sent once per browser and then named by its hash."""
-    root = "/" + base_path.strip("/") + "/" if base_path.strip("/") else "/"
-    rules = [
-        "@font-face {"
-        f' font-family: {json.dumps(face["family"])}; src: url({json.dumps(root + face["url"])}) format("woff2");'
-        f" font-weight: {int(face['weight'])}; font-style: {face['style']}; font-display: swap;"
-        f" unicode-range: {face['unicodeRange']}; }}"
-        for face in faces
-    ]
-    return "<style>\n" + "\n".join(rules) + "\n</style>"
+
+def ensure_font_css(static_dir: Path = paths.STATIC_DIR) -> str | None:
+    """The stylesheet that declares the slices (font_face_css), written next to them if missing;
+    its name, or None when the slices are not built. Its name carries the slices' names, so a new
+    plan is a new address a browser has not cached.
+
+    The shell links it (ui.shell.render_font_faces) instead of giving the faces to Streamlit's
+    theme, which Streamlit re-parses and re-sends with every script run: for these 45 kB of ranges,
+    3.5 ms of the one interpreter per rerun of every session (protobuf's ParseDict), and even as a
+    st.html <style> 4 ms (Streamlit dedents and scans the text)."""
+    faces = streamlit_font_faces(static_dir)
+    if not faces:
+        return None
+    css = font_face_css(faces)
+    name = f"noto-sans-sc-{hashlib.sha256(css.encode()).hexdigest()[:10]}.css"
+    target = Path(static_dir) / "fonts" / name
+    if not target.is_file():
+        for stale in target.parent.glob("noto-sans-sc-*.css"):
+            stale.unlink()
+        tmp = target.with_suffix(".part")
+        tmp.write_text(css, encoding="utf-8")
+        tmp.chmod(0o644)
+        tmp.replace(target)
+    return name

@@ -37,7 +37,7 @@ import time
 from pathlib import Path
 
 from policylens import paths
-from policylens.fonts.web import streamlit_font_faces
+from policylens.fonts.web import ensure_font_css
 
 WARM_UP_ENV = "POLICYLENS_WARM_UP"
 PRELOAD_ENV = "POLICYLENS_PRELOAD_ELEMENTS"
@@ -217,7 +217,7 @@ def _warm_up_when_started() -> None:
 def main(argv: list[str] | None = None) -> None:
     from streamlit.web import cli
 
-    if streamlit_font_faces(paths.STATIC_DIR):
+    if ensure_font_css(paths.STATIC_DIR):
         # the sliced web font, which the shell declares (ui.shell.render_font_faces), replaces the
         # one 7.2 MB face of .streamlit/config.toml
         os.environ["STREAMLIT_THEME_FONT_FACES"] = "[]"

@@ -14,7 +14,7 @@ import json
 import streamlit as st
 
 from policylens import paths
-from policylens.fonts.web import font_face_css, streamlit_font_faces
+from policylens.fonts.web import URL_PREFIX, ensure_font_css
 from policylens.ui import cache, downloads, heavy, selection, selection_bar, state, url_sync
 from policylens.ui.context import PageContext, load_context
 from policylens.ui.library import get_active_document
@@ -32,21 +32,22 @@ def restore_state() -> str:
 
 
 @functools.cache
-def _font_css(base_path: str) -> str | None:
-    faces = streamlit_font_faces(paths.STATIC_DIR)
-    return font_face_css(faces, base_path) if faces else None
+def _font_stylesheet() -> str | None:
+    return ensure_font_css(paths.STATIC_DIR)
 
 
 def render_font_faces() -> None:
-    """Declare the sliced CJK web font (fonts.web.font_face_css) when the theme declares no face: the
-    launcher empties theme.fontFaces once the slices are built. A bare `streamlit run dashboard.py`
-    keeps config.toml's one face of the whole font, and draws no second declaration."""
+    """Link the sliced CJK web font's stylesheet (fonts.web.ensure_font_css) when the theme declares
+    no face: the launcher empties theme.fontFaces once the slices are built. A bare `streamlit run
+    dashboard.py` keeps config.toml's one face of the whole font, and links nothing more."""
     declared = st.get_option("theme.fontFaces")
     if isinstance(declared, str):
         declared = json.loads(declared or "[]")
-    css = None if declared else _font_css(st.get_option("server.baseUrlPath") or "")
-    if css:
-        st.html(css)
+    name = None if declared else _font_stylesheet()
+    if name:
+        base = (st.get_option("server.baseUrlPath") or "").strip("/")
+        href = ("/" + base if base else "") + f"/{URL_PREFIX}{name}"
+        st.html(f'<style>@import url("{href}");</style>')
 
 
 def render_shell() -> PageContext:

@@ -11,6 +11,7 @@ from policylens.fonts.bundled import resolve_cjk_font
 from policylens.fonts.web import (
     FAMILY,
     declared_ranges,
+    ensure_font_css,
     font_face_css,
     interface_characters,
     load_character_frequencies,
@@ -118,33 +119,35 @@ def test_missing_or_broken_manifest_gives_no_faces(tmp_path):
     assert streamlit_font_faces(tmp_path) is None
 
 
-def test_font_face_css_declares_each_face_in_order_under_the_base_path(manifest, static_dir):
+def test_the_font_stylesheet_declares_each_face_in_order_next_to_the_slices(manifest, static_dir):
     faces = streamlit_font_faces(static_dir)
-    css = font_face_css(faces, "policy/")
+    name = ensure_font_css(static_dir)
+    css = (static_dir / "fonts" / name).read_text(encoding="utf-8")
     rules = re.findall(r"@font-face \{(.*?)\}", css)
-    assert css.startswith("<style>") and css.endswith("</style>") and len(rules) == len(faces)
-    for rule, face in zip(rules, faces):
-        assert f'url("/policy/{face["url"]}") format("woff2")' in rule
+    assert css == font_face_css(faces) and len(rules) == len(faces)
+    for rule, face in zip(rules, faces):  # URLs relative to the stylesheet: any base path works
+        assert f'url("{face["url"].rsplit("/", 1)[1]}") format("woff2")' in rule
         assert f"unicode-range: {face['unicodeRange']};" in rule and 'font-family: "Noto Sans SC"' in rule
-    assert 'url("/app/static/' in font_face_css(faces[:1])  # no base path
+    assert ensure_font_css(static_dir) == name  # written once
+    assert [p.name for p in (static_dir / "fonts").glob("*.css")] == [name]
 
 
-def test_the_shell_declares_the_slices_only_when_the_theme_declares_no_face(monkeypatch, static_dir):
+def test_the_shell_links_the_slices_only_when_the_theme_declares_no_face(monkeypatch, static_dir):
     import streamlit as st
 
     from policylens import paths
     from policylens.ui import shell
 
     monkeypatch.setattr(paths, "STATIC_DIR", static_dir)
-    shell._font_css.cache_clear()
+    shell._font_stylesheet.cache_clear()
     drawn = []
     monkeypatch.setattr(st, "html", drawn.append)
-    options = {"server.baseUrlPath": ""}
+    options = {"server.baseUrlPath": "policy/"}
     monkeypatch.setattr(st, "get_option", options.get)
     options["theme.fontFaces"] = "[]"  # as the launcher sets it
     shell.render_font_faces()
-    assert len(drawn) == 1 and drawn[0].count("@font-face") == len(streamlit_font_faces(static_dir))
+    assert drawn == [f'<style>@import url("/policy/app/static/fonts/{ensure_font_css(static_dir)}");</style>']
     options["theme.fontFaces"] = [{"family": FAMILY, "url": "app/static/fonts/NotoSansSC-Regular.otf"}]
     shell.render_font_faces()  # a bare `streamlit run dashboard.py`: config.toml's one face
     assert len(drawn) == 1
-    shell._font_css.cache_clear()
+    shell._font_stylesheet.cache_clear()
