@@ -5,12 +5,12 @@ import streamlit as st
 
 from policylens.i18n import t
 from policylens.ui.context import serve_context
-from policylens.ui.navigation import NAV_POSITION, build_pages
+from policylens.ui.navigation import NAV_POSITION, session_pages
 from policylens.ui.shell import render_shell, restore_state
 
 st.set_page_config(page_title="PolicyLens", page_icon="🔎", layout="wide")
 lang = restore_state()  # before the page titles: a shared link may set the language
-page = st.navigation(build_pages(lang), position=NAV_POSITION)
+page = st.navigation(session_pages(lang), position=NAV_POSITION)
 try:
     ctx = render_shell()  # the sidebar's Export buttons hold ctx.exports, which the page fills
     with serve_context(ctx):

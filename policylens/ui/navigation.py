@@ -20,6 +20,7 @@ from typing import NoReturn
 import streamlit as st
 
 from policylens.i18n import t
+from policylens.ui import state
 
 # The page menu sits in the header, one menu per section, so the sidebar opens on what a reader
 # sets first (document, pillar filter, language) instead of twelve links pushing it below the fold.
@@ -98,6 +99,17 @@ def build_pages(lang: str) -> dict[str, list[st.Page]]:
             st.Page("pages/check.py", title=t("nav.check", lang), icon=":material/fact_check:", url_path="check"),
         ],
     }
+
+
+def session_pages(lang: str) -> dict[str, list[st.Page]]:
+    """build_pages(lang), built once per session and language: 18 st.Page objects, each resolving
+    and checking its file, cost every rerun about 4 ms. Kept per session, not shared: st.navigation
+    and Page.run mark the page they run."""
+    kept = st.session_state.get(state.NAV_PAGES)
+    if kept is None or kept[0] != lang:
+        kept = (lang, build_pages(lang))
+        st.session_state[state.NAV_PAGES] = kept
+    return kept[1]
 
 
 def route_through_dashboard(lang: str) -> NoReturn:

@@ -79,6 +79,7 @@ NAV_PENDING = "nav.pending"  # a page file to switch to at the start of the next
 URL_RESTORED = "url.restored"  # the URL was read into state (once per session)
 URL_NOTICES = "url.notices"  # url_state.Notice list of what the opening URL could not restore
 URL_WRITTEN = "url.written"  # the query parameters write_url last put in the address bar
+NAV_PAGES = "nav.pages"  # ui.navigation.session_pages: (language, the st.navigation table) of this session
 DOWNLOAD_OWNER = "export.download_owner"  # ui.downloads owner object: its tokens live as long as the session
 TERMS_CLOUD_WIDTH = "terms.cloud_width"  # PNG export width of the cloud, px
 # issue 12: corpus mode (ui/corpus.py)
