@@ -21,6 +21,15 @@ def test_the_readme_gives_the_worker_limits_of_reads_and_analyses():
     assert f"(at most {shown(heavy.ANALYSIS_LIMITS)}, with a notice" in README
 
 
+def test_the_readme_gives_the_export_limits():
+    from policylens.ui.widgets import exports
+
+    assert (
+        f"a table's XLSX of more than {exports.XLSX_IN_SERVER_CELLS:,} cells (at most {shown(exports.XLSX_LIMITS)})"
+        in README
+    )
+
+
 def test_the_readme_gives_the_corpus_limits():
     from policylens.ui.corpus import INGEST_LIMITS
 
