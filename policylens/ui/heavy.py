@@ -47,6 +47,20 @@ STOPPED_LABELS = {  # workers.JobFailed codes an analysis can end with
 }
 
 
+VIEW_STOPPED_LABELS = {  # the same codes, for a view's own job (key terms, keyword-in-context spans)
+    "memory": "error.view_stopped.memory",
+    "time": "error.view_stopped.time",
+    "crashed": "error.view_stopped.crashed",
+}
+
+
+def describe_stopped_view(exc: workers.JobFailed, document: Document, lang: str) -> str:
+    """What a page says when a job it waited on (cache.get_key_term_counts, get_token_spans) hit its
+    limit: the document's analysis passed, but this view's own computation did not."""
+    key = VIEW_STOPPED_LABELS.get(exc.code, VIEW_STOPPED_LABELS["crashed"])
+    return t_md(key, lang, name=document.name, **exc.limits.shown())
+
+
 def is_large(document: Document) -> bool:
     """Whether `document` is analysed in a worker: WORKER_CHARACTERS in all, or one paragraph of
     WORKER_PARAGRAPH characters."""
@@ -108,9 +122,12 @@ def analysing(document: Document, lang: str) -> Iterator[None]:
         from policylens.ui import library
 
         box.empty()
-        library.show_seed()
         key = STOPPED_LABELS.get(exc.code, STOPPED_LABELS["crashed"])
         shown = ANALYSIS_LIMITS.shown()
+        if document.key == library.get_library()[library.SEED_ID].key:  # no seed to go back to: a rerun
+            st.error(describe_stopped_view(exc, document, lang))  # would only fail again
+            st.stop()
+        library.show_seed()
         library.INBOX.notify("error", {k: t_md(key, k, name=document.name, **shown) for k in LANGUAGES})
         st.rerun()
     box.empty()

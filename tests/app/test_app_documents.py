@@ -20,9 +20,10 @@ from streamlit.testing.v1 import AppTest
 
 from policylens import paths
 from policylens.documents.loader import MAX_BYTES
+from policylens.i18n import t
 from policylens.markup import WORD_JOINER
 from policylens.text import analysis
-from policylens.ui import state
+from policylens.ui import library, state
 
 UPLOADER = "widget.docs.upload"
 PICKER = "widget.docs.active"
@@ -437,7 +438,8 @@ def test_an_analysis_past_its_limit_goes_back_to_the_seed_and_says_so(monkeypatc
     from policylens import workers
     from policylens.ui import heavy
 
-    monkeypatch.setattr(heavy, "WORKER_CHARACTERS", 100)
+    # only the upload counts as large: the seed stays in the server (open_app analyses it first)
+    monkeypatch.setattr(heavy, "is_large", lambda document: document.name == "long.txt")
     monkeypatch.setattr(heavy, "ANALYSIS_LIMITS", workers.Limits(memory=2048 * workers.MiB, seconds=0.01))
     at = open_app(lang=lang)
     before = library_snapshot(at)
@@ -460,3 +462,38 @@ def test_a_document_is_large_by_its_length_or_by_one_long_paragraph():
     assert heavy.is_large(load_pasted_text(many + "\n\n" + short * 40, name="longer.txt"))
     assert heavy.is_large(load_pasted_text("创" * heavy.WORKER_PARAGRAPH, name="one_word.txt"))  # one run
     assert not heavy.is_large(load_pasted_text("创" * (heavy.WORKER_PARAGRAPH - 1), name="shorter.txt"))
+
+
+@pytest.mark.parametrize(("lang", "message"), [("en", "within the 0.01 s one computation"), ("zh", "0.01 秒内完成")])
+def test_a_view_whose_own_job_hits_its_limit_says_so_and_keeps_the_rest(monkeypatch, lang, message):
+    """The analysis passed; the Terms page's key terms (their own worker job) did not."""
+    from policylens import workers
+    from policylens.ui import heavy
+
+    monkeypatch.setattr(heavy, "is_large", lambda document: document.name == "long.txt")
+    at = open_app(lang=lang)
+    upload(at, ("long.txt", LONG_ZH.encode()))
+    assert not at.exception, at.exception
+    monkeypatch.setattr(heavy, "ANALYSIS_LIMITS", workers.Limits(memory=2048 * workers.MiB, seconds=0.01))
+    at.switch_page("pages/terms.py").run()
+    assert not at.exception, at.exception
+    errors = [e.value.replace("\\", "") for e in at.error]
+    assert any(message in e and "long.txt" in e for e in errors), errors
+    assert not any(t("error.generic", lang, error="JobFailed") in e for e in errors)
+    assert at.selectbox(key=PICKER).value != library.SEED_ID  # the document stays the active one
+
+
+def test_a_seed_past_its_limit_says_so_once_instead_of_going_back_to_itself(monkeypatch):
+    """Nothing to go back to: the seed's own failed analysis is reported, not retried in a loop."""
+    import streamlit as st
+
+    from policylens import workers
+    from policylens.ui import heavy
+
+    st.cache_data.clear()  # the seed's analysis, cached by an earlier test, would not run at all
+    monkeypatch.setattr(heavy, "is_large", lambda document: True)
+    monkeypatch.setattr(heavy, "ANALYSIS_LIMITS", workers.Limits(memory=2048 * workers.MiB, seconds=0.01))
+    at = open_app(lang="en")  # a loop of reruns would time out here
+    assert not at.exception, at.exception
+    errors = [e.value.replace("\\", "") for e in at.error]
+    assert any("within the 0.01 s one computation" in e and "000_785e541e3328616f.txt" in e for e in errors), errors
