@@ -12,6 +12,7 @@ GLOBAL_LANG = "global.lang"
 GLOBAL_LANG_SET_BY_USER = "global.lang_set_by_user"
 THEMES_SHOW_GENERAL = "themes.show_general"
 THEMES_PAGE = "themes.page"  # the page of paragraph cards (widgets.elements.render_pager)
+PAGER_SCROLL = "pager.scroll"  # the pager whose bottom buttons turned the page: the next run scrolls to its top
 KWIC_PAGE = "kwic.page"  # the page of KWIC lines
 TERMS_TOP_N = "terms.top_n"
 TERMS_RANK = "terms.rank"  # "key" (distinctive against general language) or "count"

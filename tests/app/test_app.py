@@ -105,11 +105,18 @@ def test_a_long_document_shows_its_paragraph_cards_a_page_at_a_time():
     assert len(cards()) == 50 and "¶1 " in cards()[0]
     assert any("Paragraphs 1–50 of 120." == c.value for c in at.caption)
     assert at.button(key="themes.page.previous").disabled  # the pager below the cards, on page 1
+
+    def scrolls() -> int:  # the marker that brings the new page's top into view (elements.SCROLL_HERE)
+        return sum("policylens-scroll-here" in h.proto.body for h in at.get("html"))
+
+    assert scrolls() == 0
     at.button(key="themes.page.next").click().run()  # from the end of the page, without scrolling up
     assert "¶51 " in cards()[0] and at.number_input[0].value == 2
     assert any("Page 2 of 3" == c.value for c in at.caption)
+    assert scrolls() == 1  # the run after the bottom pager's click scrolls to the top pager, once
     (pager,) = at.number_input
     pager.set_value(3).run()
+    assert scrolls() == 0  # the top pager is in view already
     assert len(cards()) == 20 and "¶101 " in cards()[0]
     assert any("Paragraphs 101–120 of 120." == c.value for c in at.caption)
     assert at.button(key="themes.page.next").disabled

@@ -489,6 +489,26 @@ def test_upload_gb18030_text_and_docx_then_search_in_context(fresh_app, tmp_path
     save_screenshot(page, "upload-docx-kwic")
 
 
+def test_the_bottom_pager_turns_the_page_and_shows_the_new_page_from_its_top(fresh_app, tmp_path):
+    page = fresh_app.page
+    long = tmp_path / "long.txt"
+    paragraph = "第{}段：加快发展新质生产力，推动科技创新和产业创新深度融合。"
+    long.write_text("\n\n".join(paragraph.format(n) for n in range(1, 121)))
+    upload_file(page, long, "long.txt")
+    follow_nav_link(page, "/themes")
+    main = page.locator('[data-testid="stMain"]')
+    bottom_next = main.locator('[data-testid="stButton"] button').filter(has_text=t("pager.next", "zh")).last
+    bottom_next.scroll_into_view_if_needed()
+    top_pager = main.locator('[data-testid="stNumberInput"]').first
+    assert top_pager.bounding_box()["y"] < 0  # scrolled past: the top pager is above the window
+    with rerun(page, MAIN_SHOWS_JS, "第51段"):
+        bottom_next.click()
+    assert top_pager.locator("input").input_value() == "2"
+    box = top_pager.bounding_box()
+    assert 0 <= box["y"] and box["y"] + box["height"] <= VIEWPORT["height"], f"top pager out of view: {box}"
+    assert_no_errors(page)
+
+
 def test_clicking_a_network_term_opens_it_in_context(app):
     page = app.page
     follow_nav_link(page, "/network")

@@ -269,11 +269,24 @@ def render_pager(total: int, key: str, lang: str, size: int = PAGE_SIZE, showing
     )
     first = (int(page) - 1) * size
     st.caption(t(showing, lang, first=first + 1, last=min(first + size, total), total=total))
+    if st.session_state.get(state.PAGER_SCROLL) == key:  # turned at the bottom: show the new page's top
+        del st.session_state[state.PAGER_SCROLL]
+        st.html(SCROLL_HERE, unsafe_allow_javascript=True)
     return slice(first, first + size)
+
+
+# An empty marker that scrolls the page to itself once drawn (Streamlit runs an st.html script when
+# unsafe_allow_javascript is set; the script is ours, nothing from a document is in it).
+SCROLL_HERE = (
+    '<span data-testid="policylens-scroll-here" style="display:block;scroll-margin-top:12rem"></span><script>'
+    'document.querySelector(\'[data-testid="policylens-scroll-here"]\')?.scrollIntoView({block: "start"});'
+    "</script>"
+)
 
 
 def _turn_page(key: str, step: int, pages: int) -> None:
     st.session_state[key] = min(max(int(st.session_state.get(key) or 1) + step, 1), pages)
+    st.session_state[state.PAGER_SCROLL] = key
 
 
 def render_pager_end(total: int, key: str, lang: str, size: int = PAGE_SIZE) -> None:
