@@ -31,12 +31,36 @@ TEMPLATE = go.layout.Template(
 )
 
 
-def wrap_source(text: str, width: int = 110) -> str:
+# Character widths a source line wraps at (a Chinese character counts two): 80 at the 10 px font is
+# about 440 px, which fits between a chart's plot edge and its right edge in the main column of a
+# 1024 px window (a ZH source of 106 widths ran past the edge there). Charts of a known width pass
+# their own (set_source_width).
+SOURCE_WRAP = 80
+
+
+def _width(text: str) -> int:
+    return sum(2 if ord(c) > 0x2E80 else 1 for c in text)
+
+
+def _pieces(word: str, width: int) -> list[str]:
+    """`word` cut into pieces of at most `width` widths: a Chinese source has no spaces to wrap at."""
+    pieces, piece, size = [], "", 0
+    for char in word:
+        cost = _width(char)
+        if piece and size + cost > width:
+            pieces.append(piece)
+            piece, size = "", 0
+        piece, size = piece + char, size + cost
+    return [*pieces, piece]
+
+
+def wrap_source(text: str, width: int = SOURCE_WRAP) -> str:
     """Break a long source line (plain text) into escaped lines of about `width` characters (plotly
-    <br>), so it is not cut off at the figure's edge. Chinese characters count double."""
+    <br>), so it is not cut off at the figure's edge: at spaces, and inside a word (a run of Chinese
+    has no spaces) only where it is longer than a line. Chinese characters count double."""
     lines, line, size = [], "", 0
-    for word in text.split(" "):
-        cost = sum(2 if ord(c) > 0x2E80 else 1 for c in word) + 1
+    for word in (piece for spaced in text.split(" ") for piece in _pieces(spaced, width - 1)):
+        cost = _width(word) + 1
         if line and size + cost > width:
             lines.append(line)
             line, size = word, cost
