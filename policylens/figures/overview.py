@@ -12,7 +12,7 @@ from markupsafe import Markup
 from policylens import schema
 from policylens.documents.stats import DocumentSummary, summarise_document
 from policylens.figures.indicators import format_value
-from policylens.figures.style import SOURCE_CHAR_PX, set_source_width
+from policylens.figures.style import SOURCE_CHAR_PX, is_wide, set_source_width
 from policylens.figures.text import build_pillar_share_figure, build_term_bar_figure
 from policylens.i18n import t
 from policylens.indicators.labels import QUALIFIER_LABELS
@@ -43,7 +43,7 @@ MAX_LABEL_SHARE = 0.5  # of the figure's width; a longer term is shortened with 
 
 
 def _label_px(text: str) -> float:
-    return sum(LABEL_PX[ord(c) > 0x2E80] for c in text)
+    return sum(LABEL_PX[is_wide(c)] for c in text)
 
 
 def fit_to_width(fig: go.Figure, width: int) -> go.Figure:

@@ -38,8 +38,13 @@ TEMPLATE = go.layout.Template(
 SOURCE_WRAP = 80
 
 
+def is_wide(char: str) -> bool:
+    """A CJK character (or symbol), drawn about twice as wide as a Latin one in a chart's labels."""
+    return ord(char) > 0x2E80
+
+
 def _width(text: str) -> int:
-    return sum(2 if ord(c) > 0x2E80 else 1 for c in text)
+    return sum(2 if is_wide(c) else 1 for c in text)
 
 
 def _pieces(word: str, width: int) -> list[str]:
